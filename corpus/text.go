@@ -1,0 +1,113 @@
+package corpus
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// folder maps typographic punctuation to its ASCII form. Stored text keeps
+// the original characters; only matching uses the folded form, so that
+// "Kim’s" matches "Kim's".
+var folder = strings.NewReplacer(
+	"\u2018", "'", "\u2019", "'", "\u201a", "'", "\u201b", "'", "\u2032", "'",
+	"\u201c", `"`, "\u201d", `"`, "\u201e", `"`, "\u201f", `"`, "\u2033", `"`,
+	"\u2010", "-", "\u2011", "-", "\u2012", "-", "\u2013", "-", "\u2014", "-", "\u2015", "-", "\u2212", "-",
+	"\u2026", "...", "\u00a0", " ", "\u202f", " ", "\u2009", " ",
+)
+
+// Fold normalises typographic quotes, dashes, ellipses and non-breaking
+// spaces to ASCII for matching.
+func Fold(s string) string { return folder.Replace(s) }
+
+// Span is a half-open byte range [Start, End) in some text.
+type Span struct{ Start, End int }
+
+// abbreviations end with a period that does not end a sentence.
+var abbreviations = map[string]bool{
+	"mr": true, "mrs": true, "ms": true, "dr": true, "prof": true, "sr": true, "jr": true,
+	"st": true, "gen": true, "col": true, "lt": true, "sgt": true, "capt": true, "gov": true,
+	"sen": true, "rep": true, "pres": true, "u.s": true, "u.k": true, "u.n": true, "e.g": true,
+	"i.e": true, "etc": true, "vs": true, "no": true, "jan": true, "feb": true, "mar": true,
+	"apr": true, "jun": true, "jul": true, "aug": true, "sep": true, "sept": true, "oct": true,
+	"nov": true, "dec": true, "inc": true, "corp": true, "ltd": true, "co": true,
+}
+
+// Sentences splits text into sentence spans. A sentence ends at ".", "!" or
+// "?" (with any closing quotes or brackets) followed by a space and an
+// upper-case letter, digit or opening quote, unless the period ends a known
+// abbreviation or an initial.
+func Sentences(text string) []Span {
+	var out []Span
+	start := skipSpace(text, 0)
+	for i := 0; i < len(text); {
+		r, n := utf8.DecodeRuneInString(text[i:])
+		if r != '.' && r != '!' && r != '?' {
+			i += n
+			continue
+		}
+		end := i + n
+		for end < len(text) {
+			c, m := utf8.DecodeRuneInString(text[end:])
+			if !strings.ContainsRune(`.!?"')]”’»`, c) {
+				break
+			}
+			end += m
+		}
+		i = end
+		if end >= len(text) {
+			break
+		}
+		next := skipSpace(text, end)
+		if next == end || next >= len(text) {
+			continue
+		}
+		c, _ := utf8.DecodeRuneInString(text[next:])
+		if !(unicode.IsUpper(c) || unicode.IsDigit(c) || strings.ContainsRune(`"'“‘(`, c)) {
+			continue
+		}
+		if r == '.' && isAbbreviation(text[start:end]) {
+			continue
+		}
+		out = append(out, Span{start, trimRight(text, start, end)})
+		start = next
+	}
+	if e := trimRight(text, start, len(text)); e > start {
+		out = append(out, Span{start, e})
+	}
+	return out
+}
+
+func isAbbreviation(s string) bool {
+	s = strings.TrimRight(s, `.!?"')]”’»`)
+	k := strings.LastIndexFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == '(' })
+	word := strings.ToLower(s[k+1:])
+	if abbreviations[word] {
+		return true
+	}
+	// A single capital letter is an initial, as in "George W. Bush".
+	r, n := utf8.DecodeRuneInString(word)
+	return n == len(word) && unicode.IsLetter(r)
+}
+
+func skipSpace(s string, i int) int {
+	for i < len(s) {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !unicode.IsSpace(r) {
+			break
+		}
+		i += n
+	}
+	return i
+}
+
+func trimRight(s string, start, end int) int {
+	for end > start {
+		r, n := utf8.DecodeLastRuneInString(s[start:end])
+		if !unicode.IsSpace(r) {
+			break
+		}
+		end -= n
+	}
+	return end
+}
