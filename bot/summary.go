@@ -1,0 +1,224 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/articlebot/articlebot/corpus"
+)
+
+// Length is a summary's size.
+type Length string
+
+// Summary lengths, with the most characters each may take.
+const (
+	Short  Length = "short"
+	Medium Length = "medium"
+	Long   Length = "long"
+)
+
+// Lengths lists the valid summary lengths.
+var Lengths = []Length{Short, Medium, Long}
+
+func (l Length) budget() int {
+	switch l {
+	case Short:
+		return 600
+	case Medium:
+		return 1200
+	default:
+		return 2400
+	}
+}
+
+// ParseLength checks a summary length; empty means Medium.
+func ParseLength(s string) (Length, error) {
+	switch l := Length(strings.ToLower(strings.TrimSpace(s))); l {
+	case "":
+		return Medium, nil
+	case Short, Medium, Long:
+		return l, nil
+	default:
+		return "", fmt.Errorf("%w %q: use short, medium or long", ErrBadLength, s)
+	}
+}
+
+// Summary is an extractive summary: the article's most central sentences in
+// reading order, each cited.
+type Summary struct {
+	Length  Length   `json:"length"`
+	Section string   `json:"section,omitempty"`
+	Text    string   `json:"summary"`
+	Sources []Source `json:"sources"`
+	Drafter string   `json:"drafter"`
+}
+
+type sentence struct {
+	chunk corpus.Chunk
+	text  string
+	order int // reading order across the corpus
+	score float64
+	lead  bool // first sentence of its section
+}
+
+// Summarize summarises the corpus, or one section of it, within the
+// length's character budget, keeping the article's order. A long summary
+// takes at least one sentence from every section.
+func (s *Service) Summarize(ctx context.Context, length Length, section string) (*Summary, error) {
+	if _, err := ParseLength(string(length)); err != nil {
+		return nil, err
+	}
+	if length == "" {
+		length = Medium
+	}
+	section, err := s.resolveSection(section)
+	if err != nil {
+		return nil, err
+	}
+	sents, err := s.scoreSentences(ctx, section)
+	if err != nil {
+		return nil, err
+	}
+	picked := pickSummary(sents, length)
+	sum := &Summary{Length: length, Section: section, Drafter: DrafterExtractive, Sources: []Source{}}
+	num := map[string]int{}
+	var parts []string
+	for _, st := range picked {
+		n, ok := num[st.chunk.ID]
+		if !ok {
+			n = len(sum.Sources) + 1
+			num[st.chunk.ID] = n
+			sum.Sources = append(sum.Sources, Source{
+				N: n, ID: st.chunk.ID, Article: st.chunk.ArticleTitle, Section: st.chunk.Section,
+				Passage: st.chunk.Text,
+			})
+		}
+		src := &sum.Sources[n-1]
+		if src.Quote == "" {
+			src.Quote = st.text
+		} else {
+			src.Quote += " … " + st.text
+		}
+		parts = append(parts, st.text+" ["+strconv.Itoa(n)+"]")
+	}
+	sep := " "
+	if length != Short {
+		sep = "\n"
+		for i := range parts {
+			parts[i] = "- " + parts[i]
+		}
+	}
+	sum.Text = strings.Join(parts, sep)
+	return sum, nil
+}
+
+// resolveSection matches a section name case-insensitively, and by prefix
+// when that is unambiguous.
+func (s *Service) resolveSection(name string) (string, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return "", nil
+	}
+	all := s.corpus.Sections()
+	var prefix []string
+	for _, sec := range all {
+		if strings.EqualFold(sec, name) {
+			return sec, nil
+		}
+		if strings.HasPrefix(strings.ToLower(sec), strings.ToLower(name)) {
+			prefix = append(prefix, sec)
+		}
+	}
+	if len(prefix) == 1 {
+		return prefix[0], nil
+	}
+	return "", fmt.Errorf("%w %q; the sections are: %s", ErrUnknownSection, name, strings.Join(all, "; "))
+}
+
+// scoreSentences scores every sentence of the section (or corpus) by its
+// similarity to the whole text, a measure of how central it is.
+func (s *Service) scoreSentences(ctx context.Context, section string) ([]sentence, error) {
+	var sents []sentence
+	var all strings.Builder
+	seenSection := map[string]bool{}
+	for _, ch := range s.index.Chunks() {
+		if section != "" && ch.Section != section {
+			continue
+		}
+		all.WriteString(ch.Text + "\n")
+		for _, sp := range corpus.Sentences(ch.Text) {
+			key := ch.ArticleID + "\x00" + ch.Section
+			sents = append(sents, sentence{
+				chunk: ch, text: ch.Text[sp.Start:sp.End], order: len(sents), lead: !seenSection[key],
+			})
+			seenSection[key] = true
+		}
+	}
+	centroid, err := s.sentences.Embed(ctx, all.String())
+	if err != nil {
+		return nil, fmt.Errorf("couldn't embed the article: %w", err)
+	}
+	for i := range sents {
+		v, err := s.sentences.Embed(ctx, sents[i].text)
+		if err != nil {
+			return nil, fmt.Errorf("couldn't embed a sentence: %w", err)
+		}
+		var dot float64
+		for j := range v {
+			dot += float64(v[j]) * float64(centroid[j])
+		}
+		sents[i].score = dot
+		// News puts the main point first: favour the opening sentence of
+		// the article and of each section.
+		if sents[i].order == 0 {
+			sents[i].score += 0.25
+		} else if sents[i].lead {
+			sents[i].score += 0.08
+		}
+	}
+	return sents, nil
+}
+
+// pickSummary chooses sentences by score within the budget, one per section
+// first for a long summary, and returns them in reading order.
+func pickSummary(sents []sentence, length Length) []sentence {
+	budget := length.budget()
+	byScore := make([]int, len(sents))
+	for i := range byScore {
+		byScore[i] = i
+	}
+	sort.SliceStable(byScore, func(a, b int) bool { return sents[byScore[a]].score > sents[byScore[b]].score })
+	chosen := map[int]bool{}
+	used := 0
+	// cost counts the sentence, its citation marker and separator.
+	cost := func(i int) int { return len(sents[i].text) + len(" [10]") + 3 }
+	take := func(i int) bool {
+		if chosen[i] || used+cost(i) > budget {
+			return false
+		}
+		chosen[i] = true
+		used += cost(i)
+		return true
+	}
+	if length == Long {
+		covered := map[string]bool{}
+		for _, i := range byScore {
+			if sec := sents[i].chunk.ArticleID + "\x00" + sents[i].chunk.Section; !covered[sec] && take(i) {
+				covered[sec] = true
+			}
+		}
+	}
+	for _, i := range byScore {
+		take(i)
+	}
+	var out []sentence
+	for i, st := range sents {
+		if chosen[i] {
+			out = append(out, st)
+		}
+	}
+	return out
+}

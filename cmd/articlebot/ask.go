@@ -1,0 +1,269 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/articlebot/articlebot/bot"
+	"github.com/articlebot/articlebot/corpus"
+	"github.com/articlebot/articlebot/retrieval"
+)
+
+// service loads the corpus (built in, or --corpus) and indexes it.
+func (cl *cli) service(ctx context.Context) (*bot.Service, error) {
+	var (
+		c   *corpus.Corpus
+		err error
+	)
+	if cl.corpusDir != "" {
+		c, err = corpus.LoadDir(cl.corpusDir)
+	} else {
+		c, err = corpus.Builtin()
+	}
+	if err != nil {
+		return nil, err
+	}
+	opt := retrieval.Options{Expand: defaultExpand}
+	if cl.minCoverage > 0 {
+		opt.Relevance = retrieval.DefaultRelevance
+		opt.Relevance.MinCoverage = cl.minCoverage
+	}
+	ix, err := retrieval.Build(ctx, c.Chunks(), opt)
+	if err != nil {
+		return nil, fmt.Errorf("couldn't index the corpus: %w", err)
+	}
+	return bot.New(c, ix, bot.Options{MinSentenceCoverage: cl.minSentence}), nil
+}
+
+var askCmd = &command{
+	name:    "ask",
+	args:    "QUESTION",
+	summary: "Answer a question from the article, citing the passages used.",
+	flags: func(fs *flag.FlagSet, cl *cli) {
+		fs.BoolVar(&cl.json, "json", false, `print one JSON object: {"question","answer","refused","drafter","sources":[{"n","id","article","section","quote","passage","score"}]}`)
+	},
+	run: func(ctx context.Context, e *env, cl *cli, args []string) error {
+		if len(args) != 1 {
+			return cl.usagef("ask takes one question (quote it), got %d arguments", len(args))
+		}
+		if strings.TrimSpace(args[0]) == "" {
+			return cl.usagef("the question is empty")
+		}
+		svc, err := cl.service(ctx)
+		if err != nil {
+			return err
+		}
+		a, err := svc.Ask(ctx, args[0])
+		if bot.IsInputError(err) {
+			return cl.usagef("%v", err)
+		}
+		if err != nil {
+			return err
+		}
+		if cl.json {
+			return writeJSON(e.stdout, a)
+		}
+		printAnswer(e.stdout, a)
+		return nil
+	},
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// quoteLen bounds the quotes printed under an answer.
+const quoteLen = 300
+
+func printAnswer(w io.Writer, a *bot.Answer) {
+	fmt.Fprintln(w, a.Text)
+	printSources(w, a.Sources)
+}
+
+func printSources(w io.Writer, sources []bot.Source) {
+	if len(sources) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nSources:")
+	for _, s := range sources {
+		fmt.Fprintf(w, "[%d] %s: “%s”\n", s.N, s.Section, corpus.Quote(s.Quote, quoteLen))
+	}
+}
+
+var sourcesCmd = &command{
+	name:    "sources",
+	args:    "QUERY",
+	summary: "Show the passages that best match a query, with their scores.",
+	flags: func(fs *flag.FlagSet, cl *cli) {
+		fs.IntVar(&cl.k, "k", 5, "how many passages to show")
+		fs.BoolVar(&cl.json, "json", false, "print JSON")
+	},
+	run: func(ctx context.Context, e *env, cl *cli, args []string) error {
+		if len(args) != 1 {
+			return cl.usagef("sources takes one query (quote it), got %d arguments", len(args))
+		}
+		if cl.k <= 0 {
+			return cl.usagef("-k must be at least 1, got %d", cl.k)
+		}
+		svc, err := cl.service(ctx)
+		if err != nil {
+			return err
+		}
+		res, err := svc.Search(ctx, args[0], cl.k)
+		if bot.IsInputError(err) {
+			return cl.usagef("%v", err)
+		}
+		if err != nil {
+			return err
+		}
+		if cl.json {
+			type hit struct {
+				Rank        int     `json:"rank"`
+				ID          string  `json:"id"`
+				Article     string  `json:"article"`
+				Section     string  `json:"section"`
+				Text        string  `json:"text"`
+				Score       float64 `json:"score"`
+				Similarity  float64 `json:"similarity"`
+				BM25        float64 `json:"bm25"`
+				VectorRank  int     `json:"vector_rank"`
+				LexicalRank int     `json:"lexical_rank"`
+			}
+			out := struct {
+				Query    string  `json:"query"`
+				Covered  bool    `json:"covered"`
+				Coverage float64 `json:"coverage"`
+				Hits     []hit   `json:"hits"`
+			}{Query: args[0], Covered: res.Covered, Coverage: res.Coverage, Hits: []hit{}}
+			for i, h := range res.Hits {
+				out.Hits = append(out.Hits, hit{i + 1, h.Chunk.ID, h.Chunk.ArticleTitle, h.Chunk.Section,
+					h.Chunk.Text, h.Score, h.Similarity, h.BM25, h.VectorRank, h.LexicalRank})
+			}
+			return writeJSON(e.stdout, out)
+		}
+		verdict := "the article covers this"
+		if !res.Covered {
+			verdict = "the article does not seem to cover this"
+		}
+		fmt.Fprintf(e.stdout, "Top %d passages (%s; %.0f%% of the query's words found):\n", len(res.Hits), verdict, 100*res.Coverage)
+		for i, h := range res.Hits {
+			fmt.Fprintf(e.stdout, "\n%d. %s  score %.4f (cosine %.3f, bm25 %.2f)  %s\n   “%s”\n",
+				i+1, h.Chunk.Section, h.Score, h.Similarity, h.BM25, h.Chunk.ID, corpus.Quote(h.Chunk.Text, quoteLen))
+		}
+		return nil
+	},
+}
+
+var summaryCmd = &command{
+	name:    "summary",
+	summary: "Summarise the article, or one section of it, with citations.",
+	flags: func(fs *flag.FlagSet, cl *cli) {
+		fs.StringVar(&cl.length, "length", "medium", "summary `length`: short, medium or long")
+		fs.StringVar(&cl.section, "section", "", "summarise only the section `NAME`")
+		fs.BoolVar(&cl.json, "json", false, "print JSON")
+	},
+	run: func(ctx context.Context, e *env, cl *cli, args []string) error {
+		if len(args) != 0 {
+			return cl.usagef("summary takes no arguments, got %q", args)
+		}
+		length, err := bot.ParseLength(cl.length)
+		if err != nil {
+			return cl.usagef("%v", err)
+		}
+		svc, err := cl.service(ctx)
+		if err != nil {
+			return err
+		}
+		sum, err := svc.Summarize(ctx, length, cl.section)
+		if bot.IsInputError(err) {
+			return cl.usagef("%v", err)
+		}
+		if err != nil {
+			return err
+		}
+		if cl.json {
+			return writeJSON(e.stdout, sum)
+		}
+		fmt.Fprintln(e.stdout, sum.Text)
+		printSources(e.stdout, sum.Sources)
+		return nil
+	},
+}
+
+var chatCmd = &command{
+	name:    "chat",
+	summary: "Answer questions read from standard input, one per line.",
+	flags: func(fs *flag.FlagSet, cl *cli) {
+		fs.BoolVar(&cl.json, "json", false, "print one JSON object per answer")
+	},
+	run: func(ctx context.Context, e *env, cl *cli, args []string) error {
+		if len(args) != 0 {
+			return cl.usagef("chat reads questions from standard input and takes no arguments")
+		}
+		svc, err := cl.service(ctx)
+		if err != nil {
+			return err
+		}
+		interactive := isTerminal(e.stdin)
+		if interactive {
+			fmt.Fprintf(e.stdout, "Ask about %s. Type exit or press Ctrl-D to leave.\n", strings.Join(svc.Corpus().Titles(), "; "))
+		}
+		in := bufio.NewScanner(e.stdin)
+		in.Buffer(make([]byte, 0, 64*1024), 1<<20)
+		for {
+			if interactive {
+				fmt.Fprint(e.stdout, "> ")
+			}
+			if !in.Scan() {
+				break
+			}
+			line := strings.TrimSpace(in.Text())
+			if line == "" {
+				continue
+			}
+			if line == "exit" || line == "quit" {
+				break
+			}
+			a, err := svc.Ask(ctx, line)
+			switch {
+			case bot.IsInputError(err):
+				// One bad line should not end the session.
+				fmt.Fprintln(e.stderr, "articlebot:", err)
+				continue
+			case err != nil:
+				return err
+			case cl.json:
+				if err := json.NewEncoder(e.stdout).Encode(a); err != nil {
+					return err
+				}
+			default:
+				printAnswer(e.stdout, a)
+				fmt.Fprintln(e.stdout)
+			}
+		}
+		if err := in.Err(); err != nil && !errors.Is(err, io.EOF) {
+			return fmt.Errorf("couldn't read standard input: %w", err)
+		}
+		return nil
+	},
+}
+
+// isTerminal reports whether r is a character device, such as a terminal.
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,289 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// runCLI runs the command line in-process and returns its exit status and
+// output, as main would.
+func runCLI(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	getenv := func(string) string { return "" }
+	err := run(context.Background(), args, getenv, strings.NewReader(stdin), &out, &errb)
+	code = exitCode(err, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestAskAnswersWithCitation(t *testing.T) {
+	code, out, errOut := runCLI(t, "", "ask", "How many troops has North Korea sent to Russia?")
+	if code != 0 || errOut != "" {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	answer, sources, ok := strings.Cut(out, "\nSources:\n")
+	if !ok {
+		t.Fatalf("no sources section:\n%s", out)
+	}
+	if !strings.Contains(answer, "15,000") || !strings.Contains(answer, "[1]") {
+		t.Errorf("answer lacks the number or its citation:\n%s", answer)
+	}
+	if !strings.HasPrefix(sources, "[1] Growing Military Cooperation: “") || !strings.Contains(sources, "15,000") {
+		t.Errorf("sources:\n%s", sources)
+	}
+}
+
+func TestAskJSONShape(t *testing.T) {
+	code, out, _ := runCLI(t, "", "ask", "--json", "How many troops has North Korea sent to Russia?")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	var got map[string]any
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	for _, key := range []string{"question", "answer", "refused", "sources"} {
+		if _, ok := got[key]; !ok {
+			t.Errorf("missing key %q", key)
+		}
+	}
+	if got["refused"] != false || got["question"] != "How many troops has North Korea sent to Russia?" {
+		t.Errorf("refused/question = %v / %v", got["refused"], got["question"])
+	}
+	sources, _ := got["sources"].([]any)
+	if len(sources) == 0 {
+		t.Fatal("no sources")
+	}
+	src := sources[0].(map[string]any)
+	var keys []string
+	for k := range src {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, key := range []string{"n", "id", "article", "section", "quote"} {
+		if _, ok := src[key]; !ok {
+			t.Errorf("source lacks %q (has %v)", key, keys)
+		}
+	}
+	if src["n"] != float64(1) || !strings.Contains(src["quote"].(string), "15,000") {
+		t.Errorf("source = %v", src)
+	}
+	// Flags after the question work too.
+	code, out2, _ := runCLI(t, "", "ask", "How many troops has North Korea sent to Russia?", "--json")
+	if code != 0 || out2 != out {
+		t.Errorf("--json after the question: exit %d, output differs", code)
+	}
+}
+
+func TestAskRefusalExitsZero(t *testing.T) {
+	code, out, _ := runCLI(t, "", "ask", "--json", "Who won the 2022 World Cup?")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	var got struct {
+		Refused bool  `json:"refused"`
+		Sources []any `json:"sources"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	if !got.Refused || got.Sources == nil || len(got.Sources) != 0 {
+		t.Errorf("want refused with an empty sources list, got %s", out)
+	}
+	code, out, _ = runCLI(t, "", "ask", "Who won the 2022 World Cup?")
+	if code != 0 || !strings.Contains(out, "doesn't say") || strings.Contains(out, "Sources:") {
+		t.Errorf("text refusal: exit %d\n%s", code, out)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"ask", ""}, "the question is empty"},
+		{[]string{"ask", "   "}, "the question is empty"},
+		{[]string{"ask"}, "ask takes one question"},
+		{[]string{"ask", "a", "b"}, "ask takes one question"},
+		{[]string{"ask", strings.Repeat("x", 1001)}, "too long"},
+		{[]string{"ask", "--bogus", "q"}, "flag provided but not defined"},
+		{[]string{"summary", "--length", "huge"}, "unknown summary length"},
+		{[]string{"summary", "--section", "Sports"}, "no such section"},
+		{[]string{"sources", "-k", "0", "q"}, "-k must be at least 1"},
+		{[]string{"frobnicate"}, "unknown command"},
+		{nil, "no command"},
+	}
+	for _, tt := range tests {
+		code, out, errOut := runCLI(t, "", tt.args...)
+		if code != 2 {
+			t.Errorf("%q: exit %d, want 2", tt.args, code)
+		}
+		if !strings.Contains(errOut, tt.want) {
+			t.Errorf("%q: stderr %q lacks %q", tt.args, errOut, tt.want)
+		}
+		if len(tt.args) > 0 && tt.args[0] == "ask" && !strings.Contains(errOut, "usage: articlebot ask") {
+			t.Errorf("%q: stderr lacks the usage line: %q", tt.args, errOut)
+		}
+		if out != "" && tt.args != nil && tt.args[0] != "frobnicate" {
+			t.Errorf("%q: wrote to stdout: %q", tt.args, out)
+		}
+	}
+}
+
+func TestFailuresExitOne(t *testing.T) {
+	code, _, errOut := runCLI(t, "", "ask", "--corpus", filepath.Join(t.TempDir(), "missing"), "q")
+	if code != 1 || !strings.Contains(errOut, "corpus") {
+		t.Errorf("missing corpus: exit %d, stderr %q", code, errOut)
+	}
+	code, _, errOut = runCLI(t, "", "eval", filepath.Join(t.TempDir(), "none.jsonl"))
+	if code != 1 || !strings.Contains(errOut, "question set") {
+		t.Errorf("missing eval file: exit %d, stderr %q", code, errOut)
+	}
+}
+
+func TestHelpEverywhere(t *testing.T) {
+	for _, c := range commands {
+		code, out, _ := runCLI(t, "", c.name, "--help")
+		if code != 0 || !strings.Contains(out, "Usage:") || !strings.Contains(out, "-corpus") {
+			t.Errorf("%s --help: exit %d\n%s", c.name, code, out)
+		}
+		code, out2, _ := runCLI(t, "", "help", c.name)
+		if code != 0 || out2 != out {
+			t.Errorf("help %s differs from %s --help", c.name, c.name)
+		}
+	}
+	code, out, _ := runCLI(t, "", "--help")
+	if code != 0 || !strings.Contains(out, "Commands:") {
+		t.Errorf("--help: exit %d\n%s", code, out)
+	}
+	for _, c := range commands {
+		if !strings.Contains(out, c.name) {
+			t.Errorf("--help doesn't list %s", c.name)
+		}
+	}
+}
+
+func TestSources(t *testing.T) {
+	code, out, _ := runCLI(t, "", "sources", "-k", "2", "birthday letter")
+	if code != 0 || strings.Count(out, "score ") != 2 || !strings.Contains(out, "birthday") {
+		t.Errorf("exit %d\n%s", code, out)
+	}
+	code, out, _ = runCLI(t, "", "sources", "--json", "birthday letter")
+	var got struct {
+		Hits []struct {
+			Rank  int     `json:"rank"`
+			Score float64 `json:"score"`
+		} `json:"hits"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &got) != nil || len(got.Hits) != 5 || got.Hits[0].Score < got.Hits[4].Score {
+		t.Errorf("sources --json: exit %d\n%s", code, out)
+	}
+}
+
+func TestSummary(t *testing.T) {
+	code, out, _ := runCLI(t, "", "summary", "--length", "short", "--json")
+	var sum struct {
+		Text    string `json:"summary"`
+		Sources []any  `json:"sources"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &sum) != nil {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	if n := len([]rune(sum.Text)); n > 600 || !strings.Contains(sum.Text, "[1]") || len(sum.Sources) == 0 {
+		t.Errorf("short summary: %d characters, %d sources: %s", n, len(sum.Sources), sum.Text)
+	}
+	code, out, _ = runCLI(t, "", "summary", "--length", "long")
+	for _, sec := range []string{"Introduction", "Growing Military Cooperation", "Continued Diplomatic Exchange",
+		"Strategic Alliance Against Western Pressure", "Symbolism and Global Implications"} {
+		if !strings.Contains(out, "] "+sec+": ") {
+			t.Errorf("long summary doesn't cite section %q", sec)
+		}
+	}
+	code, out, _ = runCLI(t, "", "summary", "--section", "growing military cooperation")
+	if code != 0 || !strings.Contains(out, "Growing Military Cooperation") || strings.Contains(out, "] Introduction") {
+		t.Errorf("section summary: exit %d\n%s", code, out)
+	}
+}
+
+func TestChatPiped(t *testing.T) {
+	in := "How many troops has North Korea sent to Russia?\n\nWho won the 2022 World Cup?\n" + strings.Repeat("x", 1001) + "\nWhen did Kim and Putin have a phone conversation?\n"
+	code, out, errOut := runCLI(t, in, "chat")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	for _, want := range []string{"15,000", "doesn't say", "August 13"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("chat output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "> ") {
+		t.Error("piped chat printed a prompt")
+	}
+	if !strings.Contains(errOut, "too long") {
+		t.Errorf("the over-long line was not reported: %q", errOut)
+	}
+	code, out, _ = runCLI(t, "How many troops has North Korea sent to Russia?\nexit\nWho won?\n", "chat", "--json")
+	if code != 0 || strings.Count(out, "\n") != 1 || !strings.Contains(out, `"refused":false`) {
+		t.Errorf("chat --json: exit %d\n%s", code, out)
+	}
+}
+
+func TestCorpusFlag(t *testing.T) {
+	dir := t.TempDir()
+	article := "---\ntitle: Harbour News\n---\nThe harbour reopened on Monday after repairs.\n\nNew Ferries\n\nTwo new ferries will start service in June.\n"
+	if err := os.WriteFile(filepath.Join(dir, "harbour.md"), []byte(article), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, "", "ask", "--corpus", dir, "--json", "How many new ferries will start service?")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var a struct {
+		Answer  string `json:"answer"`
+		Sources []struct {
+			Article string `json:"article"`
+			Section string `json:"section"`
+		} `json:"sources"`
+	}
+	if err := json.Unmarshal([]byte(out), &a); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(a.Answer, "Two new ferries") || len(a.Sources) != 1 ||
+		!reflect.DeepEqual([]string{a.Sources[0].Article, a.Sources[0].Section}, []string{"Harbour News", "New Ferries"}) {
+		t.Errorf("answer from --corpus: %s", out)
+	}
+}
+
+func TestNoBoilerplateAnywhere(t *testing.T) {
+	runs := [][]string{
+		{"ask", "Also Read: UK PM Keir Starmer to Begin First Official Visit to India Tomorrow"},
+		{"sources", "-k", "20", "Keir Starmer India visit"},
+		{"summary", "--length", "long"},
+		{"ask", "--json", "What should I also read?"},
+	}
+	for _, args := range runs {
+		_, out, _ := runCLI(t, "", args...)
+		if strings.Contains(out, "Starmer") || strings.Contains(out, "Also Read") {
+			t.Errorf("%q shows boilerplate:\n%s", args, out)
+		}
+	}
+}
+
+func TestEvalCommand(t *testing.T) {
+	code, out, errOut := runCLI(t, "", "eval", "../../testdata/qa.jsonl")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"recall@1:", "recall@3:", "MRR:", "answer accuracy:", "refusal accuracy:"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("eval output lacks %q:\n%s", want, out)
+		}
+	}
+}

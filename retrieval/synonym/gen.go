@@ -1,0 +1,183 @@
+//go:build ignore
+
+// Command gen builds synonyms.txt from the WordNet 3.0 database files as
+// installed by Debian's wordnet-base package:
+//
+//	apt-get install -y wordnet-base
+//	go run gen.go -wordnet /usr/share/wordnet -o synonyms.txt
+//
+// The full WordNet synonym relation is too loose for query expansion: rare
+// senses make "support" a synonym of "suffer" and "bear". So it is pruned to
+// single lowercase words, each word's two most frequent senses per part of
+// speech (-senses), parts of speech in which the word was ever seen in the
+// sense-tagged corpus (tagsense_cnt > 0), and the maxSyns most common
+// synonyms.
+package main
+
+import (
+	"bufio"
+	"cmp"
+	"flag"
+	"fmt"
+	"log"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+const maxSyns = 6 // synonyms per word
+
+var posNames = []string{"noun", "verb", "adj", "adv"}
+
+func main() {
+	dir := flag.String("wordnet", "/usr/share/wordnet", "directory holding the WordNet index.* and data.* files")
+	out := flag.String("o", "synonyms.txt", "output file")
+	senses := flag.Int("senses", 2, "most frequent senses kept per word and part of speech")
+	flag.Parse()
+
+	// tagged sums tagsense_cnt over all parts of speech; it ranks synonyms,
+	// as WordNet has no corpus frequency of its own for a lemma.
+	tagged := map[string]int{}
+	syns := map[string]map[string]bool{}
+	for _, pos := range posNames {
+		entries, err := readIndex(filepath.Join(*dir, "index."+pos))
+		if err != nil {
+			log.Fatal(err)
+		}
+		synsets, err := readData(filepath.Join(*dir, "data."+pos))
+		if err != nil {
+			log.Fatal(err)
+		}
+		for _, e := range entries {
+			tagged[e.lemma] += e.tagged
+			if e.tagged == 0 || !isWord(e.lemma) {
+				continue
+			}
+			for _, off := range e.offsets[:min(*senses, len(e.offsets))] {
+				words := synsets[off]
+				// A synset where the lemma appears only capitalised is a
+				// name or symbol sense ("Cm" for curium, "Chicago" the card
+				// game); its members are not synonyms of the lowercase word.
+				if !slices.Contains(words, e.lemma) {
+					continue
+				}
+				for _, w := range words {
+					if w == e.lemma || !isWord(w) {
+						continue
+					}
+					if syns[e.lemma] == nil {
+						syns[e.lemma] = map[string]bool{}
+					}
+					syns[e.lemma][w] = true
+				}
+			}
+		}
+	}
+
+	var b strings.Builder
+	for _, word := range slices.Sorted(maps.Keys(syns)) {
+		list := slices.Collect(maps.Keys(syns[word]))
+		slices.SortFunc(list, func(x, y string) int {
+			return cmp.Or(cmp.Compare(tagged[y], tagged[x]), cmp.Compare(x, y))
+		})
+		b.WriteString(word)
+		for _, s := range list[:min(maxSyns, len(list))] {
+			b.WriteByte(' ')
+			b.WriteString(s)
+		}
+		b.WriteByte('\n')
+	}
+	if err := os.WriteFile(*out, []byte(b.String()), 0o644); err != nil {
+		log.Fatal(err)
+	}
+	log.Printf("wrote %d entries, %d bytes to %s", len(syns), b.Len(), *out)
+}
+
+type indexEntry struct {
+	lemma   string
+	tagged  int      // tagsense_cnt: senses seen in the tagged corpus
+	offsets []string // synset offsets, most frequent sense first
+}
+
+// readIndex parses an index.pos file. Line format (wndb(5)):
+//
+//	lemma pos synset_cnt p_cnt [ptr_symbol...] sense_cnt tagsense_cnt synset_offset...
+func readIndex(path string) ([]indexEntry, error) {
+	var entries []indexEntry
+	err := eachLine(path, func(f []string) error {
+		pcnt, err := strconv.Atoi(f[3])
+		if err != nil || len(f) < 6+pcnt {
+			return fmt.Errorf("bad index line %q", strings.Join(f, " "))
+		}
+		tagged, err := strconv.Atoi(f[5+pcnt])
+		if err != nil {
+			return err
+		}
+		entries = append(entries, indexEntry{lemma: f[0], tagged: tagged, offsets: f[6+pcnt:]})
+		return nil
+	})
+	return entries, err
+}
+
+// readData parses a data.pos file into synset offset → member words, with
+// case kept so that proper nouns can be told apart. Line format (wndb(5)):
+//
+//	synset_offset lex_filenum ss_type w_cnt word lex_id [word lex_id...] ...
+func readData(path string) (map[string][]string, error) {
+	synsets := map[string][]string{}
+	err := eachLine(path, func(f []string) error {
+		n, err := strconv.ParseInt(f[3], 16, 0) // w_cnt is two hex digits
+		if err != nil || len(f) < 4+2*int(n) {
+			return fmt.Errorf("bad data line at %s", f[0])
+		}
+		words := make([]string, n)
+		for i := range words {
+			w := f[4+2*i]
+			// Adjectives may carry a syntactic marker: "outback(a)".
+			if j := strings.IndexByte(w, '('); j > 0 {
+				w = w[:j]
+			}
+			words[i] = w
+		}
+		synsets[f[0]] = words
+		return nil
+	})
+	return synsets, err
+}
+
+// eachLine calls fn with the fields of each line of a WordNet file,
+// skipping the licence header, whose lines start with two spaces.
+func eachLine(path string, fn func([]string) error) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 64*1024), 1<<20) // some data lines are long
+	for sc.Scan() {
+		line := sc.Text()
+		if strings.HasPrefix(line, "  ") || line == "" {
+			continue
+		}
+		if err := fn(strings.Fields(line)); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	return sc.Err()
+}
+
+// isWord reports whether w is a single lowercase word of ASCII letters;
+// this rules out collocations (joined by "_"), hyphenations, abbreviations
+// and proper nouns.
+func isWord(w string) bool {
+	for _, r := range w {
+		if r < 'a' || r > 'z' {
+			return false
+		}
+	}
+	return w != ""
+}

@@ -1,0 +1,49 @@
+// Package synonym expands query words with synonyms derived from WordNet 3.0,
+// pruned to common senses and single words; the WordNet licence is in
+// LICENSE.wordnet.
+package synonym
+
+//go:generate go run gen.go -wordnet /usr/share/wordnet -o synonyms.txt
+
+import (
+	_ "embed"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// synonymsTxt holds one line per word, sorted: "word syn1 syn2 ...", with
+// synonyms most common first. It is built by gen.go (see the go:generate
+// line above; WordNet comes from Debian's wordnet-base package).
+//
+//go:embed synonyms.txt
+var synonymsTxt string
+
+// table is parsed on first use so that programs which never expand a query
+// don't pay for building the map at init.
+var table = sync.OnceValue(func() map[string][]string {
+	m := make(map[string][]string, strings.Count(synonymsTxt, "\n"))
+	for line := range strings.Lines(synonymsTxt) {
+		f := strings.Fields(line)
+		if len(f) > 1 {
+			m[f[0]] = f[1:]
+		}
+	}
+	return m
+})
+
+// Lookup returns the synonyms of word, most common first, or nil if it has
+// none. The match is exact: WordNet lists base forms in lowercase ("troop",
+// not "Troops"), so callers should lowercase the word and, if the surface
+// form finds nothing, retry with its lemma or stem. The result is a copy
+// that the caller may modify.
+func Lookup(word string) []string {
+	// Cloning keeps callers from rewriting the shared table; a nil entry
+	// clones to nil.
+	return slices.Clone(table()[word])
+}
+
+// Len returns the number of words that have synonyms.
+func Len() int {
+	return len(table())
+}

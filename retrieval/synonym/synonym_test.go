@@ -1,0 +1,101 @@
+package synonym
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestLookup(t *testing.T) {
+	// The expected lists are what WordNet 3.0 has for the two most frequent
+	// senses of each word, most common synonym first; a change means the
+	// data or the pruning in gen.go changed.
+	tests := []struct {
+		word string
+		want []string
+	}{
+		{"troops", []string{"soldiery"}},
+		{"war", []string{"warfare"}},
+		{"letter", []string{"missive"}},
+		{"country", []string{"land", "state", "commonwealth", "nation"}},
+		{"weapon", []string{"arm", "artillery"}},
+		{"send", []string{"direct"}},
+		{"attack", []string{"round", "assault", "onrush", "onslaught", "assail", "onset"}},
+		{"government", []string{"administration", "regime", "authorities", "governing", "governance"}},
+		// WordNet's top senses of these are synsets of one word only.
+		{"troop", nil},
+		{"leader", nil},
+		{"support", nil},
+		// "alliance" was never sense-tagged (tagsense_cnt 0), so it is pruned.
+		{"alliance", nil},
+		// Lemmas are exact lowercase base forms.
+		{"Country", nil},
+		{"countries", nil},
+		{"", nil},
+		{"xyzzy", nil},
+	}
+	for _, tt := range tests {
+		if got := Lookup(tt.word); !slices.Equal(got, tt.want) {
+			t.Errorf("Lookup(%q) = %q, want %q", tt.word, got, tt.want)
+		}
+	}
+}
+
+func TestLookupUnknownIsNil(t *testing.T) {
+	if got := Lookup("xyzzy"); got != nil {
+		t.Errorf("Lookup(unknown) = %#v, want nil", got)
+	}
+}
+
+func TestLookupResultIsCopy(t *testing.T) {
+	got := Lookup("country")
+	got[0] = "corrupted"
+	_ = append(got[:1], "corrupted")
+	if again := Lookup("country"); again[0] != "land" || again[1] != "state" {
+		t.Errorf("Lookup after mutating a result = %q, want it unchanged", again)
+	}
+}
+
+func TestTable(t *testing.T) {
+	// Guards the generator's output: lines sorted by word, and every entry
+	// a single lowercase word with 1 to 6 distinct synonyms, not itself.
+	var words []string
+	for line := range strings.Lines(synonymsTxt) {
+		words = append(words, strings.Fields(line)[0])
+	}
+	if !slices.IsSorted(words) {
+		t.Error("synonyms.txt is not sorted by word")
+	}
+	if n := Len(); n < 10000 {
+		t.Fatalf("Len() = %d, want at least 10000 entries", n)
+	}
+	for word, syns := range table() {
+		if len(syns) == 0 || len(syns) > 6 {
+			t.Errorf("%q has %d synonyms, want 1 to 6", word, len(syns))
+		}
+		for _, w := range append([]string{word}, syns...) {
+			for _, r := range w {
+				if r < 'a' || r > 'z' {
+					t.Errorf("%q: %q is not a single lowercase word", word, w)
+					break
+				}
+			}
+		}
+		if slices.Contains(syns, word) {
+			t.Errorf("%q lists itself as a synonym", word)
+		}
+		sorted := slices.Clone(syns)
+		slices.Sort(sorted)
+		if len(slices.Compact(sorted)) != len(syns) {
+			t.Errorf("%q has duplicate synonyms %q", word, syns)
+		}
+	}
+}
+
+func BenchmarkLookup(b *testing.B) {
+	words := []string{"troops", "country", "attack", "xyzzy"}
+	Lookup("") // parse the table before b.Loop starts the timer
+	for i := 0; b.Loop(); i++ {
+		Lookup(words[i%len(words)])
+	}
+}
