@@ -377,7 +377,6 @@ func (ix *Index) inHits(stem string, hits []Hit) bool {
 	return false
 }
 
-
 // framing words shape a question ("on what date", "which kinds of") more than
 // they name its topic, so a passage lacking them can still answer it.
 var framing = func() map[string]bool {
