@@ -7,3 +7,5 @@ require (
 	github.com/kljensen/snowball v0.10.0
 	github.com/philippgille/chromem-go v0.7.0
 )
+
+require go.yaml.in/yaml/v3 v3.0.6

@@ -161,6 +161,13 @@ func (s *Service) Ask(ctx context.Context, question string) (*Answer, error) {
 	return a, nil
 }
 
+// AskStream is Ask that passes the answer text drafted so far to onPartial
+// as it grows, so a front end can show it arriving. onPartial may be nil. The
+// extractive drafter writes its answer at once and never calls it.
+func (s *Service) AskStream(ctx context.Context, question string, onPartial func(text string)) (*Answer, error) {
+	return s.Ask(ctx, question)
+}
+
 // Search returns the top passages for a query, for showing sources.
 func (s *Service) Search(ctx context.Context, query string, k int) (*retrieval.Result, error) {
 	q, err := s.CleanQuestion(query)

@@ -13,34 +13,7 @@ import (
 
 	"github.com/articlebot/articlebot/bot"
 	"github.com/articlebot/articlebot/corpus"
-	"github.com/articlebot/articlebot/retrieval"
 )
-
-// service loads the corpus (built in, or --corpus) and indexes it.
-func (cl *cli) service(ctx context.Context) (*bot.Service, error) {
-	var (
-		c   *corpus.Corpus
-		err error
-	)
-	if cl.corpusDir != "" {
-		c, err = corpus.LoadDir(cl.corpusDir)
-	} else {
-		c, err = corpus.Builtin()
-	}
-	if err != nil {
-		return nil, err
-	}
-	opt := retrieval.Options{Expand: defaultExpand}
-	if cl.minCoverage > 0 {
-		opt.Relevance = retrieval.DefaultRelevance
-		opt.Relevance.MinCoverage = cl.minCoverage
-	}
-	ix, err := retrieval.Build(ctx, c.Chunks(), opt)
-	if err != nil {
-		return nil, fmt.Errorf("couldn't index the corpus: %w", err)
-	}
-	return bot.New(c, ix, bot.Options{MinSentenceCoverage: cl.minSentence}), nil
-}
 
 var askCmd = &command{
 	name:    "ask",
@@ -56,7 +29,7 @@ var askCmd = &command{
 		if strings.TrimSpace(args[0]) == "" {
 			return cl.usagef("the question is empty")
 		}
-		svc, err := cl.service(ctx)
+		svc, err := cl.service(ctx, e)
 		if err != nil {
 			return err
 		}
@@ -115,7 +88,7 @@ var sourcesCmd = &command{
 		if cl.k <= 0 {
 			return cl.usagef("-k must be at least 1, got %d", cl.k)
 		}
-		svc, err := cl.service(ctx)
+		svc, err := cl.service(ctx, e)
 		if err != nil {
 			return err
 		}
@@ -180,7 +153,7 @@ var summaryCmd = &command{
 		if err != nil {
 			return cl.usagef("%v", err)
 		}
-		svc, err := cl.service(ctx)
+		svc, err := cl.service(ctx, e)
 		if err != nil {
 			return err
 		}
@@ -210,7 +183,7 @@ var chatCmd = &command{
 		if len(args) != 0 {
 			return cl.usagef("chat reads questions from standard input and takes no arguments")
 		}
-		svc, err := cl.service(ctx)
+		svc, err := cl.service(ctx, e)
 		if err != nil {
 			return err
 		}

@@ -32,7 +32,7 @@ var evalCmd = &command{
 		if err != nil {
 			return fmt.Errorf("couldn't read %s: %w", args[0], err)
 		}
-		svc, err := cl.service(ctx)
+		svc, err := cl.service(ctx, e)
 		if err != nil {
 			return err
 		}

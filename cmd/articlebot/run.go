@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/articlebot/articlebot/bot"
+	"github.com/articlebot/articlebot/internal/config"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -41,12 +42,13 @@ func init() {
 // cli holds the parsed flags: --corpus for every command, the rest for the
 // commands that register them.
 type cli struct {
-	corpusDir string
-	json      bool
-	k         int
-	length    string
-	section   string
-	verbose   bool
+	corpusDir  string
+	configFile string
+	json       bool
+	k          int
+	length     string
+	section    string
+	verbose    bool
 	// minCoverage overrides the relevance threshold when above 0.
 	minCoverage float64
 	minSentence float64
@@ -116,6 +118,7 @@ func runCommand(ctx context.Context, e *env, c *command, args []string) error {
 	fs.SetOutput(io.Discard)
 	cl := &cli{cmd: c}
 	fs.StringVar(&cl.corpusDir, "corpus", "", "load the `DIR`'s .txt and .md articles instead of the built-in article")
+	fs.StringVar(&cl.configFile, "config", "", "read settings from the YAML `FILE` (default: $ARTICLEBOT_CONFIG)")
 	if c.flags != nil {
 		c.flags(fs, cl)
 	}
@@ -165,9 +168,14 @@ Commands:
 		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintf(w, `
-Every command accepts --corpus DIR and --help.
+Every command accepts --corpus DIR, --config FILE and --help.
 Run 'articlebot <command> --help' for a command's flags.
+Settings come from flags, then the environment, then the config file, then defaults.
 
+Environment:
+`)
+	config.WriteEnvTable(w)
+	fmt.Fprintf(w, `
 Exit status: 0 for answers (refusals included), 2 for usage errors, 1 for failures.
 `)
 }
