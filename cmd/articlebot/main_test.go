@@ -287,3 +287,47 @@ func TestEvalCommand(t *testing.T) {
 		}
 	}
 }
+
+func TestConfigCommandRedactsSecrets(t *testing.T) {
+	var out, errb bytes.Buffer
+	env := map[string]string{"OPENAI_API_KEY": "sk-test-VERYSECRET", "DISCORD_TOKEN": "discord-VERYSECRET", "ARTICLEBOT_CHAT_MODEL": "my-model"}
+	err := run(context.Background(), []string{"config"}, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out.String()+errb.String(), "VERYSECRET") {
+		t.Errorf("a secret was printed:\n%s", out.String())
+	}
+	for _, want := range []string{"chat_model: my-model", "openai_api_key: '[redacted]'", "discord_token: '[redacted]'", "api_url: https://discord.com"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("config output lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestConfigErrorsNameTheKey(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "bad.yaml")
+	os.WriteFile(file, []byte("answer:\n  top_kk: 3\n"), 0o600)
+	code, _, errOut := runCLI(t, "", "config", "--config", file)
+	if code != 1 || !strings.Contains(errOut, `"top_kk"`) || !strings.Contains(errOut, "top_k") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+	var out, errb bytes.Buffer
+	err := run(context.Background(), []string{"ask", "q"}, func(k string) string {
+		return map[string]string{"ARTICLEBOT_LOG_FORMAT": "xml"}[k]
+	}, strings.NewReader(""), &out, &errb)
+	if code := exitCode(err, &errb); code != 1 || !strings.Contains(errb.String(), "log.format") || !strings.Contains(errb.String(), "auto, text, json") {
+		t.Errorf("invalid value: exit %d, stderr %q", code, errb.String())
+	}
+}
+
+func TestReadmeListsEveryEnvVar(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, table, _ := runCLI(t, "", "config", "--env-markdown")
+	if !strings.Contains(string(readme), table) {
+		t.Errorf("README's environment table is stale; replace it with the output of `articlebot config --env-markdown`:\n%s", table)
+	}
+}

@@ -36,7 +36,7 @@ type command struct {
 var commands []*command
 
 func init() {
-	commands = []*command{askCmd, sourcesCmd, summaryCmd, chatCmd, evalCmd}
+	commands = []*command{askCmd, sourcesCmd, summaryCmd, chatCmd, evalCmd, configCmd}
 }
 
 // cli holds the parsed flags: --corpus for every command, the rest for the
@@ -52,6 +52,7 @@ type cli struct {
 	// minCoverage overrides the relevance threshold when above 0.
 	minCoverage float64
 	minSentence float64
+	envTable    bool
 	cmd         *command // the command being run, for its usage line
 }
 
