@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -329,5 +332,34 @@ func TestReadmeListsEveryEnvVar(t *testing.T) {
 	_, table, _ := runCLI(t, "", "config", "--env-markdown")
 	if !strings.Contains(string(readme), table) {
 		t.Errorf("README's environment table is stale; replace it with the output of `articlebot config --env-markdown`:\n%s", table)
+	}
+}
+
+func TestHealthCommand(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/healthz" {
+			http.NotFound(w, r)
+			return
+		}
+		fmt.Fprintln(w, "ok")
+	}))
+	defer srv.Close()
+	addr := strings.TrimPrefix(srv.URL, "http://")
+	var out, errb bytes.Buffer
+	err := run(context.Background(), []string{"health"}, func(k string) string {
+		return map[string]string{"ARTICLEBOT_HTTP_ADDR": addr}[k]
+	}, strings.NewReader(""), &out, &errb)
+	if err != nil || out.String() != "ok\n" {
+		t.Errorf("healthy: err %v, out %q", err, out.String())
+	}
+	srv.Close()
+	err = run(context.Background(), []string{"health"}, func(k string) string {
+		return map[string]string{"ARTICLEBOT_HTTP_ADDR": addr}[k]
+	}, strings.NewReader(""), &out, &errb)
+	if exitCode(err, &errb) != 1 {
+		t.Errorf("server down: err %v", err)
+	}
+	if code, _, errOut := runCLI(t, "", "health"); code != 1 || !strings.Contains(errOut, "ARTICLEBOT_HTTP_ADDR") {
+		t.Errorf("listener off: exit %d %q", code, errOut)
 	}
 }
