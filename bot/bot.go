@@ -5,9 +5,13 @@ package bot
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -23,6 +27,17 @@ type Answer struct {
 	Refused bool     `json:"refused"`
 	Sources []Source `json:"sources"`
 	Drafter string   `json:"drafter"`
+	// Usage is the language model tokens the answer cost: zero when it
+	// was drafted extractively or came from the cache.
+	Usage Usage `json:"usage"`
+	// Note, when set, tells the reader that something went wrong, such as
+	// the language model being unavailable. Text begins with it too.
+	Note string `json:"note,omitempty"`
+	// Flags are sentences whose cited passages share no content word with
+	// them: citations to check.
+	Flags []Flag `json:"flags,omitempty"`
+	// Cached is true when the answer was reused from the answer cache.
+	Cached bool `json:"cached,omitempty"`
 }
 
 // Source is a passage an answer cites.
@@ -39,7 +54,19 @@ type Source struct {
 // Drafter names, as reported in answers.
 const (
 	DrafterExtractive = "extractive"
+	DrafterLLM        = "llm"
 )
+
+// Drafter writes text with a language model: the seam between the service
+// and a model API. The service renders the prompts, checks the citations
+// and falls back to extractive answers; a Drafter only talks to the model.
+// Its errors wrap ErrModelConfig or ErrContextLength when they are those;
+// any other error means the model is unavailable.
+type Drafter interface {
+	// Draft returns the model's reply to p, passing the reply so far to
+	// onPartial (when not nil) as it arrives.
+	Draft(ctx context.Context, p Prompt, onPartial func(text string)) (Completion, error)
+}
 
 // MaxQuestionLen is the default limit on a question's length, in characters.
 const MaxQuestionLen = 1000
@@ -50,6 +77,15 @@ var (
 	ErrQuestionTooLong = errors.New("the question is too long")
 	ErrUnknownSection  = errors.New("no such section")
 	ErrBadLength       = errors.New("unknown summary length")
+)
+
+// Language model errors a Drafter returns.
+var (
+	// ErrModelConfig means the model API refused the configuration (a
+	// wrong API key, model or URL): no retry or fallback fixes it.
+	ErrModelConfig = errors.New("language model configuration error")
+	// ErrContextLength means the prompt was too long for the model.
+	ErrContextLength = errors.New("the prompt is longer than the model's context")
 )
 
 // IsInputError reports whether err was caused by the caller's input.
@@ -65,6 +101,10 @@ type Service struct {
 	// sentences embeds sentences for summaries; fitted on the corpus.
 	sentences *retrieval.LocalEmbedder
 	opt       Options
+	// version identifies the corpus's indexed content, for the cache key.
+	version string
+	cache   *answerCache
+	log     *slog.Logger
 }
 
 // Options tune the service. Zero values mean the defaults.
@@ -77,7 +117,38 @@ type Options struct {
 	// weighted, synonyms discounted) that the best answering sentence must
 	// hold; below it the article is taken not to answer.
 	MinSentenceCoverage float64
+
+	// Drafter drafts answers and summaries with a language model; nil
+	// keeps them extractive.
+	Drafter Drafter
+	// Model names the models behind the answers (the chat model, and the
+	// embedding model when remote), for the answer cache's key.
+	Model string
+	// Timeout bounds one answer or summary, retries and fallback included.
+	Timeout time.Duration
+	// CacheSize is how many answers the answer cache keeps; 0 disables it.
+	// CacheTTL is how long an answer is reused.
+	CacheSize int
+	CacheTTL  time.Duration
+	// ContextBudget is the most passage text, in characters, one prompt
+	// carries; a summary of more is drafted part by part (map-reduce).
+	ContextBudget int
+	// PrepareQueries, when set, is given a compound question's parts before
+	// they are searched, so that a remote embedder embeds them in one
+	// request.
+	PrepareQueries func(ctx context.Context, queries []string) error
+	// Now tells the time, for the cache; nil means time.Now.
+	Now func() time.Time
+	// Logger records fallbacks and flagged citations; nil discards them.
+	Logger *slog.Logger
 }
+
+// Defaults of Options.
+const (
+	DefaultTimeout       = 90 * time.Second
+	DefaultCacheTTL      = time.Hour
+	DefaultContextBudget = 24000
+)
 
 // DefaultMinSentenceCoverage was calibrated on testdata/qa.jsonl with
 // `articlebot eval -min-sentence-coverage`.
@@ -94,11 +165,33 @@ func New(c *corpus.Corpus, ix *retrieval.Index, opt Options) *Service {
 	if opt.MinSentenceCoverage <= 0 {
 		opt.MinSentenceCoverage = DefaultMinSentenceCoverage
 	}
+	if opt.Timeout <= 0 {
+		opt.Timeout = DefaultTimeout
+	}
+	if opt.CacheTTL <= 0 {
+		opt.CacheTTL = DefaultCacheTTL
+	}
+	if opt.ContextBudget <= 0 {
+		opt.ContextBudget = DefaultContextBudget
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.Model == "" {
+		opt.Model = DrafterExtractive
+	}
+	log := opt.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	var texts []string
 	for _, ch := range ix.Chunks() {
 		texts = append(texts, ch.Text)
 	}
-	return &Service{corpus: c, index: ix, sentences: retrieval.NewLocalEmbedder(texts), opt: opt}
+	return &Service{
+		corpus: c, index: ix, sentences: retrieval.NewLocalEmbedder(texts), opt: opt,
+		version: corpusVersion(ix.Chunks()), cache: newAnswerCache(opt.CacheSize, opt.CacheTTL, opt.Now), log: log,
+	}
 }
 
 // Corpus returns the corpus the service answers from.
@@ -130,17 +223,61 @@ func (s *Service) CleanQuestion(q string) (string, error) {
 // says that the corpus doesn't answer it. A compound question ("When …, and
 // which …?") is searched part by part.
 func (s *Service) Ask(ctx context.Context, question string) (*Answer, error) {
+	return s.AskStream(ctx, question, nil)
+}
+
+// AskStream is Ask that passes the answer text drafted so far to onPartial
+// as it grows, so a front end can show it arriving. onPartial may be nil.
+// Extractive and cached answers come at once and never call it; the
+// returned answer is final and may differ from the last partial text (a
+// fallback, say).
+func (s *Service) AskStream(ctx context.Context, question string, onPartial func(text string)) (*Answer, error) {
 	q, err := s.CleanQuestion(question)
 	if err != nil {
 		return nil, err
 	}
-	var picked []candidate
-	answered := 0
+	key := cacheKey(q, s.version, s.opt.Model)
+	if a, ok := s.cache.get(key); ok {
+		a.Question = q
+		return a, nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.opt.Timeout)
+	defer cancel()
+	a, err := s.answer(ctx, q, onPartial)
+	if err != nil {
+		return nil, err
+	}
+	// A fallback is not cached: the model may be back next time.
+	if a.Note == "" {
+		s.cache.put(key, a)
+	}
+	return a, nil
+}
+
+// answer retrieves passages for each part of the question and drafts the
+// answer: with the language model when there is one, extractively when
+// there is none or it fails.
+func (s *Service) answer(ctx context.Context, q string, onPartial func(string)) (*Answer, error) {
 	parts := splitQuestion(q)
+	if len(parts) > 1 && s.opt.PrepareQueries != nil {
+		texts := make([]string, len(parts))
+		for i, p := range parts {
+			texts[i] = p.text
+		}
+		// A failure shows again, and is handled, in the searches.
+		_ = s.opt.PrepareQueries(ctx, texts)
+	}
+	var picked []candidate
+	var answeredBy []*retrieval.Result
+	var embedErr error
+	answered := 0
 	for _, p := range parts {
 		res, err := s.index.Search(ctx, p.text, s.opt.TopK)
 		if err != nil {
-			return nil, fmt.Errorf("couldn't search the article: %w", err)
+			return nil, modelError("couldn't search the article", err)
+		}
+		if res.EmbedErr != nil {
+			embedErr = res.EmbedErr
 		}
 		if !res.Covered {
 			continue
@@ -149,23 +286,31 @@ func (s *Service) Ask(ctx context.Context, question string) (*Answer, error) {
 		if len(got) > 0 {
 			answered++
 			picked = append(picked, got...)
+			answeredBy = append(answeredBy, res)
 		}
 	}
-	if answered == 0 {
+	extractive := func() *Answer {
+		if answered == 0 {
+			return s.refusal(q)
+		}
+		a := cite(q, picked)
+		if answered < len(parts) {
+			a.Text += "\n\nThe article doesn't answer the rest of the question."
+		}
+		return a
+	}
+	switch {
+	case answered == 0:
+		// Refused without asking the model when retrieval finds nothing
+		// that answers: cheap, and instructions smuggled into an
+		// off-topic question never reach it.
 		return s.refusal(q), nil
+	case s.opt.Drafter == nil:
+		return extractive(), nil
+	case embedErr != nil:
+		return s.fallback(extractive(), Usage{}, embedErr), nil
 	}
-	a := cite(q, picked)
-	if answered < len(parts) {
-		a.Text += "\n\nThe article doesn't answer the rest of the question."
-	}
-	return a, nil
-}
-
-// AskStream is Ask that passes the answer text drafted so far to onPartial
-// as it grows, so a front end can show it arriving. onPartial may be nil. The
-// extractive drafter writes its answer at once and never calls it.
-func (s *Service) AskStream(ctx context.Context, question string, onPartial func(text string)) (*Answer, error) {
-	return s.Ask(ctx, question)
+	return s.draftAnswer(ctx, q, answeredBy, extractive, onPartial)
 }
 
 // Search returns the top passages for a query, for showing sources.
@@ -193,4 +338,15 @@ func (s *Service) refusal(q string) *Answer {
 		Sources:  []Source{},
 		Drafter:  DrafterExtractive,
 	}
+}
+
+// corpusVersion identifies the indexed text and how it was chunked.
+func corpusVersion(chunks []corpus.Chunk) string {
+	h := sha256.New()
+	h.Write([]byte(corpus.ChunkingVersion))
+	for _, c := range chunks {
+		h.Write([]byte{0})
+		h.Write([]byte(c.ContentHash()))
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
 }

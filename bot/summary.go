@@ -54,6 +54,10 @@ type Summary struct {
 	Text    string   `json:"summary"`
 	Sources []Source `json:"sources"`
 	Drafter string   `json:"drafter"`
+	// Usage, Note and Flags are as in Answer.
+	Usage Usage  `json:"usage"`
+	Note  string `json:"note,omitempty"`
+	Flags []Flag `json:"flags,omitempty"`
 }
 
 type sentence struct {
@@ -78,6 +82,15 @@ func (s *Service) Summarize(ctx context.Context, length Length, section string) 
 	if err != nil {
 		return nil, err
 	}
+	if s.opt.Drafter != nil {
+		return s.summarizeLLM(ctx, length, section)
+	}
+	return s.summarizeExtractive(ctx, length, section)
+}
+
+// summarizeExtractive picks the most central sentences of the corpus or
+// section, within the length's budget, in reading order.
+func (s *Service) summarizeExtractive(ctx context.Context, length Length, section string) (*Summary, error) {
 	sents, err := s.scoreSentences(ctx, section)
 	if err != nil {
 		return nil, err

@@ -30,6 +30,11 @@ type Options struct {
 	// Relevance decides whether a search found the answer's passages. The
 	// zero value means DefaultRelevance.
 	Relevance Relevance
+	// LexicalFallback, when set, decides whether a search whose query
+	// embedding failed with err ranks by BM25 alone (reporting err in
+	// Result.EmbedErr) instead of failing: a remote embedder being down
+	// need not stop answers.
+	LexicalFallback func(err error) bool
 }
 
 // Index holds a corpus's chunks in a chromem-go collection and a BM25 index.
@@ -43,6 +48,7 @@ type Index struct {
 	expand     func(string) []string
 	relevance  Relevance
 	embeddings map[string][]float32
+	fallback   func(error) bool
 }
 
 const collectionName = "chunks"
@@ -64,6 +70,7 @@ func Build(ctx context.Context, chunks []corpus.Chunk, opt Options) (*Index, err
 		expand:     opt.Expand,
 		relevance:  opt.Relevance,
 		embeddings: make(map[string][]float32, len(chunks)),
+		fallback:   opt.LexicalFallback,
 	}
 	if ix.relevance == (Relevance{}) {
 		ix.relevance = DefaultRelevance
@@ -148,13 +155,17 @@ func (ix *Index) embedChunks(ctx context.Context, texts []string, opt Options) (
 	dims := len(vecs[0])
 	for i, v := range vecs {
 		if len(v) == 0 || len(v) != dims {
-			return nil, fmt.Errorf("chunk %s has an embedding of %d dimensions, want %d", ix.chunks[i].ID, len(v), dims)
+			return nil, fmt.Errorf("%w: chunk %s has an embedding of %d dimensions, want %d", errDims, ix.chunks[i].ID, len(v), dims)
 		}
 		vecs[i] = Normalize(v)
 		ix.embeddings[ix.chunks[i].ID] = vecs[i]
 	}
 	return vecs, nil
 }
+
+// errDims marks embeddings of differing lengths, as when precomputed
+// vectors came from another model.
+var errDims = errors.New("embeddings differ in length")
 
 // Embeddings returns the unit vector stored for each chunk ID, for
 // persisting. The map is a copy; the vectors are shared and must not be
@@ -208,6 +219,9 @@ type Result struct {
 	Missing []string
 	// Terms are the question's stems with their weights, expansions included.
 	Terms map[string]float64
+	// EmbedErr is why the query could not be embedded when the ranking
+	// fell back to BM25 alone (see Options.LexicalFallback); nil otherwise.
+	EmbedErr error
 }
 
 // rrfK is the reciprocal-rank fusion constant from Cormack et al. (2009).
@@ -224,14 +238,19 @@ func (ix *Index) Search(ctx context.Context, query string, k int) (*Result, erro
 	terms := ix.queryTerms(toks)
 	res := &Result{Terms: terms}
 
+	var vres []chromem.Result
 	qv, err := ix.embed(ctx, query)
-	if err != nil {
+	switch {
+	case err != nil && ctx.Err() == nil && ix.fallback != nil && ix.fallback(err):
+		res.EmbedErr = err
+	case err != nil:
 		return nil, fmt.Errorf("couldn't embed query: %w", err)
-	}
-	// chromem-go errors when asked for more results than it holds.
-	vres, err := ix.coll.QueryEmbedding(ctx, Normalize(qv), min(ix.coll.Count(), ix.Len()), nil, nil)
-	if err != nil {
-		return nil, fmt.Errorf("couldn't query the vector index: %w", err)
+	default:
+		// chromem-go errors when asked for more results than it holds.
+		vres, err = ix.coll.QueryEmbedding(ctx, Normalize(qv), min(ix.coll.Count(), ix.Len()), nil, nil)
+		if err != nil {
+			return nil, fmt.Errorf("couldn't query the vector index: %w", err)
+		}
 	}
 	hits := make([]Hit, len(ix.chunks))
 	for i, c := range ix.chunks {

@@ -20,7 +20,7 @@ var askCmd = &command{
 	args:    "QUESTION",
 	summary: "Answer a question from the article, citing the passages used.",
 	flags: func(fs *flag.FlagSet, cl *cli) {
-		fs.BoolVar(&cl.json, "json", false, `print one JSON object: {"question","answer","refused","drafter","sources":[{"n","id","article","section","quote","passage","score"}]}`)
+		fs.BoolVar(&cl.json, "json", false, `print one JSON object: {"question","answer","refused","drafter","usage","note","flags","sources":[{"n","id","article","section","quote","passage","score"}]}`)
 	},
 	run: func(ctx context.Context, e *env, cl *cli, args []string) error {
 		if len(args) != 1 {
@@ -33,17 +33,25 @@ var askCmd = &command{
 		if err != nil {
 			return err
 		}
-		a, err := svc.Ask(ctx, args[0])
+		if cl.json {
+			a, err := svc.Ask(ctx, args[0])
+			if bot.IsInputError(err) {
+				return cl.usagef("%v", err)
+			}
+			if err != nil {
+				return err
+			}
+			return writeJSON(e.stdout, a)
+		}
+		p := &streamPrinter{w: e.stdout}
+		a, err := svc.AskStream(ctx, args[0], p.partial)
 		if bot.IsInputError(err) {
 			return cl.usagef("%v", err)
 		}
 		if err != nil {
 			return err
 		}
-		if cl.json {
-			return writeJSON(e.stdout, a)
-		}
-		printAnswer(e.stdout, a)
+		p.final(a)
 		return nil
 	},
 }
@@ -61,6 +69,35 @@ const quoteLen = 300
 func printAnswer(w io.Writer, a *bot.Answer) {
 	fmt.Fprintln(w, a.Text)
 	printSources(w, a.Sources)
+}
+
+// streamPrinter prints an answer's text as the model writes it, then what
+// the final answer adds. When the final text doesn't continue what was
+// shown (a fallback, or a retried stream), it is printed whole below.
+type streamPrinter struct {
+	w     io.Writer
+	shown string
+}
+
+func (p *streamPrinter) partial(text string) {
+	if strings.HasPrefix(text, p.shown) {
+		fmt.Fprint(p.w, text[len(p.shown):])
+		p.shown = text
+	}
+}
+
+func (p *streamPrinter) final(a *bot.Answer) {
+	switch {
+	case p.shown == "":
+		printAnswer(p.w, a)
+	case strings.HasPrefix(a.Text, p.shown):
+		fmt.Fprintln(p.w, a.Text[len(p.shown):])
+		printSources(p.w, a.Sources)
+	default:
+		fmt.Fprint(p.w, "\n\n")
+		printAnswer(p.w, a)
+	}
+	p.shown = ""
 }
 
 func printSources(w io.Writer, sources []bot.Source) {
@@ -207,7 +244,12 @@ var chatCmd = &command{
 			if line == "exit" || line == "quit" {
 				break
 			}
-			a, err := svc.Ask(ctx, line)
+			p := &streamPrinter{w: e.stdout}
+			onPartial := p.partial
+			if cl.json {
+				onPartial = nil
+			}
+			a, err := svc.AskStream(ctx, line, onPartial)
 			switch {
 			case bot.IsInputError(err):
 				// One bad line should not end the session.
@@ -220,7 +262,7 @@ var chatCmd = &command{
 					return err
 				}
 			default:
-				printAnswer(e.stdout, a)
+				p.final(a)
 				fmt.Fprintln(e.stdout)
 			}
 		}

@@ -2,11 +2,17 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
 
 	"github.com/articlebot/articlebot/bot"
 	"github.com/articlebot/articlebot/corpus"
 	"github.com/articlebot/articlebot/internal/config"
+	"github.com/articlebot/articlebot/internal/openaiclient"
 	"github.com/articlebot/articlebot/retrieval"
 )
 
@@ -34,28 +40,146 @@ func loadCorpus(cfg config.Config) (*corpus.Corpus, error) {
 	return corpus.Builtin()
 }
 
-// service loads the corpus, indexes it and returns the answering service.
+// service loads the corpus, indexes it and returns the answering service,
+// logging to standard error.
 func (cl *cli) service(ctx context.Context, e *env) (*bot.Service, error) {
 	cfg, err := cl.config(e)
 	if err != nil {
 		return nil, err
 	}
-	c, err := loadCorpus(cfg)
+	log, err := newLogger(cfg.Log, e.stderr)
 	if err != nil {
 		return nil, err
 	}
+	svc, _, err := cl.buildService(ctx, cfg, log, nil)
+	return svc, err
+}
+
+// indexReport says how the index was built, for `articlebot index`.
+type indexReport struct {
+	Articles int
+	retrieval.BuildStats
+	// Embedder names the embedding model and server, or "local".
+	Embedder string
+	// Path is the persisted index file; empty when nothing is persisted.
+	Path    string
+	Elapsed time.Duration
+}
+
+// buildService builds the answering service the configuration asks for:
+// API embeddings persisted under the data directory, or local ones; a chat
+// model drafting answers, or the extractive drafter. progress, when set,
+// follows the embedding of the corpus.
+func (cl *cli) buildService(ctx context.Context, cfg config.Config, log *slog.Logger, progress func(done, total int)) (*bot.Service, indexReport, error) {
+	start := time.Now()
+	rep := indexReport{Embedder: config.ModelLocal}
+	c, err := loadCorpus(cfg)
+	if err != nil {
+		return nil, rep, err
+	}
+	rep.Articles = len(c.Articles)
+	chunks := c.Chunks()
 	opt := retrieval.Options{Expand: retrieval.Expand}
 	if cl.minCoverage > 0 {
 		opt.Relevance = retrieval.DefaultRelevance
 		opt.Relevance.MinCoverage = cl.minCoverage
 	}
-	ix, err := retrieval.Build(ctx, c.Chunks(), opt)
-	if err != nil {
-		return nil, fmt.Errorf("couldn't index the corpus: %w", err)
-	}
-	return bot.New(c, ix, bot.Options{
+	bopt := bot.Options{
 		TopK:                cfg.Answer.TopK,
 		MaxQuestionLen:      cfg.Answer.MaxQuestionLength,
 		MinSentenceCoverage: cl.minSentence,
-	}), nil
+		Timeout:             time.Duration(cfg.Answer.Timeout),
+		CacheSize:           cfg.Answer.CacheSize,
+		CacheTTL:            time.Duration(cfg.Answer.CacheTTL),
+		Logger:              log,
+	}
+	chat, embedding := config.ModelExtractive, config.ModelLocal
+	var client *openaiclient.Client
+	if cfg.OpenAI.Enabled() {
+		client = openaiclient.New(openaiclient.Config{
+			BaseURL:    cfg.OpenAI.BaseURL,
+			APIKey:     cfg.OpenAI.APIKey.Reveal(),
+			Timeout:    time.Duration(cfg.OpenAI.Timeout),
+			MaxRetries: cfg.OpenAI.MaxRetries,
+		})
+	}
+
+	var ix *retrieval.Index
+	if cfg.OpenAI.UsesEmbeddings() {
+		ix, err = buildAPIIndex(ctx, cfg, client, chunks, opt, log, progress, &rep)
+		switch {
+		case err == nil:
+			embedding = cfg.OpenAI.EmbeddingModel
+		case ctx.Err() == nil && !openaiclient.IsConfig(err):
+			// The embeddings API is down: answer from local embeddings
+			// rather than not at all, until the next start.
+			log.Warn("the embeddings API is unavailable; using local embeddings until restart", "err", err)
+			ix, rep.Embedder, rep.Path = nil, config.ModelLocal, ""
+		default:
+			return nil, rep, fmt.Errorf("couldn't index the corpus: %w", err)
+		}
+	}
+	if ix == nil {
+		ix, err = retrieval.Build(ctx, chunks, opt)
+		if err != nil {
+			return nil, rep, fmt.Errorf("couldn't index the corpus: %w", err)
+		}
+		rep.BuildStats = retrieval.BuildStats{Chunks: len(chunks), Embedded: len(chunks)}
+	}
+	if cfg.OpenAI.UsesChat() {
+		chat = cfg.OpenAI.ChatModel
+		bopt.Drafter = bot.NewOpenAIDrafter(client, chat)
+	}
+	bopt.Model = chat + "/" + embedding
+	rep.Elapsed = time.Since(start)
+	return bot.New(c, ix, bopt), rep, nil
+}
+
+// buildAPIIndex embeds the chunks through the API, reusing the embeddings
+// persisted under the data directory and saving the new ones.
+func buildAPIIndex(ctx context.Context, cfg config.Config, client *openaiclient.Client, chunks []corpus.Chunk,
+	opt retrieval.Options, log *slog.Logger, progress func(done, total int), rep *indexReport) (*retrieval.Index, error) {
+	emb := retrieval.NewOpenAIEmbedder(client, cfg.OpenAI.EmbeddingModel)
+	emb.Progress = progress
+	opt.Embed = emb.Embed
+	opt.EmbedDocuments = emb.EmbedDocuments
+	// A failed query embedding ranks by BM25 alone rather than failing the
+	// question, unless the configuration is wrong.
+	opt.LexicalFallback = func(err error) bool { return !openaiclient.IsConfig(err) }
+	rep.Embedder = cfg.OpenAI.EmbeddingModel + " at " + client.BaseURL()
+
+	dir, err := dataDir(cfg)
+	if err != nil {
+		log.Warn("no data directory; the index will not be persisted", "err", err)
+		ix, err := retrieval.Build(ctx, chunks, opt)
+		rep.BuildStats = retrieval.BuildStats{Chunks: len(chunks), Embedded: len(chunks)}
+		return ix, err
+	}
+	st := retrieval.NewStore(dir, cfg.OpenAI.EmbeddingModel, client.BaseURL())
+	ix, stats, err := retrieval.BuildPersisted(ctx, chunks, opt, st)
+	rep.BuildStats, rep.Path = stats, st.Path()
+	if stats.Discarded != nil {
+		log.Warn("the persisted index was unusable; rebuilding it", "path", st.Path(), "err", stats.Discarded)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if stats.SaveErr != nil {
+		log.Warn("couldn't persist the index; it will be rebuilt at the next start", "path", st.Path(), "err", stats.SaveErr)
+	}
+	log.Debug("index ready", "chunks", stats.Chunks, "embedded", stats.Embedded, "reused", stats.Reused, "path", st.Path())
+	return ix, nil
+}
+
+// dataDir is the configured data directory, or articlebot's directory in
+// the user's cache directory.
+func dataDir(cfg config.Config) (string, error) {
+	if cfg.DataDir != "" {
+		return cfg.DataDir, nil
+	}
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return "", errors.New("set ARTICLEBOT_DATA_DIR (data_dir): there is no user cache directory")
+	}
+	return filepath.Join(dir, "articlebot"), nil
 }

@@ -1,0 +1,336 @@
+package bot
+
+import (
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/articlebot/articlebot/corpus"
+	"github.com/articlebot/articlebot/retrieval"
+)
+
+// Flag is a sentence whose cited passages share no content word with it: the
+// citation, or the sentence, is probably wrong.
+type Flag struct {
+	Sentence string `json:"sentence"`
+	// Sources are the source numbers the sentence cites.
+	Sources []int  `json:"sources"`
+	Reason  string `json:"reason"`
+}
+
+// refusalMarker opens a model's reply when the passages don't answer; the
+// system prompt asks for it, so a refusal is recognised in any language.
+const refusalMarker = "NO_ANSWER:"
+
+// maxLLMAnswerChars bounds a model's answer, leaving room for the sources
+// in a 2,000-character Discord message.
+const maxLLMAnswerChars = 1200
+
+// citeRE matches one citation group: [2], [1, 3], [1-2], [passage 4]. Runs
+// such as [1][3] are consecutive groups.
+var citeRE = regexp.MustCompile(`(?i)\[\s*(?:(?:passages?|sources?)\s*)?(\d+(?:\s*(?:,|;|-|–|and)\s*\d+)*)\s*\]`)
+
+var groupSep = regexp.MustCompile(`\s*(?:,|;|and)\s*`)
+
+// parseGroup lists the numbers of a citation group, ranges expanded.
+func parseGroup(g string) []int {
+	var out []int
+	for _, part := range groupSep.Split(g, -1) {
+		lo, hi, isRange := strings.Cut(strings.ReplaceAll(part, "–", "-"), "-")
+		a, err := strconv.Atoi(strings.TrimSpace(lo))
+		if err != nil {
+			continue
+		}
+		b := a
+		if isRange {
+			if b, err = strconv.Atoi(strings.TrimSpace(hi)); err != nil || b < a || b-a > 20 {
+				b = a
+			}
+		}
+		for n := a; n <= b; n++ {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// cleanCitations rewrites the citations of text for passages numbered 1 to
+// n: numbers that match no passage are dropped, with the marker when
+// nothing is left of it, and the rest are renumbered by first use and
+// written as [1][2]. It returns the text and the passage numbers in source
+// order (order[i] is the passage of source i+1).
+func cleanCitations(text string, n int) (string, []int) {
+	var b strings.Builder
+	var order []int
+	src := map[int]int{} // passage → source number
+	last := 0
+	pending := "" // the space before a dropped marker, for a kept one right after it
+	for _, m := range citeRE.FindAllStringSubmatchIndex(text, -1) {
+		if between := text[last:m[0]]; between != "" {
+			b.WriteString(between)
+			pending = ""
+		}
+		last = m[1]
+		var nums []int
+		for _, p := range parseGroup(text[m[2]:m[3]]) {
+			if p < 1 || p > n {
+				continue
+			}
+			k, ok := src[p]
+			if !ok {
+				order = append(order, p)
+				k = len(order)
+				src[p] = k
+			}
+			if !slices.Contains(nums, k) {
+				nums = append(nums, k)
+			}
+		}
+		if len(nums) == 0 {
+			// Drop the marker and the space before it: "troops [9]." → "troops."
+			kept := strings.TrimRight(b.String(), " \t")
+			pending += b.String()[len(kept):]
+			b.Reset()
+			b.WriteString(kept)
+			continue
+		}
+		b.WriteString(pending)
+		pending = ""
+		for _, k := range nums {
+			b.WriteString("[" + strconv.Itoa(k) + "]")
+		}
+	}
+	b.WriteString(text[last:])
+	return b.String(), order
+}
+
+// displayPartial is the part of a streaming reply fit to show: the refusal
+// marker removed, an unfinished citation held back, the rest cleaned as
+// the final text will be. Renumbering by first use is stable as the text
+// grows, so each partial text begins the next.
+func displayPartial(raw string, n int) string {
+	t := strings.TrimLeft(raw, " \t\r\n")
+	if len(t) < len(refusalMarker) && strings.HasPrefix(refusalMarker, strings.ToUpper(t)) {
+		return ""
+	}
+	if rest, ok := cutPrefixFold(t, refusalMarker); ok {
+		t = strings.TrimLeft(rest, " \t\r\n")
+	}
+	if i := strings.LastIndexByte(t, '['); i >= 0 && !strings.Contains(t[i:], "]") && len(t)-i < 24 {
+		t = t[:i]
+	}
+	t, _ = cleanCitations(t, n)
+	return strings.TrimRight(t, " \t\r\n")
+}
+
+func cutPrefixFold(s, prefix string) (string, bool) {
+	if len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix) {
+		return s[len(prefix):], true
+	}
+	return s, false
+}
+
+// refusalRE recognises an English reply saying the passages don't answer,
+// from a model that forgot the marker.
+var refusalRE = regexp.MustCompile(`(?i)\b(?:doesn't|does not|don't|do not|didn't|did not|cannot|can't|can not)\s+(?:say|mention|answer|contain|provide|include|state|specify|address|cover|find)\b|\bno information\b`)
+
+// checkAnswer turns a model's reply into an answer citing ps. It reports
+// false when the reply cites no passage and is no refusal: such a reply is
+// never shown.
+func (s *Service) checkAnswer(q, raw string, ps []passage) (*Answer, bool) {
+	raw = strings.TrimSpace(raw)
+	if rest, ok := cutPrefixFold(raw, refusalMarker); ok {
+		return s.modelRefusal(q, rest), true
+	}
+	raw = trimToLength(raw, maxLLMAnswerChars)
+	text, order := cleanCitations(raw, len(ps))
+	text = strings.TrimSpace(text)
+	if len(order) == 0 {
+		if refusalRE.MatchString(text) {
+			return s.modelRefusal(q, text), true
+		}
+		return nil, false
+	}
+	a := &Answer{Question: q, Text: text, Drafter: DrafterLLM}
+	a.Sources, a.Flags = sourcesFor(text, order, ps)
+	return a, true
+}
+
+// modelRefusal is the model's own words that the article doesn't say, in
+// the question's language, without any citation; the standard refusal when
+// it gave none.
+func (s *Service) modelRefusal(q, text string) *Answer {
+	a := s.refusal(q)
+	a.Drafter = DrafterLLM
+	text, _ = cleanCitations(text, 0)
+	if text = strings.TrimSpace(text); text != "" {
+		a.Text = corpus.Quote(text, 400)
+	}
+	return a
+}
+
+// claim is one sentence of a drafted text with the sources it cites.
+type claim struct {
+	text    string // without its markers
+	sources []int
+}
+
+// sentenceEnd ends a sentence: its closing punctuation and any citation
+// markers after it ("… troops. [1] Kim …" cites [1] for the troops).
+var sentenceEnd = regexp.MustCompile(`[.!?]+["'”’)]*(?:\s*\[\d+\])*\s+`)
+
+var (
+	markerRE       = regexp.MustCompile(`\[(\d+)\]`)
+	spaceBeforeEnd = regexp.MustCompile(`\s+([.,;:!?])`)
+)
+
+// stripMarkers removes a sentence's citation markers, and the spaces they
+// leave before punctuation.
+func stripMarkers(s string) string {
+	s = markerRE.ReplaceAllString(s, "")
+	return strings.TrimSpace(spaceBeforeEnd.ReplaceAllString(s, "$1"))
+}
+
+// claims splits a drafted text into sentences, line by line.
+func claims(text string) []claim {
+	var out []claim
+	for _, line := range strings.Split(text, "\n") {
+		start := 0
+		ends := sentenceEnd.FindAllStringIndex(line, -1)
+		ends = append(ends, []int{len(line), len(line)})
+		for _, e := range ends {
+			seg := strings.TrimSpace(line[start:e[1]])
+			start = e[1]
+			if seg == "" {
+				continue
+			}
+			c := claim{text: stripMarkers(seg)}
+			for _, m := range markerRE.FindAllStringSubmatch(seg, -1) {
+				k, _ := strconv.Atoi(m[1])
+				if !slices.Contains(c.sources, k) {
+					c.sources = append(c.sources, k)
+				}
+			}
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// sourcesFor builds the sources of a cleaned text, one per passage in
+// order, each quoting the passage sentences closest to the sentences that
+// cite it, and flags sentences that share no content word with any
+// passage they cite.
+func sourcesFor(text string, order []int, ps []passage) ([]Source, []Flag) {
+	byN := map[int]passage{}
+	for _, p := range ps {
+		byN[p.N] = p
+	}
+	sources := make([]Source, len(order))
+	citing := make([][]claim, len(order))
+	var flags []Flag
+	for _, c := range claims(text) {
+		if len(c.sources) == 0 {
+			continue
+		}
+		words := stemSet(c.text)
+		shared := len(words) == 0
+		for _, k := range c.sources {
+			citing[k-1] = append(citing[k-1], c)
+			if overlap(words, stemSet(byN[order[k-1]].Chunk.Text)) > 0 {
+				shared = true
+			}
+		}
+		if !shared {
+			flags = append(flags, Flag{Sentence: c.text, Sources: c.sources, Reason: "shares no content word with its cited passage"})
+		}
+	}
+	for i, pn := range order {
+		p := byN[pn]
+		sources[i] = Source{
+			N: i + 1, ID: p.Chunk.ID, Article: p.Chunk.ArticleTitle, Section: p.Chunk.Section,
+			Quote: quoteFor(p.Chunk.Text, citing[i]), Passage: p.Chunk.Text, Score: p.Score,
+		}
+	}
+	return sources, flags
+}
+
+// quoteFor picks, for each sentence citing a passage, the passage sentence
+// sharing most content words with it; the first sentence when none shares
+// any. Distinct picks are joined with " … ", at most two.
+func quoteFor(passageText string, citing []claim) string {
+	spans := corpus.Sentences(passageText)
+	if len(spans) == 0 {
+		return passageText
+	}
+	sents := make([]string, len(spans))
+	stems := make([]map[string]bool, len(spans))
+	for i, sp := range spans {
+		sents[i] = passageText[sp.Start:sp.End]
+		stems[i] = stemSet(sents[i])
+	}
+	var picked []int
+	for _, c := range citing {
+		words := stemSet(c.text)
+		best, bestN := 0, 0
+		for i := range sents {
+			if n := overlap(words, stems[i]); n > bestN {
+				best, bestN = i, n
+			}
+		}
+		if !slices.Contains(picked, best) && len(picked) < 2 {
+			picked = append(picked, best)
+		}
+	}
+	if len(picked) == 0 {
+		picked = []int{0}
+	}
+	slices.Sort(picked)
+	out := make([]string, len(picked))
+	for i, k := range picked {
+		out[i] = sents[k]
+	}
+	return strings.Join(out, " … ")
+}
+
+func stemSet(text string) map[string]bool {
+	m := map[string]bool{}
+	for _, s := range retrieval.Stems(text) {
+		m[s] = true
+	}
+	return m
+}
+
+func overlap(a, b map[string]bool) int {
+	n := 0
+	for w := range a {
+		if b[w] {
+			n++
+		}
+	}
+	return n
+}
+
+// trimToLength cuts text to at most limit bytes at the end of a sentence
+// (its citations kept), or at a word when no sentence ends in time.
+func trimToLength(text string, limit int) string {
+	if len(text) <= limit {
+		return text
+	}
+	cut := 0
+	for _, e := range sentenceEnd.FindAllStringIndex(text, -1) {
+		end := len(strings.TrimRight(text[:e[1]], " \t\r\n"))
+		if end > limit {
+			break
+		}
+		cut = end
+	}
+	if nl := strings.LastIndexByte(text[:limit], '\n'); nl > cut {
+		cut = nl
+	}
+	if cut > 0 {
+		return strings.TrimSpace(text[:cut])
+	}
+	return corpus.Quote(text, limit)
+}

@@ -1,0 +1,185 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/articlebot/articlebot/corpus"
+	"github.com/articlebot/articlebot/internal/openaiclient"
+	"github.com/articlebot/articlebot/retrieval"
+)
+
+// Prompt is what a Drafter sends to a language model.
+type Prompt struct {
+	System string
+	User   string
+	// MaxTokens bounds the reply.
+	MaxTokens int
+}
+
+// Completion is a language model's reply.
+type Completion struct {
+	Text  string
+	Usage Usage
+}
+
+// Usage counts language model tokens.
+type Usage struct {
+	PromptTokens     int `json:"prompt_tokens"`
+	CompletionTokens int `json:"completion_tokens"`
+	TotalTokens      int `json:"total_tokens"`
+}
+
+// Add returns the sum of two usages.
+func (u Usage) Add(v Usage) Usage {
+	return Usage{u.PromptTokens + v.PromptTokens, u.CompletionTokens + v.CompletionTokens, u.TotalTokens + v.TotalTokens}
+}
+
+// NoteModelUnavailable begins an answer the extractive drafter wrote
+// because the language model could not be reached.
+const NoteModelUnavailable = "I couldn't reach the language model; here is what the article says."
+
+// maxFallbackReserve is the most of an answer's deadline kept back from the
+// model for the extractive fallback, which needs milliseconds.
+const maxFallbackReserve = 2 * time.Second
+
+// passage is a chunk numbered for a prompt.
+type passage struct {
+	N     int
+	Chunk corpus.Chunk
+	Score float64
+}
+
+// passagesFor merges the hits of each answered part of a question, taking
+// the parts' best hits in turn, without repeats.
+func (s *Service) passagesFor(results []*retrieval.Result) []passage {
+	limit := s.opt.TopK * len(results)
+	if len(results) > 1 {
+		limit = min(limit, 2*s.opt.TopK)
+	}
+	var out []passage
+	seen := map[string]bool{}
+	for i := 0; len(out) < limit; i++ {
+		more := false
+		for _, res := range results {
+			if i >= len(res.Hits) {
+				continue
+			}
+			more = true
+			h := res.Hits[i]
+			if seen[h.Chunk.ID] || len(out) == limit {
+				continue
+			}
+			seen[h.Chunk.ID] = true
+			out = append(out, passage{N: len(out) + 1, Chunk: h.Chunk, Score: h.Score})
+		}
+		if !more {
+			break
+		}
+	}
+	return out
+}
+
+// draftAnswer asks the language model to answer from the retrieved
+// passages and checks its citations. A prompt too long for the model is
+// retried with half the passages; a reply that cites nothing and is no
+// refusal is regenerated once, then replaced by the extractive answer, as
+// is any reply the model fails to give.
+func (s *Service) draftAnswer(ctx context.Context, q string, results []*retrieval.Result, extractive func() *Answer, onPartial func(string)) (*Answer, error) {
+	ps := s.passagesFor(results)
+	dctx, cancel := draftContext(ctx)
+	defer cancel()
+	var usage Usage
+	n := len(ps)
+	for tries := 0; tries < 2; {
+		c, err := s.opt.Drafter.Draft(dctx, answerPrompt(q, ps[:n], tries > 0), partialText(onPartial, n))
+		usage = usage.Add(c.Usage)
+		switch {
+		case errors.Is(err, ErrModelConfig):
+			return nil, err
+		case errors.Is(err, ErrContextLength) && n > 1:
+			s.log.Info("prompt too long for the model; retrying with fewer passages", "passages", n, "retry_with", n/2)
+			n /= 2
+			continue
+		case err != nil:
+			return s.fallback(extractive(), usage, err), nil
+		}
+		if a, ok := s.checkAnswer(q, c.Text, ps[:n]); ok {
+			a.Usage = usage
+			s.logFlags(a.Flags)
+			return a, nil
+		}
+		tries++
+		s.log.Warn("the model's answer cited no passage", "attempt", tries)
+	}
+	a := extractive()
+	a.Usage = usage
+	return a, nil
+}
+
+// draftContext keeps back part of ctx's deadline from the model, so that a
+// reply that stalls until the model's deadline still leaves time for the
+// fallback within the caller's.
+func draftContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	d, ok := ctx.Deadline()
+	if !ok {
+		return context.WithCancel(ctx)
+	}
+	reserve := min(time.Until(d)/10, maxFallbackReserve)
+	return context.WithDeadline(ctx, d.Add(-reserve))
+}
+
+// fallback marks an extractive answer given because the model failed,
+// keeping the cause for the logs, never for the reader.
+func (s *Service) fallback(a *Answer, usage Usage, cause error) *Answer {
+	s.log.Warn("language model unavailable; answered extractively", "err", cause, "upstream", upstream(cause))
+	a.Note = NoteModelUnavailable
+	a.Text = NoteModelUnavailable + "\n\n" + a.Text
+	a.Usage = usage
+	return a
+}
+
+// upstream is the model API's own error under err, for logs only.
+func upstream(err error) string {
+	var e *openaiclient.Error
+	if errors.As(err, &e) && e.Err != nil {
+		return e.Err.Error()
+	}
+	return ""
+}
+
+// modelError wraps a failure, marking configuration errors from a model
+// API (a wrong key, say) as ErrModelConfig.
+func modelError(what string, err error) error {
+	if openaiclient.IsConfig(err) {
+		var e *openaiclient.Error
+		errors.As(err, &e)
+		return fmt.Errorf("%w: %w", ErrModelConfig, e)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+// partialText turns the raw reply so far into the text a reader may see:
+// citations cleaned as the final answer's will be, an unfinished marker held
+// back. It calls onPartial only when that text grows or changes.
+func partialText(onPartial func(string), passages int) func(string) {
+	if onPartial == nil {
+		return nil
+	}
+	last := ""
+	return func(raw string) {
+		text := displayPartial(raw, passages)
+		if text != "" && text != last {
+			last = text
+			onPartial(text)
+		}
+	}
+}
+
+func (s *Service) logFlags(flags []Flag) {
+	for _, f := range flags {
+		s.log.Warn("answer sentence shares no word with its cited passage", "sentence", f.Sentence, "sources", f.Sources)
+	}
+}

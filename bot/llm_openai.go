@@ -1,0 +1,117 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/articlebot/articlebot/internal/openaiclient"
+)
+
+// OpenAIDrafter drafts with a chat model through any OpenAI-compatible API,
+// streaming the reply.
+type OpenAIDrafter struct {
+	client *openaiclient.Client
+	model  string
+}
+
+var _ Drafter = (*OpenAIDrafter)(nil)
+
+// NewOpenAIDrafter drafts with model through client.
+func NewOpenAIDrafter(client *openaiclient.Client, model string) *OpenAIDrafter {
+	return &OpenAIDrafter{client: client, model: model}
+}
+
+// Model names the chat model.
+func (d *OpenAIDrafter) Model() string { return d.model }
+
+// Draft streams the model's reply to p, with retries (see
+// openaiclient.Client.Do). A retried stream starts again, so onPartial may
+// see the text restart.
+func (d *OpenAIDrafter) Draft(ctx context.Context, p Prompt, onPartial func(text string)) (Completion, error) {
+	req := openai.ChatCompletionRequest{
+		Model: d.model,
+		Messages: []openai.ChatCompletionMessage{
+			{Role: openai.ChatMessageRoleSystem, Content: p.System},
+			{Role: openai.ChatMessageRoleUser, Content: p.User},
+		},
+		Stream:        true,
+		StreamOptions: &openai.StreamOptions{IncludeUsage: true},
+	}
+	// Reasoning models take max_completion_tokens and refuse max_tokens,
+	// which most other servers still expect.
+	if reasoningModel(d.model) {
+		req.MaxCompletionTokens = p.MaxTokens
+	} else {
+		req.MaxTokens = p.MaxTokens
+	}
+	var out Completion
+	err := d.client.Do(ctx, func(ctx context.Context) error {
+		var err error
+		out, err = d.stream(ctx, req, onPartial)
+		return err
+	})
+	switch {
+	case err == nil:
+		return out, nil
+	case openaiclient.IsConfig(err):
+		var e *openaiclient.Error
+		errors.As(err, &e)
+		return out, fmt.Errorf("%w: %w", ErrModelConfig, e)
+	case openaiclient.IsContextLength(err):
+		return out, fmt.Errorf("%w: %w", ErrContextLength, err)
+	}
+	return out, fmt.Errorf("couldn't draft with %s: %w", d.model, err)
+}
+
+// stream runs one streamed request, returning the text and the usage that
+// the last, choice-less chunk reports.
+func (d *OpenAIDrafter) stream(ctx context.Context, req openai.ChatCompletionRequest, onPartial func(string)) (Completion, error) {
+	var out Completion
+	s, err := d.client.API.CreateChatCompletionStream(ctx, req)
+	if err != nil {
+		return out, err
+	}
+	defer s.Close()
+	var text strings.Builder
+	for {
+		resp, err := s.Recv()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return out, err
+		}
+		if resp.Usage != nil {
+			out.Usage = Usage{resp.Usage.PromptTokens, resp.Usage.CompletionTokens, resp.Usage.TotalTokens}
+		}
+		grew := false
+		for _, c := range resp.Choices {
+			if c.Index == 0 && c.Delta.Content != "" {
+				text.WriteString(c.Delta.Content)
+				grew = true
+			}
+		}
+		if grew && onPartial != nil {
+			onPartial(text.String())
+		}
+	}
+	out.Text = text.String()
+	if out.Usage.TotalTokens == 0 {
+		out.Usage.TotalTokens = out.Usage.PromptTokens + out.Usage.CompletionTokens
+	}
+	return out, nil
+}
+
+func reasoningModel(model string) bool {
+	for _, p := range []string{"o1", "o3", "o4", "gpt-5", "gpt-6"} {
+		if strings.HasPrefix(model, p) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,57 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+var indexCmd = &command{
+	name:    "index",
+	summary: "Build or refresh the persisted index: embed new and changed passages, reuse the rest.",
+	run: func(ctx context.Context, e *env, cl *cli, args []string) error {
+		if len(args) != 0 {
+			return cl.usagef("index takes no arguments, got %q", args)
+		}
+		cfg, err := cl.config(e)
+		if err != nil {
+			return err
+		}
+		log, err := newLogger(cfg.Log, e.stderr)
+		if err != nil {
+			return err
+		}
+		// Progress goes to standard error: rewritten in place on a
+		// terminal, one plain line per request elsewhere (logs, CI).
+		tty := isTerminal(e.stderr)
+		progressed := false
+		progress := func(done, total int) {
+			progressed = true
+			if tty {
+				fmt.Fprintf(e.stderr, "\rembedding passages: %d/%d", done, total)
+			} else {
+				fmt.Fprintf(e.stderr, "embedded %d of %d passages\n", done, total)
+			}
+		}
+		_, rep, err := cl.buildService(ctx, cfg, log, progress)
+		if tty && progressed {
+			fmt.Fprintln(e.stderr)
+		}
+		if err != nil {
+			return err
+		}
+		w := e.stdout
+		fmt.Fprintf(w, "articles:   %d\n", rep.Articles)
+		fmt.Fprintf(w, "chunks:     %d\n", rep.Chunks)
+		fmt.Fprintf(w, "embedded:   %d\n", rep.Embedded)
+		fmt.Fprintf(w, "reused:     %d\n", rep.Reused)
+		fmt.Fprintf(w, "embeddings: %s\n", rep.Embedder)
+		if rep.Path != "" {
+			fmt.Fprintf(w, "index:      %s\n", rep.Path)
+		} else {
+			fmt.Fprintln(w, "index:      not persisted (local embeddings are computed at start)")
+		}
+		fmt.Fprintf(w, "time:       %s\n", rep.Elapsed.Round(time.Millisecond))
+		return nil
+	},
+}

@@ -1,0 +1,149 @@
+package retrieval
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"sync"
+
+	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/articlebot/articlebot/internal/openaiclient"
+)
+
+// OpenAIEmbedder embeds text with an OpenAI-compatible embeddings API. It
+// sends many texts per request, within the API's limits, and returns unit
+// vectors. chromem-go's own OpenAI functions send one text per request and
+// have no timeout, so the index is given these vectors precomputed.
+type OpenAIEmbedder struct {
+	client *openaiclient.Client
+	model  string
+	// BatchSize is the most texts one request carries (the API allows
+	// 2048); BatchChars the most characters, well under its 300,000-token
+	// limit per request.
+	BatchSize, BatchChars int
+	// Progress, when set, is told how many texts are embedded after each
+	// request of EmbedDocuments.
+	Progress func(done, total int)
+
+	mu      sync.Mutex
+	queries map[string][]float32 // embedded by Prefetch, awaiting Embed
+}
+
+// Default batch limits.
+const (
+	DefaultEmbedBatchSize  = 512
+	DefaultEmbedBatchChars = 400_000
+	// maxEmbedInputChars truncates a single text to stay under the 8,192
+	// tokens one input may hold.
+	maxEmbedInputChars = 24_000
+)
+
+// NewOpenAIEmbedder embeds with model through client.
+func NewOpenAIEmbedder(client *openaiclient.Client, model string) *OpenAIEmbedder {
+	return &OpenAIEmbedder{client: client, model: model, BatchSize: DefaultEmbedBatchSize, BatchChars: DefaultEmbedBatchChars}
+}
+
+// Model names the embedding model.
+func (e *OpenAIEmbedder) Model() string { return e.model }
+
+// Embed embeds one text, such as a query, in one request, unless Prefetch
+// already embedded it. It has chromem-go's EmbeddingFunc shape.
+func (e *OpenAIEmbedder) Embed(ctx context.Context, text string) ([]float32, error) {
+	e.mu.Lock()
+	v, ok := e.queries[text]
+	delete(e.queries, text)
+	e.mu.Unlock()
+	if ok {
+		return v, nil
+	}
+	vecs, err := e.request(ctx, []string{text})
+	if err != nil {
+		return nil, err
+	}
+	return vecs[0], nil
+}
+
+// Prefetch embeds several queries in one request, for the Embed calls that
+// will follow; a compound question's parts cost one request, not one each.
+func (e *OpenAIEmbedder) Prefetch(ctx context.Context, texts []string) error {
+	vecs, err := e.EmbedDocuments(ctx, texts)
+	if err != nil {
+		return err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	// Queries that were prefetched but never asked for are dropped here,
+	// which keeps the map small.
+	e.queries = make(map[string][]float32, len(texts))
+	for i, t := range texts {
+		e.queries[t] = vecs[i]
+	}
+	return nil
+}
+
+// EmbedDocuments embeds texts in as few requests as the batch limits allow,
+// returning unit vectors in the texts' order.
+func (e *OpenAIEmbedder) EmbedDocuments(ctx context.Context, texts []string) ([][]float32, error) {
+	out := make([][]float32, 0, len(texts))
+	for start := 0; start < len(texts); {
+		end, chars := start, 0
+		for end < len(texts) && end-start < max(e.BatchSize, 1) {
+			n := min(len(texts[end]), maxEmbedInputChars)
+			if end > start && chars+n > e.BatchChars {
+				break
+			}
+			chars += n
+			end++
+		}
+		vecs, err := e.request(ctx, texts[start:end])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, vecs...)
+		start = end
+		if e.Progress != nil {
+			e.Progress(len(out), len(texts))
+		}
+	}
+	return out, nil
+}
+
+// request embeds one batch.
+func (e *OpenAIEmbedder) request(ctx context.Context, texts []string) ([][]float32, error) {
+	inputs := make([]string, len(texts))
+	for i, t := range texts {
+		if len(t) > maxEmbedInputChars {
+			t = t[:maxEmbedInputChars]
+		}
+		if t == "" {
+			// The API rejects empty input; a space embeds as "nothing".
+			t = " "
+		}
+		inputs[i] = t
+	}
+	var resp openai.EmbeddingResponse
+	err := e.client.Do(ctx, func(ctx context.Context) error {
+		var err error
+		resp, err = e.client.API.CreateEmbeddings(ctx, openai.EmbeddingRequestStrings{
+			Input: inputs, Model: openai.EmbeddingModel(e.model),
+		})
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("couldn't embed %d texts with %s: %w", len(texts), e.model, err)
+	}
+	if len(resp.Data) != len(texts) {
+		return nil, fmt.Errorf("couldn't embed with %s: got %d embeddings for %d texts", e.model, len(resp.Data), len(texts))
+	}
+	// The API says which input each embedding belongs to; don't trust order.
+	sort.Slice(resp.Data, func(i, j int) bool { return resp.Data[i].Index < resp.Data[j].Index })
+	vecs := make([][]float32, len(texts))
+	for i, d := range resp.Data {
+		if d.Index != i || len(d.Embedding) == 0 || len(d.Embedding) != len(resp.Data[0].Embedding) {
+			return nil, fmt.Errorf("couldn't embed with %s: malformed embedding %d", e.model, d.Index)
+		}
+		vecs[i] = Normalize(d.Embedding)
+	}
+	return vecs, nil
+}
