@@ -251,6 +251,8 @@ func (s *Service) AskStream(ctx context.Context, question string, onPartial func
 	if a.Note == "" {
 		s.cache.put(key, a)
 	}
+	s.log.Debug("answered", "drafter", a.Drafter, "refused", a.Refused, "prompt_tokens", a.Usage.PromptTokens,
+		"completion_tokens", a.Usage.CompletionTokens, "fallback", a.Note != "")
 	return a, nil
 }
 
@@ -258,6 +260,9 @@ func (s *Service) AskStream(ctx context.Context, question string, onPartial func
 // answer: with the language model when there is one, extractively when
 // there is none or it fails.
 func (s *Service) answer(ctx context.Context, q string, onPartial func(string)) (*Answer, error) {
+	// A remote query embedding that hangs must leave time to answer.
+	sctx, cancel := draftContext(ctx)
+	defer cancel()
 	parts := splitQuestion(q)
 	if len(parts) > 1 && s.opt.PrepareQueries != nil {
 		texts := make([]string, len(parts))
@@ -265,14 +270,14 @@ func (s *Service) answer(ctx context.Context, q string, onPartial func(string)) 
 			texts[i] = p.text
 		}
 		// A failure shows again, and is handled, in the searches.
-		_ = s.opt.PrepareQueries(ctx, texts)
+		_ = s.opt.PrepareQueries(sctx, texts)
 	}
 	var picked []candidate
 	var answeredBy []*retrieval.Result
 	var embedErr error
 	answered := 0
 	for _, p := range parts {
-		res, err := s.index.Search(ctx, p.text, s.opt.TopK)
+		res, err := s.index.Search(sctx, p.text, s.opt.TopK)
 		if err != nil {
 			return nil, modelError("couldn't search the article", err)
 		}

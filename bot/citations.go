@@ -108,19 +108,28 @@ func cleanCitations(text string, n int) (string, []int) {
 // displayPartial is the part of a streaming reply fit to show: the refusal
 // marker removed, an unfinished citation held back, the rest cleaned as
 // the final text will be. Renumbering by first use is stable as the text
-// grows, so each partial text begins the next.
+// grows, so each partial text begins the next. Nothing is shown until the
+// reply cites a passage or says it is a refusal: an uncited reply is never
+// shown, not even in part.
 func displayPartial(raw string, n int) string {
 	t := strings.TrimLeft(raw, " \t\r\n")
 	if len(t) < len(refusalMarker) && strings.HasPrefix(refusalMarker, strings.ToUpper(t)) {
 		return ""
 	}
-	if rest, ok := cutPrefixFold(t, refusalMarker); ok {
+	rest, refusal := cutPrefixFold(t, refusalMarker)
+	if refusal {
 		t = strings.TrimLeft(rest, " \t\r\n")
 	}
 	if i := strings.LastIndexByte(t, '['); i >= 0 && !strings.Contains(t[i:], "]") && len(t)-i < 24 {
 		t = t[:i]
 	}
-	t, _ = cleanCitations(t, n)
+	t, order := cleanCitations(t, n)
+	if refusal {
+		// A refusal cites nothing; the final text drops any marker.
+		t = citeRE.ReplaceAllString(t, "")
+	} else if len(order) == 0 {
+		return ""
+	}
 	return strings.TrimRight(t, " \t\r\n")
 }
 

@@ -37,10 +37,12 @@ func TestDisplayPartial(t *testing.T) {
 	tests := []struct{ raw, want string }{
 		{"NO_AN", ""},
 		{"NO_ANSWER: The article", "The article"},
-		{"Troops were sent [", "Troops were sent"},
-		{"Troops were sent [3", "Troops were sent"},
+		{"Troops were sent", ""},
+		{"Troops were sent [", ""},
+		{"Troops were sent [3", ""},
 		{"Troops were sent [3]", "Troops were sent [1]"},
-		{"Troops were sent [9] and ", "Troops were sent and"},
+		{"Troops were sent [9] and ", ""},
+		{"Troops [1] were sent [9] and ", "Troops [1] were sent and"},
 		{"About [2][1", "About [1]"},
 	}
 	for _, tt := range tests {

@@ -172,9 +172,13 @@ func TestLLMUncitedReplyIsRegeneratedThenReplaced(t *testing.T) {
 		return openaitest.Reply{Content: "Lots of troops were sent."}
 	})
 	svc, _ = newLLMService(t, srv, llmSetup{})
-	a, err = svc.Ask(context.Background(), troopsQ)
+	var partials []string
+	a, err = svc.AskStream(context.Background(), troopsQ, func(text string) { partials = append(partials, text) })
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(partials) != 0 {
+		t.Errorf("the uncited reply was streamed: %q", partials)
 	}
 	if srv.Count(openaitest.Chat) != 2 || a.Drafter != DrafterExtractive || strings.Contains(a.Text, "Lots of") || !strings.Contains(a.Text, "15,000") {
 		t.Errorf("uncited twice: %d requests, answer %+v", srv.Count(openaitest.Chat), a)
@@ -299,7 +303,7 @@ func TestLLMUnauthorizedIsAConfigurationError(t *testing.T) {
 func TestLLMStallFallsBackWithinTheDeadline(t *testing.T) {
 	srv := openaitest.New(t)
 	srv.SetChat(func(openaitest.Request) openaitest.Reply {
-		return openaitest.Reply{Content: "Pyongyang has sent around 15,000 troops [1].", StallAfter: 2}
+		return openaitest.Reply{Chunks: []string{"Pyongyang has sent", " around 15,000 troops [1].", " It also", " sent weaponry [1]."}, StallAfter: 3}
 	})
 	const deadline = time.Second
 	svc, _ := newLLMService(t, srv, llmSetup{retries: 4, opt: Options{Timeout: deadline}})
@@ -459,6 +463,25 @@ func TestEmbeddingOutageAnswersExtractivelyWithNote(t *testing.T) {
 	a, err := svc.Ask(context.Background(), troopsQ)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if a.Note != NoteModelUnavailable || a.Drafter != DrafterExtractive || !strings.Contains(a.Text, "15,000") || srv.Count(openaitest.Chat) != 0 {
+		t.Errorf("answer = %+v after %d chat requests", a, srv.Count(openaitest.Chat))
+	}
+}
+
+func TestHangingQueryEmbeddingFallsBackWithinTheDeadline(t *testing.T) {
+	srv := openaitest.New(t)
+	const deadline = time.Second
+	svc, _ := newLLMService(t, srv, llmSetup{remoteEmbeddings: true, retries: 4, opt: Options{Timeout: deadline}})
+	srv.Fail(openaitest.Embeddings, openaitest.Fault{Hang: true}, 1)
+	ctx, cancel := context.WithTimeout(context.Background(), deadline)
+	defer cancel()
+	a, err := svc.Ask(ctx, troopsQ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ctx.Err() != nil {
+		t.Fatal("the answer came after the deadline")
 	}
 	if a.Note != NoteModelUnavailable || a.Drafter != DrafterExtractive || !strings.Contains(a.Text, "15,000") || srv.Count(openaitest.Chat) != 0 {
 		t.Errorf("answer = %+v after %d chat requests", a, srv.Count(openaitest.Chat))

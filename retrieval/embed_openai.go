@@ -27,7 +27,14 @@ type OpenAIEmbedder struct {
 	Progress func(done, total int)
 
 	mu      sync.Mutex
-	queries map[string][]float32 // embedded by Prefetch, awaiting Embed
+	queries map[string]prefetched // embedded by Prefetch, awaiting Embed
+}
+
+// prefetched is a query's vector, or why it couldn't be had: a failed
+// prefetch is not retried once more for each query.
+type prefetched struct {
+	vec []float32
+	err error
 }
 
 // Default batch limits.
@@ -51,11 +58,11 @@ func (e *OpenAIEmbedder) Model() string { return e.model }
 // already embedded it. It has chromem-go's EmbeddingFunc shape.
 func (e *OpenAIEmbedder) Embed(ctx context.Context, text string) ([]float32, error) {
 	e.mu.Lock()
-	v, ok := e.queries[text]
+	p, ok := e.queries[text]
 	delete(e.queries, text)
 	e.mu.Unlock()
 	if ok {
-		return v, nil
+		return p.vec, p.err
 	}
 	vecs, err := e.request(ctx, []string{text})
 	if err != nil {
@@ -68,18 +75,19 @@ func (e *OpenAIEmbedder) Embed(ctx context.Context, text string) ([]float32, err
 // will follow; a compound question's parts cost one request, not one each.
 func (e *OpenAIEmbedder) Prefetch(ctx context.Context, texts []string) error {
 	vecs, err := e.EmbedDocuments(ctx, texts)
-	if err != nil {
-		return err
-	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	// Queries that were prefetched but never asked for are dropped here,
 	// which keeps the map small.
-	e.queries = make(map[string][]float32, len(texts))
+	e.queries = make(map[string]prefetched, len(texts))
 	for i, t := range texts {
-		e.queries[t] = vecs[i]
+		if err != nil {
+			e.queries[t] = prefetched{err: err}
+		} else {
+			e.queries[t] = prefetched{vec: vecs[i]}
+		}
 	}
-	return nil
+	return err
 }
 
 // EmbedDocuments embeds texts in as few requests as the batch limits allow,

@@ -104,6 +104,20 @@ func TestOpenAIEmbedderPrefetch(t *testing.T) {
 	if _, err := emb.Embed(ctx, "when did they meet"); err != nil || srv.Count(openaitest.Embeddings) != 2 {
 		t.Errorf("a prefetched query is used once: %d requests", srv.Count(openaitest.Embeddings))
 	}
+	// A failed prefetch fails the queries without more requests.
+	srv.Reset()
+	srv.Fail(openaitest.Embeddings, openaitest.ServerError(), 3)
+	if err := emb.Prefetch(ctx, []string{"a", "b"}); err == nil {
+		t.Fatal("prefetch succeeded against a failing server")
+	}
+	for _, q := range []string{"a", "b"} {
+		if _, err := emb.Embed(ctx, q); err == nil {
+			t.Errorf("%s: no error", q)
+		}
+	}
+	if n := srv.Count(openaitest.Embeddings); n != 3 {
+		t.Errorf("%d requests, want the 3 attempts of the prefetch only", n)
+	}
 }
 
 func TestOpenAIEmbedderErrors(t *testing.T) {

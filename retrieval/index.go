@@ -32,8 +32,8 @@ type Options struct {
 	Relevance Relevance
 	// LexicalFallback, when set, decides whether a search whose query
 	// embedding failed with err ranks by BM25 alone (reporting err in
-	// Result.EmbedErr) instead of failing: a remote embedder being down
-	// need not stop answers.
+	// Result.EmbedErr) instead of failing: a remote embedder being down, or
+	// too slow for the search's deadline, need not stop answers.
 	LexicalFallback func(err error) bool
 }
 
@@ -241,7 +241,7 @@ func (ix *Index) Search(ctx context.Context, query string, k int) (*Result, erro
 	var vres []chromem.Result
 	qv, err := ix.embed(ctx, query)
 	switch {
-	case err != nil && ctx.Err() == nil && ix.fallback != nil && ix.fallback(err):
+	case err != nil && ix.fallback != nil && ix.fallback(err):
 		res.EmbedErr = err
 	case err != nil:
 		return nil, fmt.Errorf("couldn't embed query: %w", err)
