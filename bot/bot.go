@@ -38,6 +38,9 @@ type Answer struct {
 	Flags []Flag `json:"flags,omitempty"`
 	// Cached is true when the answer was reused from the answer cache.
 	Cached bool `json:"cached,omitempty"`
+
+	// retrieval is the time spent finding passages, for Event.
+	retrieval time.Duration
 }
 
 // Source is a passage an answer cites.
@@ -141,6 +144,8 @@ type Options struct {
 	Now func() time.Time
 	// Logger records fallbacks and flagged citations; nil discards them.
 	Logger *slog.Logger
+	// Observe, when set, is told of every question handled, for metrics.
+	Observe func(Event)
 }
 
 // Defaults of Options.
@@ -231,7 +236,9 @@ func (s *Service) Ask(ctx context.Context, question string) (*Answer, error) {
 // Extractive and cached answers come at once and never call it; the
 // returned answer is final and may differ from the last partial text (a
 // fallback, say).
-func (s *Service) AskStream(ctx context.Context, question string, onPartial func(text string)) (*Answer, error) {
+func (s *Service) AskStream(ctx context.Context, question string, onPartial func(text string)) (a *Answer, err error) {
+	start := s.opt.Now()
+	defer func() { s.observe(start, a, err) }()
 	q, err := s.CleanQuestion(question)
 	if err != nil {
 		return nil, err
@@ -243,7 +250,7 @@ func (s *Service) AskStream(ctx context.Context, question string, onPartial func
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.opt.Timeout)
 	defer cancel()
-	a, err := s.answer(ctx, q, onPartial)
+	a, err = s.answer(ctx, q, onPartial)
 	if err != nil {
 		return nil, err
 	}
@@ -275,9 +282,12 @@ func (s *Service) answer(ctx context.Context, q string, onPartial func(string)) 
 	var picked []candidate
 	var answeredBy []*retrieval.Result
 	var embedErr error
+	var searching time.Duration
 	answered := 0
 	for _, p := range parts {
+		t0 := time.Now()
 		res, err := s.index.Search(sctx, p.text, s.opt.TopK)
+		searching += time.Since(t0)
 		if err != nil {
 			return nil, modelError("couldn't search the article", err)
 		}
@@ -304,18 +314,25 @@ func (s *Service) answer(ctx context.Context, q string, onPartial func(string)) 
 		}
 		return a
 	}
+	var a *Answer
+	var err error
 	switch {
 	case answered == 0:
 		// Refused without asking the model when retrieval finds nothing
 		// that answers: cheap, and instructions smuggled into an
 		// off-topic question never reach it.
-		return s.refusal(q), nil
+		a = s.refusal(q)
 	case s.opt.Drafter == nil:
-		return extractive(), nil
+		a = extractive()
 	case embedErr != nil:
-		return s.fallback(extractive(), Usage{}, embedErr), nil
+		a = s.fallback(extractive(), Usage{}, embedErr)
+	default:
+		a, err = s.draftAnswer(ctx, q, answeredBy, extractive, onPartial)
 	}
-	return s.draftAnswer(ctx, q, answeredBy, extractive, onPartial)
+	if a != nil {
+		a.retrieval = searching
+	}
+	return a, err
 }
 
 // Search returns the top passages for a query, for showing sources.

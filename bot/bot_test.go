@@ -313,3 +313,37 @@ func BenchmarkSummarizeLong(b *testing.B) {
 		}
 	}
 }
+
+func TestObserveReportsEveryQuestion(t *testing.T) {
+	c, _ := corpus.Builtin()
+	ix, err := retrieval.Build(context.Background(), c.Chunks(), retrieval.Options{Expand: retrieval.Expand})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var events []Event
+	svc := New(c, ix, Options{CacheSize: 8, Observe: func(e Event) { events = append(events, e) }})
+	ctx := context.Background()
+	svc.Ask(ctx, "How many troops has North Korea sent to Russia?")
+	svc.Ask(ctx, "How many troops has North Korea sent to Russia?")
+	svc.Ask(ctx, "Who won the 2022 World Cup?")
+	svc.Ask(ctx, "")
+	want := []struct {
+		outcome string
+		cached  bool
+	}{{OutcomeAnswered, false}, {OutcomeAnswered, true}, {OutcomeRefused, false}, {OutcomeInvalid, false}}
+	if len(events) != len(want) {
+		t.Fatalf("%d events, want %d: %+v", len(events), len(want), events)
+	}
+	for i, w := range want {
+		e := events[i]
+		if e.Outcome != w.outcome || e.Cached != w.cached {
+			t.Errorf("event %d = %+v, want outcome %s cached %v", i, e, w.outcome, w.cached)
+		}
+	}
+	if events[0].Retrieval <= 0 || events[0].Latency < events[0].Retrieval || events[0].Drafter != DrafterExtractive {
+		t.Errorf("first event timings/drafter: %+v", events[0])
+	}
+	if events[3].ErrorKind() != "invalid_question" {
+		t.Errorf("invalid question kind = %q", events[3].ErrorKind())
+	}
+}

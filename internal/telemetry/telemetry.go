@@ -17,6 +17,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/articlebot/articlebot/bot"
 )
 
 // Metrics are the counters and histograms articlebot exports. A nil
@@ -39,8 +41,8 @@ func New() *Metrics {
 		reg: prometheus.NewRegistry(),
 		questions: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "articlebot_questions_total",
-			Help: "Questions handled, by front end and outcome (answered, refused, invalid, error).",
-		}, []string{"frontend", "outcome"}),
+			Help: "Questions handled, by outcome (answered, refused, invalid, error).",
+		}, []string{"outcome"}),
 		answerLatency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "articlebot_answer_duration_seconds",
 			Help:    "Time to a final answer, by drafter.",
@@ -72,9 +74,8 @@ func New() *Metrics {
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// Export zeros for the expected label values so dashboards and alerts
 	// see the series before the first event.
-	for _, o := range []string{"answered", "refused", "invalid", "error"} {
-		m.questions.WithLabelValues("cli", o)
-		m.questions.WithLabelValues("discord", o)
+	for _, o := range []string{bot.OutcomeAnswered, bot.OutcomeRefused, bot.OutcomeInvalid, bot.OutcomeError} {
+		m.questions.WithLabelValues(o)
 	}
 	for _, v := range []string{"up", "down"} {
 		m.feedback.WithLabelValues(v)
@@ -86,10 +87,32 @@ func New() *Metrics {
 }
 
 // Question records one question's outcome.
-func (m *Metrics) Question(frontend, outcome string) {
+func (m *Metrics) Question(outcome string) {
 	if m != nil {
-		m.questions.WithLabelValues(frontend, outcome).Inc()
+		m.questions.WithLabelValues(outcome).Inc()
 	}
+}
+
+// Observe records everything an answering-service event tells: its
+// outcome, latencies, tokens, cache use and error kind. It fits
+// bot.Options.Observe.
+func (m *Metrics) Observe(ev bot.Event) {
+	if m == nil {
+		return
+	}
+	m.Question(ev.Outcome)
+	if kind := ev.ErrorKind(); kind != "" {
+		m.Error(kind)
+	}
+	if ev.Outcome != bot.OutcomeAnswered && ev.Outcome != bot.OutcomeRefused {
+		return
+	}
+	m.AnswerLatency(ev.Drafter, ev.Latency)
+	if !ev.Cached {
+		m.RetrievalLatency(ev.Retrieval)
+	}
+	m.Tokens(ev.Usage.PromptTokens, ev.Usage.CompletionTokens)
+	m.CacheLookup(ev.Cached)
 }
 
 // AnswerLatency records the time to a final answer.

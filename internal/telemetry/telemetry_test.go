@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/articlebot/articlebot/bot"
 )
 
 func get(t *testing.T, h http.Handler, path string) (int, string) {
@@ -22,10 +24,10 @@ func TestMetricsMove(t *testing.T) {
 	m := New()
 	mux := Mux(m, &Health{})
 	_, before := get(t, mux, "/metrics")
-	if !strings.Contains(before, `articlebot_questions_total{frontend="cli",outcome="answered"} 0`) {
+	if !strings.Contains(before, `articlebot_questions_total{outcome="answered"} 0`) {
 		t.Fatalf("zero series missing:\n%s", before)
 	}
-	m.Question("cli", "answered")
+	m.Question("answered")
 	m.AnswerLatency("extractive", 30*time.Millisecond)
 	m.RetrievalLatency(time.Millisecond)
 	m.Tokens(120, 30)
@@ -34,7 +36,7 @@ func TestMetricsMove(t *testing.T) {
 	m.CacheLookup(true)
 	_, after := get(t, mux, "/metrics")
 	for _, want := range []string{
-		`articlebot_questions_total{frontend="cli",outcome="answered"} 1`,
+		`articlebot_questions_total{outcome="answered"} 1`,
 		`articlebot_answer_duration_seconds_count{drafter="extractive"} 1`,
 		`articlebot_retrieval_duration_seconds_count 1`,
 		`articlebot_llm_tokens_total{kind="prompt"} 120`,
@@ -48,7 +50,8 @@ func TestMetricsMove(t *testing.T) {
 		}
 	}
 	var nilMetrics *Metrics
-	nilMetrics.Question("cli", "answered") // must not panic
+	nilMetrics.Question("answered") // must not panic
+	nilMetrics.Observe(bot.Event{})
 }
 
 func TestHealth(t *testing.T) {
@@ -89,5 +92,31 @@ func TestListen(t *testing.T) {
 	}
 	if _, err := Listen(s.Addr(), New(), &Health{}, slog.New(slog.NewTextHandler(io.Discard, nil))); err == nil {
 		t.Error("listening twice on one address: no error")
+	}
+}
+
+func TestObserve(t *testing.T) {
+	m := New()
+	m.Observe(bot.Event{Outcome: bot.OutcomeAnswered, Drafter: "llm", Latency: time.Second, Retrieval: time.Millisecond,
+		Usage: bot.Usage{PromptTokens: 500, CompletionTokens: 40}, Fallback: false})
+	m.Observe(bot.Event{Outcome: bot.OutcomeAnswered, Drafter: "extractive", Cached: true})
+	m.Observe(bot.Event{Outcome: bot.OutcomeAnswered, Drafter: "extractive", Fallback: true})
+	m.Observe(bot.Event{Outcome: bot.OutcomeInvalid, Err: bot.ErrEmptyQuestion})
+	_, out := get(t, Mux(m, &Health{}), "/metrics")
+	for _, want := range []string{
+		`articlebot_questions_total{outcome="answered"} 3`,
+		`articlebot_questions_total{outcome="invalid"} 1`,
+		`articlebot_llm_tokens_total{kind="prompt"} 500`,
+		`articlebot_llm_tokens_total{kind="completion"} 40`,
+		`articlebot_answer_cache_total{result="hit"} 1`,
+		`articlebot_answer_cache_total{result="miss"} 2`,
+		`articlebot_errors_total{kind="llm_unavailable"} 1`,
+		`articlebot_errors_total{kind="invalid_question"} 1`,
+		`articlebot_retrieval_duration_seconds_count 2`,
+		`articlebot_answer_duration_seconds_count{drafter="llm"} 1`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("metrics lack %q", want)
+		}
 	}
 }
