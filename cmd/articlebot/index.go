@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -28,7 +29,7 @@ var indexCmd = &command{
 		progress := func(done, total int) {
 			progressed = true
 			if tty {
-				fmt.Fprintf(e.stderr, "\rembedding passages: %d/%d", done, total)
+				fmt.Fprintf(e.stderr, "\rembedding passages %s %d/%d", progressBar(done, total, 30), done, total)
 			} else {
 				fmt.Fprintf(e.stderr, "embedded %d of %d passages\n", done, total)
 			}
@@ -54,4 +55,13 @@ var indexCmd = &command{
 		fmt.Fprintf(w, "time:       %s\n", rep.Elapsed.Round(time.Millisecond))
 		return nil
 	},
+}
+
+// progressBar draws done/total as a bar of width cells, like [#####-----].
+func progressBar(done, total, width int) string {
+	filled := width
+	if total > 0 {
+		filled = min(width, max(0, done*width/total))
+	}
+	return "[" + strings.Repeat("#", filled) + strings.Repeat("-", width-filled) + "]"
 }

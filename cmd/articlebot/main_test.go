@@ -363,3 +363,14 @@ func TestHealthCommand(t *testing.T) {
 		t.Errorf("listener off: exit %d %q", code, errOut)
 	}
 }
+
+func TestProgressBar(t *testing.T) {
+	for _, tt := range []struct {
+		done, total int
+		want        string
+	}{{0, 10, "[----------]"}, {5, 10, "[#####-----]"}, {10, 10, "[##########]"}, {12, 10, "[##########]"}, {0, 0, "[##########]"}} {
+		if got := progressBar(tt.done, tt.total, 10); got != tt.want {
+			t.Errorf("progressBar(%d, %d) = %q, want %q", tt.done, tt.total, got, tt.want)
+		}
+	}
+}
