@@ -36,7 +36,7 @@ type command struct {
 var commands []*command
 
 func init() {
-	commands = []*command{askCmd, sourcesCmd, summaryCmd, chatCmd, evalCmd, indexCmd, configCmd, healthCmd}
+	commands = []*command{askCmd, sourcesCmd, summaryCmd, chatCmd, evalCmd, indexCmd, serveCmd, configCmd, healthCmd}
 }
 
 // cli holds the parsed flags: --corpus for every command, the rest for the

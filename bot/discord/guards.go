@@ -1,0 +1,179 @@
+package discord
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"slices"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/articlebot/articlebot/bot"
+)
+
+// What users are told. Short, friendly, and never the raw cause, which goes
+// to the log.
+const (
+	msgNotHere    = "I'm not set up to answer in this channel."
+	msgBusy       = "I'm answering a lot of questions right now. Please try again in a minute."
+	msgRestarting = "I'm restarting. Please ask again in a minute."
+	msgTimeout    = "That took too long to answer. Please try again in a moment."
+	msgFailed     = "Sorry, I couldn't answer that just now. Please try again in a moment."
+	msgEmpty      = "Ask me a question about the article, for example: How many troops has North Korea sent to Russia?"
+	msgNoText     = "That message has no text I can ask about."
+	msgSection    = "I don't know that section. Start typing in the section option to pick one from the list."
+	msgLength     = "The length must be short, medium or long."
+)
+
+// userLimits is a token bucket per user.
+type userLimits struct {
+	mu    sync.Mutex
+	limit rate.Limit
+	burst int
+	now   func() time.Time
+	users map[string]*rate.Limiter
+}
+
+// maxTrackedUsers bounds the limiter map; full buckets are dropped first,
+// which forgets nothing since a new bucket starts full.
+const maxTrackedUsers = 10000
+
+func newUserLimits(perMinute float64, burst int, now func() time.Time) *userLimits {
+	return &userLimits{limit: rate.Limit(perMinute / 60), burst: burst, now: now, users: map[string]*rate.Limiter{}}
+}
+
+// allow takes a token for the user, or reports how long until one is free.
+func (u *userLimits) allow(user string) (bool, time.Duration) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	now := u.now()
+	l, ok := u.users[user]
+	if !ok {
+		if len(u.users) >= maxTrackedUsers {
+			for id, old := range u.users {
+				if old.TokensAt(now) >= float64(u.burst) {
+					delete(u.users, id)
+				}
+			}
+		}
+		l = rate.NewLimiter(u.limit, u.burst)
+		u.users[user] = l
+	}
+	if l.AllowN(now, 1) {
+		return true, 0
+	}
+	r := l.ReserveN(now, 1)
+	wait := r.DelayFrom(now)
+	r.CancelAt(now)
+	return false, wait
+}
+
+func slowDown(wait time.Duration) string {
+	secs := int(math.Ceil(wait.Seconds()))
+	if secs <= 1 {
+		return "You're asking quickly. Please wait a second and try again."
+	}
+	return fmt.Sprintf("You're asking quickly. Please wait about %d seconds and try again.", secs)
+}
+
+// allowed reports whether the allowlists let the bot answer in a guild
+// ("" for a DM) and channel.
+func (b *Bot) allowed(guild, channel string) bool {
+	if len(b.opt.AllowedGuilds) > 0 && !slices.Contains(b.opt.AllowedGuilds, guild) {
+		return false
+	}
+	if len(b.opt.AllowedChannels) > 0 && !slices.Contains(b.opt.AllowedChannels, channel) {
+		return false
+	}
+	return true
+}
+
+// acquire takes an answer slot without waiting; release gives it back.
+func (b *Bot) acquire() (release func(), ok bool) {
+	select {
+	case b.slots <- struct{}{}:
+		return func() { <-b.slots }, true
+	default:
+		return nil, false
+	}
+}
+
+// errPanic marks a recovered panic.
+var errPanic = errors.New("panic")
+
+// errNoReply marks a handler that returned without a final reply, a bug the
+// user should still hear about.
+var errNoReply = errors.New("handler ended without a reply")
+
+// friendly maps an error to what the user is told and a kind for metrics.
+func (b *Bot) friendly(err error) (msg, kind string) {
+	switch {
+	case errors.Is(err, bot.ErrQuestionTooLong):
+		return fmt.Sprintf("That question is too long. Please keep it under %d characters.", b.opt.MaxQuestionLen), "invalid"
+	case errors.Is(err, bot.ErrEmptyQuestion):
+		return msgEmpty, "invalid"
+	case errors.Is(err, bot.ErrUnknownSection):
+		return msgSection, "invalid"
+	case errors.Is(err, bot.ErrBadLength):
+		return msgLength, "invalid"
+	case errors.Is(err, context.DeadlineExceeded):
+		return msgTimeout, "timeout"
+	case errors.Is(err, context.Canceled):
+		return msgRestarting, "shutdown"
+	case errors.Is(err, errPanic):
+		return msgFailed, "panic"
+	default:
+		return msgFailed, "answer"
+	}
+}
+
+// fail is the one error handler: the log gets the cause and the user a
+// short friendly message. The service counts its own failures; only the
+// front end's are counted here.
+func (b *Bot) fail(ctx context.Context, rp replier, r *request, err error) {
+	msg, kind := b.friendly(err)
+	level := slog.LevelError
+	if kind == "invalid" {
+		level = slog.LevelInfo
+	}
+	b.log.Log(ctx, level, "couldn't answer", append(r.attrs(b), "kind", kind, "err", err)...)
+	if errors.Is(err, errPanic) || errors.Is(err, errNoReply) {
+		b.opt.Metrics.Error("discord_" + kind)
+	}
+	if err := rp.fail(ctx, msg); err != nil {
+		b.log.Error("couldn't send the error reply", append(r.attrs(b), "err", err)...)
+		b.opt.Metrics.Error("discord_send")
+	}
+}
+
+// admit runs the guards before any work: shutdown, allowlists, question
+// length, the user's rate and the concurrency cap. When it refuses, it has
+// already told the user why; otherwise the caller must call release.
+func (b *Bot) admit(ctx context.Context, rp replier, r *request) (release func(), ok bool) {
+	refuse := func(msg, why string) (func(), bool) {
+		b.log.Info("refused", append(r.attrs(b), "why", why)...)
+		b.opt.Metrics.Error(why)
+		if err := rp.notice(ctx, msg); err != nil {
+			b.log.Error("couldn't send the refusal", append(r.attrs(b), "err", err)...)
+		}
+		return nil, false
+	}
+	if !b.allowed(r.guild, r.channel) {
+		return refuse(msgNotHere, "not_allowed")
+	}
+	if n := len([]rune(r.text)); n > b.opt.MaxQuestionLen {
+		return refuse(fmt.Sprintf("That question is too long (%d characters). Please keep it under %d.", n, b.opt.MaxQuestionLen), "too_long")
+	}
+	if ok, wait := b.limits.allow(r.user); !ok {
+		return refuse(slowDown(wait), "rate_limited")
+	}
+	release, ok = b.acquire()
+	if !ok {
+		return refuse(msgBusy, "busy")
+	}
+	return release, true
+}

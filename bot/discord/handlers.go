@@ -1,0 +1,384 @@
+package discord
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+	"strconv"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/articlebot/articlebot/bot"
+	"github.com/articlebot/articlebot/retrieval"
+)
+
+// onInteraction handles one interaction. discordgo calls it on a goroutine
+// of its own, where a panic would kill the process: it is recovered here,
+// and every interaction ends with a final reply.
+func (b *Bot) onInteraction(ctx context.Context, s *discordgo.Session, i *discordgo.Interaction) {
+	if i == nil || i.Type == discordgo.InteractionPing {
+		return
+	}
+	// Replies must go out even when the answer's context has ended.
+	rest := context.WithoutCancel(ctx)
+	r := &request{id: i.ID, kind: i.Type.String(), user: interactionUser(i), guild: i.GuildID, channel: i.ChannelID, start: b.opt.Now()}
+	rp := &interactionReplier{b: b, s: s, i: i}
+	autocomplete := i.Type == discordgo.InteractionApplicationCommandAutocomplete
+	if !b.work.begin() {
+		if !autocomplete {
+			if err := rp.notice(rest, msgRestarting); err != nil {
+				b.log.Warn("couldn't send the restarting notice", append(r.attrs(b), "err", err)...)
+			}
+		}
+		return
+	}
+	defer b.work.end()
+	defer func() {
+		v := recover()
+		switch {
+		case autocomplete:
+			if v != nil {
+				b.log.Error("panic in autocomplete", append(r.attrs(b), "panic", fmt.Sprint(v), "stack", string(debug.Stack()))...)
+			}
+		case v != nil:
+			b.fail(rest, rp, r, fmt.Errorf("%w: %v\n%s", errPanic, v, debug.Stack()))
+		case !rp.done():
+			b.fail(rest, rp, r, errNoReply)
+		}
+	}()
+
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand:
+		b.command(ctx, rp, r, i.ApplicationCommandData())
+	case discordgo.InteractionApplicationCommandAutocomplete:
+		b.autocomplete(rest, r, rp, i.ApplicationCommandData())
+	case discordgo.InteractionMessageComponent:
+		b.button(rest, rp, r, i.MessageComponentData())
+	default:
+		b.notice(rest, rp, r, "I don't know how to handle that.")
+	}
+}
+
+func interactionUser(i *discordgo.Interaction) string {
+	if i.Member != nil && i.Member.User != nil {
+		return i.Member.User.ID
+	}
+	if i.User != nil {
+		return i.User.ID
+	}
+	return ""
+}
+
+// notice sends a short ephemeral reply and logs a failure to send it.
+func (b *Bot) notice(ctx context.Context, rp replier, r *request, text string) {
+	if err := rp.notice(ctx, text); err != nil {
+		b.log.Error("couldn't reply", append(r.attrs(b), "err", err)...)
+	}
+}
+
+func (b *Bot) command(ctx context.Context, rp *interactionReplier, r *request, data discordgo.ApplicationCommandInteractionData) {
+	rest := context.WithoutCancel(ctx)
+	r.kind = data.Name
+	switch data.Name {
+	case cmdAsk:
+		q := optString(data.Options, "question")
+		rp.ephemeral = optBool(data.Options, "private")
+		b.ask(ctx, rp, r, q)
+	case cmdAskMessage:
+		r.kind = "ask_message"
+		var q string
+		if data.Resolved != nil && data.Resolved.Messages[data.TargetID] != nil {
+			q = data.Resolved.Messages[data.TargetID].Content
+		}
+		if strings.TrimSpace(q) == "" {
+			b.notice(rest, rp, r, msgNoText)
+			return
+		}
+		b.ask(ctx, rp, r, q)
+	case cmdSummary:
+		length, err := bot.ParseLength(optString(data.Options, "length"))
+		if err != nil {
+			b.notice(rest, rp, r, msgLength)
+			return
+		}
+		section := optString(data.Options, "section")
+		b.serve(ctx, rp, r, func(ctx context.Context) ([]reply, error) {
+			sum, err := b.ans.Summarize(ctx, length, section)
+			if err != nil {
+				return nil, err
+			}
+			b.answers.put(r.id, sum.Sources, sum.Drafter)
+			b.log.Info("summarised", append(r.attrs(b), "latency", b.opt.Now().Sub(r.start), "drafter", sum.Drafter, "length", sum.Length, "sources", len(sum.Sources))...)
+			title := "**Summary** (" + string(sum.Length)
+			if sum.Section != "" {
+				title += " · " + sum.Section
+			}
+			return compose(title+")\n"+sum.Text, sourceEmbeds(sum.Sources), b.buttons(r.id, len(sum.Sources) > 0)), nil
+		})
+	case cmdSources:
+		q := optString(data.Options, "query")
+		if strings.TrimSpace(q) == "" {
+			b.notice(rest, rp, r, msgEmpty)
+			return
+		}
+		r.text = q
+		b.serve(ctx, rp, r, func(ctx context.Context) ([]reply, error) {
+			res, err := b.ans.Search(ctx, q, sourcesShown)
+			if err != nil {
+				return nil, err
+			}
+			sources := hitSources(res.Hits)
+			b.answers.put(r.id, sources, "search")
+			b.log.Info("searched", append(r.attrs(b), "latency", b.opt.Now().Sub(r.start), "hits", len(sources), "covered", res.Covered)...)
+			head := "The passages that best match your query:"
+			if !res.Covered {
+				head = "The article doesn't seem to cover this; these are the closest passages:"
+			}
+			if len(sources) == 0 {
+				head = "I found no passages for that."
+			}
+			return compose(head, sourceEmbeds(sources), b.buttons(r.id, len(sources) > 0)), nil
+		})
+	case cmdAbout:
+		if !b.allowed(r.guild, r.channel) {
+			b.notice(rest, rp, r, msgNotHere)
+			return
+		}
+		rp.ephemeral = true
+		if err := rp.send(rest, b.aboutReplies()); err != nil {
+			b.log.Error("couldn't send /about", append(r.attrs(b), "err", err)...)
+		}
+	default:
+		b.notice(rest, rp, r, "I don't know that command any more.")
+	}
+}
+
+// ask answers a question from a slash command, the message command, a
+// mention or a DM.
+func (b *Bot) ask(ctx context.Context, rp replier, r *request, q string) {
+	if strings.TrimSpace(q) == "" {
+		b.notice(context.WithoutCancel(ctx), rp, r, msgEmpty)
+		return
+	}
+	r.text = q
+	b.serve(ctx, rp, r, func(ctx context.Context) ([]reply, error) {
+		st := b.stream(context.WithoutCancel(ctx), rp, r)
+		a, err := b.ans.AskStream(ctx, q, st.partial)
+		st.stop()
+		if err != nil {
+			return nil, err
+		}
+		latency := b.opt.Now().Sub(r.start)
+		b.answers.put(r.id, a.Sources, a.Drafter)
+		// When the service fell back from the model, its note opens the
+		// text, so the user sees it too.
+		b.log.Info("answered", append(r.attrs(b), "latency", latency, "drafter", a.Drafter, "refused", a.Refused,
+			"sources", len(a.Sources), "prompt_tokens", a.Usage.PromptTokens, "completion_tokens", a.Usage.CompletionTokens,
+			"cached", a.Cached, "fallback", a.Note != "")...)
+		return compose(a.Text, sourceEmbeds(a.Sources), b.buttons(r.id, len(a.Sources) > 0)), nil
+	})
+}
+
+// serve runs a request that takes work: the guards, an acknowledgement at
+// once, the work under the answer deadline, then the final reply, or the
+// error handler's.
+func (b *Bot) serve(ctx context.Context, rp replier, r *request, work func(ctx context.Context) ([]reply, error)) {
+	rest := context.WithoutCancel(ctx)
+	release, ok := b.admit(rest, rp, r)
+	if !ok {
+		return
+	}
+	defer release()
+	if err := rp.ack(rest); err != nil {
+		// The final reply still tries to respond on its own.
+		b.log.Warn("couldn't acknowledge", append(r.attrs(b), "err", err)...)
+	}
+	wctx, cancel := context.WithTimeout(ctx, b.opt.AnswerTimeout)
+	defer cancel()
+	msgs, err := work(wctx)
+	if err != nil {
+		b.fail(rest, rp, r, err)
+		return
+	}
+	if err := rp.send(rest, msgs); err != nil {
+		b.log.Error("couldn't send the answer", append(r.attrs(b), "err", err)...)
+		b.opt.Metrics.Error("discord_send")
+		if !rp.done() {
+			b.fail(rest, rp, r, err)
+		}
+	}
+}
+
+// Custom ID prefixes of the answer buttons; the question ID follows.
+const (
+	btnSources = "ab:src:"
+	btnUp      = "ab:up:"
+	btnDown    = "ab:down:"
+)
+
+// buttons are the row under an answer: its sources in full, and feedback.
+func (b *Bot) buttons(id string, withSources bool) []discordgo.MessageComponent {
+	var row []discordgo.MessageComponent
+	if withSources {
+		row = append(row, discordgo.Button{Label: "Show sources", Style: discordgo.SecondaryButton, CustomID: btnSources + id,
+			Emoji: &discordgo.ComponentEmoji{Name: "📚"}})
+	}
+	row = append(row,
+		discordgo.Button{Label: "Helpful", Style: discordgo.SecondaryButton, CustomID: btnUp + id, Emoji: &discordgo.ComponentEmoji{Name: "👍"}},
+		discordgo.Button{Label: "Not helpful", Style: discordgo.SecondaryButton, CustomID: btnDown + id, Emoji: &discordgo.ComponentEmoji{Name: "👎"}},
+	)
+	return []discordgo.MessageComponent{discordgo.ActionsRow{Components: row}}
+}
+
+// button handles the answer buttons, always with an ephemeral reply.
+func (b *Bot) button(ctx context.Context, rp *interactionReplier, r *request, data discordgo.MessageComponentInteractionData) {
+	rp.ephemeral = true
+	id := data.CustomID
+	switch {
+	case strings.HasPrefix(id, btnSources):
+		r.kind = "show_sources"
+		sources, ok := b.answers.sources(strings.TrimPrefix(id, btnSources))
+		if !ok {
+			b.notice(ctx, rp, r, "I no longer have the sources of that answer: I keep only recent ones. Ask again to see them.")
+			return
+		}
+		if err := rp.send(ctx, passageReplies(sources)); err != nil {
+			b.log.Error("couldn't show sources", append(r.attrs(b), "err", err)...)
+		}
+	case strings.HasPrefix(id, btnUp), strings.HasPrefix(id, btnDown):
+		vote, emoji, qid := "up", "👍", strings.TrimPrefix(id, btnUp)
+		if strings.HasPrefix(id, btnDown) {
+			vote, emoji, qid = "down", "👎", strings.TrimPrefix(id, btnDown)
+		}
+		r.kind = "feedback"
+		user := b.userHash(r.user)
+		counted, drafter := b.answers.vote(qid, user, vote)
+		if counted {
+			b.opt.Metrics.Feedback(vote)
+		}
+		b.log.Info("feedback", "vote", vote, "question_id", qid, "user", user, "drafter", drafter, "counted", counted,
+			"guild", r.guild, "channel", r.channel)
+		b.notice(ctx, rp, r, "Thanks for the feedback "+emoji+" It helps improve the answers.")
+	default:
+		b.notice(ctx, rp, r, "That button no longer works.")
+	}
+}
+
+// passageReplies shows sources' whole passages, within a few messages.
+func passageReplies(sources []bot.Source) []reply {
+	msgs := compose("", passageEmbeds(sources), nil)
+	if len(msgs) > maxPassageMessages {
+		msgs = msgs[:maxPassageMessages]
+		msgs[len(msgs)-1].content = "(More passages are not shown.)"
+	}
+	return msgs
+}
+
+// autocomplete offers the corpus's sections for /summary's section option.
+func (b *Bot) autocomplete(ctx context.Context, r *request, rp *interactionReplier, data discordgo.ApplicationCommandInteractionData) {
+	r.kind = data.Name + "_autocomplete"
+	var typed string
+	for _, o := range data.Options {
+		if o.Focused {
+			typed, _ = o.Value.(string)
+		}
+	}
+	var choices []*discordgo.ApplicationCommandOptionChoice
+	for _, sec := range matchSections(b.opt.About.Sections, typed) {
+		choices = append(choices, &discordgo.ApplicationCommandOptionChoice{
+			Name: truncate(sec, maxChoiceLen),
+			// The service takes an unambiguous prefix of a section name, so a
+			// name cut to Discord's 100 characters still finds its section.
+			Value: sec[:prefix(sec, maxChoiceLen)],
+		})
+	}
+	err := rp.respond(ctx, discordgo.InteractionApplicationCommandAutocompleteResult, &discordgo.InteractionResponseData{Choices: choices})
+	if err != nil {
+		b.log.Warn("couldn't send autocomplete choices", append(r.attrs(b), "err", err)...)
+	}
+}
+
+// matchSections lists the sections that start with what was typed, then
+// those that contain it, at most 25; all of them (up to 25) when none match,
+// since Discord needs at least one choice to show.
+func matchSections(sections []string, typed string) []string {
+	typed = strings.ToLower(strings.TrimSpace(typed))
+	var starts, contains []string
+	for _, s := range sections {
+		l := strings.ToLower(s)
+		switch {
+		case strings.HasPrefix(l, typed):
+			starts = append(starts, s)
+		case strings.Contains(l, typed):
+			contains = append(contains, s)
+		}
+	}
+	out := append(starts, contains...)
+	if len(out) == 0 {
+		out = sections
+	}
+	return out[:min(len(out), maxChoices)]
+}
+
+func (b *Bot) aboutReplies() []reply {
+	a := b.opt.About
+	or := func(s, alt string) string {
+		if strings.TrimSpace(s) == "" {
+			return alt
+		}
+		return s
+	}
+	var titles []string
+	for _, t := range a.Titles {
+		titles = append(titles, "• "+t)
+	}
+	e := &discordgo.MessageEmbed{
+		Title: "About articlebot",
+		Description: "I answer questions about the article below and cite the passage each sentence of my answer comes from. " +
+			"When the article doesn't answer a question, I say so instead of guessing. Try `/ask`, `/summary`, `/sources`, " +
+			"or right-click a message → Apps → " + cmdAskMessage + ".",
+		Color: embedColor,
+		Fields: []*discordgo.MessageEmbedField{
+			{Name: "Articles", Value: truncate(or(strings.Join(titles, "\n"), "none"), maxFieldValue)},
+			{Name: "Passages", Value: strconv.Itoa(a.Chunks), Inline: true},
+			{Name: "Sections", Value: strconv.Itoa(len(a.Sections)), Inline: true},
+			{Name: "Answers", Value: truncate(or(a.Drafter, "unknown"), maxFieldValue), Inline: true},
+			{Name: "Models", Value: truncate(or(a.Models, "unknown"), maxFieldValue)},
+			{Name: "Version", Value: truncate(or(a.Version, "dev"), maxFieldValue), Inline: true},
+		},
+	}
+	return compose("", []*discordgo.MessageEmbed{e}, nil)
+}
+
+// hitSources turns search hits into numbered sources.
+func hitSources(hits []retrieval.Hit) []bot.Source {
+	out := make([]bot.Source, 0, len(hits))
+	for i, h := range hits {
+		out = append(out, bot.Source{
+			N: i + 1, ID: h.Chunk.ID, Article: h.Chunk.ArticleTitle, Section: h.Chunk.Section,
+			Quote: h.Chunk.Text, Passage: h.Chunk.Text, Score: h.Score,
+		})
+	}
+	return out
+}
+
+func optString(opts []*discordgo.ApplicationCommandInteractionDataOption, name string) string {
+	for _, o := range opts {
+		if o.Name == name {
+			s, _ := o.Value.(string)
+			return s
+		}
+	}
+	return ""
+}
+
+func optBool(opts []*discordgo.ApplicationCommandInteractionDataOption, name string) bool {
+	for _, o := range opts {
+		if o.Name == name {
+			v, _ := o.Value.(bool)
+			return v
+		}
+	}
+	return false
+}

@@ -1,0 +1,203 @@
+package discord_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/articlebot/articlebot/bot"
+	"github.com/articlebot/articlebot/bot/discord"
+	"github.com/articlebot/articlebot/internal/discordtest"
+)
+
+func TestDroppedGatewayResumesAndDeliversMissedInteractions(t *testing.T) {
+	t.Parallel()
+	h := start(t, discord.Options{})
+	if st := h.fake.Gateway(); st.Identifies != 1 || st.Resumes != 0 {
+		t.Fatalf("gateway before the drop: %+v", st)
+	}
+	h.fake.DropGateway()
+	// Dispatched while the bot is away: Discord replays it on resume.
+	token := h.fake.Interact(discordtest.Slash("ask", discordtest.String("question", troops)))
+	in := h.waitDone(t, token)
+	if !strings.Contains(in.Original.Content, "15,000") {
+		t.Errorf("answer after resuming: %q", in.Original.Content)
+	}
+	st := h.fake.Gateway()
+	if st.Resumes != 1 || st.Identifies != 1 || st.Connections != 2 {
+		t.Errorf("gateway after the drop: %+v, want one resume on a second connection and no new identify", st)
+	}
+	// And it keeps answering on the resumed session.
+	in = h.waitDone(t, h.fake.Interact(withUser(discordtest.Slash("ask", discordtest.String("question", troops)), "600000000000000090")))
+	if !strings.Contains(in.Original.Content, "15,000") {
+		t.Errorf("answer on the resumed session: %q", in.Original.Content)
+	}
+}
+
+func TestFiftyConcurrentAsksAreAllAnswered(t *testing.T) {
+	t.Parallel()
+	h := start(t, discord.Options{MaxConcurrent: 64})
+	questions := []string{troops, "When did Kim and Putin speak on the phone?", "What did Kim call for?"}
+	tokens := make([]string, 50)
+	var wg sync.WaitGroup
+	for i := range tokens {
+		wg.Go(func() {
+			inv := discordtest.Slash("ask", discordtest.String("question", questions[i%len(questions)]))
+			inv.UserID = fmt.Sprintf("6000000000001%05d", i)
+			tokens[i] = h.fake.Interact(inv)
+		})
+	}
+	wg.Wait()
+	for i, token := range tokens {
+		in := h.waitDone(t, token)
+		o := in.Original
+		if len(in.Callbacks) != 1 || in.Callbacks[0] != discordtest.CallbackDeferred || !strings.Contains(o.Content, "[1]") || len(o.Embeds) == 0 {
+			t.Errorf("interaction %d: callbacks %v, answer %q", i, in.Callbacks, o.Content)
+		}
+	}
+	if n := len(h.logs.find("answered")); n != 50 {
+		t.Errorf("%d answers logged, want 50", n)
+	}
+}
+
+func TestSurvivesRateLimitsAndServerErrors(t *testing.T) {
+	t.Parallel()
+	h := start(t, discord.Options{})
+	// The callback fails with a 500 once, then the edit is rate limited.
+	h.fake.Inject(discordtest.Fault{Method: "POST", PathContains: "/callback", Status: 500})
+	h.fake.Inject(discordtest.Fault{Method: "PATCH", PathContains: "/messages/@original", Status: 429, RetryAfter: 0.01})
+	token := h.fake.Interact(discordtest.Slash("ask", discordtest.String("question", troops)))
+	in := h.waitDone(t, token)
+	if len(in.Callbacks) != 1 || !strings.Contains(in.Original.Content, "15,000") {
+		t.Fatalf("answer: %v %q", in.Callbacks, in.Original.Content)
+	}
+	var statuses []int
+	for _, c := range h.fake.Calls() {
+		if strings.Contains(c.Path, token) {
+			statuses = append(statuses, c.Status)
+		}
+	}
+	if fmt.Sprint(statuses) != "[500 204 429 200]" {
+		t.Errorf("statuses = %v, want the 500 and the 429 each followed by a success", statuses)
+	}
+
+	// A mention's reply survives a 500 on the channel messages endpoint.
+	h.fake.Inject(discordtest.Fault{Method: "POST", PathContains: "/messages", Status: 502, Times: 1})
+	h.fake.Inject(discordtest.Fault{Method: "POST", PathContains: "/messages", Status: 500, Times: 1})
+	h.fake.PostMessage(discordtest.Post{Content: "<@" + discordtest.BotUserID + "> " + troops, MentionBot: true})
+	h.fake.WaitFor(t, "the reply despite errors", func() bool { return len(h.fake.ChannelMessages(discordtest.ChannelID)) == 1 })
+}
+
+func TestRegistrationSurvivesAServerError(t *testing.T) {
+	t.Parallel()
+	svc := realService(t)
+	fake := discordtest.New(t)
+	fake.Inject(discordtest.Fault{Method: "PUT", PathContains: "/commands", Status: 500})
+	fake.Inject(discordtest.Fault{Method: "GET", PathContains: "/commands", Status: 429, RetryAfter: 0.01})
+	startBot(t, fake, &fakeAnswerer{svc: svc}, discord.Options{About: about(svc)})
+	if got := len(fake.Commands("")); got != 5 {
+		t.Errorf("%d commands registered, want 5", got)
+	}
+}
+
+func TestRejectedTokenStopsRun(t *testing.T) {
+	t.Parallel()
+	fake := discordtest.New(t)
+	s, err := discord.NewSession("not-the-token", fake.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = discord.New(s, &fakeAnswerer{svc: realService(t)}, discord.Options{}).Run(context.Background())
+	if !errors.Is(err, discord.ErrTokenRejected) || !strings.Contains(err.Error(), "DISCORD_TOKEN") {
+		t.Errorf("Run = %v, want ErrTokenRejected naming DISCORD_TOKEN", err)
+	}
+	if st := fake.Gateway(); st.Connections != 0 {
+		t.Errorf("connected to the gateway with a rejected token: %+v", st)
+	}
+}
+
+func TestShutdownFinishesAnswersInFlight(t *testing.T) {
+	t.Parallel()
+	svc := realService(t)
+	release := make(chan struct{})
+	started := make(chan struct{}, 1)
+	blocking := &fakeAnswerer{svc: svc, ask: func(ctx context.Context, q string, _ func(string)) (*bot.Answer, error) {
+		started <- struct{}{}
+		<-release
+		return svc.Ask(ctx, q)
+	}}
+	h := startBot(t, discordtest.New(t), blocking, discord.Options{About: about(svc)})
+	var once sync.Once
+	defer once.Do(func() { close(release) }) // on failure, let the cleanup stop the bot
+	inflight := h.fake.Interact(discordtest.Slash("ask", discordtest.String("question", troops)))
+	<-started
+
+	stopped := make(chan error, 1)
+	go func() { stopped <- h.stop() }()
+	h.waitLog(t, "shutting down: no new questions; waiting for answers in flight")
+
+	// New work is turned away politely; the answer in flight completes.
+	late := h.waitDone(t, h.fake.Interact(withUser(discordtest.Slash("ask", discordtest.String("question", troops)), "600000000000000091")))
+	if !late.Original.Ephemeral() || late.Original.Content != "I'm restarting. Please ask again in a minute." {
+		t.Errorf("question during shutdown: %+v", late.Original)
+	}
+	once.Do(func() { close(release) })
+	if err := <-stopped; err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if in := h.fake.Interaction(inflight); in.Original == nil || !strings.Contains(in.Original.Content, "15,000") {
+		t.Errorf("the answer in flight was not delivered: %+v", in.Original)
+	}
+}
+
+func TestShutdownTimeoutCancelsAndStillReplies(t *testing.T) {
+	t.Parallel()
+	svc := realService(t)
+	started := make(chan struct{}, 1)
+	stuck := &fakeAnswerer{svc: svc, ask: func(ctx context.Context, q string, _ func(string)) (*bot.Answer, error) {
+		started <- struct{}{}
+		<-ctx.Done()
+		return nil, fmt.Errorf("waiting for the model: %w", ctx.Err())
+	}}
+	h := startBot(t, discordtest.New(t), stuck, discord.Options{About: about(svc), ShutdownTimeout: time.Millisecond})
+	token := h.fake.Interact(discordtest.Slash("ask", discordtest.String("question", troops)))
+	<-started
+	if err := h.stop(); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	in := h.fake.Interaction(token)
+	if len(in.Followups) != 1 || in.Followups[0].Content != "I'm restarting. Please ask again in a minute." {
+		t.Errorf("cancelled answer: %+v", in)
+	}
+}
+
+func TestAnswerTimeout(t *testing.T) {
+	t.Parallel()
+	svc := realService(t)
+	slow := &fakeAnswerer{svc: svc, ask: func(ctx context.Context, q string, _ func(string)) (*bot.Answer, error) {
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}}
+	h := startBot(t, discordtest.New(t), slow, discord.Options{About: about(svc), AnswerTimeout: time.Millisecond})
+	in := h.waitDone(t, h.fake.Interact(discordtest.Slash("ask", discordtest.String("question", troops))))
+	if len(in.Followups) != 1 || !strings.HasPrefix(in.Followups[0].Content, "That took too long") {
+		t.Errorf("timed-out answer: %+v", in.Followups)
+	}
+}
+
+// BenchmarkAskRoundTrip measures one /ask from the gateway event to the
+// final edit: discordgo, the bot, the extractive service and the fake's
+// REST on loopback.
+func BenchmarkAskRoundTrip(b *testing.B) {
+	h := start(b, discord.Options{UserRate: 1e9, UserBurst: 1 << 30})
+	for b.Loop() {
+		in := h.waitDone(b, h.fake.Interact(discordtest.Slash("ask", discordtest.String("question", troops))))
+		if !strings.Contains(in.Original.Content, "15,000") {
+			b.Fatalf("answer: %q", in.Original.Content)
+		}
+	}
+}

@@ -1,0 +1,99 @@
+package discord_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/articlebot/articlebot/bot"
+	"github.com/articlebot/articlebot/bot/discord"
+	"github.com/articlebot/articlebot/internal/discordtest"
+)
+
+// progressEdits are the messages sent or edits made to show a partial
+// answer, which ends in " …".
+func progressEdits(fake *discordtest.Server, pathPart string) []string {
+	var out []string
+	for _, c := range fake.CallsTo("", pathPart) {
+		var body struct {
+			Content string `json:"content"`
+		}
+		if c.Status == 200 && c.Decode(&body) == nil && strings.HasSuffix(body.Content, " …") {
+			out = append(out, body.Content)
+		}
+	}
+	return out
+}
+
+func TestStreamingEditsAreThrottled(t *testing.T) {
+	t.Parallel()
+	svc := realService(t)
+	for _, tc := range []struct {
+		name     string
+		path     string // of the edits
+		dispatch func(fake *discordtest.Server) func() *discordtest.Message
+	}{
+		{"slash command", "/messages/@original", func(fake *discordtest.Server) func() *discordtest.Message {
+			token := fake.Interact(discordtest.Slash("ask", discordtest.String("question", troops)))
+			return func() *discordtest.Message {
+				if in := fake.Interaction(token); in != nil && in.Original != nil && len(in.Original.Buttons()) > 0 {
+					return in.Original
+				}
+				return nil
+			}
+		}},
+		{"mention", "/channels/" + discordtest.ChannelID + "/messages", func(fake *discordtest.Server) func() *discordtest.Message {
+			fake.PostMessage(discordtest.Post{Content: "<@" + discordtest.BotUserID + "> " + troops, MentionBot: true})
+			return func() *discordtest.Message {
+				if msgs := fake.ChannelMessages(discordtest.ChannelID); len(msgs) == 1 && len(msgs[0].Buttons()) > 0 {
+					return msgs[0]
+				}
+				return nil
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			fake := discordtest.New(t)
+			// The clock: an edit may follow the previous one only after a tick.
+			ticks := make(chan time.Time)
+			want, err := svc.Ask(context.Background(), troops)
+			if err != nil {
+				t.Fatal(err)
+			}
+			words := strings.Fields(want.Text)
+			streaming := &fakeAnswerer{svc: svc, ask: func(ctx context.Context, q string, onPartial func(string)) (*bot.Answer, error) {
+				edits := func(n int) func() bool { return func() bool { return len(progressEdits(fake, tc.path)) == n } }
+				onPartial(words[0])
+				if err := fake.Await(ctx, edits(1)); err != nil {
+					return nil, err
+				}
+				// A burst of tokens between ticks makes no edits...
+				for i := 2; i < len(words); i++ {
+					onPartial(strings.Join(words[:i], " "))
+				}
+				// ...until the interval passes; then one edit shows the latest.
+				ticks <- time.Now()
+				if err := fake.Await(ctx, edits(2)); err != nil {
+					return nil, err
+				}
+				onPartial(want.Text)
+				return want, nil
+			}}
+			h := startBot(t, fake, streaming, discord.Options{About: about(svc), After: func(time.Duration) <-chan time.Time { return ticks }})
+			var final *discordtest.Message
+			done := tc.dispatch(fake)
+			fake.WaitFor(t, "the final answer", func() bool { final = done(); return final != nil })
+
+			got := progressEdits(h.fake, tc.path)
+			wantEdits := []string{words[0] + " …", strings.Join(words[:len(words)-1], " ") + " …"}
+			if len(got) != 2 || got[0] != wantEdits[0] || got[1] != wantEdits[1] {
+				t.Errorf("progress edits:\n%q\nwant:\n%q", got, wantEdits)
+			}
+			if final.Content != want.Text || len(final.Embeds) == 0 {
+				t.Errorf("final: %q", final.Content)
+			}
+		})
+	}
+}

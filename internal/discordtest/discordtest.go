@@ -1,0 +1,214 @@
+// Package discordtest is a fake Discord on 127.0.0.1: REST and the gateway
+// websocket, close enough to the real API that an unmodified
+// *discordgo.Session connects to it. It records every REST call, rejects
+// messages over Discord's limits with a 400 as Discord would, and can inject
+// 429 and 500 responses and drop the gateway connection.
+package discordtest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// Well-known IDs of the fake's world. Snowflakes are strings, as on the wire.
+const (
+	AppID     = "900000000000000001"
+	BotUserID = "900000000000000002"
+	GuildID   = "800000000000000001"
+	ChannelID = "700000000000000001"
+	UserID    = "600000000000000001"
+)
+
+// Server is a fake Discord. Its zero value is not usable; call New or Start.
+type Server struct {
+	// URL is the base URL to give the bot in place of https://discord.com.
+	URL string
+	// Token is the bot token the fake accepts, without the "Bot " prefix.
+	Token string
+
+	srv      *httptest.Server
+	upgrader websocket.Upgrader
+
+	mu      sync.Mutex
+	changed chan struct{} // closed and replaced on every recorded change
+	calls   []Call
+	faults  []*Fault
+	nextID  int64
+
+	commands     map[string][]map[string]any // by scope: "" (global) or a guild ID
+	interactions map[string]*Interaction     // by token
+	messages     map[string]*Message         // by ID
+
+	gw gateway
+}
+
+// New starts a fake Discord for the test and stops it when the test ends.
+func New(t testing.TB) *Server {
+	t.Helper()
+	s := Start()
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Start starts a fake Discord on 127.0.0.1; Close stops it.
+func Start() *Server {
+	s := &Server{
+		Token:        "test-token",
+		changed:      make(chan struct{}),
+		nextID:       1_000_000_000_000_000_000,
+		commands:     map[string][]map[string]any{},
+		interactions: map[string]*Interaction{},
+		messages:     map[string]*Message{},
+	}
+	s.gw.heartbeatMS = 45000
+	mux := http.NewServeMux()
+	// discordgo adds a slash to the gateway URL before the query.
+	mux.HandleFunc("/gateway", s.serveGateway)
+	mux.HandleFunc("/gateway/", s.serveGateway)
+	mux.HandleFunc("/api/v9/", s.serveREST)
+	s.srv = httptest.NewServer(mux)
+	s.URL = s.srv.URL
+	return s
+}
+
+// Close drops the gateway connection and stops the server.
+func (s *Server) Close() {
+	s.DropGateway()
+	s.srv.CloseClientConnections()
+	s.srv.Close()
+}
+
+// Call is one REST request as the fake received it.
+type Call struct {
+	Method string
+	// Path is the request path without the query, such as
+	// /api/v9/interactions/123/tok/callback.
+	Path  string
+	Query string
+	// Auth is the Authorization header.
+	Auth string
+	Body []byte
+	// Status is the status the fake answered with.
+	Status int
+}
+
+// Decode unmarshals the call's JSON body into v.
+func (c Call) Decode(v any) error { return json.Unmarshal(c.Body, v) }
+
+func (c Call) String() string {
+	body := string(c.Body)
+	if len(body) > 300 {
+		body = body[:300] + "…"
+	}
+	return fmt.Sprintf("%s %s -> %d %s", c.Method, c.Path, c.Status, body)
+}
+
+// Calls returns every REST call so far, in order.
+func (s *Server) Calls() []Call {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.calls)
+}
+
+// CallsTo returns the calls whose method matches (any when empty) and whose
+// path contains pathPart.
+func (s *Server) CallsTo(method, pathPart string) []Call {
+	var out []Call
+	for _, c := range s.Calls() {
+		if (method == "" || c.Method == method) && strings.Contains(c.Path, pathPart) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Fault makes matching REST requests fail before they are handled.
+type Fault struct {
+	// Method matches any method when empty.
+	Method string
+	// PathContains matches any path when empty.
+	PathContains string
+	// Status is the status to answer with: 429 adds Discord's rate-limit
+	// body with RetryAfter; anything else a plain error body.
+	Status int
+	// RetryAfter is the 429's retry_after, in seconds.
+	RetryAfter float64
+	// Times is how many requests the fault hits; 0 means once.
+	Times int
+}
+
+// Inject adds a fault. Faults are tried in the order they were added.
+func (s *Server) Inject(f Fault) {
+	if f.Times <= 0 {
+		f.Times = 1
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, &f)
+}
+
+// WaitFor blocks until cond holds, re-checking it after every change the
+// fake records. It fails the test, listing the REST calls, if cond doesn't
+// hold within a generous bound: that bound guards against a hung test and
+// is not a timing assertion.
+func (s *Server) WaitFor(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := s.Await(ctx, cond); err != nil {
+		var b strings.Builder
+		for _, c := range s.Calls() {
+			b.WriteString("\n  " + c.String())
+		}
+		t.Fatalf("gave up waiting for %s; REST calls:%s", what, b.String())
+	}
+}
+
+// Await blocks until cond holds, re-checking it after every change the
+// fake records, or until ctx ends. Unlike WaitFor it may be called from any
+// goroutine, such as a fake answerer's.
+func (s *Server) Await(ctx context.Context, cond func() bool) error {
+	for {
+		s.mu.Lock()
+		ch := s.changed
+		s.mu.Unlock()
+		if cond() {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// notify wakes WaitFor. The caller holds s.mu.
+func (s *Server) notify() {
+	close(s.changed)
+	s.changed = make(chan struct{})
+}
+
+// snowflake returns a fresh ID. The caller holds s.mu.
+func (s *Server) snowflake() string {
+	s.nextID++
+	return strconv.FormatInt(s.nextID, 10)
+}
+
+// NewID returns a fresh snowflake for a test's own objects.
+func (s *Server) NewID() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.snowflake()
+}
