@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -62,10 +64,15 @@ func TestServeWithRejectedTokenFails(t *testing.T) {
 }
 
 // TestServeAnswersThroughAPIURL runs `articlebot serve` against a fake
-// Discord: it registers the commands, answers /ask with a deferred response
-// and a cited edit, serves health and metrics, and exits 0 when stopped.
+// Discord, with the token in a file as Docker secrets provide it: it
+// registers the commands, answers /ask with a deferred response and a cited
+// edit, serves health and metrics, and exits 0 when stopped.
 func TestServeAnswersThroughAPIURL(t *testing.T) {
 	fake := discordtest.New(t)
+	tokenFile := filepath.Join(t.TempDir(), "discord_token")
+	if err := os.WriteFile(tokenFile, []byte(fake.Token+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	var out lockedBuffer
 	errb := &lockedBuffer{}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -73,7 +80,7 @@ func TestServeAnswersThroughAPIURL(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, []string{"serve"}, envOf(map[string]string{
-			"DISCORD_TOKEN": fake.Token, "ARTICLEBOT_DISCORD_API_URL": fake.URL,
+			"DISCORD_TOKEN_FILE": tokenFile, "ARTICLEBOT_DISCORD_API_URL": fake.URL,
 			"ARTICLEBOT_LOG_FORMAT": "json", "ARTICLEBOT_HTTP_ADDR": "127.0.0.1:0",
 		}), strings.NewReader(""), &out, errb)
 	}()
