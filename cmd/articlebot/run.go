@@ -53,6 +53,9 @@ type cli struct {
 	minCoverage float64
 	minSentence float64
 	envTable    bool
+	// observe, when set, is told of every question the service handles
+	// (serve passes its metrics).
+	observe func(bot.Event)
 	cmd         *command // the command being run, for its usage line
 }
 

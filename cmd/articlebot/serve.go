@@ -53,6 +53,7 @@ var serveCmd = &command{
 			}()
 		}
 
+		cl.observe = metrics.Observe
 		svc, err := cl.service(ctx, e)
 		if err != nil {
 			return err

@@ -85,6 +85,10 @@ func TestServeAnswersThroughAPIURL(t *testing.T) {
 		}), strings.NewReader(""), &out, errb)
 	}()
 	fake.WaitFor(t, "the commands to be registered", func() bool { return len(fake.Commands("")) == 5 })
+	addr := listenAddr(t, errb)
+	if body := get(t, "http://"+addr+"/metrics"); !strings.Contains(body, `articlebot_questions_total{outcome="answered"} 0`) {
+		t.Errorf("/metrics before any question lacks the zero answered count")
+	}
 
 	token := fake.Interact(discordtest.Slash("ask", discordtest.String("question", "How many troops has North Korea sent to Russia?")))
 	var in *discordtest.Interaction
@@ -109,12 +113,20 @@ func TestServeAnswersThroughAPIURL(t *testing.T) {
 		in := fake.Interaction(vote)
 		return in != nil && in.Original != nil
 	})
-	addr := listenAddr(t, errb)
 	if body := get(t, "http://"+addr+"/readyz"); !strings.HasPrefix(body, "ready") {
 		t.Errorf("/readyz = %q", body)
 	}
-	if body := get(t, "http://"+addr+"/metrics"); !strings.Contains(body, `articlebot_feedback_total{vote="up"} 1`) {
-		t.Errorf("/metrics lacks the vote")
+	body := get(t, "http://"+addr+"/metrics")
+	for _, want := range []string{
+		`articlebot_feedback_total{vote="up"} 1`,
+		`articlebot_questions_total{outcome="answered"} 1`,
+		`articlebot_answer_duration_seconds_count{drafter="extractive"} 1`,
+		`articlebot_retrieval_duration_seconds_count 1`,
+		`articlebot_answer_cache_total{result="miss"} 1`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics after an answer and a vote lacks %q", want)
+		}
 	}
 
 	cancel()

@@ -92,6 +92,7 @@ func (cl *cli) buildService(ctx context.Context, cfg config.Config, log *slog.Lo
 		CacheSize:           cfg.Answer.CacheSize,
 		CacheTTL:            time.Duration(cfg.Answer.CacheTTL),
 		Logger:              log,
+		Observe:             cl.observe,
 	}
 	chat, embedding := config.ModelExtractive, config.ModelLocal
 	var client *openaiclient.Client
