@@ -113,27 +113,43 @@ func addsQuestionWord(terms, covered map[string]bool, q map[string]float64) bool
 // cite writes the picked sentences with [n] markers, numbering sources in
 // order of first use.
 func cite(q string, picked []candidate) *Answer {
-	a := &Answer{Question: q, Drafter: DrafterExtractive, Sources: []Source{}}
-	num := map[string]int{} // chunk ID → source number
-	var parts []string
-	for _, c := range picked {
-		n, ok := num[c.chunk.ID]
-		if !ok {
-			n = len(a.Sources) + 1
-			num[c.chunk.ID] = n
-			a.Sources = append(a.Sources, Source{
-				N: n, ID: c.chunk.ID, Article: c.chunk.ArticleTitle, Section: c.chunk.Section,
-				Passage: c.chunk.Text, Score: c.rank,
-			})
-		}
-		src := &a.Sources[n-1]
-		if src.Quote == "" {
-			src.Quote = c.text
-		} else {
-			src.Quote += " … " + c.text
-		}
-		parts = append(parts, c.text+" ["+strconv.Itoa(n)+"]")
+	var src sourceList
+	parts := make([]string, len(picked))
+	for i, c := range picked {
+		parts[i] = c.text + " [" + strconv.Itoa(src.cite(c.chunk, c.text, c.rank)) + "]"
 	}
-	a.Text = strings.Join(parts, " ")
-	return a
+	return &Answer{Question: q, Drafter: DrafterExtractive, Sources: src.list(), Text: strings.Join(parts, " ")}
+}
+
+// sourceList numbers the chunks an extractive text cites in order of first
+// use, and gathers the sentences quoted from each.
+type sourceList struct {
+	sources []Source
+	num     map[string]int // chunk ID → source number
+}
+
+// cite records that sentence, from ch, is cited and returns its number.
+func (l *sourceList) cite(ch corpus.Chunk, sentence string, score float64) int {
+	if n, ok := l.num[ch.ID]; ok {
+		l.sources[n-1].Quote += " … " + sentence
+		return n
+	}
+	if l.num == nil {
+		l.num = map[string]int{}
+	}
+	n := len(l.sources) + 1
+	l.num[ch.ID] = n
+	l.sources = append(l.sources, Source{
+		N: n, ID: ch.ID, Article: ch.ArticleTitle, Section: ch.Section,
+		Quote: sentence, Passage: ch.Text, Score: score,
+	})
+	return n
+}
+
+// list returns the sources, an empty list rather than nil for JSON.
+func (l *sourceList) list() []Source {
+	if l.sources == nil {
+		return []Source{}
+	}
+	return l.sources
 }

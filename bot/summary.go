@@ -96,27 +96,12 @@ func (s *Service) summarizeExtractive(ctx context.Context, length Length, sectio
 		return nil, err
 	}
 	picked := pickSummary(sents, length)
-	sum := &Summary{Length: length, Section: section, Drafter: DrafterExtractive, Sources: []Source{}}
-	num := map[string]int{}
-	var parts []string
-	for _, st := range picked {
-		n, ok := num[st.chunk.ID]
-		if !ok {
-			n = len(sum.Sources) + 1
-			num[st.chunk.ID] = n
-			sum.Sources = append(sum.Sources, Source{
-				N: n, ID: st.chunk.ID, Article: st.chunk.ArticleTitle, Section: st.chunk.Section,
-				Passage: st.chunk.Text,
-			})
-		}
-		src := &sum.Sources[n-1]
-		if src.Quote == "" {
-			src.Quote = st.text
-		} else {
-			src.Quote += " … " + st.text
-		}
-		parts = append(parts, st.text+" ["+strconv.Itoa(n)+"]")
+	var src sourceList
+	parts := make([]string, len(picked))
+	for i, st := range picked {
+		parts[i] = st.text + " [" + strconv.Itoa(src.cite(st.chunk, st.text, 0)) + "]"
 	}
+	sum := &Summary{Length: length, Section: section, Drafter: DrafterExtractive, Sources: src.list()}
 	sep := " "
 	if length != Short {
 		sep = "\n"
