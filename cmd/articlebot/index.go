@@ -41,6 +41,12 @@ var indexCmd = &command{
 		if err != nil {
 			return err
 		}
+		if rep.APIErr != nil {
+			// A service may answer from local embeddings meanwhile, but
+			// this command exists to build the persisted index: say it
+			// failed rather than report a local index as done.
+			return fmt.Errorf("couldn't build the persisted index: %w", rep.APIErr)
+		}
 		w := e.stdout
 		fmt.Fprintf(w, "articles:   %d\n", rep.Articles)
 		fmt.Fprintf(w, "chunks:     %d\n", rep.Chunks)

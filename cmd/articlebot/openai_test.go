@@ -243,3 +243,23 @@ func summaryValue(t *testing.T, out, key string) string {
 	t.Errorf("no %q in:\n%s", key, out)
 	return ""
 }
+
+func TestIndexFailsWhenTheEmbeddingsAPIIsDown(t *testing.T) {
+	srv, vars := fakeAPI(t)
+	vars["ARTICLEBOT_LLM_MAX_RETRIES"] = "0"
+	srv.Fail(openaitest.Embeddings, openaitest.ServerError(), 1)
+	code, out, errOut := runWithEnv(t, vars, "index")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1: nothing was persisted\n%s", code, out)
+	}
+	if !strings.Contains(errOut, "couldn't build the persisted index") || !strings.Contains(errOut, "unavailable") {
+		t.Errorf("stderr: %s", errOut)
+	}
+	if strings.Contains(errOut, "Sorry about that") {
+		t.Errorf("stderr shows the upstream error: %s", errOut)
+	}
+	files, _ := filepath.Glob(filepath.Join(vars["ARTICLEBOT_DATA_DIR"], "embeddings-*.bin"))
+	if len(files) != 0 {
+		t.Errorf("index files after a failed build: %v", files)
+	}
+}

@@ -64,6 +64,9 @@ type indexReport struct {
 	// Path is the persisted index file; empty when nothing is persisted.
 	Path    string
 	Elapsed time.Duration
+	// APIErr is why the embeddings API could not index the corpus when the
+	// service fell back to local embeddings; nil otherwise.
+	APIErr error
 }
 
 // buildService builds the answering service the configuration asks for:
@@ -115,7 +118,7 @@ func (cl *cli) buildService(ctx context.Context, cfg config.Config, log *slog.Lo
 			// The embeddings API is down: answer from local embeddings
 			// rather than not at all, until the next start.
 			log.Warn("the embeddings API is unavailable; using local embeddings until restart", "err", err)
-			ix, rep.Embedder, rep.Path = nil, config.ModelLocal, ""
+			ix, rep.Embedder, rep.Path, rep.APIErr = nil, config.ModelLocal, "", err
 		default:
 			return nil, rep, fmt.Errorf("couldn't index the corpus: %w", err)
 		}
