@@ -214,20 +214,34 @@ func (r headerRecorder) Do(req *http.Request) (*http.Response, error) {
 // Retry-After in seconds or as an HTTP date.
 func parseRetryAfter(h http.Header, now time.Time) time.Duration {
 	if ms, err := strconv.ParseFloat(h.Get("Retry-After-Ms"), 64); err == nil && ms > 0 {
-		return time.Duration(ms * float64(time.Millisecond))
+		return seconds(ms / 1000)
 	}
 	v := strings.TrimSpace(h.Get("Retry-After"))
 	if v == "" {
 		return 0
 	}
 	if s, err := strconv.ParseFloat(v, 64); err == nil {
-		if s <= 0 {
-			return 0
-		}
-		return time.Duration(s * float64(time.Second))
+		return seconds(s)
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		return t.Sub(now)
 	}
 	return 0
+}
+
+// maxParsedRetryAfter bounds a parsed Retry-After before the configured
+// cap applies: converting a larger float to a Duration overflows to a
+// negative wait, which would read as no header at all.
+const maxParsedRetryAfter = 24 * time.Hour
+
+// seconds converts a header's seconds to a Duration: 0 for nothing sensible
+// (negative, zero, NaN), at most maxParsedRetryAfter.
+func seconds(s float64) time.Duration {
+	if !(s > 0) {
+		return 0
+	}
+	if s >= maxParsedRetryAfter.Seconds() {
+		return maxParsedRetryAfter
+	}
+	return time.Duration(s * float64(time.Second))
 }

@@ -65,14 +65,16 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 }
 
 func TestRetryAfterIsCapped(t *testing.T) {
-	srv := openaitest.New(t)
-	srv.Fail(openaitest.Embeddings, openaitest.TooManyRequests("3600"), 1)
-	c, sl := newClient(t, srv, "", 1)
-	if err := embed(context.Background(), c); err != nil {
-		t.Fatal(err)
-	}
-	if got := sl.get(); len(got) != 1 || got[0] != DefaultMaxRetryAfter {
-		t.Errorf("waits = %v, want [%v]", got, DefaultMaxRetryAfter)
+	for _, after := range []string{"3600", "99999999999"} {
+		srv := openaitest.New(t)
+		srv.Fail(openaitest.Embeddings, openaitest.TooManyRequests(after), 1)
+		c, sl := newClient(t, srv, "", 1)
+		if err := embed(context.Background(), c); err != nil {
+			t.Fatal(err)
+		}
+		if got := sl.get(); len(got) != 1 || got[0] != DefaultMaxRetryAfter {
+			t.Errorf("Retry-After %s: waits = %v, want [%v]", after, got, DefaultMaxRetryAfter)
+		}
 	}
 }
 
@@ -235,6 +237,13 @@ func TestParseRetryAfter(t *testing.T) {
 		{"Retry-After", "soon", 0},
 		{"Retry-After", "-3", 0},
 		{"Retry-After-Ms", "1500", 1500 * time.Millisecond},
+		// Too large for a Duration, or not a number: a long wait (the
+		// client caps it), never an overflow to a negative one.
+		{"Retry-After", "99999999999", 24 * time.Hour},
+		{"Retry-After", "Inf", 24 * time.Hour},
+		{"Retry-After", "NaN", 0},
+		{"Retry-After-Ms", "1e20", 24 * time.Hour},
+		{"Retry-After", now.Add(1e6 * time.Hour).Format(http.TimeFormat), 1e6 * time.Hour},
 		{"X-Other", "5", 0},
 	}
 	for _, tt := range tests {
