@@ -27,11 +27,11 @@ const refusalMarker = "NO_ANSWER:"
 // in a 2,000-character Discord message.
 const maxLLMAnswerChars = 1200
 
-// citeRE matches one citation group: [2], [1, 3], [1-2], [passage 4]. Runs
-// such as [1][3] are consecutive groups.
-var citeRE = regexp.MustCompile(`(?i)\[\s*(?:(?:passages?|sources?)\s*)?(\d+(?:\s*(?:,|;|-|–|and)\s*\d+)*)\s*\]`)
+// citeRE matches one citation group: [2], [1, 3], [1, 2, and 4], [1-2],
+// [passage 4]. Runs such as [1][3] are consecutive groups.
+var citeRE = regexp.MustCompile(`(?i)\[\s*(?:(?:passages?|sources?)\s*)?(\d+(?:\s*(?:,\s*(?:and|&)|,|;|-|–|and|&)\s*\d+)*)\s*\]`)
 
-var groupSep = regexp.MustCompile(`\s*(?:,|;|and)\s*`)
+var groupSep = regexp.MustCompile(`\s*(?:,\s*(?:and|&)|,|;|and|&)\s*`)
 
 // parseGroup lists the numbers of a citation group, ranges expanded.
 func parseGroup(g string) []int {
@@ -123,11 +123,12 @@ func displayPartial(raw string, n int) string {
 	if i := strings.LastIndexByte(t, '['); i >= 0 && !strings.Contains(t[i:], "]") && len(t)-i < 24 {
 		t = t[:i]
 	}
-	t, order := cleanCitations(t, n)
 	if refusal {
-		// A refusal cites nothing; the final text drops any marker.
-		t = citeRE.ReplaceAllString(t, "")
-	} else if len(order) == 0 {
+		// Shown as the final refusal will be, so that it continues.
+		return refusalText(t)
+	}
+	t, order := cleanCitations(t, n)
+	if len(order) == 0 {
 		return ""
 	}
 	return strings.TrimRight(t, " \t\r\n")
@@ -172,11 +173,17 @@ func (s *Service) checkAnswer(q, raw string, ps []passage) (*Answer, bool) {
 func (s *Service) modelRefusal(q, text string) *Answer {
 	a := s.refusal(q)
 	a.Drafter = DrafterLLM
-	text, _ = cleanCitations(text, 0)
-	if text = strings.TrimSpace(text); text != "" {
-		a.Text = corpus.Quote(text, 400)
+	if text = refusalText(text); text != "" {
+		a.Text = text
 	}
 	return a
+}
+
+// refusalText is a model's refusal as shown: without citations, in at most
+// 400 bytes.
+func refusalText(text string) string {
+	text, _ = cleanCitations(text, 0)
+	return corpus.Quote(strings.TrimSpace(text), 400)
 }
 
 // claim is one sentence of a drafted text with the sources it cites.

@@ -22,6 +22,10 @@ func TestCleanCitations(t *testing.T) {
 		{"A [1-3].", 3, "A [1][2][3].", []int{1, 2, 3}},
 		{"A [Passage 2] and [source 1].", 2, "A [1] and [2].", []int{2, 1}},
 		{"A [2; 2].", 2, "A [1].", []int{2}},
+		// Every group is parsed: none is left with raw numbers that the
+		// sources shown don't match.
+		{"A [1]. B [2, 3, and 4].", 4, "A [1]. B [2][3][4].", []int{1, 2, 3, 4}},
+		{"A [3 & 1].", 3, "A [1][2].", []int{3, 1}},
 		{"A [0]. [10] B [x].", 4, "A. B [x].", nil},
 		{"No citations at all.", 4, "No citations at all.", nil},
 	}
@@ -44,6 +48,11 @@ func TestDisplayPartial(t *testing.T) {
 		{"Troops were sent [9] and ", ""},
 		{"Troops [1] were sent [9] and ", "Troops [1] were sent and"},
 		{"About [2][1", "About [1]"},
+		// A refusal is shown as it will end: no marker, nor the space
+		// before it.
+		{"NO_ANSWER: The article doesn't say [1", "The article doesn't say"},
+		{"NO_ANSWER: The article doesn't say [1].", "The article doesn't say."},
+		{"NO_ANSWER: The article\n doesn't say", "The article doesn't say"},
 	}
 	for _, tt := range tests {
 		if got := displayPartial(tt.raw, 4); got != tt.want {

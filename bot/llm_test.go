@@ -216,6 +216,29 @@ func TestLLMRefusal(t *testing.T) {
 	}
 }
 
+func TestLLMRefusalStreamsAsItEnds(t *testing.T) {
+	srv := openaitest.New(t)
+	srv.SetChat(func(openaitest.Request) openaitest.Reply {
+		return openaitest.Reply{Chunks: []string{refusalMarker, " El artículo", " no lo dice", " [2", "]."}}
+	})
+	svc, _ := newLLMService(t, srv, llmSetup{})
+	var partials []string
+	a, err := svc.AskStream(context.Background(), troopsQ, func(text string) { partials = append(partials, text) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.Refused || a.Text != "El artículo no lo dice." {
+		t.Fatalf("refusal = %+v", a)
+	}
+	prev := ""
+	for _, p := range partials {
+		if !strings.HasPrefix(p, prev) || !strings.HasPrefix(a.Text, p) {
+			t.Errorf("partial %q doesn't continue %q or lead to %q", p, prev, a.Text)
+		}
+		prev = p
+	}
+}
+
 func TestLLMNotAskedWhenArticleDoesNotCover(t *testing.T) {
 	srv := openaitest.New(t)
 	svc, _ := newLLMService(t, srv, llmSetup{})
