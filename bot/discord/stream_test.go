@@ -97,3 +97,38 @@ func TestStreamingEditsAreThrottled(t *testing.T) {
 		})
 	}
 }
+
+func TestPanicWhileStreamingStopsTheEdits(t *testing.T) {
+	t.Parallel()
+	svc := realService(t)
+	fake := discordtest.New(t)
+	ticks := make(chan time.Time)
+	panicky := &fakeAnswerer{svc: svc, ask: func(ctx context.Context, q string, onPartial func(string)) (*bot.Answer, error) {
+		onPartial("North Korea")
+		if err := fake.Await(ctx, func() bool { return len(progressEdits(fake, "/messages/@original")) == 1 }); err != nil {
+			return nil, err
+		}
+		// A partial waits for the next tick, then the drafter panics.
+		onPartial("North Korea has sent")
+		panic("stream broke")
+	}}
+	h := startBot(t, fake, panicky, discord.Options{About: about(svc), After: func(time.Duration) <-chan time.Time { return ticks }})
+	token := fake.Interact(discordtest.Slash("ask", discordtest.String("question", troops), discordtest.Bool("private", true)))
+	fake.WaitFor(t, "the error reply", func() bool {
+		in := fake.Interaction(token)
+		return in != nil && in.Original != nil && strings.HasPrefix(in.Original.Content, "Sorry")
+	})
+	// The streamer must be gone by the time the error is shown: nobody may
+	// still wait for the clock to edit the partial answer over it.
+	select {
+	case ticks <- time.Now():
+		t.Error("the streamer outlived the panicking answer")
+	case <-time.After(500 * time.Millisecond):
+	}
+	if err := h.stop(); err != nil {
+		t.Fatal(err)
+	}
+	if o := fake.Interaction(token).Original; !strings.HasPrefix(o.Content, "Sorry") {
+		t.Errorf("the error reply was overwritten: %q", o.Content)
+	}
+}
