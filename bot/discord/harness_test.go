@@ -350,7 +350,9 @@ func checkNoMentions(t testing.TB, fake *discordtest.Server) {
 func checkNoRejections(t testing.TB, fake *discordtest.Server) {
 	t.Helper()
 	for _, c := range fake.Calls() {
-		if c.Status == 400 {
+		// 40060, a second response to an interaction, is how the bot
+		// learns that a response it saw fail got through; it breaks no limit.
+		if c.Status == 400 && c.Code != discordgo.ErrCodeInteractionHasAlreadyBeenAcknowledged {
 			t.Errorf("Discord rejected %s", c)
 		}
 	}

@@ -201,3 +201,34 @@ func BenchmarkAskRoundTrip(b *testing.B) {
 		}
 	}
 }
+
+func TestLostAcknowledgementStillGetsTheAnswer(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		ask  func(ctx context.Context, q string, onPartial func(string)) (*bot.Answer, error)
+		want string
+	}{
+		{"answer", nil, "15,000"},
+		{"error", func(context.Context, string, func(string)) (*bot.Answer, error) {
+			return nil, errors.New("upstream down")
+		}, "Sorry"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			svc := realService(t)
+			h := startBot(t, discordtest.New(t), &fakeAnswerer{svc: svc, ask: tc.ask}, discord.Options{About: about(svc)})
+			// Discord takes the deferred response, but its reply never
+			// arrives: the bot sees the acknowledgement fail.
+			h.fake.Inject(discordtest.Fault{Method: "POST", PathContains: "/callback", Lost: true})
+			token := h.fake.Interact(discordtest.Slash("ask", discordtest.String("question", troops)))
+			h.fake.WaitFor(t, "the reply after a lost acknowledgement", func() bool {
+				in := h.fake.Interaction(token)
+				return in != nil && strings.Contains(in.Text(), tc.want)
+			})
+			if in := h.fake.Interaction(token); fmt.Sprint(in.Callbacks) != "[5]" {
+				t.Errorf("callbacks = %v, want the one deferred response", in.Callbacks)
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@ package discord
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -82,11 +83,22 @@ func (r *interactionReplier) flags() discordgo.MessageFlags {
 	return 0
 }
 
+// errAcknowledged means an earlier response got through although the bot
+// saw it fail (its reply was lost), so this one was refused: the message to
+// change now is the original response.
+var errAcknowledged = errors.New("the interaction was already acknowledged")
+
 func (r *interactionReplier) respond(ctx context.Context, typ discordgo.InteractionResponseType, data *discordgo.InteractionResponseData) error {
+	attempts := 0
 	err := r.b.call(ctx, func(o ...discordgo.RequestOption) error {
+		attempts++
 		return r.s.InteractionRespond(r.i, &discordgo.InteractionResponse{Type: typ, Data: data}, o...)
 	})
 	if err != nil && isAlreadyAcknowledged(err) {
+		r.acked = true
+		if attempts == 1 {
+			return fmt.Errorf("%w: %w", errAcknowledged, err)
+		}
 		// A retried response whose first attempt got through.
 		err = nil
 	}
@@ -149,6 +161,9 @@ func (r *interactionReplier) send(ctx context.Context, msgs []reply) error {
 		err = r.respond(ctx, discordgo.InteractionResponseChannelMessageWithSource, &discordgo.InteractionResponseData{
 			Content: first.content, Embeds: first.embedList(), Components: first.rows(), Flags: r.flags(), AllowedMentions: noMentions(),
 		})
+		if errors.Is(err, errAcknowledged) {
+			err = r.editOriginal(ctx, first, true)
+		}
 	}
 	if err != nil {
 		return err
@@ -162,10 +177,13 @@ func (r *interactionReplier) send(ctx context.Context, msgs []reply) error {
 }
 
 func (r *interactionReplier) fail(ctx context.Context, text string) error {
+	if !r.acked {
+		if err := r.notice(ctx, text); !errors.Is(err, errAcknowledged) {
+			return err
+		}
+	}
 	var err error
 	switch {
-	case !r.acked:
-		return r.notice(ctx, text)
 	case r.ephemeral:
 		err = r.editOriginal(ctx, reply{content: text}, true)
 	default:

@@ -99,8 +99,11 @@ type Call struct {
 	// Auth is the Authorization header.
 	Auth string
 	Body []byte
-	// Status is the status the fake answered with.
+	// Status is the status the fake answered with; 0 when the response was
+	// lost (Fault.Lost).
 	Status int
+	// Code is the JSON error code of an error response, such as 40060.
+	Code int
 }
 
 // Decode unmarshals the call's JSON body into v.
@@ -146,6 +149,10 @@ type Fault struct {
 	RetryAfter float64
 	// Times is how many requests the fault hits; 0 means once.
 	Times int
+	// Lost handles the request, then closes the connection without
+	// answering, as when a response is lost on the way back; Status and
+	// RetryAfter are then unused.
+	Lost bool
 }
 
 // Inject adds a fault. Faults are tried in the order they were added.

@@ -133,7 +133,8 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	defer s.notify()
 
-	if f := s.takeFault(r.Method, r.URL.Path); f != nil {
+	f := s.takeFault(r.Method, r.URL.Path)
+	if f != nil && !f.Lost {
 		call.Status = f.Status
 		s.calls = append(s.calls, call)
 		if f.Status == http.StatusTooManyRequests {
@@ -146,8 +147,15 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 	}
 
 	status, resp, aerr := s.route(r, body)
+	if f != nil {
+		s.calls = append(s.calls, call)
+		if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+			conn.Close()
+		}
+		return
+	}
 	if aerr != nil {
-		call.Status = aerr.status
+		call.Status, call.Code = aerr.status, aerr.code
 		s.calls = append(s.calls, call)
 		out := map[string]any{"message": aerr.message, "code": aerr.code}
 		if len(aerr.errors) > 0 {
