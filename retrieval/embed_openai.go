@@ -44,6 +44,8 @@ const (
 	// maxEmbedInputChars truncates a single text to stay under the 8,192
 	// tokens one input may hold.
 	maxEmbedInputChars = 24_000
+	// maxPrefetched bounds the query vectors kept by Prefetch.
+	maxPrefetched = 256
 )
 
 // NewOpenAIEmbedder embeds with model through client.
@@ -77,9 +79,12 @@ func (e *OpenAIEmbedder) Prefetch(ctx context.Context, texts []string) error {
 	vecs, err := e.EmbedDocuments(ctx, texts)
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	// Queries that were prefetched but never asked for are dropped here,
-	// which keeps the map small.
-	e.queries = make(map[string]prefetched, len(texts))
+	// Other questions' prefetched parts, answered concurrently, stay until
+	// their Embed takes them. Parts never asked for (a search that failed
+	// first) are dropped wholesale when too many pile up.
+	if e.queries == nil || len(e.queries) > maxPrefetched {
+		e.queries = make(map[string]prefetched, len(texts))
+	}
 	for i, t := range texts {
 		if err != nil {
 			e.queries[t] = prefetched{err: err}

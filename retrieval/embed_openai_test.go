@@ -120,6 +120,27 @@ func TestOpenAIEmbedderPrefetch(t *testing.T) {
 	}
 }
 
+// Two compound questions answered at once each keep their prefetched parts.
+func TestOpenAIEmbedderPrefetchesOfConcurrentQuestionsDontEvictEachOther(t *testing.T) {
+	srv := openaitest.New(t)
+	emb := newOpenAIEmbedder(t, srv)
+	ctx := context.Background()
+	if err := emb.Prefetch(ctx, []string{"q1 part a", "q1 part b"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := emb.Prefetch(ctx, []string{"q2 part a", "q2 part b"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"q1 part a", "q1 part b", "q2 part a", "q2 part b"} {
+		if _, err := emb.Embed(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := srv.Count(openaitest.Embeddings); n != 2 {
+		t.Errorf("%d embedding requests, want 2 (one prefetch per question)", n)
+	}
+}
+
 func TestOpenAIEmbedderErrors(t *testing.T) {
 	srv := openaitest.New(t)
 	srv.RequireKey("sk-right")
