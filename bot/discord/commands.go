@@ -82,7 +82,16 @@ func (b *Bot) syncCommands(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("couldn't list the registered commands: %w", err)
 	}
-	if SameCommands(want, v.([]*discordgo.ApplicationCommand)) {
+	have := v.([]*discordgo.ApplicationCommand)
+	if guild != "" {
+		// Contexts and installation types are for global commands only: a
+		// guild's commands are used in that guild. Whatever Discord reports
+		// for them must not make every start register the commands again.
+		for _, c := range slices.Concat(want, have) {
+			c.Contexts, c.IntegrationTypes = nil, nil
+		}
+	}
+	if SameCommands(want, have) {
 		b.log.Info("commands already registered", "scope", scope)
 		return nil
 	}

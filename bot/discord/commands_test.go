@@ -1,12 +1,14 @@
 package discord_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/articlebot/articlebot/bot"
 	"github.com/articlebot/articlebot/bot/discord"
 	"github.com/articlebot/articlebot/internal/discordtest"
 )
@@ -157,4 +159,48 @@ func TestSourcesAboutAndMessageCommand(t *testing.T) {
 	if !in.Original.Ephemeral() || in.Original.Content != "That message has no text I can ask about." {
 		t.Errorf("empty target: %+v", in.Original)
 	}
+}
+
+func TestGuildCommandsIgnoreGlobalOnlyFields(t *testing.T) {
+	t.Parallel()
+	svc := realService(t)
+	registered := func(edit func(c map[string]any)) []map[string]any {
+		b, _ := json.Marshal(discord.Commands(bot.MaxQuestionLen))
+		var cmds []map[string]any
+		if err := json.Unmarshal(b, &cmds); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cmds {
+			edit(c)
+		}
+		return cmds
+	}
+	for name, edit := range map[string]func(c map[string]any){
+		// contexts and integration_types apply to global commands only, so
+		// Discord may report them as null, or as its defaults.
+		"null":     func(c map[string]any) { c["contexts"], c["integration_types"] = nil, nil },
+		"defaults": func(c map[string]any) { c["contexts"], c["integration_types"] = []int{0, 1, 2}, []int{0, 1} },
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			fake := discordtest.New(t)
+			fake.SetCommands(discordtest.GuildID, registered(edit))
+			startBot(t, fake, &fakeAnswerer{svc: svc}, discord.Options{GuildID: discordtest.GuildID, About: about(svc)})
+			if puts := fake.CallsTo("PUT", "/commands"); len(puts) != 0 {
+				t.Errorf("re-registered unchanged guild commands: %v", puts)
+			}
+		})
+	}
+	t.Run("registration", func(t *testing.T) {
+		t.Parallel()
+		fake := discordtest.New(t)
+		startBot(t, fake, &fakeAnswerer{svc: svc}, discord.Options{GuildID: discordtest.GuildID, About: about(svc)})
+		puts := fake.CallsTo("PUT", "/commands")
+		if len(puts) != 1 {
+			t.Fatalf("%d PUTs, want 1", len(puts))
+		}
+		if body := string(puts[0].Body); strings.Contains(body, `"contexts":[`) || strings.Contains(body, `"integration_types":[`) {
+			t.Errorf("guild commands sent with global-only fields: %s", body)
+		}
+	})
 }
