@@ -157,7 +157,10 @@ func (s *Service) checkAnswer(q, raw string, ps []passage) (*Answer, bool) {
 	text, order := cleanCitations(raw, len(ps))
 	text = strings.TrimSpace(text)
 	if len(order) == 0 {
-		if refusalRE.MatchString(text) {
+		// Without the marker, only a short, one-sentence "the passages don't
+		// say" is taken for a refusal: "Kim did not say when. 15,000 troops
+		// were sent." makes an uncited claim, and is never shown as it is.
+		if refusalRE.MatchString(text) && len(text) <= 300 && len(corpus.Sentences(text)) == 1 {
 			return s.modelRefusal(q, text), true
 		}
 		return nil, false

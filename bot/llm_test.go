@@ -216,6 +216,27 @@ func TestLLMRefusal(t *testing.T) {
 	}
 }
 
+// An uncited reply that says "did not say" about one thing and claims
+// another is no refusal: it is regenerated, then replaced by the extractive
+// answer, never shown.
+func TestUncitedClaimBesideARefusalIsNotShown(t *testing.T) {
+	srv := openaitest.New(t)
+	srv.SetChat(func(openaitest.Request) openaitest.Reply {
+		return openaitest.Reply{Content: "Kim did not say when. Around 15,000 troops were sent to Russia."}
+	})
+	svc, _ := newLLMService(t, srv, llmSetup{})
+	a, err := svc.Ask(context.Background(), troopsQ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Refused || a.Drafter != DrafterExtractive || len(a.Sources) == 0 || strings.Contains(a.Text, "Kim did not say when") {
+		t.Errorf("uncited claim shown: %+v", a)
+	}
+	if n := srv.Count(openaitest.Chat); n != 2 {
+		t.Errorf("%d chat requests, want 2 (one regeneration)", n)
+	}
+}
+
 func TestLLMRefusalStreamsAsItEnds(t *testing.T) {
 	srv := openaitest.New(t)
 	srv.SetChat(func(openaitest.Request) openaitest.Reply {
