@@ -232,3 +232,19 @@ func TestLostAcknowledgementStillGetsTheAnswer(t *testing.T) {
 		})
 	}
 }
+
+func TestLogsHoldNoInteractionToken(t *testing.T) {
+	t.Parallel()
+	h := start(t, discord.Options{})
+	// A lost response makes the client quote the request URL in its error.
+	h.fake.Inject(discordtest.Fault{Method: "PATCH", PathContains: "/messages/@original", Lost: true})
+	token := h.fake.Interact(discordtest.Slash("ask", discordtest.String("question", troops)))
+	h.waitLog(t, "couldn't send the answer")
+	h.waitDone(t, token)
+	if err := h.stop(); err != nil {
+		t.Fatal(err)
+	}
+	if logs := h.logs.String(); strings.Contains(logs, token) || !strings.Contains(logs, "<token>") {
+		t.Errorf("the logs should name the request without its interaction token:\n%s", logs)
+	}
+}

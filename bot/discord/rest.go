@@ -3,6 +3,8 @@ package discord
 import (
 	"context"
 	"errors"
+	"net/url"
+	"regexp"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -23,6 +25,7 @@ func (b *Bot) callValue(ctx context.Context, do func(opts ...discordgo.RequestOp
 	wait := b.opt.RetryBackoff
 	for attempt := 1; ; attempt++ {
 		v, err := do(discordgo.WithContext(ctx))
+		err = redactToken(err)
 		if err == nil || attempt == restAttempts || !isServerError(err) {
 			return v, err
 		}
@@ -53,4 +56,18 @@ func isServerError(err error) bool { return restStatus(err) >= 500 }
 func isAlreadyAcknowledged(err error) bool {
 	var re *discordgo.RESTError
 	return errors.As(err, &re) && re.Message != nil && re.Message.Code == discordgo.ErrCodeInteractionHasAlreadyBeenAcknowledged
+}
+
+// tokenInPath matches the interaction token in webhook and callback URLs.
+var tokenInPath = regexp.MustCompile(`(/(?:webhooks|interactions)/[0-9]+/)[^/?]+`)
+
+// redactToken keeps interaction tokens out of errors, which get logged: a
+// failed request's *url.Error quotes its URL, and the token in it lets
+// anyone edit the reply and post as the bot in that channel for 15 minutes.
+func redactToken(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		ue.URL = tokenInPath.ReplaceAllString(ue.URL, "${1}<token>")
+	}
+	return err
 }
