@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/articlebot/articlebot/bot"
@@ -100,13 +101,20 @@ func (p *streamPrinter) final(a *bot.Answer) {
 	p.shown = ""
 }
 
+// printSources lists sources as "[n] Section: “quote”", naming the article
+// too when they come from more than one.
 func printSources(w io.Writer, sources []bot.Source) {
 	if len(sources) == 0 {
 		return
 	}
+	several := slices.ContainsFunc(sources, func(s bot.Source) bool { return s.Article != sources[0].Article })
 	fmt.Fprintln(w, "\nSources:")
 	for _, s := range sources {
-		fmt.Fprintf(w, "[%d] %s: “%s”\n", s.N, s.Section, corpus.Quote(s.Quote, quoteLen))
+		where := s.Section
+		if several {
+			where = s.Article + " › " + s.Section
+		}
+		fmt.Fprintf(w, "[%d] %s: “%s”\n", s.N, where, corpus.Quote(s.Quote, quoteLen))
 	}
 }
 

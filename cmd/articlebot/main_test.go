@@ -374,3 +374,16 @@ func TestProgressBar(t *testing.T) {
 		}
 	}
 }
+
+func TestSourcesNameTheArticleWhenThereAreSeveral(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "harbour.md"), []byte("---\ntitle: Harbour News\n---\nTwo new ferries will start service in June.\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "airport.md"), []byte("---\ntitle: Airport News\n---\nThree new gates will open at the airport in June.\n"), 0o644)
+	code, out, errOut := runCLI(t, "", "ask", "--corpus", dir, "What will start or open in June: new ferries, and new gates at the airport?")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "Harbour News › Introduction: “") || !strings.Contains(out, "Airport News › Introduction: “") {
+		t.Errorf("sources don't name their articles:\n%s", out)
+	}
+}
