@@ -113,6 +113,9 @@ func TestServeAnswersThroughAPIURL(t *testing.T) {
 		in := fake.Interaction(vote)
 		return in != nil && in.Original != nil
 	})
+	if body := get(t, "http://"+addr+"/healthz"); body != "ok\n" {
+		t.Errorf("/healthz = %q", body)
+	}
 	if body := get(t, "http://"+addr+"/readyz"); !strings.HasPrefix(body, "ready") {
 		t.Errorf("/readyz = %q", body)
 	}
