@@ -54,7 +54,7 @@ var serveCmd = &command{
 		}
 
 		cl.observe = metrics.Observe
-		svc, err := cl.service(ctx, e)
+		svc, _, err := cl.buildService(ctx, cfg, log, nil)
 		if err != nil {
 			return err
 		}
