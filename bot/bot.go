@@ -243,6 +243,9 @@ func (s *Service) AskStream(ctx context.Context, question string, onPartial func
 	if err != nil {
 		return nil, err
 	}
+	if isSummaryRequest(q) {
+		return s.summaryAnswer(ctx, q)
+	}
 	key := cacheKey(q, s.version, s.opt.Model)
 	if a, ok := s.cache.get(key); ok {
 		a.Question = q
@@ -333,6 +336,18 @@ func (s *Service) answer(ctx context.Context, q string, onPartial func(string)) 
 		a.retrieval = searching
 	}
 	return a, err
+}
+
+// summaryAnswer answers "what is this article about?" with a short summary.
+func (s *Service) summaryAnswer(ctx context.Context, q string) (*Answer, error) {
+	sum, err := s.Summarize(ctx, Short, "")
+	if err != nil {
+		return nil, err
+	}
+	return &Answer{
+		Question: q, Text: sum.Text, Sources: sum.Sources, Drafter: sum.Drafter,
+		Usage: sum.Usage, Note: sum.Note, Flags: sum.Flags,
+	}, nil
 }
 
 // Search returns the top passages for a query, for showing sources.

@@ -31,6 +31,10 @@ const (
 	// typeBonus favours sentences that state the kind of fact asked for,
 	// such as a date for "when".
 	typeBonus = 1.5
+	// yesNoMinCoverage is how much of a yes/no question its answering
+	// sentence must hold: "Did Kim meet Putin?" is not answered by a
+	// sentence about Kim and Putin that says nothing of a meeting.
+	yesNoMinCoverage = 0.5
 )
 
 // extract picks, from the sentences of the top passages, those that best
@@ -69,7 +73,11 @@ func (s *Service) extract(p part, res *retrieval.Result, already []candidate) []
 		}
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
-	if len(cands) == 0 || cands[0].score == 0 || s.index.TextCoverage(p.text, cands[0].text) < s.opt.MinSentenceCoverage {
+	minCoverage := s.opt.MinSentenceCoverage
+	if p.yesNo {
+		minCoverage = max(minCoverage, yesNoMinCoverage)
+	}
+	if len(cands) == 0 || cands[0].score == 0 || s.index.TextCoverage(p.text, cands[0].text) < minCoverage {
 		return nil
 	}
 	picked := []candidate{cands[0]}

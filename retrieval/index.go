@@ -406,6 +406,7 @@ var framing = func() map[string]bool {
 		"else", "apart", "besides", "number", "amount", "name", "names", "happen", "happened",
 		"mean", "means", "describe", "described", "called", "estimate", "estimated", "main",
 		"specific", "particular", "role", "part", "example", "examples", "exact", "detail", "details",
+		"get", "gets", "got", "gotten", "getting",
 	} {
 		m[w] = true
 	}
