@@ -103,7 +103,9 @@ type Service struct {
 	index  *retrieval.Index
 	// sentences embeds sentences for summaries; fitted on the corpus.
 	sentences *retrieval.LocalEmbedder
-	opt       Options
+	// split holds every chunk's sentences and their stems, by chunk ID.
+	split map[string][]passageSentence
+	opt   Options
 	// version identifies the corpus's indexed content, for the cache key.
 	version string
 	cache   *answerCache
@@ -194,7 +196,7 @@ func New(c *corpus.Corpus, ix *retrieval.Index, opt Options) *Service {
 		texts = append(texts, ch.Text)
 	}
 	return &Service{
-		corpus: c, index: ix, sentences: retrieval.NewLocalEmbedder(texts), opt: opt,
+		corpus: c, index: ix, sentences: retrieval.NewLocalEmbedder(texts), split: splitPassages(ix.Chunks()), opt: opt,
 		version: corpusVersion(ix.Chunks()), cache: newAnswerCache(opt.CacheSize, opt.CacheTTL, opt.Now), log: log,
 	}
 }

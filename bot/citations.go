@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/articlebot/articlebot/corpus"
-	"github.com/articlebot/articlebot/retrieval"
 )
 
 // Flag is a sentence whose cited passages share no content word with it: the
@@ -311,14 +310,6 @@ func quoteFor(passageText string, citing []claim) string {
 		out[i] = sents[k]
 	}
 	return strings.Join(out, " … ")
-}
-
-func stemSet(text string) map[string]bool {
-	m := map[string]bool{}
-	for _, s := range retrieval.Stems(text) {
-		m[s] = true
-	}
-	return m
 }
 
 func overlap(a, b map[string]bool) int {

@@ -15,7 +15,7 @@ type candidate struct {
 	chunk corpus.Chunk
 	rank  float64 // the passage's fused retrieval score
 	text  string
-	terms map[string]bool
+	terms map[string]bool // stems; shared, never modified
 	score float64
 }
 
@@ -47,13 +47,10 @@ const (
 func (s *Service) extract(p part, res *retrieval.Result, already []candidate) []candidate {
 	var cands []candidate
 	for hi, h := range res.Hits {
-		for _, sp := range corpus.Sentences(h.Chunk.Text) {
-			c := candidate{chunk: h.Chunk, rank: h.Score, text: h.Chunk.Text[sp.Start:sp.End], terms: map[string]bool{}}
+		for _, ps := range s.split[h.Chunk.ID] {
+			c := candidate{chunk: h.Chunk, rank: h.Score, text: ps.text, terms: ps.stems}
 			if slices.ContainsFunc(already, func(o candidate) bool { return o.text == c.text }) {
 				continue
-			}
-			for _, st := range retrieval.Stems(c.text) {
-				c.terms[st] = true
 			}
 			for term, w := range res.Terms {
 				if c.terms[term] {
@@ -77,7 +74,7 @@ func (s *Service) extract(p part, res *retrieval.Result, already []candidate) []
 	if p.yesNo {
 		minCoverage = max(minCoverage, yesNoMinCoverage)
 	}
-	if len(cands) == 0 || cands[0].score == 0 || s.index.TextCoverage(p.text, cands[0].text) < minCoverage {
+	if len(cands) == 0 || cands[0].score == 0 || s.index.SentenceCoverage(p.text, cands[0].terms) < minCoverage {
 		return nil
 	}
 	picked := []candidate{cands[0]}

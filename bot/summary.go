@@ -147,10 +147,10 @@ func (s *Service) scoreSentences(ctx context.Context, section string) ([]sentenc
 			continue
 		}
 		all.WriteString(ch.Text + "\n")
-		for _, sp := range corpus.Sentences(ch.Text) {
+		for _, ps := range s.split[ch.ID] {
 			key := ch.ArticleID + "\x00" + ch.Section
 			sents = append(sents, sentence{
-				chunk: ch, text: ch.Text[sp.Start:sp.End], order: len(sents), lead: !seenSection[key],
+				chunk: ch, text: ps.text, order: len(sents), lead: !seenSection[key],
 			})
 			seenSection[key] = true
 		}

@@ -346,14 +346,10 @@ func (ix *Index) coverage(toks []Token, top []Hit) (float64, []string) {
 	return ix.coverageBy(toks, func(stem string) bool { return ix.inHits(stem, top) })
 }
 
-// TextCoverage is the IDF-weighted share of the query's words, or their
-// synonyms at a discount, that text contains: how well one sentence covers
-// a question.
-func (ix *Index) TextCoverage(query, text string) float64 {
-	stems := map[string]bool{}
-	for _, s := range Stems(text) {
-		stems[s] = true
-	}
+// SentenceCoverage is the IDF-weighted share of the query's words, or their
+// synonyms at a discount, among a sentence's stems: how well one sentence
+// covers a question.
+func (ix *Index) SentenceCoverage(query string, stems map[string]bool) float64 {
 	c, _ := ix.coverageBy(Tokenize(query), func(stem string) bool { return stems[stem] })
 	return c
 }
