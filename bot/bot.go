@@ -238,10 +238,29 @@ func (s *Service) Ask(ctx context.Context, question string) (*Answer, error) {
 // Extractive and cached answers come at once and never call it; the
 // returned answer is final and may differ from the last partial text (a
 // fallback, say).
-func (s *Service) AskStream(ctx context.Context, question string, onPartial func(text string)) (a *Answer, err error) {
+func (s *Service) AskStream(ctx context.Context, question string, onPartial func(text string)) (*Answer, error) {
+	return s.Answer(ctx, Request{Question: question}, onPartial)
+}
+
+// Request is one question put to the service, with what scopes it. Front
+// ends fill what they know; the zero value of every field but Question
+// means "no constraint".
+type Request struct {
+	Question string
+	// Article, when set, restricts the answer to one story of the corpus
+	// (its ID).
+	Article string
+	// User is an opaque, keyed hash of the asker, for the model API's
+	// end-user field; empty when unknown.
+	User string
+}
+
+// Answer answers req, passing the text drafted so far to onPartial (which
+// may be nil) as AskStream does.
+func (s *Service) Answer(ctx context.Context, req Request, onPartial func(text string)) (a *Answer, err error) {
 	start := s.opt.Now()
 	defer func() { s.observe(start, a, err) }()
-	q, err := s.CleanQuestion(question)
+	q, err := s.CleanQuestion(req.Question)
 	if err != nil {
 		return nil, err
 	}
