@@ -10,6 +10,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"strings"
 	"time"
 	"unicode"
@@ -90,6 +93,10 @@ var (
 	// ErrContextLength means the prompt was too long for the model.
 	ErrContextLength = errors.New("the prompt is longer than the model's context")
 )
+
+// ErrInternal marks a failure of the service itself, such as a recovered
+// panic: a bug, not the caller's input or an upstream API.
+var ErrInternal = errors.New("internal error")
 
 // IsInputError reports whether err was caused by the caller's input.
 func IsInputError(err error) bool {
@@ -259,7 +266,12 @@ type Request struct {
 // may be nil) as AskStream does.
 func (s *Service) Answer(ctx context.Context, req Request, onPartial func(text string)) (a *Answer, err error) {
 	start := s.opt.Now()
-	defer func() { s.observe(start, a, err) }()
+	defer func() {
+		if v := recover(); v != nil {
+			a, err = nil, s.recovered(v)
+		}
+		s.observe(start, a, err)
+	}()
 	q, err := s.CleanQuestion(req.Question)
 	if err != nil {
 		return nil, err
@@ -407,4 +419,27 @@ func corpusVersion(chunks []corpus.Chunk) string {
 		h.Write([]byte(c.ContentHash()))
 	}
 	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// recovered turns a panic while answering into an ErrInternal error, logged
+// with where it happened: a bug in drafting costs one answer, not the
+// process, and front ends report it like any other error. The stack goes to
+// the debug log, so a terminal shows one line, not a trace.
+func (s *Service) recovered(v any) error {
+	at := ""
+	pc := make([]uintptr, 16)
+	frames := runtime.CallersFrames(pc[:runtime.Callers(3, pc)])
+	for {
+		f, more := frames.Next()
+		if !strings.HasPrefix(f.Function, "runtime.") {
+			at = fmt.Sprintf("%s (%s:%d)", f.Function, filepath.Base(f.File), f.Line)
+			break
+		}
+		if !more {
+			break
+		}
+	}
+	s.log.Error("answering panicked; the question got an internal error", "panic", fmt.Sprint(v), "at", at)
+	s.log.Debug("panic stack", "stack", string(debug.Stack()))
+	return fmt.Errorf("%w: %v", ErrInternal, v)
 }

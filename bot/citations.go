@@ -59,7 +59,29 @@ func parseGroup(g string) []int {
 // nothing is left of it, and the rest are renumbered by first use and
 // written as [1][2]. It returns the text and the passage numbers in source
 // order (order[i] is the passage of source i+1).
+//
+// Dropping a marker can join the text around it into a new one: "[[9]2]"
+// leaves "[2]". So markers citing no passage are dropped first, again and
+// again until none is left, and only then are the rest renumbered: the text
+// returned holds no marker without a source.
 func cleanCitations(text string, n int) (string, []int) {
+	// Each pass that changes the text drops a marker, so it ends; the
+	// bound is a guard, never reached.
+	for range len(text) + 1 {
+		next, _ := cleanPass(text, n, false)
+		if next == text {
+			break
+		}
+		text = next
+	}
+	return cleanPass(text, n, true)
+}
+
+// cleanPass drops the markers of text citing none of passages 1 to n, and
+// the numbers of the others that match no passage when renumber is set, in
+// which case it writes those others as [1][2] numbered by first use.
+// Otherwise it leaves them as they are.
+func cleanPass(text string, n int, renumber bool) (string, []int) {
 	var b strings.Builder
 	var order []int
 	src := map[int]int{} // passage → source number
@@ -96,6 +118,10 @@ func cleanCitations(text string, n int) (string, []int) {
 		}
 		b.WriteString(pending)
 		pending = ""
+		if !renumber {
+			b.WriteString(text[m[0]:m[1]])
+			continue
+		}
 		for _, k := range nums {
 			b.WriteString("[" + strconv.Itoa(k) + "]")
 		}

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -28,12 +29,47 @@ func TestCleanCitations(t *testing.T) {
 		{"A [3 & 1].", 3, "A [1][2].", []int{3, 1}},
 		{"A [0]. [10] B [x].", 4, "A. B [x].", nil},
 		{"No citations at all.", 4, "No citations at all.", nil},
+		// A dropped marker doesn't join the text around it into a new one.
+		{"Troops [[9]2] were sent [1].", 4, "Troops [1] were sent [2].", []int{2, 1}},
+		{"A [0[0]].", 4, "A.", nil},
+		{"A [[[9]9]9] B [2].", 4, "A B [1].", []int{2}},
+		{"A [0 [0]].", 4, "A.", nil},
+		{"A [[9]1] B [2].", 4, "A [1] B [2].", []int{1, 2}},
+		{"A [1,[9]2].", 4, "A [1][2].", []int{1, 2}},
 	}
 	for _, tt := range tests {
 		got, order := cleanCitations(tt.in, tt.n)
 		if got != tt.want || !cmp.Equal(order, tt.order) {
 			t.Errorf("cleanCitations(%q, %d) = %q, %v; want %q, %v", tt.in, tt.n, got, order, tt.want, tt.order)
 		}
+	}
+}
+
+// TestCleanedTextCitesOnlySources checks the invariant sourcesFor relies
+// on: every marker left in a cleaned text has a source.
+func TestCleanedTextCitesOnlySources(t *testing.T) {
+	for _, in := range []string{"[[9]2]", "[0[0]]", "[[9]2] [1]", "x [[[5]5]3] y", "[1[0]]", "[[1]]", "[2[9]][1]", "[[9]1-3] [4]"} {
+		for n := 0; n <= 4; n++ {
+			checkCleaned(t, in, n)
+		}
+	}
+}
+
+func checkCleaned(t *testing.T, in string, n int) {
+	t.Helper()
+	text, order := cleanCitations(in, n)
+	for _, m := range markerRE.FindAllStringSubmatch(text, -1) {
+		if k, _ := strconv.Atoi(m[1]); k < 1 || k > len(order) {
+			t.Errorf("cleanCitations(%q, %d) = %q, %v: %s has no source", in, n, text, order, m[0])
+		}
+	}
+	for _, p := range order {
+		if p < 1 || p > n {
+			t.Errorf("cleanCitations(%q, %d): order %v names passage %d", in, n, order, p)
+		}
+	}
+	if again, _ := cleanCitations(text, len(order)); again != text {
+		t.Errorf("cleanCitations(%q, %d) = %q, not clean: cleaned again it is %q", in, n, text, again)
 	}
 }
 

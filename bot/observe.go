@@ -64,6 +64,9 @@ func (s *Service) observe(start time.Time, a *Answer, err error) {
 		ev.Outcome = OutcomeInvalid
 	case err != nil:
 		ev.Outcome = OutcomeError
+	case a == nil:
+		// Never returned, but an observer must not be the second panic.
+		ev.Outcome, ev.Err = OutcomeError, ErrInternal
 	default:
 		ev.Outcome = OutcomeAnswered
 		if a.Refused {

@@ -71,14 +71,19 @@ type sentence struct {
 // Summarize summarises the corpus, or one section of it, within the
 // length's character budget, keeping the article's order. A long summary
 // takes at least one sentence from every section.
-func (s *Service) Summarize(ctx context.Context, length Length, section string) (*Summary, error) {
+func (s *Service) Summarize(ctx context.Context, length Length, section string) (sum *Summary, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			sum, err = nil, s.recovered(v)
+		}
+	}()
 	if _, err := ParseLength(string(length)); err != nil {
 		return nil, err
 	}
 	if length == "" {
 		length = Medium
 	}
-	section, err := s.resolveSection(section)
+	section, err = s.resolveSection(section)
 	if err != nil {
 		return nil, err
 	}

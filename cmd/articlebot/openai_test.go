@@ -263,3 +263,15 @@ func TestIndexFailsWhenTheEmbeddingsAPIIsDown(t *testing.T) {
 		t.Errorf("index files after a failed build: %v", files)
 	}
 }
+
+// A model reply with nested markers used to kill the CLI with a stack trace.
+func TestAskSurvivesNestedMarkers(t *testing.T) {
+	srv, vars := fakeAPI(t)
+	srv.SetChat(func(r openaitest.Request) openaitest.Reply {
+		return openaitest.Reply{Content: "North Korea sent 15,000 troops [[9]2]. Kim met Putin [0[0]]."}
+	})
+	code, out, errOut := runWithEnv(t, vars, "ask", "How many troops has North Korea sent to Russia?")
+	if code != 0 || strings.Contains(errOut, "goroutine") || strings.Contains(out, "[9]") {
+		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
+	}
+}
