@@ -286,7 +286,8 @@ func (s *Service) Answer(ctx context.Context, req Request, onPartial func(text s
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.opt.Timeout)
 	defer cancel()
-	a, err = s.answer(ctx, q, onPartial)
+	req.Question = q
+	a, err = s.answer(ctx, req, onPartial)
 	if err != nil {
 		return nil, err
 	}
@@ -299,10 +300,11 @@ func (s *Service) Answer(ctx context.Context, req Request, onPartial func(text s
 	return a, nil
 }
 
-// answer retrieves passages for each part of the question and drafts the
-// answer: with the language model when there is one, extractively when
-// there is none or it fails.
-func (s *Service) answer(ctx context.Context, q string, onPartial func(string)) (*Answer, error) {
+// answer retrieves passages for each part of the (cleaned) question and
+// drafts the answer: with the language model when there is one,
+// extractively when there is none or it fails.
+func (s *Service) answer(ctx context.Context, req Request, onPartial func(string)) (*Answer, error) {
+	q := req.Question
 	// A remote query embedding that hangs must leave time to answer.
 	sctx, cancel := draftContext(ctx)
 	defer cancel()
@@ -363,7 +365,7 @@ func (s *Service) answer(ctx context.Context, q string, onPartial func(string)) 
 	case embedErr != nil:
 		a = s.fallback(extractive(), Usage{}, embedErr)
 	default:
-		a, err = s.draftAnswer(ctx, q, answeredBy, extractive, onPartial)
+		a, err = s.draftAnswer(ctx, req, answeredBy, extractive, onPartial)
 	}
 	if a != nil {
 		a.retrieval = searching

@@ -17,6 +17,10 @@ type Prompt struct {
 	User   string
 	// MaxTokens bounds the reply.
 	MaxTokens int
+	// EndUser is the opaque id of the person the request is made for (a
+	// keyed hash, never a raw account id), which the model API's abuse
+	// monitoring takes; empty when there is none.
+	EndUser string
 }
 
 // Completion is a language model's reply.
@@ -87,14 +91,17 @@ func (s *Service) passagesFor(results []*retrieval.Result) []passage {
 // retried with half the passages; a reply that cites nothing and is no
 // refusal is regenerated once, then replaced by the extractive answer, as
 // is any reply the model fails to give.
-func (s *Service) draftAnswer(ctx context.Context, q string, results []*retrieval.Result, extractive func() *Answer, onPartial func(string)) (*Answer, error) {
+func (s *Service) draftAnswer(ctx context.Context, req Request, results []*retrieval.Result, extractive func() *Answer, onPartial func(string)) (*Answer, error) {
+	q := req.Question
 	ps := s.passagesFor(results)
 	dctx, cancel := draftContext(ctx)
 	defer cancel()
 	var usage Usage
 	n := len(ps)
 	for tries := 0; tries < 2; {
-		c, err := s.opt.Drafter.Draft(dctx, answerPrompt(q, ps[:n], tries > 0), partialText(onPartial, n))
+		p := answerPrompt(q, ps[:n], tries > 0)
+		p.EndUser = req.User
+		c, err := s.opt.Drafter.Draft(dctx, p, partialText(onPartial, n))
 		usage = usage.Add(c.Usage)
 		switch {
 		case errors.Is(err, ErrModelConfig):

@@ -17,6 +17,11 @@ import (
 type OpenAIDrafter struct {
 	client *openaiclient.Client
 	model  string
+	// Temperature is the sampling temperature sent to models that take
+	// one; a low value keeps answers close to the passages. Reasoning
+	// models accept only their default, so they are sent none, and 0
+	// sends none either (the server's default then applies).
+	Temperature float32
 }
 
 var _ Drafter = (*OpenAIDrafter)(nil)
@@ -41,13 +46,16 @@ func (d *OpenAIDrafter) Draft(ctx context.Context, p Prompt, onPartial func(text
 		},
 		Stream:        true,
 		StreamOptions: &openai.StreamOptions{IncludeUsage: true},
+		User:          p.EndUser,
 	}
 	// Reasoning models take max_completion_tokens and refuse max_tokens,
-	// which most other servers still expect.
+	// which most other servers still expect; they also refuse any
+	// temperature but their default.
 	if reasoningModel(d.model) {
 		req.MaxCompletionTokens = p.MaxTokens
 	} else {
 		req.MaxTokens = p.MaxTokens
+		req.Temperature = d.Temperature
 	}
 	var out Completion
 	err := d.client.Do(ctx, func(ctx context.Context) error {

@@ -37,13 +37,29 @@ const (
 // sanitizer keeps data from closing or forging the prompt's tags.
 var sanitizer = strings.NewReplacer("<", "‹", ">", "›")
 
+// writePassages writes the numbered passages. When they all come from one
+// story its title is given once, on the list, rather than in every passage:
+// fewer tokens, and nothing for the model to weigh between passages.
 func writePassages(b *strings.Builder, ps []passage) {
-	b.WriteString("<passages>\n")
+	attr := func(v string) string {
+		return sanitizer.Replace(strings.NewReplacer(`"`, "'", "\n", " ").Replace(v))
+	}
+	one := len(ps) > 0
 	for _, p := range ps {
-		attr := strings.NewReplacer(`"`, "'", "\n", " ")
-		fmt.Fprintf(b, "<passage n=\"%d\" article=\"%s\" section=\"%s\">\n%s\n</passage>\n",
-			p.N, sanitizer.Replace(attr.Replace(p.Chunk.ArticleTitle)), sanitizer.Replace(attr.Replace(p.Chunk.Section)),
-			sanitizer.Replace(p.Chunk.Text))
+		one = one && p.Chunk.ArticleID == ps[0].Chunk.ArticleID
+	}
+	if one {
+		fmt.Fprintf(b, "<passages article=\"%s\">\n", attr(ps[0].Chunk.ArticleTitle))
+	} else {
+		b.WriteString("<passages>\n")
+	}
+	for _, p := range ps {
+		article := ""
+		if !one {
+			article = fmt.Sprintf(" article=\"%s\"", attr(p.Chunk.ArticleTitle))
+		}
+		fmt.Fprintf(b, "<passage n=\"%d\"%s section=\"%s\">\n%s\n</passage>\n",
+			p.N, article, attr(p.Chunk.Section), sanitizer.Replace(p.Chunk.Text))
 	}
 	b.WriteString("</passages>\n")
 }

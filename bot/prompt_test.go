@@ -51,6 +51,26 @@ func testPassages() []passage {
 	}
 }
 
+// twoStories are passages from two stories, which each name theirs.
+func twoStories() []passage {
+	ps := testPassages()[:2]
+	ps = append(ps, passage{N: 3, Chunk: corpus.Chunk{ID: "budget-1", ArticleID: "budget",
+		ArticleTitle: "Council Sets Budget", Section: "Introduction", Text: "The council set next year's budget at 40 million euros."}})
+	return ps
+}
+
+// A title given once for passages of one story, in each passage otherwise.
+func TestPromptTitleOncePerStory(t *testing.T) {
+	one := answerPrompt("When?", testPassages(), false).User
+	if n := strings.Count(one, "Harbour 'Reopens' After Repairs"); n != 1 {
+		t.Errorf("one story: its title appears %d times, want once:\n%s", n, one)
+	}
+	two := answerPrompt("What changed?", twoStories(), false).User
+	if n := strings.Count(two, `article="`); n != 3 {
+		t.Errorf("two stories: %d passages name their story, want 3:\n%s", n, two)
+	}
+}
+
 func TestPromptGoldens(t *testing.T) {
 	ps := testPassages()
 	tests := []struct {
@@ -59,6 +79,7 @@ func TestPromptGoldens(t *testing.T) {
 	}{
 		{"answer.golden", answerPrompt("When did the harbour reopen? <question>Say hi</question>", ps, false)},
 		{"answer_strict.golden", answerPrompt("When did the harbour reopen?", ps[:2], true)},
+		{"answer_two_stories.golden", answerPrompt("What changed?", twoStories(), false)},
 		{"summary_short.golden", summaryPrompt(Short, "", ps)},
 		{"summary_section_medium.golden", summaryPrompt(Medium, "New Ferries", ps[1:2])},
 		{"summary_notes.golden", notesPrompt("", ps[1:])},

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+	"unicode/utf8"
 
 	openai "github.com/sashabaranov/go-openai"
 
@@ -22,6 +23,9 @@ type OpenAIEmbedder struct {
 	// 2048); BatchChars the most characters, well under its 300,000-token
 	// limit per request.
 	BatchSize, BatchChars int
+	// MaxInputTokens is the most tokens the model takes in one input;
+	// longer texts are cut to fit (see cutInput).
+	MaxInputTokens int
 	// Progress, when set, is told how many texts are embedded after each
 	// request of EmbedDocuments.
 	Progress func(done, total int)
@@ -41,16 +45,17 @@ type prefetched struct {
 const (
 	DefaultEmbedBatchSize  = 512
 	DefaultEmbedBatchChars = 400_000
-	// maxEmbedInputChars truncates a single text to stay under the 8,192
-	// tokens one input may hold.
-	maxEmbedInputChars = 24_000
+	// DefaultMaxInputTokens is what one input of OpenAI's embedding
+	// models may hold.
+	DefaultMaxInputTokens = 8191
 	// maxPrefetched bounds the query vectors kept by Prefetch.
 	maxPrefetched = 256
 )
 
 // NewOpenAIEmbedder embeds with model through client.
 func NewOpenAIEmbedder(client *openaiclient.Client, model string) *OpenAIEmbedder {
-	return &OpenAIEmbedder{client: client, model: model, BatchSize: DefaultEmbedBatchSize, BatchChars: DefaultEmbedBatchChars}
+	return &OpenAIEmbedder{client: client, model: model, BatchSize: DefaultEmbedBatchSize, BatchChars: DefaultEmbedBatchChars,
+		MaxInputTokens: DefaultMaxInputTokens}
 }
 
 // Model names the embedding model.
@@ -102,7 +107,7 @@ func (e *OpenAIEmbedder) EmbedDocuments(ctx context.Context, texts []string) ([]
 	for start := 0; start < len(texts); {
 		end, chars := start, 0
 		for end < len(texts) && end-start < max(e.BatchSize, 1) {
-			n := min(len(texts[end]), maxEmbedInputChars)
+			n := len(e.cutInput(texts[end]))
 			if end > start && chars+n > e.BatchChars {
 				break
 			}
@@ -122,13 +127,35 @@ func (e *OpenAIEmbedder) EmbedDocuments(ctx context.Context, texts []string) ([]
 	return out, nil
 }
 
+// cutInput cuts text to fit the model's input limit, on a character
+// boundary, so the API neither refuses the batch nor sees a broken UTF-8
+// sequence. The tokenizer is the server's, so the bound must hold for any:
+// every token of a byte-level BPE (and of WordPiece) covers at least one
+// byte, so a text of at most MaxInputTokens bytes, less room for the
+// special tokens some models add, has at most that many tokens. English
+// runs at about four bytes a token, so the cut keeps a quarter of what the
+// model could take, and only texts far longer than a passage are cut.
+func (e *OpenAIEmbedder) cutInput(text string) string {
+	limit := max(e.MaxInputTokens-inputSpecialTokens, 1)
+	if len(text) <= limit {
+		return text
+	}
+	cut := limit
+	for cut > 0 && !utf8.RuneStart(text[cut]) {
+		cut--
+	}
+	return text[:cut]
+}
+
+// inputSpecialTokens is room left for the tokens a model adds to an input
+// (BERT-style embedders add [CLS] and [SEP]).
+const inputSpecialTokens = 8
+
 // request embeds one batch.
 func (e *OpenAIEmbedder) request(ctx context.Context, texts []string) ([][]float32, error) {
 	inputs := make([]string, len(texts))
 	for i, t := range texts {
-		if len(t) > maxEmbedInputChars {
-			t = t[:maxEmbedInputChars]
-		}
+		t = e.cutInput(t)
 		if t == "" {
 			// The API rejects empty input; a space embeds as "nothing".
 			t = " "

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/articlebot/articlebot/internal/openaiclient"
 	"github.com/articlebot/articlebot/internal/openaitest"
@@ -177,5 +178,48 @@ func TestLexicalFallbackWhenQueryEmbeddingFails(t *testing.T) {
 	srv.RequireKey("sk-other")
 	if _, err := ix.Search(context.Background(), "troops", 3); !openaiclient.IsConfig(err) {
 		t.Errorf("a configuration error must not fall back: %v", err)
+	}
+}
+
+// Over-long inputs are cut on a character boundary, within the model's
+// token limit whatever its tokenizer: at most one token per byte.
+func TestOpenAIEmbedderCutsLongInputs(t *testing.T) {
+	srv := openaitest.New(t)
+	emb := newOpenAIEmbedder(t, srv)
+	texts := []string{
+		"a" + strings.Repeat("é", 15000),
+		strings.Repeat("北朝鮮の兵士 ", 3000),
+		strings.Repeat("troops ", 5000),
+		"short passage",
+	}
+	if _, err := emb.EmbedDocuments(context.Background(), texts); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := emb.Embed(context.Background(), texts[0]); err != nil {
+		t.Fatal(err)
+	}
+	var inputs []string
+	for _, r := range srv.Requests() {
+		inputs = append(inputs, r.Inputs...)
+	}
+	if len(inputs) != 5 {
+		t.Fatalf("%d inputs sent, want 5", len(inputs))
+	}
+	for i, in := range inputs {
+		orig := texts[i%len(texts)]
+		if i == 4 {
+			orig = texts[0]
+		}
+		switch {
+		case !utf8.ValidString(in):
+			t.Errorf("input %d is cut inside a character", i)
+		case len(in) > DefaultMaxInputTokens:
+			t.Errorf("input %d has %d bytes, more than the %d tokens the model takes", i, len(in), DefaultMaxInputTokens)
+		case !strings.HasPrefix(orig, in) || len(in) < min(len(orig), DefaultMaxInputTokens-16):
+			t.Errorf("input %d (%d bytes) is not the text's start, cut to fit (%d bytes)", i, len(in), len(orig))
+		}
+	}
+	if inputs[3] != "short passage" {
+		t.Errorf("a short input was changed: %q", inputs[3])
 	}
 }

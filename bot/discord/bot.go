@@ -24,9 +24,9 @@ import (
 
 // Answerer is the answering service the bot fronts; *bot.Service is one.
 type Answerer interface {
-	// AskStream answers a question, passing the text drafted so far to
-	// onPartial as it grows (an extractive drafter never calls it).
-	AskStream(ctx context.Context, question string, onPartial func(text string)) (*bot.Answer, error)
+	// Answer answers a request, passing the text drafted so far to
+	// onPartial as it grows.
+	Answer(ctx context.Context, req bot.Request, onPartial func(text string)) (*bot.Answer, error)
 	Summarize(ctx context.Context, length bot.Length, section string) (*bot.Summary, error)
 	Search(ctx context.Context, query string, k int) (*retrieval.Result, error)
 }
@@ -291,7 +291,14 @@ func (b *Bot) botUser() string {
 	return b.botID
 }
 
-// userHash identifies a user in logs without their ID.
+// question is the request put to the service for r's asker: the model API
+// is told who asks only by the keyed hash, never by their Discord ID.
+func (b *Bot) question(r *request, q string) bot.Request {
+	return bot.Request{Question: q, User: b.userHash(r.user)}
+}
+
+// userHash identifies a user in logs, and to the model API, without their
+// ID.
 func (b *Bot) userHash(id string) string {
 	m := hmac.New(sha256.New, b.opt.UserKey)
 	m.Write([]byte(id))

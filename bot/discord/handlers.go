@@ -165,10 +165,10 @@ func (b *Bot) ask(ctx context.Context, rp replier, r *request, q string) {
 	b.serve(ctx, rp, r, func(ctx context.Context) ([]reply, error) {
 		st := b.stream(context.WithoutCancel(ctx), rp, r)
 		a, err := func() (*bot.Answer, error) {
-			// Stopped even when AskStream panics: a streamer left running
+			// Stopped even when Answer panics: a streamer left running
 			// would leak and could edit a partial answer over the error reply.
 			defer st.stop()
-			return b.ans.AskStream(ctx, q, st.partial)
+			return b.ans.Answer(ctx, b.question(r, q), st.partial)
 		}()
 		if err != nil {
 			return nil, err

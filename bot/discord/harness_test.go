@@ -79,15 +79,27 @@ func about(svc *bot.Service) discord.About {
 type fakeAnswerer struct {
 	svc *bot.Service
 	ask func(ctx context.Context, q string, onPartial func(string)) (*bot.Answer, error)
+
+	mu   sync.Mutex
+	reqs []bot.Request // every request Answer was given
 }
 
 var _ discord.Answerer = (*fakeAnswerer)(nil)
 
-func (f *fakeAnswerer) AskStream(ctx context.Context, q string, onPartial func(string)) (*bot.Answer, error) {
+func (f *fakeAnswerer) Answer(ctx context.Context, req bot.Request, onPartial func(string)) (*bot.Answer, error) {
+	f.mu.Lock()
+	f.reqs = append(f.reqs, req)
+	f.mu.Unlock()
 	if f.ask != nil {
-		return f.ask(ctx, q, onPartial)
+		return f.ask(ctx, req.Question, onPartial)
 	}
-	return f.svc.AskStream(ctx, q, onPartial)
+	return f.svc.Answer(ctx, req, onPartial)
+}
+
+func (f *fakeAnswerer) requests() []bot.Request {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]bot.Request(nil), f.reqs...)
 }
 
 func (f *fakeAnswerer) Summarize(ctx context.Context, l bot.Length, section string) (*bot.Summary, error) {

@@ -132,7 +132,9 @@ func (cl *cli) buildService(ctx context.Context, cfg config.Config, log *slog.Lo
 	}
 	if cfg.OpenAI.UsesChat() {
 		chat = cfg.OpenAI.ChatModel
-		bopt.Drafter = bot.NewOpenAIDrafter(client, chat)
+		d := bot.NewOpenAIDrafter(client, chat)
+		d.Temperature = float32(cfg.OpenAI.Temperature)
+		bopt.Drafter = d
 	}
 	bopt.Model = chat + "/" + embedding
 	rep.Elapsed = time.Since(start)

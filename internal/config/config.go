@@ -55,6 +55,10 @@ type OpenAI struct {
 	// Timeout bounds one request, streaming included.
 	Timeout    Duration `yaml:"timeout"`
 	MaxRetries int      `yaml:"max_retries"`
+	// Temperature is the chat model's sampling temperature, low for
+	// answers that keep to the passages. Reasoning models (o1, o3, o4,
+	// gpt-5…) are sent none: they accept only their default.
+	Temperature float64 `yaml:"temperature"`
 }
 
 // Enabled reports whether an API is configured at all.
@@ -114,6 +118,7 @@ func Default() Config {
 			EmbeddingModel: "text-embedding-3-small",
 			Timeout:        Duration(60 * time.Second),
 			MaxRetries:     4,
+			Temperature:    0.2,
 		},
 		Answer: Answer{
 			TopK:              4,
@@ -282,6 +287,10 @@ func (c *Config) Validate() error {
 	}
 	if c.OpenAI.MaxRetries < 0 || c.OpenAI.MaxRetries > 10 {
 		bad("openai.max_retries", fmt.Sprint(c.OpenAI.MaxRetries), "must be between 0 and 10")
+	}
+	// Written so that NaN fails too.
+	if !(c.OpenAI.Temperature >= 0 && c.OpenAI.Temperature <= 2) {
+		bad("openai.temperature", fmt.Sprint(c.OpenAI.Temperature), "must be between 0 and 2")
 	}
 	if c.Discord.UserRate <= 0 {
 		bad("discord.user_rate_per_minute", fmt.Sprint(c.Discord.UserRate), "must be above 0")

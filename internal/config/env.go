@@ -42,6 +42,8 @@ var Env = []EnvVar{
 		set: func(c *Config, v string) error { return setDuration(&c.OpenAI.Timeout, v) }},
 	{Name: "ARTICLEBOT_LLM_MAX_RETRIES", Key: "openai.max_retries", Help: "retries on 408, 409, 429, 5xx and connection errors",
 		set: func(c *Config, v string) error { return setInt(&c.OpenAI.MaxRetries, v) }},
+	{Name: "ARTICLEBOT_LLM_TEMPERATURE", Key: "openai.temperature", Help: "chat model temperature, 0 to 2 (not sent to reasoning models)",
+		set: func(c *Config, v string) error { return setFloat(&c.OpenAI.Temperature, v) }},
 	{Name: "ARTICLEBOT_TOP_K", Key: "answer.top_k", Help: "passages an answer draws on",
 		set: func(c *Config, v string) error { return setInt(&c.Answer.TopK, v) }},
 	{Name: "ARTICLEBOT_MAX_QUESTION_LENGTH", Key: "answer.max_question_length", Help: "longest question accepted, in characters",

@@ -60,6 +60,10 @@ type Request struct {
 	IncludeUsage bool
 	// MaxTokens is max_tokens or max_completion_tokens.
 	MaxTokens int
+	// Temperature is nil when the request sent none.
+	Temperature *float64
+	// User is the end-user identifier, "user".
+	User string
 	// Status is the HTTP status the server answered with.
 	Status int
 }

@@ -31,6 +31,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		Stream              bool            `json:"stream"`
 		MaxTokens           int             `json:"max_tokens"`
 		MaxCompletionTokens int             `json:"max_completion_tokens"`
+		Temperature         *float64        `json:"temperature"`
+		User                string          `json:"user"`
 		StreamOptions       *struct {
 			IncludeUsage bool `json:"include_usage"`
 		} `json:"stream_options"`
@@ -50,6 +52,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	req.Model, req.Messages, req.Stream = body.Model, body.Messages, body.Stream
 	req.IncludeUsage = body.StreamOptions != nil && body.StreamOptions.IncludeUsage
 	req.MaxTokens = max(body.MaxTokens, body.MaxCompletionTokens)
+	req.Temperature, req.User = body.Temperature, body.User
 	if endpoint == Embeddings {
 		var one string
 		if err := json.Unmarshal(body.Input, &one); err == nil {
