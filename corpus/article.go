@@ -154,7 +154,7 @@ func Parse(filename, raw string) (*Article, error) {
 	if !utf8.ValidString(raw) {
 		return nil, fmt.Errorf("%s: article is not valid UTF-8", filename)
 	}
-	raw = strings.TrimPrefix(raw, "\ufeff")
+	raw = StripControl(strings.TrimPrefix(raw, "\ufeff"))
 	a := &Article{ID: slug(strings.TrimSuffix(filename, filepath.Ext(filename)))}
 	body, meta, err := splitFrontMatter(raw)
 	if err != nil {

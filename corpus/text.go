@@ -111,3 +111,40 @@ func trimRight(s string, start, end int) int {
 	}
 	return end
 }
+
+// StripControl removes the C0 and C1 control characters of s, and DEL,
+// except newlines and tabs: text from an article or a model must not drive
+// a terminal (ESC and OSC sequences) or a chat client. A carriage return
+// ending a line goes; a lone one becomes a newline, as old files mean it.
+func StripControl(s string) string {
+	if !hasControl(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i, r := range s {
+		switch {
+		case r == '\r':
+			if !strings.HasPrefix(s[i+1:], "\n") {
+				b.WriteByte('\n')
+			}
+		case isStripped(r):
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func hasControl(s string) bool {
+	for _, r := range s {
+		if isStripped(r) || r == '\r' {
+			return true
+		}
+	}
+	return false
+}
+
+func isStripped(r rune) bool {
+	return (r < 0x20 && r != '\n' && r != '\t') || (r >= 0x7f && r <= 0x9f)
+}

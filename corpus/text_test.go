@@ -1,0 +1,40 @@
+package corpus
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestStripControl(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain text":                       "plain text",
+		"keeps\nnewlines\tand tabs":        "keeps\nnewlines\tand tabs",
+		"\x1b[31mred\x1b[0m":               "[31mred[0m",
+		"\x1b]8;;http://x\x07link\x1b]8;;": "]8;;http://xlink]8;;",
+		"nul\x00 del\x7f c1\u0085\u009b":   "nul del c1",
+		"crlf\r\nline":                     "crlf\nline",
+		"lone\rcr":                         "lone\ncr",
+		"Kim’s “heyday” — ünïcode":         "Kim’s “heyday” — ünïcode",
+	} {
+		if got := StripControl(in); got != want {
+			t.Errorf("StripControl(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// Articles are loaded without control characters, so that no passage,
+// quote or title can drive the reader's terminal.
+func TestParseStripsControlCharacters(t *testing.T) {
+	a, err := Parse("esc.txt", "---\ntitle: Evil \x1b]0;pwned\x07title\n---\nNorth Korea sent \x1b[2Jtroops.\x00\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{a.Title, a.Text, a.Paragraphs[0].Text} {
+		if strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 && r != '\n' && r != '\t' }) {
+			t.Errorf("control character kept in %q", s)
+		}
+	}
+	if a.Paragraphs[0].Text != "North Korea sent [2Jtroops." {
+		t.Errorf("paragraph = %q", a.Paragraphs[0].Text)
+	}
+}
