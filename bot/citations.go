@@ -63,8 +63,12 @@ func parseGroup(g string) []int {
 // Dropping a marker can join the text around it into a new one: "[[9]2]"
 // leaves "[2]". So markers citing no passage are dropped first, again and
 // again until none is left, and only then are the rest renumbered: the text
-// returned holds no marker without a source.
+// returned holds no marker without a source. Control characters other than
+// newline and tab are removed.
 func cleanCitations(text string, n int) (string, []int) {
+	// Every text a model writes is shown only after this cleaning, so it
+	// is where control characters (terminal escapes) go.
+	text = corpus.StripControl(text)
 	// Each pass that changes the text drops a marker, so it ends; the
 	// bound is a guard, never reached.
 	for range len(text) + 1 {

@@ -122,7 +122,8 @@ func StripControl(s string) string {
 	}
 	var b strings.Builder
 	b.Grow(len(s))
-	for i, r := range s {
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r == '\r':
 			if !strings.HasPrefix(s[i+1:], "\n") {
@@ -130,8 +131,11 @@ func StripControl(s string) string {
 			}
 		case isStripped(r):
 		default:
-			b.WriteRune(r)
+			// Bytes that are not UTF-8 pass as they are: s may be part of
+			// a text cut mid-rune, as a stream writes it.
+			b.WriteString(s[i : i+n])
 		}
+		i += n
 	}
 	return b.String()
 }

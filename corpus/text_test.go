@@ -15,6 +15,7 @@ func TestStripControl(t *testing.T) {
 		"crlf\r\nline":                     "crlf\nline",
 		"lone\rcr":                         "lone\ncr",
 		"Kim’s “heyday” — ünïcode":         "Kim’s “heyday” — ünïcode",
+		"half a rune \xe2\x80\x1b":         "half a rune \xe2\x80",
 	} {
 		if got := StripControl(in); got != want {
 			t.Errorf("StripControl(%q) = %q, want %q", in, got, want)

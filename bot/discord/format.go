@@ -9,6 +9,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/articlebot/articlebot/bot"
+	"github.com/articlebot/articlebot/corpus"
 )
 
 // Discord's message limits, in characters as Discord counts them (UTF-16
@@ -67,7 +68,10 @@ func prefix(s string, size int) int {
 
 // truncate shortens s to at most size characters, cutting at a word boundary
 // when one is near and marking the cut with an ellipsis.
+// Like compose, it removes control characters: every text but the
+// message content reaches Discord through it.
 func truncate(s string, size int) string {
+	s = corpus.StripControl(s)
 	if textLen(s) <= size {
 		return s
 	}
@@ -243,7 +247,7 @@ func passageEmbeds(sources []bot.Source) []*discordgo.MessageEmbed {
 // buttons on the last message.
 func compose(text string, embeds []*discordgo.MessageEmbed, components []discordgo.MessageComponent) []reply {
 	var out []reply
-	for _, part := range splitText(text, maxContent) {
+	for _, part := range splitText(corpus.StripControl(text), maxContent) {
 		out = append(out, reply{content: part})
 	}
 	total := 0

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/articlebot/articlebot/bot"
+	"github.com/articlebot/articlebot/corpus"
 	"github.com/articlebot/articlebot/internal/config"
 )
 
@@ -22,6 +23,18 @@ type env struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+}
+
+// controlFree writes to w without control characters other than newline
+// and tab: what is printed (answers, quotes, titles) must not drive the
+// terminal, whatever an article or a model wrote.
+type controlFree struct{ w io.Writer }
+
+func (c controlFree) Write(p []byte) (int, error) {
+	if _, err := io.WriteString(c.w, corpus.StripControl(string(p))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 type command struct {
@@ -81,7 +94,7 @@ func (c *command) usageLine() string {
 // run parses the command line and runs one command. Its error decides the
 // exit status (see exitCode).
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	e := &env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	e := &env{getenv: getenv, stdin: stdin, stdout: controlFree{stdout}, stderr: stderr}
 	if len(args) == 0 {
 		mainUsage(stderr)
 		return &usageError{err: errors.New("no command given"), usage: ""}

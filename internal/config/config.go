@@ -9,13 +9,17 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/url"
 	"os"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/articlebot/articlebot/internal/redact"
 )
 
 // Config is every setting. YAML keys are the `yaml` tags; environment
@@ -255,7 +259,7 @@ func (c *Config) Validate() error {
 		}
 		u, err := url.Parse(raw)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			bad(key, raw, "want an http:// or https:// URL")
+			bad(key, redact.URL(raw), "want an http:// or https:// URL")
 		}
 	}
 	checkURL("openai.base_url", c.OpenAI.BaseURL)
@@ -319,8 +323,40 @@ func (c *Config) Validate() error {
 			}
 		}
 	}
+	for _, f := range nonFinite(reflect.ValueOf(*c), "") {
+		bad(f.key, fmt.Sprint(f.v), "must be a finite number")
+	}
 	slices.SortFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
 	return errors.Join(errs...)
+}
+
+type floatField struct {
+	key string
+	v   float64
+}
+
+// nonFinite lists the number settings of v (a Config or one of its
+// sections) that are NaN or infinite, by YAML key. It walks the struct so
+// that every number, including ones added later, is checked: NaN compares
+// false with everything and slips through range checks such as "> 0".
+func nonFinite(v reflect.Value, prefix string) []floatField {
+	var out []floatField
+	for i := range v.NumField() {
+		f := v.Type().Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if name == "-" || !f.IsExported() {
+			continue
+		}
+		switch fv := v.Field(i); fv.Kind() {
+		case reflect.Struct:
+			out = append(out, nonFinite(fv, prefix+name+".")...)
+		case reflect.Float32, reflect.Float64:
+			if x := fv.Float(); math.IsNaN(x) || math.IsInf(x, 0) {
+				out = append(out, floatField{prefix + name, x})
+			}
+		}
+	}
+	return out
 }
 
 func isSnowflake(s string) bool {
@@ -365,7 +401,7 @@ func (d Duration) MarshalYAML() (any, error) { return d.String(), nil }
 // Reveal returns the value for the one place that needs it.
 type Secret string
 
-const redacted = "[redacted]"
+const redacted = redact.Mask
 
 // Reveal returns the secret's value.
 func (s Secret) Reveal() string { return string(s) }
@@ -397,6 +433,8 @@ func (c Config) Dump(w io.Writer) error {
 		OpenAIKey    Secret `yaml:"openai_api_key"`
 		DiscordToken Secret `yaml:"discord_token"`
 	}
+	// A URL may carry credentials too: http://user:pass@host/v1.
+	c.OpenAI.BaseURL, c.Discord.APIURL = redact.URL(c.OpenAI.BaseURL), redact.URL(c.Discord.APIURL)
 	enc := yaml.NewEncoder(w)
 	enc.SetIndent(2)
 	if err := enc.Encode(shown{Config: c, OpenAIKey: c.OpenAI.APIKey, DiscordToken: c.Discord.Token}); err != nil {

@@ -3,11 +3,14 @@ package config
 import (
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/articlebot/articlebot/internal/redact"
 )
 
 // EnvVar is one environment variable: the single table that applies them,
@@ -110,7 +113,11 @@ func (c *Config) ApplyEnv(getenv func(string) string) error {
 			continue
 		}
 		if err := v.set(c, strings.TrimSpace(val)); err != nil {
-			return &FieldError{Key: v.Key, EnvVar: v.Name, Value: val, Problem: err.Error()}
+			shown := redact.URL(val)
+			if v.Secret {
+				shown = redact.Mask
+			}
+			return &FieldError{Key: v.Key, EnvVar: v.Name, Value: shown, Problem: err.Error()}
 		}
 	}
 	return nil
@@ -170,8 +177,8 @@ func setInt(dst *int, v string) error {
 
 func setFloat(dst *float64, v string) error {
 	f, err := strconv.ParseFloat(v, 64)
-	if err != nil {
-		return fmt.Errorf("want a number")
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return fmt.Errorf("want a finite number")
 	}
 	*dst = f
 	return nil

@@ -7,10 +7,13 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"syscall"
 
 	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/articlebot/articlebot/internal/redact"
 )
 
 // Kind classifies a failed request by what the caller should do about it.
@@ -95,6 +98,12 @@ func IsContextLength(err error) bool {
 
 // classify turns a go-openai or transport error into an *Error.
 func classify(err error, attemptTimedOut bool, attempt int) *Error {
+	// A transport error quotes the URL, credentials in it and all (net/http
+	// only masks the password); the upstream error is logged.
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		ue.URL = redact.URL(ue.URL)
+	}
 	e := &Error{Kind: Unavailable, Attempts: attempt, Err: err}
 	var apiErr *openai.APIError
 	var reqErr *openai.RequestError

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/articlebot/articlebot/internal/redact"
 )
 
 // DefaultBaseURL is OpenAI's API, used when no base URL is configured.
@@ -117,8 +119,9 @@ func New(cfg Config) *Client {
 	}
 }
 
-// BaseURL is the API root the client calls.
-func (c *Client) BaseURL() string { return c.baseURL }
+// BaseURL is the API root the client calls, with any credentials in it
+// redacted: it is for showing, logging and the index file's header.
+func (c *Client) BaseURL() string { return redact.URL(c.baseURL) }
 
 func sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)

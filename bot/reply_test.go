@@ -75,3 +75,25 @@ func TestObserveWithoutAnswerOrError(t *testing.T) {
 		t.Errorf("event = %+v", got)
 	}
 }
+
+// Terminal escapes in a model's reply never reach the answer.
+func TestModelControlCharactersStripped(t *testing.T) {
+	srv := openaitest.New(t)
+	srv.SetChat(func(openaitest.Request) openaitest.Reply {
+		return openaitest.Reply{Content: "North Korea sent \x1b]0;pwned\x07troops \x1b[2J[1].\u009b"}
+	})
+	svc, _ := newLLMService(t, srv, llmSetup{})
+	var partials []string
+	a, err := svc.AskStream(context.Background(), troopsQ, func(s string) { partials = append(partials, s) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range append(partials, a.Text) {
+		if strings.ContainsAny(s, "\x1b\x07\u009b") {
+			t.Errorf("control character shown: %q", s)
+		}
+	}
+	if a.Drafter != DrafterLLM {
+		t.Errorf("answer = %+v", a)
+	}
+}
