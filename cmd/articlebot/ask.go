@@ -1,14 +1,11 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 
@@ -24,10 +21,12 @@ var askCmd = &command{
 		fs.BoolVar(&cl.json, "json", false, `print one JSON object: {"question","answer","refused","drafter","usage","note","flags","sources":[{"n","id","article","section","quote","passage","score"}]}`)
 	},
 	run: func(ctx context.Context, e *env, cl *cli, args []string) error {
-		if len(args) != 1 {
-			return cl.usagef("ask takes one question (quote it), got %d arguments", len(args))
+		if len(args) == 0 {
+			return cl.usagef("ask takes one question")
 		}
-		if strings.TrimSpace(args[0]) == "" {
+		// Unquoted words are one question: `ask how many troops`.
+		q := strings.Join(args, " ")
+		if strings.TrimSpace(q) == "" {
 			return cl.usagef("the question is empty")
 		}
 		svc, err := cl.service(ctx, e)
@@ -35,7 +34,7 @@ var askCmd = &command{
 			return err
 		}
 		if cl.json {
-			a, err := svc.Ask(ctx, args[0])
+			a, err := svc.Ask(ctx, q)
 			if bot.IsInputError(err) {
 				return cl.usagef("%v", err)
 			}
@@ -45,7 +44,7 @@ var askCmd = &command{
 			return writeJSON(e.stdout, a)
 		}
 		p := &streamPrinter{w: e.stdout}
-		a, err := svc.AskStream(ctx, args[0], p.partial)
+		a, err := svc.AskStream(ctx, q, p.partial)
 		if bot.IsInputError(err) {
 			return cl.usagef("%v", err)
 		}
@@ -60,6 +59,13 @@ var askCmd = &command{
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// writeJSONLine writes v as one line of JSON, for streams of objects.
+func writeJSONLine(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
 }
@@ -127,17 +133,18 @@ var sourcesCmd = &command{
 		fs.BoolVar(&cl.json, "json", false, "print JSON")
 	},
 	run: func(ctx context.Context, e *env, cl *cli, args []string) error {
-		if len(args) != 1 {
-			return cl.usagef("sources takes one query (quote it), got %d arguments", len(args))
+		if len(args) == 0 {
+			return cl.usagef("sources takes a query")
 		}
+		query := strings.Join(args, " ")
 		if cl.k <= 0 {
-			return cl.usagef("-k must be at least 1, got %d", cl.k)
+			return cl.usagef("--k must be at least 1, got %d", cl.k)
 		}
 		svc, err := cl.service(ctx, e)
 		if err != nil {
 			return err
 		}
-		res, err := svc.Search(ctx, args[0], cl.k)
+		res, err := svc.Search(ctx, query, cl.k)
 		if bot.IsInputError(err) {
 			return cl.usagef("%v", err)
 		}
@@ -162,7 +169,7 @@ var sourcesCmd = &command{
 				Covered  bool    `json:"covered"`
 				Coverage float64 `json:"coverage"`
 				Hits     []hit   `json:"hits"`
-			}{Query: args[0], Covered: res.Covered, Coverage: res.Coverage, Hits: []hit{}}
+			}{Query: query, Covered: res.Covered, Coverage: res.Coverage, Hits: []hit{}}
 			for i, h := range res.Hits {
 				out.Hits = append(out.Hits, hit{i + 1, h.Chunk.ID, h.Chunk.ArticleTitle, h.Chunk.Section,
 					h.Chunk.Text, h.Score, h.Similarity, h.BM25, h.VectorRank, h.LexicalRank})
@@ -173,7 +180,11 @@ var sourcesCmd = &command{
 		if !res.Covered {
 			verdict = "the article does not seem to cover this"
 		}
-		fmt.Fprintf(e.stdout, "Top %d passages (%s; %.0f%% of the query's words found):\n", len(res.Hits), verdict, 100*res.Coverage)
+		top := fmt.Sprintf("Top %d passages", len(res.Hits))
+		if len(res.Hits) == 1 {
+			top = "Top passage"
+		}
+		fmt.Fprintf(e.stdout, "%s (%s; %.0f%% of the query's words found):\n", top, verdict, 100*res.Coverage)
 		for i, h := range res.Hits {
 			fmt.Fprintf(e.stdout, "\n%d. %s  score %.4f (cosine %.3f, bm25 %.2f)  %s\n   “%s”\n",
 				i+1, h.Chunk.Section, h.Score, h.Similarity, h.BM25, h.Chunk.ID, corpus.Quote(h.Chunk.Text, quoteLen))
@@ -216,78 +227,4 @@ var summaryCmd = &command{
 		printSources(e.stdout, sum.Sources)
 		return nil
 	},
-}
-
-var chatCmd = &command{
-	name:    "chat",
-	summary: "Answer questions read from standard input, one per line.",
-	flags: func(fs *flag.FlagSet, cl *cli) {
-		fs.BoolVar(&cl.json, "json", false, "print one JSON object per answer")
-	},
-	run: func(ctx context.Context, e *env, cl *cli, args []string) error {
-		if len(args) != 0 {
-			return cl.usagef("chat reads questions from standard input and takes no arguments")
-		}
-		svc, err := cl.service(ctx, e)
-		if err != nil {
-			return err
-		}
-		interactive := isTerminal(e.stdin)
-		if interactive {
-			fmt.Fprintf(e.stdout, "Ask about %s. Type exit or press Ctrl-D to leave.\n", strings.Join(svc.Corpus().Titles(), "; "))
-		}
-		in := bufio.NewScanner(e.stdin)
-		in.Buffer(make([]byte, 0, 64*1024), 1<<20)
-		for {
-			if interactive {
-				fmt.Fprint(e.stdout, "> ")
-			}
-			if !in.Scan() {
-				break
-			}
-			line := strings.TrimSpace(in.Text())
-			if line == "" {
-				continue
-			}
-			if line == "exit" || line == "quit" {
-				break
-			}
-			p := &streamPrinter{w: e.stdout}
-			onPartial := p.partial
-			if cl.json {
-				onPartial = nil
-			}
-			a, err := svc.AskStream(ctx, line, onPartial)
-			switch {
-			case bot.IsInputError(err):
-				// One bad line should not end the session.
-				fmt.Fprintln(e.stderr, "articlebot:", err)
-				continue
-			case err != nil:
-				return err
-			case cl.json:
-				if err := json.NewEncoder(e.stdout).Encode(a); err != nil {
-					return err
-				}
-			default:
-				p.final(a)
-				fmt.Fprintln(e.stdout)
-			}
-		}
-		if err := in.Err(); err != nil && !errors.Is(err, io.EOF) {
-			return fmt.Errorf("couldn't read standard input: %w", err)
-		}
-		return nil
-	},
-}
-
-// isTerminal reports whether v is a file on a character device, such as a
-// terminal.
-func isTerminal(v any) bool {
-	f, ok := v.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

@@ -23,6 +23,15 @@ var evalCmd = &command{
 		if len(args) != 1 {
 			return cl.usagef("eval takes one question file, got %d arguments", len(args))
 		}
+		for _, f := range []struct {
+			name string
+			v    float64
+		}{{"min-coverage", cl.minCoverage}, {"min-sentence-coverage", cl.minSentence}} {
+			// Written so that NaN fails too.
+			if !(f.v >= 0 && f.v <= 1) {
+				return cl.usagef("--%s must be between 0 and 1, got %v", f.name, f.v)
+			}
+		}
 		f, err := os.Open(args[0])
 		if err != nil {
 			return fmt.Errorf("couldn't open the question set: %w", err)

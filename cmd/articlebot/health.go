@@ -11,8 +11,9 @@ import (
 )
 
 var healthCmd = &command{
-	name:    "health",
-	summary: "Check a running articlebot's /healthz on ARTICLEBOT_HTTP_ADDR (for container health checks).",
+	name:     "health",
+	summary:  "Check a running articlebot's /healthz on ARTICLEBOT_HTTP_ADDR (for container health checks).",
+	noCorpus: true,
 	run: func(ctx context.Context, e *env, cl *cli, args []string) error {
 		if len(args) != 0 {
 			return cl.usagef("health takes no arguments")

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/articlebot/articlebot/bot"
@@ -43,6 +44,9 @@ type command struct {
 	summary string
 	flags   func(fs *flag.FlagSet, cl *cli) // registers the command's own flags
 	run     func(ctx context.Context, e *env, c *cli, args []string) error
+	// noCorpus is set for commands that load no articles, which take no
+	// --corpus.
+	noCorpus bool
 }
 
 // commands lists every subcommand, in the order --help shows them.
@@ -66,6 +70,7 @@ type cli struct {
 	minCoverage float64
 	minSentence float64
 	envTable    bool
+	echo        autoBool
 	// observe, when set, is told of every question the service handles
 	// (serve passes its metrics).
 	observe func(bot.Event)
@@ -95,30 +100,129 @@ func (c *command) usageLine() string {
 // exit status (see exitCode).
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	e := &env{getenv: getenv, stdin: stdin, stdout: controlFree{stdout}, stderr: stderr}
-	if len(args) == 0 {
+	// Flags may come before the command too: `articlebot --corpus DIR ask …`.
+	lead, name, rest := splitCommand(args)
+	switch name {
+	case "":
+		if slices.ContainsFunc(lead, isHelpFlag) {
+			mainUsage(stdout)
+			return nil
+		}
+		if len(lead) > 0 {
+			return &usageError{err: errors.New("no command given after the flags, as in articlebot --corpus DIR ask \"question\""),
+				usage: "Run 'articlebot --help' for the commands."}
+		}
 		mainUsage(stderr)
 		return &usageError{err: errors.New("no command given"), usage: ""}
-	}
-	name := args[0]
-	switch name {
-	case "-h", "-help", "--help", "help":
-		if name == "help" && len(args) > 1 {
-			if c := lookup(args[1]); c != nil {
+	case "-v", "-version", "--version", "version":
+		fmt.Fprintln(stdout, "articlebot", version)
+		return nil
+	case "help":
+		if len(rest) > 0 {
+			if c := lookup(rest[0]); c != nil {
 				return runCommand(ctx, e, c, []string{"--help"})
 			}
 		}
 		mainUsage(stdout)
 		return nil
-	case "-v", "-version", "--version", "version":
-		fmt.Fprintln(stdout, "articlebot", version)
-		return nil
 	}
 	c := lookup(name)
 	if c == nil {
-		mainUsage(stderr)
-		return &usageError{err: fmt.Errorf("unknown command %q", name)}
+		msg := fmt.Sprintf("unknown command %q", name)
+		if s := suggest(name); s != "" {
+			msg += "; did you mean " + s + "?"
+		}
+		return &usageError{err: errors.New(msg), usage: "Run 'articlebot --help' for the commands."}
 	}
-	return runCommand(ctx, e, c, args[1:])
+	return runCommand(ctx, e, c, slices.Concat(lead, rest))
+}
+
+func isHelpFlag(arg string) bool {
+	switch arg {
+	case "-h", "-help", "--help":
+		return true
+	}
+	return false
+}
+
+// splitCommand finds the command among args: the first argument that is
+// not a flag or a flag's value. It returns the flags before it, its name,
+// and the arguments after it. Whether a flag takes a value is looked up in
+// every command's flags.
+func splitCommand(args []string) (lead []string, name string, rest []string) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			return args[:i], "", nil
+		case a == "-v" || a == "-version" || a == "--version":
+			return args[:i], a, args[i+1:]
+		case !strings.HasPrefix(a, "-") || a == "-":
+			return args[:i], a, args[i+1:]
+		case strings.Contains(a, "=") || isHelpFlag(a):
+		case takesValue(strings.TrimLeft(a, "-")):
+			i++
+		}
+	}
+	return args, "", nil
+}
+
+// takesValue reports whether some command's flag of that name takes a
+// value (is not boolean).
+func takesValue(name string) bool {
+	for _, c := range commands {
+		fs, _ := c.flagSet()
+		if f := fs.Lookup(name); f != nil {
+			b, ok := f.Value.(interface{ IsBoolFlag() bool })
+			return !ok || !b.IsBoolFlag()
+		}
+	}
+	return false
+}
+
+// suggest names the command closest to a mistyped one, or "".
+func suggest(name string) string {
+	best, bestD := "", 3
+	for _, c := range commands {
+		d := editDistance(strings.ToLower(name), c.name)
+		if strings.HasPrefix(c.name, strings.ToLower(name)) && len(name) >= 2 {
+			d = min(d, 1)
+		}
+		if d < bestD || (d == bestD && best == "") {
+			best, bestD = c.name, d
+		}
+	}
+	if bestD > min(2, max(1, len(name)/2)) {
+		return ""
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, with an
+// adjacent transposition costing one (Damerau).
+func editDistance(a, b string) int {
+	x, y := []rune(a), []rune(b)
+	d := make([][]int, len(x)+1)
+	for i := range d {
+		d[i] = make([]int, len(y)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(x); i++ {
+		for j := 1; j <= len(y); j++ {
+			cost := 1
+			if x[i-1] == y[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && x[i-1] == y[j-2] && x[i-2] == y[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(x)][len(y)]
 }
 
 func lookup(name string) *command {
@@ -130,24 +234,39 @@ func lookup(name string) *command {
 	return nil
 }
 
-func runCommand(ctx context.Context, e *env, c *command, args []string) error {
+// flagSet registers the command's flags on a new flag set.
+func (c *command) flagSet() (*flag.FlagSet, *cli) {
 	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	cl := &cli{cmd: c}
-	fs.StringVar(&cl.corpusDir, "corpus", "", "load the `DIR`'s .txt and .md articles instead of the built-in article")
+	if !c.noCorpus {
+		fs.StringVar(&cl.corpusDir, "corpus", "", "load the `DIR`'s .txt and .md articles instead of the built-in article")
+	}
 	fs.StringVar(&cl.configFile, "config", "", "read settings from the YAML `FILE` (default: $ARTICLEBOT_CONFIG)")
 	if c.flags != nil {
 		c.flags(fs, cl)
 	}
+	return fs, cl
+}
+
+func runCommand(ctx context.Context, e *env, c *command, args []string) error {
+	fs, cl := c.flagSet()
 	pos, err := parseInterleaved(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		commandUsage(e.stdout, c, fs)
 		return nil
 	}
 	if err != nil {
-		return cl.usagef("%v", err)
+		err = cl.usagef("%v", err)
+	} else {
+		err = c.run(ctx, e, cl, pos)
 	}
-	return c.run(ctx, e, cl, pos)
+	if err != nil && cl.json {
+		// Whoever reads the JSON gets the error as JSON too; the text
+		// still goes to standard error.
+		_ = writeJSONLine(e.stdout, errorObject(err, ""))
+	}
+	return err
 }
 
 // parseInterleaved parses flags wherever they appear, so that both
@@ -185,7 +304,7 @@ Commands:
 		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintf(w, `
-Every command accepts --corpus DIR, --config FILE and --help.
+Every command accepts --config FILE and --help, and all but health --corpus DIR.
 Run 'articlebot <command> --help' for a command's flags.
 Settings come from flags, then the environment, then the config file, then defaults.
 
@@ -199,21 +318,61 @@ Exit status: 0 for answers (refusals included), 2 for usage errors, 1 for failur
 
 func commandUsage(w io.Writer, c *command, fs *flag.FlagSet) {
 	fmt.Fprintf(w, "%s\n\nUsage:\n  %s\n\nFlags:\n", c.summary, c.usageLine())
-	fs.SetOutput(w)
-	fs.PrintDefaults()
-	fs.SetOutput(io.Discard)
+	printFlags(w, fs)
 }
 
-// exitCode reports err on stderr and turns it into the exit status: 0 for
-// success, 2 for usage errors, 1 for failures.
-func exitCode(err error, stderr io.Writer) int {
+// printFlags lists a command's flags as the README writes them, with "--".
+func printFlags(w io.Writer, fs *flag.FlagSet) {
+	fs.VisitAll(func(f *flag.Flag) {
+		arg, usage := flag.UnquoteUsage(f)
+		name := "--" + f.Name
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); !ok || !b.IsBoolFlag() {
+			name += " " + arg
+		}
+		def := ""
+		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
+			def = fmt.Sprintf(" (default %s)", f.DefValue)
+		}
+		fmt.Fprintf(w, "  %s\n    \t%s%s\n", name, usage, def)
+	})
+}
+
+// exitStatus is the exit status for err: 0 for success, 2 for usage
+// errors, 1 for failures.
+func exitStatus(err error) int {
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintln(stderr, "articlebot:", err)
 	var u *usageError
 	if errors.As(err, &u) || bot.IsInputError(err) {
 		return 2
 	}
 	return 1
+}
+
+// exitCode reports err on stderr and turns it into the exit status.
+func exitCode(err error, stderr io.Writer) int {
+	if err != nil {
+		fmt.Fprintln(stderr, "articlebot:", err)
+	}
+	return exitStatus(err)
+}
+
+// errorJSON is an error as --json prints it.
+type errorJSON struct {
+	Error string `json:"error"`
+	// Question is the chat line that failed, if any.
+	Question string `json:"question,omitempty"`
+	// Usage is how to call the command, for usage errors.
+	Usage      string `json:"usage,omitempty"`
+	ExitStatus int    `json:"exit_status"`
+}
+
+func errorObject(err error, question string) errorJSON {
+	out := errorJSON{Error: err.Error(), Question: question, ExitStatus: exitStatus(err)}
+	var u *usageError
+	if errors.As(err, &u) {
+		out.Error, out.Usage = u.err.Error(), u.usage
+	}
+	return out
 }
