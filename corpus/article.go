@@ -3,21 +3,14 @@
 package corpus
 
 import (
-	"bufio"
-	"embed"
+	"crypto/sha256"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"slices"
+	"path"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 )
-
-//go:embed builtin/*.txt
-var builtinFS embed.FS
 
 // IntroSection names the text that comes before an article's first heading.
 const IntroSection = "Introduction"
@@ -25,14 +18,28 @@ const IntroSection = "Introduction"
 // Article is one news article: its metadata, its source text and the
 // paragraphs found in it.
 type Article struct {
-	ID        string // from the file name, e.g. "kim-putin-alliance"
-	Title     string
+	// ID is the file's path in its collection without the extension, each
+	// part lower-cased with runs of other characters as one dash:
+	// "business/001", or "kim-putin-alliance" at the top level.
+	ID    string
+	Title string
+	// Path is the file's path in its collection, with "/" separators.
+	Path      string
 	URL       string // empty unless the front matter gives one
-	Published string // empty unless the front matter gives one
+	Published string // empty unless the front matter gives one (as published or date)
+	// Aliases are the stories whose body is this one's, loaded once.
+	Aliases []Alias
 	// Text is the article body as loaded, after the front matter. Paragraph
 	// and chunk offsets index into it.
 	Text       string
 	Paragraphs []Paragraph
+
+	bodyKey [sha256.Size]byte // what makes two stories one; see bodyKey
+}
+
+// Alias is a story folded into another because their bodies are the same.
+type Alias struct {
+	ID, Title, Path string
 }
 
 // Paragraph is one body paragraph with the section it belongs to.
@@ -54,180 +61,172 @@ func (a *Article) Sections() []string {
 	return out
 }
 
-// Corpus is the set of articles the bot answers from.
-type Corpus struct {
-	Articles []*Article
+// ErrNoText marks a file with no article text in it.
+var ErrNoText = errors.New("article has no text")
+
+// Parse reads one article. name is the file's path in its collection, with
+// "/" separators; it gives the article's ID and, without a title, its
+// title. Text that is not UTF-8 is decoded as Windows-1252 when that is
+// plausible (see decode); control characters are stripped.
+//
+// Optional YAML front matter between "---" lines gives the title, url and
+// published (or date); other keys are ignored. Without a title there, a
+// first line that reads as a headline and is followed by a blank line is
+// the title; failing that, the file name is. Boilerplate lines are dropped
+// and every paragraph is assigned to the section heading above it.
+func Parse(name, raw string) (*Article, error) {
+	a, _, err := parse(name, raw)
+	return a, err
 }
 
-// Sections lists the section names across all articles, without duplicates,
-// in order of appearance.
-func (c *Corpus) Sections() []string {
-	var out []string
-	for _, a := range c.Articles {
-		for _, s := range a.Sections() {
-			if !slices.Contains(out, s) {
-				out = append(out, s)
-			}
-		}
-	}
-	return out
+// parseNotes is what a loader reports about a parsed file.
+type parseNotes struct {
+	encoding string   // the encoding the text was decoded from, if not UTF-8
+	ignored  []string // front matter keys articlebot has no use for
 }
 
-// Titles lists the article titles in order.
-func (c *Corpus) Titles() []string {
-	out := make([]string, len(c.Articles))
-	for i, a := range c.Articles {
-		out[i] = a.Title
-	}
-	return out
-}
-
-// Builtin returns the corpus compiled into the binary.
-func Builtin() (*Corpus, error) {
-	c, err := LoadFS(builtinFS, "builtin")
+func parse(name, raw string) (*Article, parseNotes, error) {
+	var notes parseNotes
+	text, enc, err := decode(raw)
 	if err != nil {
-		return nil, fmt.Errorf("couldn't load the built-in corpus: %w", err)
+		return nil, notes, fmt.Errorf("%s: %w", name, err)
 	}
-	return c, nil
-}
-
-// ErrNoArticles is returned when a corpus directory holds no article files.
-var ErrNoArticles = errors.New("no .txt or .md articles found")
-
-// LoadDir loads every .txt and .md file in dir (not recursively) as an
-// article, in file name order.
-func LoadDir(dir string) (*Corpus, error) {
-	info, err := os.Stat(dir)
+	notes.encoding = enc
+	text = StripControl(strings.TrimPrefix(text, "\ufeff"))
+	body, fm, err := splitFrontMatter(text)
 	if err != nil {
-		return nil, fmt.Errorf("couldn't open corpus directory: %w", err)
+		return nil, notes, fmt.Errorf("%s: %w", name, err)
 	}
-	if !info.IsDir() {
-		return nil, fmt.Errorf("corpus %s is not a directory", dir)
+	notes.ignored = fm.Ignored
+	a := &Article{
+		ID: articleID(name), Path: name, Text: body,
+		Title: strings.Join(strings.Fields(fm.Title), " "), URL: fm.URL, Published: fm.Published,
 	}
-	return LoadFS(os.DirFS(dir), ".")
-}
-
-// LoadFS loads every .txt and .md file directly under dir in fsys.
-func LoadFS(fsys fs.FS, dir string) (*Corpus, error) {
-	entries, err := fs.ReadDir(fsys, dir)
-	if err != nil {
-		return nil, fmt.Errorf("couldn't list %s: %w", dir, err)
-	}
-	c := &Corpus{}
-	seen := map[string]string{}
-	for _, e := range entries {
-		ext := strings.ToLower(filepath.Ext(e.Name()))
-		if e.IsDir() || (ext != ".txt" && ext != ".md") {
-			continue
-		}
-		raw, err := fs.ReadFile(fsys, pathJoin(dir, e.Name()))
-		if err != nil {
-			return nil, fmt.Errorf("couldn't read %s: %w", e.Name(), err)
-		}
-		a, err := Parse(e.Name(), string(raw))
-		if err != nil {
-			return nil, err
-		}
-		if prev, dup := seen[a.ID]; dup {
-			return nil, fmt.Errorf("articles %s and %s have the same id %q", prev, e.Name(), a.ID)
-		}
-		seen[a.ID] = e.Name()
-		c.Articles = append(c.Articles, a)
-	}
-	if len(c.Articles) == 0 {
-		return nil, fmt.Errorf("%s: %w", dir, ErrNoArticles)
-	}
-	return c, nil
-}
-
-func pathJoin(dir, name string) string {
-	if dir == "." || dir == "" {
-		return name
-	}
-	return dir + "/" + name
-}
-
-// Parse reads one article: optional front matter between "---" lines
-// (title, url, published), then the body. Boilerplate lines are dropped and
-// every paragraph is assigned to the section heading above it.
-func Parse(filename, raw string) (*Article, error) {
-	if !utf8.ValidString(raw) {
-		return nil, fmt.Errorf("%s: article is not valid UTF-8", filename)
-	}
-	raw = StripControl(strings.TrimPrefix(raw, "\ufeff"))
-	a := &Article{ID: slug(strings.TrimSuffix(filename, filepath.Ext(filename)))}
-	body, meta, err := splitFrontMatter(raw)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", filename, err)
-	}
-	a.Text = body
-	a.Title, a.URL, a.Published = meta["title"], meta["url"], meta["published"]
+	lines := splitLines(body)
+	first := titleLine(a, lines)
 
 	section := IntroSection
-	pos := 0
-	for _, line := range strings.SplitAfter(body, "\n") {
-		start := pos
-		pos += len(line)
-		text := strings.TrimSpace(line)
-		if text == "" || IsBoilerplate(text) {
+	for i := first; i < len(lines); i++ {
+		l := lines[i]
+		if l.text == "" || IsBoilerplate(l.text) {
 			continue
 		}
-		if h, ok := heading(text); ok {
+		if h, level := markdownHeading(l.text); level > 0 {
 			section = h
 			continue
 		}
-		// Offsets cover the trimmed text so that Text[Start:End] == Text.
-		lead := strings.Index(line, text)
-		a.Paragraphs = append(a.Paragraphs, Paragraph{
-			Section: section,
-			Text:    text,
-			Start:   start + lead,
-			End:     start + lead + len(text),
-		})
-	}
-	if len(a.Paragraphs) == 0 {
-		return nil, fmt.Errorf("%s: article has no text", filename)
-	}
-	if a.Title == "" {
-		a.Title = titleFromName(a.ID)
-	}
-	return a, nil
-}
-
-func splitFrontMatter(raw string) (body string, meta map[string]string, err error) {
-	meta = map[string]string{}
-	if !strings.HasPrefix(raw, "---\n") && !strings.HasPrefix(raw, "---\r\n") {
-		return raw, meta, nil
-	}
-	rest := raw[strings.Index(raw, "\n")+1:]
-	sc := bufio.NewScanner(strings.NewReader(rest))
-	consumed := 0
-	for sc.Scan() {
-		line := sc.Text()
-		consumed += len(line) + 1
-		trimmed := strings.TrimSpace(line)
-		if trimmed == "---" {
-			if consumed > len(rest) {
-				consumed = len(rest)
-			}
-			return rest[consumed:], meta, nil
-		}
-		if trimmed == "" || strings.HasPrefix(trimmed, "#") {
+		if heading(l.text, nextText(lines, i)) {
+			section = l.text
 			continue
 		}
-		key, val, ok := strings.Cut(trimmed, ":")
-		if !ok {
-			return "", nil, fmt.Errorf("front matter line %q is not \"key: value\"", trimmed)
+		a.Paragraphs = append(a.Paragraphs, Paragraph{Section: section, Text: l.text, Start: l.start, End: l.end})
+	}
+	if len(a.Paragraphs) == 0 {
+		return nil, notes, fmt.Errorf("%s: %w", name, ErrNoText)
+	}
+	if a.Title == "" {
+		a.Title = titleFromName(path.Base(a.ID))
+	}
+	a.bodyKey = bodyKey(a.Paragraphs)
+	return a, notes, nil
+}
+
+// line is one line of a body, trimmed, with its offsets in the body.
+type line struct {
+	text       string
+	start, end int
+}
+
+func splitLines(body string) []line {
+	out := make([]line, 0, strings.Count(body, "\n")+1)
+	for pos := 0; pos < len(body); {
+		end := strings.IndexByte(body[pos:], '\n')
+		next := pos + end + 1
+		if end < 0 {
+			end, next = len(body)-pos, len(body)
 		}
-		key = strings.ToLower(strings.TrimSpace(key))
-		switch key {
-		case "title", "url", "published":
-			meta[key] = strings.Trim(strings.TrimSpace(val), `"'`)
-		default:
-			return "", nil, fmt.Errorf("unknown front matter key %q (want title, url or published)", key)
+		raw := body[pos : pos+end]
+		text := strings.TrimSpace(raw)
+		// Offsets cover the trimmed text so that Text[Start:End] == Text.
+		lead := pos + strings.Index(raw, text)
+		out = append(out, line{text: text, start: lead, end: lead + len(text)})
+		pos = next
+	}
+	return out
+}
+
+// nextText is the next non-blank line after lines[i], or "".
+func nextText(lines []line, i int) string {
+	for _, l := range lines[i+1:] {
+		if l.text != "" {
+			return l.text
 		}
 	}
-	return "", nil, errors.New(`front matter has no closing "---" line`)
+	return ""
+}
+
+// titleLine takes the article's title from its first line when the front
+// matter gave none and the line is a Markdown level-1 heading or reads as
+// a headline with a blank line under it. It returns the index of the first
+// line after the title, which is then not also a section or paragraph. A
+// first line that repeats the front matter's title is skipped as well.
+func titleLine(a *Article, lines []line) int {
+	k := 0
+	for k < len(lines) && lines[k].text == "" {
+		k++
+	}
+	if k == len(lines) {
+		return k
+	}
+	text := lines[k].text
+	if h, level := markdownHeading(text); level == 1 {
+		text = h
+	} else if !(k+1 < len(lines) && lines[k+1].text == "" && nextText(lines, k) != "" && isHeadline(text)) {
+		return k
+	}
+	switch {
+	case a.Title == "":
+		a.Title = text
+	case !strings.EqualFold(Fold(a.Title), Fold(text)):
+		return k
+	}
+	return k + 1
+}
+
+// bodyKey identifies a story by its words, sections included and title
+// left out, so two files with the same story under different headlines or
+// paragraph breaks are one story.
+func bodyKey(ps []Paragraph) [sha256.Size]byte {
+	h := sha256.New()
+	section := IntroSection
+	for _, p := range ps {
+		if p.Section != section {
+			section = p.Section
+			writeWords(h, "\x00"+section+"\x00")
+		}
+		writeWords(h, p.Text)
+	}
+	var sum [sha256.Size]byte
+	h.Sum(sum[:0])
+	return sum
+}
+
+func writeWords(w interface{ Write([]byte) (int, error) }, s string) {
+	for _, word := range strings.Fields(s) {
+		w.Write([]byte(word))
+		w.Write([]byte{' '})
+	}
+}
+
+// articleID turns a path in a collection into an article ID: each part
+// slugged, the extension dropped.
+func articleID(name string) string {
+	name = strings.TrimSuffix(name, path.Ext(name))
+	parts := strings.Split(strings.Trim(name, "/"), "/")
+	for i, p := range parts {
+		parts[i] = slug(p)
+	}
+	return strings.Join(parts, "/")
 }
 
 // boilerplatePrefixes start lines that news sites insert between paragraphs.
@@ -250,40 +249,6 @@ func IsBoilerplate(line string) bool {
 		}
 	}
 	return false
-}
-
-// heading reports whether a line is a section title: a Markdown heading, or
-// a short title-cased line without closing punctuation.
-func heading(line string) (string, bool) {
-	if strings.HasPrefix(line, "#") {
-		h := strings.TrimSpace(strings.TrimLeft(line, "#"))
-		return h, h != ""
-	}
-	words := strings.Fields(line)
-	if len(words) == 0 || len(words) > 10 || len(line) > 90 {
-		return "", false
-	}
-	last, _ := utf8.DecodeLastRuneInString(line)
-	if strings.ContainsRune(".!?:;,\"”’)", last) {
-		return "", false
-	}
-	capital := 0
-	for _, w := range words {
-		r, _ := utf8.DecodeRuneInString(w)
-		if unicode.IsUpper(r) || unicode.IsDigit(r) {
-			capital++
-		} else if !minorWords[strings.ToLower(w)] {
-			return "", false
-		}
-	}
-	return line, capital > 0
-}
-
-// minorWords may stay lowercase in a title-cased heading.
-var minorWords = map[string]bool{
-	"a": true, "an": true, "and": true, "as": true, "at": true, "but": true, "by": true,
-	"for": true, "from": true, "in": true, "into": true, "of": true, "on": true, "or": true,
-	"the": true, "to": true, "vs": true, "with": true, "over": true, "amid": true,
 }
 
 func slug(name string) string {

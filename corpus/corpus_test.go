@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
@@ -187,7 +188,7 @@ func TestLoadDir(t *testing.T) {
 
 func TestLoadErrors(t *testing.T) {
 	empty := t.TempDir()
-	if _, err := LoadDir(empty); err == nil || !strings.Contains(err.Error(), "no .txt or .md") {
+	if _, err := LoadDir(empty); !errors.Is(err, ErrNoArticles) || !strings.Contains(err.Error(), empty) {
 		t.Errorf("empty dir: err = %v", err)
 	}
 	if _, err := LoadDir(filepath.Join(empty, "missing")); err == nil {
@@ -195,9 +196,10 @@ func TestLoadErrors(t *testing.T) {
 	}
 	bad := []struct{ name, raw, want string }{
 		{"a.txt", "---\ntitle: x\n", "no closing"},
-		{"a.txt", "---\nauthor: x\n---\nbody", `unknown front matter key "author"`},
+		{"a.txt", "---\ntitle: [x, y]\n---\nbody", "title must be text"},
+		{"a.txt", "---\ntitle: \"open\n---\nbody", "bad front matter"},
 		{"a.txt", "\n\n| Also Read: x |\n", "no text"},
-		{"a.txt", "bad \xff utf8", "UTF-8"},
+		{"a.txt", "bad \x00\xff bytes", "not UTF-8"},
 	}
 	for _, b := range bad {
 		if _, err := Parse(b.name, b.raw); err == nil || !strings.Contains(err.Error(), b.want) {

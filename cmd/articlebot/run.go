@@ -240,7 +240,7 @@ func (c *command) flagSet() (*flag.FlagSet, *cli) {
 	fs.SetOutput(io.Discard)
 	cl := &cli{cmd: c}
 	if !c.noCorpus {
-		fs.StringVar(&cl.corpusDir, "corpus", "", "load the `DIR`'s .txt and .md articles instead of the built-in article")
+		fs.StringVar(&cl.corpusDir, "corpus", "", "load the articles (.txt, .md) under `DIR`, subfolders too, instead of the built-in article")
 	}
 	fs.StringVar(&cl.configFile, "config", "", "read settings from the YAML `FILE` (default: $ARTICLEBOT_CONFIG)")
 	if c.flags != nil {

@@ -32,12 +32,34 @@ func (cl *cli) config(e *env) (config.Config, error) {
 	return cfg, nil
 }
 
-// loadCorpus loads the configured corpus, or the built-in article.
-func loadCorpus(cfg config.Config) (*corpus.Corpus, error) {
-	if cfg.CorpusDir != "" {
-		return corpus.LoadDir(cfg.CorpusDir)
+// loadCorpus loads the configured corpus, or the built-in article, and
+// logs what the load passed over or repaired.
+func loadCorpus(cfg config.Config, log *slog.Logger) (*corpus.Corpus, error) {
+	if cfg.CorpusDir == "" {
+		return corpus.Builtin()
 	}
-	return corpus.Builtin()
+	c, err := corpus.LoadDir(cfg.CorpusDir)
+	if err != nil {
+		return nil, err
+	}
+	logLoad(c, log)
+	return c, nil
+}
+
+// maxLoadWarnings is how many of a load's warnings are logged one by one;
+// a collection of broken files gets a count, not thousands of lines.
+const maxLoadWarnings = 20
+
+func logLoad(c *corpus.Corpus, log *slog.Logger) {
+	warnings := c.Report.Warnings
+	for i, w := range warnings {
+		if i == maxLoadWarnings {
+			log.Warn("more corpus warnings not shown", "count", len(warnings)-i)
+			break
+		}
+		log.Warn("corpus: "+string(w.Kind)+": "+w.Detail, "path", w.Path)
+	}
+	log.Info("corpus loaded", "summary", c.Summary())
 }
 
 // service loads the corpus, indexes it and returns the answering service,
@@ -76,7 +98,7 @@ type indexReport struct {
 func (cl *cli) buildService(ctx context.Context, cfg config.Config, log *slog.Logger, progress func(done, total int)) (*bot.Service, indexReport, error) {
 	start := time.Now()
 	rep := indexReport{Embedder: config.ModelLocal}
-	c, err := loadCorpus(cfg)
+	c, err := loadCorpus(cfg, log)
 	if err != nil {
 		return nil, rep, err
 	}

@@ -1,0 +1,388 @@
+package corpus
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+//go:embed builtin/*.txt
+var builtinFS embed.FS
+
+// Extensions are the file name extensions (in any case) loaded as
+// articles: plain text and Markdown.
+var Extensions = []string{".txt", ".text", ".md", ".markdown"}
+
+// noticeNames are the files a collection carries about itself rather than
+// as stories (compared case-insensitively, without the extension): a
+// README.TXT or LICENSE.md is skipped unless it has front matter.
+var noticeNames = map[string]bool{
+	"readme": true, "license": true, "licence": true, "copying": true, "copyright": true,
+	"notice": true, "changelog": true, "changes": true, "history": true, "authors": true,
+	"contributors": true, "contributing": true, "code_of_conduct": true, "security": true,
+	"install": true, "todo": true, "citation": true, "patents": true, "maintainers": true,
+}
+
+// Corpus is the set of articles the bot answers from.
+type Corpus struct {
+	Articles []*Article
+	// Report says what loading the collection found, warnings included.
+	Report LoadReport
+
+	byID map[string]*Article // article and alias IDs; nil when built by hand
+}
+
+// LoadReport counts what a load found. Warnings are returned rather than
+// logged; the program logs them.
+type LoadReport struct {
+	// Files is how many article files were read: every file with an
+	// article extension, less hidden files and the collection's notices.
+	Files      int
+	Duplicates int // stories loaded once, as an alias of another
+	Skipped    int // files that could not be loaded (see Warnings)
+	Decoded    int // files read as Windows-1252
+	Warnings   []Warning
+}
+
+// Warning is something a load passed over or repaired.
+type Warning struct {
+	Kind WarningKind
+	// Path is the file's full path, or the collection's for a warning about
+	// several files.
+	Path   string
+	Detail string
+}
+
+func (w Warning) String() string { return w.Path + ": " + w.Detail }
+
+// WarningKind says what a warning is about.
+type WarningKind string
+
+const (
+	// WarnSkipped: the file was not loaded (Detail says why).
+	WarnSkipped WarningKind = "skipped"
+	// WarnDecoded: the file was not UTF-8 and was read as Windows-1252.
+	WarnDecoded WarningKind = "decoded"
+	// WarnIgnoredKeys: front matter keys articlebot doesn't use, once per load.
+	WarnIgnoredKeys WarningKind = "ignored-keys"
+	// WarnRenamed: two files would have had the same ID; the later one's
+	// ID keeps its extension.
+	WarnRenamed WarningKind = "renamed"
+)
+
+// Summary is one line on what was loaded, such as "2,089 stories from
+// 2,225 files (136 duplicates loaded once; 1 skipped: not UTF-8 ...)".
+func (c *Corpus) Summary() string {
+	r := c.Report
+	s := fmt.Sprintf("%s from %s", plural(len(c.Articles), "story", "stories"), plural(r.Files, "file", "files"))
+	var notes []string
+	if r.Duplicates > 0 {
+		notes = append(notes, plural(r.Duplicates, "duplicate", "duplicates")+" loaded once")
+	}
+	if r.Decoded > 0 {
+		notes = append(notes, fmt.Sprintf("%s read as %s", thousands(r.Decoded), EncodingWindows1252))
+	}
+	if r.Skipped > 0 {
+		why := map[string]int{}
+		var order []string
+		for _, w := range r.Warnings {
+			if w.Kind == WarnSkipped {
+				reason := skipReason(w.Detail)
+				if why[reason] == 0 {
+					order = append(order, reason)
+				}
+				why[reason]++
+			}
+		}
+		parts := order
+		if len(order) > 1 {
+			parts = make([]string, len(order))
+			for i, reason := range order {
+				parts[i] = fmt.Sprintf("%s %s", thousands(why[reason]), reason)
+			}
+		}
+		notes = append(notes, fmt.Sprintf("%s skipped: %s", thousands(r.Skipped), strings.Join(parts, "; ")))
+	}
+	if len(notes) > 0 {
+		s += " (" + strings.Join(notes, "; ") + ")"
+	}
+	return s
+}
+
+// skipReason is the kind of failure in a skip warning's detail: the
+// sentinel's text for the errors Parse returns, or the whole detail.
+func skipReason(detail string) string {
+	for _, err := range []error{ErrEncoding, ErrNoText, ErrFrontMatter, errUnreadable} {
+		if strings.HasPrefix(detail, err.Error()) {
+			return err.Error()
+		}
+	}
+	return detail
+}
+
+// Article returns the article with the given ID, or the one a duplicate
+// with that ID was folded into.
+func (c *Corpus) Article(id string) (*Article, bool) {
+	if c.byID != nil {
+		a, ok := c.byID[id]
+		return a, ok
+	}
+	for _, a := range c.Articles {
+		if a.ID == id || slices.ContainsFunc(a.Aliases, func(al Alias) bool { return al.ID == id }) {
+			return a, true
+		}
+	}
+	return nil, false
+}
+
+// Sections lists the section names across all articles, without duplicates,
+// in order of appearance.
+func (c *Corpus) Sections() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, a := range c.Articles {
+		for _, s := range a.Sections() {
+			if !seen[s] {
+				seen[s] = true
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// Titles lists the article titles in order.
+func (c *Corpus) Titles() []string {
+	out := make([]string, len(c.Articles))
+	for i, a := range c.Articles {
+		out[i] = a.Title
+	}
+	return out
+}
+
+// Builtin returns the corpus compiled into the binary.
+func Builtin() (*Corpus, error) {
+	c, err := LoadFS(builtinFS, "builtin")
+	if err != nil {
+		return nil, fmt.Errorf("couldn't load the built-in corpus: %w", err)
+	}
+	return c, nil
+}
+
+// ErrNoArticles is returned when a corpus directory holds no article files.
+var ErrNoArticles = errors.New("no article files (.txt, .text, .md, .markdown) found")
+
+var errUnreadable = errors.New("couldn't read the file")
+
+// LoadDir loads every article file under dir, in its subfolders too (see
+// LoadFS). Warnings name files by their path under dir.
+func LoadDir(dir string) (*Corpus, error) {
+	info, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("couldn't open corpus directory: %w", err)
+	}
+	if !info.IsDir() {
+		return nil, fmt.Errorf("corpus %s is not a directory", dir)
+	}
+	return load(os.DirFS(dir), ".", func(p string) string { return filepath.Join(dir, filepath.FromSlash(p)) })
+}
+
+// LoadFS loads every article file under dir in fsys, walking subfolders
+// in name order. Files whose extension is not one of Extensions, hidden
+// files and folders (named with a leading dot), and a collection's notices
+// (README, LICENSE and the like, unless they have front matter) are passed
+// over. A file that can't be loaded is skipped with a warning; stories
+// whose bodies are the same are loaded once, the later ones kept as
+// aliases of the first. It fails only when no article is left.
+func LoadFS(fsys fs.FS, dir string) (*Corpus, error) {
+	return load(fsys, dir, func(p string) string { return pathJoin(dir, p) })
+}
+
+func pathJoin(dir, name string) string {
+	if name == "" {
+		return dir
+	}
+	if dir == "." || dir == "" {
+		return name
+	}
+	return dir + "/" + name
+}
+
+func load(fsys fs.FS, dir string, fullPath func(rel string) string) (*Corpus, error) {
+	root := fullPath("")
+	l := loader{
+		c:        &Corpus{byID: map[string]*Article{}},
+		fullPath: fullPath,
+		bodies:   map[[32]byte]*Article{},
+		ignored:  map[string]int{},
+	}
+	err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == dir {
+				return err
+			}
+			l.skip(relPath(dir, p), fmt.Errorf("%w: %v", errUnreadable, err))
+			return nil
+		}
+		if p != dir && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() || !isArticleFile(d.Name()) {
+			return nil
+		}
+		l.file(fsys, p, relPath(dir, p))
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("couldn't list %s: %w", root, err)
+	}
+	l.warnIgnored(root)
+	if len(l.c.Articles) == 0 {
+		if l.c.Report.Skipped > 0 {
+			return nil, fmt.Errorf("%s: %w; skipped %s", root, ErrNoArticles, l.c.Report.Warnings[0])
+		}
+		return nil, fmt.Errorf("%s: %w", root, ErrNoArticles)
+	}
+	return l.c, nil
+}
+
+func relPath(dir, p string) string {
+	if dir == "." || dir == "" {
+		return p
+	}
+	return strings.TrimPrefix(strings.TrimPrefix(p, dir), "/")
+}
+
+func isArticleFile(name string) bool {
+	ext := path.Ext(name)
+	return slices.ContainsFunc(Extensions, func(e string) bool { return strings.EqualFold(e, ext) })
+}
+
+// isNotice reports whether name is one of a collection's notices.
+func isNotice(name string) bool {
+	stem, _, _ := strings.Cut(strings.ToLower(name), ".")
+	return noticeNames[stem]
+}
+
+type loader struct {
+	c        *Corpus
+	fullPath func(rel string) string
+	bodies   map[[32]byte]*Article
+	ignored  map[string]int // ignored front matter key → files
+	example  string         // a file with ignored keys, for the warning
+}
+
+func (l *loader) warn(kind WarningKind, rel, detail string) {
+	l.c.Report.Warnings = append(l.c.Report.Warnings, Warning{Kind: kind, Path: l.fullPath(rel), Detail: detail})
+}
+
+func (l *loader) skip(rel string, err error) {
+	l.c.Report.Skipped++
+	// Parse's errors start with the name, which the warning's path gives.
+	l.warn(WarnSkipped, rel, strings.TrimPrefix(err.Error(), rel+": "))
+}
+
+func (l *loader) file(fsys fs.FS, p, rel string) {
+	raw, err := fs.ReadFile(fsys, p)
+	if err != nil {
+		l.c.Report.Files++
+		l.skip(rel, fmt.Errorf("%w: %v", errUnreadable, err))
+		return
+	}
+	if isNotice(path.Base(rel)) && !hasFrontMatter(strings.TrimPrefix(string(raw), "\ufeff")) {
+		return
+	}
+	l.c.Report.Files++
+	a, notes, err := parse(rel, string(raw))
+	if err != nil {
+		l.skip(rel, err)
+		return
+	}
+	if notes.encoding != "" {
+		l.c.Report.Decoded++
+		l.warn(WarnDecoded, rel, "not UTF-8; read as "+notes.encoding)
+	}
+	for _, k := range notes.ignored {
+		if l.ignored[k] == 0 && l.example == "" {
+			l.example = rel
+		}
+		l.ignored[k]++
+	}
+	if kept, dup := l.bodies[a.bodyKey]; dup {
+		l.c.Report.Duplicates++
+		id := l.uniqueID(a)
+		kept.Aliases = append(kept.Aliases, Alias{ID: id, Title: a.Title, Path: a.Path})
+		l.c.byID[id] = kept
+		return
+	}
+	a.ID = l.uniqueID(a)
+	l.bodies[a.bodyKey] = a
+	l.c.byID[a.ID] = a
+	l.c.Articles = append(l.c.Articles, a)
+}
+
+// uniqueID returns a's ID, or when another file already has it (a.txt
+// and a.md), one made from its path with the extension.
+func (l *loader) uniqueID(a *Article) string {
+	if _, taken := l.c.byID[a.ID]; !taken {
+		return a.ID
+	}
+	id := articleID(a.Path + ".x") // keeps the real extension in the last part
+	for n := 2; ; n++ {
+		if _, taken := l.c.byID[id]; !taken {
+			break
+		}
+		id = fmt.Sprintf("%s-%d", articleID(a.Path+".x"), n)
+	}
+	l.warn(WarnRenamed, a.Path, fmt.Sprintf("another file has the id %q; this one is %q", a.ID, id))
+	return id
+}
+
+// warnIgnored adds the one warning about front matter keys the load
+// ignored, naming them.
+func (l *loader) warnIgnored(root string) {
+	if len(l.ignored) == 0 {
+		return
+	}
+	keys := make([]string, 0, len(l.ignored))
+	for k := range l.ignored {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for i, k := range keys {
+		keys[i] = fmt.Sprintf("%s (%s)", k, plural(l.ignored[k], "file", "files"))
+	}
+	l.c.Report.Warnings = append(l.c.Report.Warnings, Warning{
+		Kind: WarnIgnoredKeys, Path: root,
+		Detail: fmt.Sprintf("ignored front matter keys articlebot doesn't use (it reads title, url, published or date): %s; e.g. in %s",
+			strings.Join(keys, ", "), l.fullPath(l.example)),
+	})
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return thousands(n) + " " + many
+}
+
+// thousands formats n with comma separators: 2,225.
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	if n < 0 {
+		return "-" + thousands(-n)
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
