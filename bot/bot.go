@@ -5,8 +5,6 @@ package bot
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -108,10 +106,12 @@ func IsInputError(err error) bool {
 type Service struct {
 	corpus *corpus.Corpus
 	index  *retrieval.Index
-	// sentences embeds sentences for summaries; fitted on the corpus.
+	// sentences embeds sentences for summaries; it depends on no corpus
+	// statistics, so making it costs nothing.
 	sentences *retrieval.LocalEmbedder
-	// split holds every chunk's sentences and their stems, by chunk ID.
-	split map[string][]passageSentence
+	// split holds retrieved chunks' sentences and their stems, by chunk ID,
+	// split on first use rather than every chunk at start.
+	split *passageSplits
 	opt   Options
 	// version identifies the corpus's indexed content, for the cache key.
 	version string
@@ -198,13 +198,9 @@ func New(c *corpus.Corpus, ix *retrieval.Index, opt Options) *Service {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	var texts []string
-	for _, ch := range ix.Chunks() {
-		texts = append(texts, ch.Text)
-	}
 	return &Service{
-		corpus: c, index: ix, sentences: retrieval.NewLocalEmbedder(texts), split: splitPassages(ix.Chunks()), opt: opt,
-		version: corpusVersion(ix.Chunks()), cache: newAnswerCache(opt.CacheSize, opt.CacheTTL, opt.Now), log: log,
+		corpus: c, index: ix, sentences: retrieval.NewLocalEmbedder(0), split: newPassageSplits(), opt: opt,
+		version: ix.Version(), cache: newAnswerCache(opt.CacheSize, opt.CacheTTL, opt.Now), log: log,
 	}
 }
 
@@ -410,17 +406,6 @@ func (s *Service) refusal(q string) *Answer {
 		Sources:  []Source{},
 		Drafter:  DrafterExtractive,
 	}
-}
-
-// corpusVersion identifies the indexed text and how it was chunked.
-func corpusVersion(chunks []corpus.Chunk) string {
-	h := sha256.New()
-	h.Write([]byte(corpus.ChunkingVersion))
-	for _, c := range chunks {
-		h.Write([]byte{0})
-		h.Write([]byte(c.ContentHash()))
-	}
-	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
 // recovered turns a panic while answering into an ErrInternal error, logged

@@ -235,11 +235,15 @@ func TestSplitQuestion(t *testing.T) {
 
 // The evaluation ratchet: these are the levels reached on testdata/qa.jsonl.
 // Raise them when retrieval improves; a change that lowers one fails here.
+//
+// Local chunk embeddings weighted by background IDF (queries by the
+// corpus's) instead of IDF fitted on the article: recall@1 0.739 → 0.783,
+// MRR 0.815 → 0.834, answers 0.717 → 0.739, the rest unchanged.
 var ratchet = EvalReport{
-	RecallAt1:       0.73,
+	RecallAt1:       0.78,
 	RecallAt3:       0.84,
-	MRR:             0.81,
-	AnswerAccuracy:  0.71,
+	MRR:             0.83,
+	AnswerAccuracy:  0.73,
 	RefusalAccuracy: 0.86,
 }
 

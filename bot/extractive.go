@@ -47,7 +47,7 @@ const (
 func (s *Service) extract(p part, res *retrieval.Result, already []candidate) []candidate {
 	var cands []candidate
 	for hi, h := range res.Hits {
-		for _, ps := range s.split[h.Chunk.ID] {
+		for _, ps := range s.split.of(h.Chunk) {
 			c := candidate{chunk: h.Chunk, rank: h.Score, text: ps.text, terms: ps.stems}
 			if slices.ContainsFunc(already, func(o candidate) bool { return o.text == c.text }) {
 				continue

@@ -1,31 +1,49 @@
 package bot
 
 import (
+	"sync"
+
 	"github.com/articlebot/articlebot/corpus"
 	"github.com/articlebot/articlebot/retrieval"
 )
 
 // passageSentence is one sentence of an indexed passage with its stems.
-// Passages are split and stemmed once, when the service is made, rather
-// than on every question: stemming was most of an extractive answer's time.
+// A passage is split and stemmed once, the first time it is retrieved,
+// rather than on every question (stemming was most of an extractive
+// answer's time) or every passage of a large corpus at start.
 type passageSentence struct {
 	text  string
 	stems map[string]bool // shared: never modified
 }
 
-// splitPassages splits every chunk into stemmed sentences, by chunk ID.
-func splitPassages(chunks []corpus.Chunk) map[string][]passageSentence {
-	out := make(map[string][]passageSentence, len(chunks))
-	for _, ch := range chunks {
-		spans := corpus.Sentences(ch.Text)
-		sents := make([]passageSentence, len(spans))
-		for i, sp := range spans {
-			text := ch.Text[sp.Start:sp.End]
-			sents[i] = passageSentence{text: text, stems: stemSet(text)}
-		}
-		out[ch.ID] = sents
+// passageSplits holds the stemmed sentences of the passages split so far.
+type passageSplits struct {
+	mu sync.Mutex
+	m  map[string][]passageSentence // by chunk ID; shared, never modified
+}
+
+func newPassageSplits() *passageSplits {
+	return &passageSplits{m: map[string][]passageSentence{}}
+}
+
+// of returns the chunk's stemmed sentences, splitting it on first use.
+func (p *passageSplits) of(ch corpus.Chunk) []passageSentence {
+	p.mu.Lock()
+	sents, ok := p.m[ch.ID]
+	p.mu.Unlock()
+	if ok {
+		return sents
 	}
-	return out
+	spans := corpus.Sentences(ch.Text)
+	sents = make([]passageSentence, len(spans))
+	for i, sp := range spans {
+		text := ch.Text[sp.Start:sp.End]
+		sents[i] = passageSentence{text: text, stems: stemSet(text)}
+	}
+	p.mu.Lock()
+	p.m[ch.ID] = sents
+	p.mu.Unlock()
+	return sents
 }
 
 // stemSet is the set of a text's content-word stems.

@@ -152,7 +152,7 @@ func (s *Service) scoreSentences(ctx context.Context, section string) ([]sentenc
 			continue
 		}
 		all.WriteString(ch.Text + "\n")
-		for _, ps := range s.split[ch.ID] {
+		for _, ps := range s.split.of(ch) {
 			key := ch.ArticleID + "\x00" + ch.Section
 			sents = append(sents, sentence{
 				chunk: ch, text: ps.text, order: len(sents), lead: !seenSection[key],

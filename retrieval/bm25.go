@@ -1,61 +1,230 @@
 package retrieval
 
-import "math"
+import (
+	"slices"
+	"sync"
+)
 
-// bm25 is an Okapi BM25 index over stemmed content words.
-type bm25 struct {
-	k1, b  float64
-	docs   []map[string]int // term frequencies per document
-	lens   []int
-	avgLen float64
-	df     map[string]int
+// lexicon numbers the stems of a corpus, so that postings and per-chunk
+// term lists hold small integers rather than strings.
+type lexicon struct {
+	stems []string
+	ids   map[string]uint32
 }
 
-func newBM25(texts []string) *bm25 {
-	ix := &bm25{k1: 1.2, b: 0.75, df: map[string]int{}}
+func newLexicon(stems []string) *lexicon {
+	l := &lexicon{stems: stems, ids: make(map[string]uint32, len(stems))}
+	for i, s := range stems {
+		l.ids[s] = uint32(i)
+	}
+	return l
+}
+
+// add returns the stem's number, numbering it first if it is new.
+func (l *lexicon) add(stem string) uint32 {
+	if id, ok := l.ids[stem]; ok {
+		return id
+	}
+	id := uint32(len(l.stems))
+	l.stems = append(l.stems, stem)
+	l.ids[stem] = id
+	return id
+}
+
+// termFreq is one stem of a chunk and how often it occurs there.
+type termFreq struct {
+	term, tf uint32
+}
+
+// chunkTerms is what BM25 needs of one chunk: its stems (sorted by number)
+// with their frequencies, and its length in content words.
+type chunkTerms struct {
+	terms  []termFreq
+	length uint32
+}
+
+// analyze numbers a tokenised chunk's stems.
+func (l *lexicon) analyze(toks []Token) chunkTerms {
+	tf := make(map[uint32]uint32, len(toks))
+	for _, t := range toks {
+		tf[l.add(t.Stem)]++
+	}
+	ct := chunkTerms{terms: make([]termFreq, 0, len(tf)), length: uint32(len(toks))}
+	for id, n := range tf {
+		ct.terms = append(ct.terms, termFreq{id, n})
+	}
+	slices.SortFunc(ct.terms, func(a, b termFreq) int { return int(a.term) - int(b.term) })
+	return ct
+}
+
+// has reports whether the chunk holds the stem numbered term.
+func (ct chunkTerms) has(term uint32) bool {
+	_, ok := slices.BinarySearchFunc(ct.terms, term, func(t termFreq, id uint32) int { return int(t.term) - int(id) })
+	return ok
+}
+
+// posting is one chunk that holds a stem.
+type posting struct {
+	doc, tf uint32
+}
+
+// bm25 is an Okapi BM25 index over stemmed content words, with a postings
+// list per stem so that a query scores only the chunks holding its words.
+type bm25 struct {
+	k1, b    float64
+	postings [][]posting // by stem number, in chunk order
+	lens     []uint32
+	avgLen   float64
+	scratch  sync.Pool // *scoreScratch
+}
+
+func newBM25(vocab int, docs []chunkTerms) *bm25 {
+	ix := &bm25{k1: 1.2, b: 0.75, postings: make([][]posting, vocab), lens: make([]uint32, len(docs))}
+	// Count first, so every list is allocated once at its size.
+	counts := make([]uint32, vocab)
 	total := 0
-	for _, t := range texts {
-		tf := map[string]int{}
-		stems := Stems(t)
-		for _, s := range stems {
-			tf[s]++
+	for i, d := range docs {
+		for _, t := range d.terms {
+			counts[t.term]++
 		}
-		for s := range tf {
-			ix.df[s]++
+		ix.lens[i] = d.length
+		total += int(d.length)
+	}
+	for id, n := range counts {
+		if n > 0 {
+			ix.postings[id] = make([]posting, 0, n)
 		}
-		ix.docs = append(ix.docs, tf)
-		ix.lens = append(ix.lens, len(stems))
-		total += len(stems)
 	}
-	if len(texts) > 0 {
-		ix.avgLen = float64(total) / float64(len(texts))
+	for i, d := range docs {
+		for _, t := range d.terms {
+			ix.postings[t.term] = append(ix.postings[t.term], posting{uint32(i), t.tf})
+		}
 	}
+	if len(docs) > 0 {
+		ix.avgLen = max(1, float64(total)/float64(len(docs)))
+	}
+	n := len(docs)
+	ix.scratch.New = func() any { return &scoreScratch{score: make([]float64, n)} }
 	return ix
 }
 
-// idf is BM25's non-negative inverse document frequency.
-func (ix *bm25) idf(term string) float64 {
-	n, df := float64(len(ix.docs)), float64(ix.df[term])
-	return math.Log(1 + (n-df+0.5)/(df+0.5))
+// df is the number of chunks that hold the stem numbered term.
+func (ix *bm25) df(term uint32) int {
+	if int(term) >= len(ix.postings) {
+		return 0
+	}
+	return len(ix.postings[term])
 }
 
-// score returns each document's BM25 score for the weighted query terms.
-// Weights let expansion terms count for less than the words asked.
-func (ix *bm25) score(query map[string]float64) []float64 {
-	out := make([]float64, len(ix.docs))
-	for term, w := range query {
-		idf := ix.idf(term)
-		if ix.df[term] == 0 {
-			continue
-		}
-		for i, tf := range ix.docs {
-			f := float64(tf[term])
-			if f == 0 {
+// idf is BM25's non-negative inverse document frequency.
+func (ix *bm25) idf(term uint32) float64 {
+	return bm25IDF(float64(len(ix.lens)), float64(ix.df(term)))
+}
+
+// scored is a chunk and its score in one ranking.
+type scored struct {
+	doc   int
+	score float64
+}
+
+// scoreScratch accumulates one query's scores without allocating a slice
+// of every chunk per query.
+type scoreScratch struct {
+	score   []float64
+	touched []uint32
+}
+
+// weightedTerm is a query stem's number and weight.
+type weightedTerm struct {
+	term uint32
+	w    float64
+}
+
+// top scores the chunks holding a query term (those keep returns true for,
+// when keep is set) and returns the best n, best first, ties in chunk order.
+func (ix *bm25) top(query []weightedTerm, n int, keep func(doc uint32) bool) []scored {
+	s := ix.scratch.Get().(*scoreScratch)
+	defer ix.scratch.Put(s)
+	for _, q := range query {
+		idf := ix.idf(q.term)
+		for _, p := range ix.postings[q.term] {
+			if keep != nil && !keep(p.doc) {
 				continue
 			}
-			norm := ix.k1 * (1 - ix.b + ix.b*float64(ix.lens[i])/ix.avgLen)
-			out[i] += w * idf * f * (ix.k1 + 1) / (f + norm)
+			f := float64(p.tf)
+			norm := ix.k1 * (1 - ix.b + ix.b*float64(ix.lens[p.doc])/ix.avgLen)
+			if s.score[p.doc] == 0 {
+				s.touched = append(s.touched, p.doc)
+			}
+			s.score[p.doc] += q.w * idf * f * (ix.k1 + 1) / (f + norm)
 		}
 	}
+	out := topN(len(s.touched), n, func(i int) scored {
+		d := s.touched[i]
+		return scored{int(d), s.score[d]}
+	})
+	for _, d := range s.touched {
+		s.score[d] = 0
+	}
+	s.touched = s.touched[:0]
 	return out
+}
+
+// better orders scores best first, ties by position.
+func better(a, b scored) bool {
+	return a.score > b.score || (a.score == b.score && a.doc < b.doc)
+}
+
+// topN returns the best n of m scored items, best first, keeping a heap of
+// n rather than sorting all m.
+func topN(m, n int, item func(i int) scored) []scored {
+	if n <= 0 || m == 0 {
+		return nil
+	}
+	h := make([]scored, 0, min(n, m))
+	// h is a min-heap on "better": h[0] is the worst kept.
+	down := func(i int) {
+		for {
+			l, r, w := 2*i+1, 2*i+2, i
+			if l < len(h) && better(h[w], h[l]) {
+				w = l
+			}
+			if r < len(h) && better(h[w], h[r]) {
+				w = r
+			}
+			if w == i {
+				return
+			}
+			h[i], h[w] = h[w], h[i]
+			i = w
+		}
+	}
+	for i := range m {
+		it := item(i)
+		switch {
+		case len(h) < n:
+			h = append(h, it)
+			for j := len(h) - 1; j > 0; {
+				p := (j - 1) / 2
+				if !better(h[p], h[j]) {
+					break
+				}
+				h[p], h[j] = h[j], h[p]
+				j = p
+			}
+		case better(it, h[0]):
+			h[0] = it
+			down(0)
+		}
+	}
+	slices.SortFunc(h, func(a, b scored) int {
+		if better(a, b) {
+			return -1
+		}
+		if better(b, a) {
+			return 1
+		}
+		return 0
+	})
+	return h
 }

@@ -2,7 +2,7 @@ package retrieval
 
 import (
 	"context"
-	"hash/fnv"
+	"fmt"
 	"math"
 
 	"github.com/philippgille/chromem-go"
@@ -12,37 +12,36 @@ import (
 // its embedders, or ours, plugs in.
 type EmbeddingFunc = chromem.EmbeddingFunc
 
-// LocalDims is the length of the local embedder's vectors.
+// LocalDims is the default length of the local embedder's vectors, chosen
+// by recall against memory and load time (see the README's benchmarks).
 const LocalDims = 2048
 
-// LocalEmbedder embeds text without a network or a model: TF-IDF-weighted,
-// hashed features of stemmed words, word bigrams and character trigrams. The
-// IDF statistics come from the corpus it was fitted on.
+// LocalEmbedder embeds text without a network or a model: hashed features
+// of stemmed words, word bigrams and character trigrams, weighted by the
+// stems' background IDF (BackgroundIDF). A text's vector depends only on the
+// text, never on the rest of the corpus, so a story's vectors stay valid
+// when other stories are added, changed or removed.
 type LocalEmbedder struct {
-	df map[string]int
-	n  int
+	dims int
 }
 
-// NewLocalEmbedder fits the embedder's IDF statistics on the documents.
-func NewLocalEmbedder(docs []string) *LocalEmbedder {
-	e := &LocalEmbedder{df: map[string]int{}, n: len(docs)}
-	for _, d := range docs {
-		seen := map[string]bool{}
-		for _, s := range Stems(d) {
-			if !seen[s] {
-				seen[s] = true
-				e.df[s]++
-			}
-		}
+// NewLocalEmbedder returns a local embedder of dims dimensions; dims below
+// 16 mean LocalDims.
+func NewLocalEmbedder(dims int) *LocalEmbedder {
+	if dims < 16 {
+		dims = LocalDims
 	}
-	return e
+	return &LocalEmbedder{dims: dims}
 }
 
-// IDF is the smoothed inverse document frequency of a stem; a stem the
-// corpus lacks gets the highest value.
-func (e *LocalEmbedder) IDF(stem string) float64 {
-	return math.Log(float64(e.n+1)/float64(e.df[stem]+1)) + 1
-}
+// Dims is the length of the embedder's vectors.
+func (e *LocalEmbedder) Dims() int { return e.dims }
+
+// Model names the embedder and its dimension, for the persisted index.
+func (e *LocalEmbedder) Model() string { return fmt.Sprintf("local-v2-%d", e.dims) }
+
+// IDF is the weight of a stem: its background inverse document frequency.
+func (e *LocalEmbedder) IDF(stem string) float64 { return BackgroundIDF(stem) }
 
 // Embed returns the L2-normalised feature vector of text. It never returns
 // an all-zero vector: text with no content words maps to a reserved
@@ -51,42 +50,71 @@ func (e *LocalEmbedder) Embed(ctx context.Context, text string) ([]float32, erro
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	v := make([]float64, LocalDims)
-	toks := Tokenize(text)
-	tf := map[string]int{}
-	for _, t := range toks {
+	return e.EmbedTokens(Tokenize(text)), nil
+}
+
+// EmbedTokens embeds an already tokenised text, so that an indexer that
+// tokenises a chunk for BM25 doesn't tokenise it again to embed it.
+func (e *LocalEmbedder) EmbedTokens(toks []Token) []float32 {
+	return e.embedWeighted(toks, BackgroundIDF)
+}
+
+// embedWeighted embeds tokens with features weighted by idf of their stems.
+func (e *LocalEmbedder) embedWeighted(toks []Token, weight func(stem string) float64) []float32 {
+	v := make([]float64, e.dims)
+	idf := make([]float64, len(toks))
+	tf := make(map[string]int, len(toks))
+	for i, t := range toks {
 		tf[t.Stem]++
+		idf[i] = weight(t.Stem)
 	}
-	for stem, n := range tf {
-		addFeature(v, "w:"+stem, e.IDF(stem)*(1+math.Log(float64(n))))
+	for i, t := range toks {
+		if n := tf[t.Stem]; n > 0 {
+			addFeature(v, "w:", t.Stem, "", idf[i]*(1+math.Log(float64(n))))
+			tf[t.Stem] = 0 // once per stem
+		}
 	}
 	for i := 1; i < len(toks); i++ {
-		a, b := toks[i-1].Stem, toks[i].Stem
-		addFeature(v, "b:"+a+" "+b, 0.5*(e.IDF(a)+e.IDF(b))/2)
+		addFeature(v, "b:", toks[i-1].Stem, toks[i].Stem, 0.5*(idf[i-1]+idf[i])/2)
 	}
 	// Character trigrams let inflections and misspellings the stemmer misses
 	// ("Pyongyangs", "Kims") still land near the right words.
-	for _, t := range toks {
+	for i, t := range toks {
 		w := "^" + t.Word + "$"
 		r := []rune(w)
 		if len(r) < 4 {
 			continue
 		}
-		weight := 0.35 * e.IDF(t.Stem) / float64(len(r)-2)
-		for i := 0; i+3 <= len(r); i++ {
-			addFeature(v, "c:"+string(r[i:i+3]), weight)
+		weight := 0.35 * idf[i] / float64(len(r)-2)
+		for j := 0; j+3 <= len(r); j++ {
+			addFeature(v, "c:", string(r[j:j+3]), "", weight)
 		}
 	}
-	return normalize(v), nil
+	return normalize(v)
 }
 
-// addFeature adds weight to the feature's hashed dimension, with a hashed
-// sign so that collisions cancel out rather than pile up. Dimension 0 is
-// reserved for empty text.
-func addFeature(v []float64, feature string, weight float64) {
-	h := fnv.New64a()
-	h.Write([]byte(feature))
-	x := h.Sum64()
+// FNV-1a, inlined so that hashing a feature allocates nothing.
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+func fnvString(h uint64, s string) uint64 {
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= fnvPrime
+	}
+	return h
+}
+
+// addFeature adds weight to the hashed dimension of the feature kind+a(+" "+b),
+// with a hashed sign so that collisions cancel out rather than pile up.
+// Dimension 0 is reserved for empty text.
+func addFeature(v []float64, kind, a, b string, weight float64) {
+	x := fnvString(fnvString(fnvOffset, kind), a)
+	if b != "" {
+		x = fnvString(fnvString(x, " "), b)
+	}
 	i := 1 + int(x%uint64(len(v)-1))
 	if x>>63 == 1 {
 		weight = -weight

@@ -57,7 +57,7 @@ func norm(v []float32) float64 {
 }
 
 func TestLocalEmbedderUnitVectors(t *testing.T) {
-	e := NewLocalEmbedder([]string{"North Korea sent troops.", "Kim wrote to Putin."})
+	e := NewLocalEmbedder(0)
 	for _, text := range []string{"troops", "", "the of and", "???", "Pyongyang Moscow alliance"} {
 		v, err := e.Embed(context.Background(), text)
 		if err != nil {
@@ -78,7 +78,7 @@ func TestLocalEmbedderUnitVectors(t *testing.T) {
 }
 
 func TestLocalEmbedderSimilarity(t *testing.T) {
-	e := NewLocalEmbedder([]string{"troops sent to Russia", "a birthday letter to Putin", "sanctions and isolation"})
+	e := NewLocalEmbedder(0)
 	dot := func(a, b string) float64 {
 		va, _ := e.Embed(context.Background(), a)
 		vb, _ := e.Embed(context.Background(), b)
@@ -206,7 +206,7 @@ func TestBuildReusesPrecomputedEmbeddings(t *testing.T) {
 		t.Fatal(err)
 	}
 	calls := 0
-	local := NewLocalEmbedder(nil)
+	local := NewLocalEmbedder(0)
 	counting := func(ctx context.Context, texts []string) ([][]float32, error) {
 		calls++
 		out := make([][]float32, len(texts))

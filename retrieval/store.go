@@ -1,7 +1,7 @@
 package retrieval
 
 import (
-	"bytes"
+	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
@@ -9,6 +9,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/crc32"
+	"io"
 	"io/fs"
 	"math"
 	"os"
@@ -17,41 +19,52 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unsafe"
 
 	"github.com/articlebot/articlebot/corpus"
 )
 
-// Store persists chunk embeddings in one file under a data directory. The
-// file belongs to one embedding model and one corpus.ChunkingVersion, and
-// holds a unit vector per chunk content hash (corpus.Chunk.ContentHash), so
-// an unchanged chunk is never embedded twice and a changed one always is.
+// Store persists an index in one file under a data directory: a header,
+// then each story's chunk terms (the inputs of the postings lists), then
+// every chunk's float32 vector in one block. The file belongs to one
+// embedding model, one corpus.ChunkingVersion and one tokeniser; stories
+// are keyed by a hash of their indexed text, so an unchanged story is never
+// tokenised or embedded twice and a changed one always is.
 type Store struct {
 	path  string
 	model string // the model and where it runs, as the header records it
-	// mu serialises loading, building and saving: the embeddings are
-	// snapshotted only once an index is complete, never while it is being
-	// written.
+	// mu serialises loading, building and saving within a process; between
+	// processes, saving is an atomic rename of a complete file.
 	mu sync.Mutex
 }
 
-// ErrCorruptIndex is wrapped by Load when the file is unreadable, truncated
-// or fails its checksum.
-var ErrCorruptIndex = errors.New("the persisted index is corrupt")
+// ErrCorruptIndex is wrapped when the file is unreadable, truncated, fails
+// its checksum, or belongs to another model or format.
+var ErrCorruptIndex = errors.New("the persisted index is corrupt or foreign")
 
 // storeFormat versions the file layout.
-const storeFormat = 1
+const storeFormat = 2
 
-// NewStore returns the store for model's embeddings under dir. server says
-// where the model runs, such as the API's base URL: the same model name on
-// another server may embed differently. Nothing is read or written until
-// Load or Save.
+// storeMagic begins every index file.
+const storeMagic = "ABINDEX\x00"
+
+// Limits a header must respect before anything it describes is read.
+const (
+	maxHeaderBytes = 1 << 16
+	maxDims        = 1 << 16
+)
+
+// NewStore returns the store for model's index under dir. server says where
+// the model runs, such as the API's base URL: the same model name on another
+// server may embed differently. Nothing is read or written until the store
+// is used.
 func NewStore(dir, model, server string) *Store {
 	id := model
 	if server != "" {
 		id += " at " + server
 	}
 	sum := sha256.Sum256([]byte(id))
-	name := fmt.Sprintf("embeddings-%s-%s-chunking%s.bin", fileSafe(model), hex.EncodeToString(sum[:4]), corpus.ChunkingVersion)
+	name := fmt.Sprintf("index-%s-%s-chunking%s.bin", fileSafe(model), hex.EncodeToString(sum[:4]), corpus.ChunkingVersion)
 	return &Store{path: filepath.Join(dir, name), model: id}
 }
 
@@ -71,43 +84,120 @@ func fileSafe(s string) string {
 	return s
 }
 
-// storeHeader is the file's first line, JSON; the payload follows it.
+// storeHeader follows the magic and its length, as JSON.
 type storeHeader struct {
 	Format   int    `json:"format"`
 	Model    string `json:"model"`
 	Chunking string `json:"chunking"`
-	Dims     int    `json:"dims"`
-	Count    int    `json:"count"`
-	// SHA256 is the payload's checksum, so a torn or edited file is
+	// Analyzer identifies the tokeniser, stemmer, stop words and
+	// background table the stored terms and local vectors came from.
+	Analyzer    string `json:"analyzer"`
+	Dims        int    `json:"dims"`
+	Stories     int    `json:"stories"`
+	Chunks      int    `json:"chunks"`
+	Stems       int    `json:"stems"`
+	TermBytes   int64  `json:"term_bytes"`
+	VectorBytes int64  `json:"vector_bytes"`
+	// CRC32C covers the terms and vectors, so a torn or edited file is
 	// detected rather than trusted.
-	SHA256 string `json:"sha256"`
+	CRC32C uint32 `json:"crc32c"`
 }
 
-// Load reads the stored vectors by content hash. A missing file is an empty
-// store; a damaged one is an error wrapping ErrCorruptIndex.
-func (s *Store) Load() (map[string][]float32, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.load()
-}
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
-func (s *Store) load() (map[string][]float32, error) {
-	raw, err := os.ReadFile(s.path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return map[string][]float32{}, nil
+// analyzerID fingerprints everything stored terms and local embeddings
+// depend on besides the text: change a stop word and the index is rebuilt.
+var analyzerID = sync.OnceValue(func() string {
+	h := sha256.New()
+	h.Write([]byte("tokenize-v1\x00"))
+	words := make([]string, 0, len(stopwords))
+	for w := range stopwords {
+		words = append(words, w)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrCorruptIndex, err)
+	slices.Sort(words)
+	for _, w := range words {
+		h.Write([]byte(w + "\x00"))
+	}
+	forms := make([]string, 0, len(irregular))
+	for w, s := range irregular {
+		forms = append(forms, w+"="+s)
+	}
+	slices.Sort(forms)
+	for _, f := range forms {
+		h.Write([]byte(f + "\x00"))
+	}
+	h.Write([]byte(backgroundTable))
+	return hex.EncodeToString(h.Sum(nil))[:16]
+})
+
+// persisted is a loaded index file: its lexicon and each story's terms and
+// vectors by story hash.
+type persisted struct {
+	stems   []string
+	stories map[[32]byte]stored
+}
+
+// chunkVectors indexes the stored vectors by chunk content hash, so that a
+// changed story's unchanged chunks are not embedded again (an API costs).
+func (p *persisted) chunkVectors() map[[32]byte][]float32 {
+	if p == nil {
+		return nil
+	}
+	m := map[[32]byte][]float32{}
+	for _, st := range p.stories {
+		for i, h := range st.hashes {
+			m[h] = st.vecs[i]
+		}
+	}
+	return m
+}
+
+func (p *persisted) story(h [32]byte) (stored, bool) {
+	if p == nil {
+		return stored{}, false
+	}
+	s, ok := p.stories[h]
+	return s, ok
+}
+
+// load reads the index file. A missing file is (nil, nil); anything else
+// unusable is an error wrapping ErrCorruptIndex. Only a regular file is
+// read, only as much as its header says after checking that against the
+// file's size, and reading stops when ctx ends.
+func (s *Store) load(ctx context.Context) (*persisted, error) {
+	f, err := openRegular(s.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
 	}
 	corrupt := func(format string, args ...any) error {
 		return fmt.Errorf("%w: %s: %s", ErrCorruptIndex, s.path, fmt.Sprintf(format, args...))
 	}
-	line, payload, ok := bytes.Cut(raw, []byte("\n"))
-	if !ok {
-		return nil, corrupt("no header")
+	if err != nil {
+		return nil, corrupt("%v", err)
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, corrupt("%v", err)
+	}
+	if !info.Mode().IsRegular() {
+		return nil, corrupt("not a regular file (%s)", info.Mode().Type())
+	}
+	r := bufio.NewReaderSize(f, 1<<16)
+	var pre [len(storeMagic) + 4]byte
+	if _, err := io.ReadFull(r, pre[:]); err != nil || string(pre[:len(storeMagic)]) != storeMagic {
+		return nil, corrupt("not an articlebot index")
+	}
+	hlen := int64(binary.LittleEndian.Uint32(pre[len(storeMagic):]))
+	if hlen <= 0 || hlen > maxHeaderBytes || int64(len(pre))+hlen > info.Size() {
+		return nil, corrupt("bad header length")
+	}
+	hbuf := make([]byte, hlen)
+	if _, err := io.ReadFull(r, hbuf); err != nil {
+		return nil, corrupt("truncated header")
 	}
 	var h storeHeader
-	if err := json.Unmarshal(line, &h); err != nil {
+	if err := json.Unmarshal(hbuf, &h); err != nil {
 		return nil, corrupt("unreadable header")
 	}
 	switch {
@@ -117,90 +207,234 @@ func (s *Store) load() (map[string][]float32, error) {
 		return nil, corrupt("embeddings of model %q, want %q", h.Model, s.model)
 	case h.Chunking != corpus.ChunkingVersion:
 		return nil, corrupt("chunking version %q, want %q", h.Chunking, corpus.ChunkingVersion)
-	case h.Count < 0 || h.Dims <= 0 || h.Dims > 1<<16:
-		return nil, corrupt("bad sizes")
+	case h.Analyzer != analyzerID():
+		return nil, corrupt("made by another tokeniser (%s, want %s)", h.Analyzer, analyzerID())
+	case h.Dims <= 0 || h.Dims > maxDims || h.Chunks <= 0 || h.Stories <= 0 || h.Stories > h.Chunks || h.Stems < 0 ||
+		h.TermBytes < 0 || h.VectorBytes != int64(h.Chunks)*int64(h.Dims)*4:
+		return nil, corrupt("bad sizes in the header")
+	case int64(len(pre))+hlen+h.TermBytes+h.VectorBytes != info.Size():
+		return nil, corrupt("%d bytes, the header describes %d", info.Size(), int64(len(pre))+hlen+h.TermBytes+h.VectorBytes)
 	}
-	rec := sha256.Size + 4*h.Dims
-	if len(payload) != h.Count*rec {
-		return nil, corrupt("%d bytes of vectors, want %d", len(payload), h.Count*rec)
+	crc := crc32.New(castagnoli)
+	meta := make([]byte, h.TermBytes)
+	if err := readFull(ctx, r, meta); err != nil {
+		return nil, corrupt("%v", err)
 	}
-	if sum := sha256.Sum256(payload); hex.EncodeToString(sum[:]) != h.SHA256 {
+	crc.Write(meta)
+	vecs := make([]float32, h.Chunks*h.Dims)
+	raw := floatBytes(vecs)
+	if err := readFull(ctx, r, raw); err != nil {
+		return nil, corrupt("%v", err)
+	}
+	crc.Write(raw)
+	if crc.Sum32() != h.CRC32C {
 		return nil, corrupt("checksum mismatch")
 	}
-	out := make(map[string][]float32, h.Count)
-	for i := range h.Count {
-		r := payload[i*rec : (i+1)*rec]
-		v := make([]float32, h.Dims)
-		var norm float64
-		for j := range v {
-			v[j] = math.Float32frombits(binary.LittleEndian.Uint32(r[sha256.Size+4*j:]))
-			norm += float64(v[j]) * float64(v[j])
+	if !littleEndian {
+		for i := range vecs {
+			vecs[i] = math.Float32frombits(binary.LittleEndian.Uint32(raw[4*i:]))
 		}
-		if math.IsNaN(norm) || math.Abs(norm-1) > 1e-3 {
-			return nil, corrupt("vector %d is not of unit length", i)
-		}
-		out[hex.EncodeToString(r[:sha256.Size])] = v
 	}
-	return out, nil
+	p, err := decodeTerms(meta, h, vecs)
+	if err != nil {
+		return nil, corrupt("%v", err)
+	}
+	return p, nil
 }
 
-// Save replaces the stored vectors with vecs, keyed by content hash. The file
-// is written whole and renamed into place, so a crash leaves the old file or
-// the new one, never a mix.
-func (s *Store) Save(vecs map[string][]float32) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.save(vecs)
+// readFull fills buf from r in pieces, stopping when ctx ends.
+func readFull(ctx context.Context, r io.Reader, buf []byte) error {
+	const piece = 4 << 20
+	for len(buf) > 0 {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		n := min(piece, len(buf))
+		if _, err := io.ReadFull(r, buf[:n]); err != nil {
+			return fmt.Errorf("truncated: %w", err)
+		}
+		buf = buf[n:]
+	}
+	return nil
 }
 
-func (s *Store) save(vecs map[string][]float32) error {
-	h := storeHeader{Format: storeFormat, Model: s.model, Chunking: corpus.ChunkingVersion, Count: len(vecs)}
-	keys := make([]string, 0, len(vecs))
-	for k, v := range vecs {
-		if h.Dims == 0 {
-			h.Dims = len(v)
-		}
-		if len(v) != h.Dims || h.Dims == 0 {
-			return fmt.Errorf("couldn't save embeddings: vectors of %d and %d dimensions", h.Dims, len(v))
-		}
-		keys = append(keys, k)
+var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
+
+// floatBytes views v's memory as bytes, so that vectors are read and
+// written without a copy (the file is little-endian; see littleEndian).
+func floatBytes(v []float32) []byte {
+	if len(v) == 0 {
+		return nil
 	}
-	if h.Dims == 0 {
-		h.Dims = 1
+	return unsafe.Slice((*byte)(unsafe.Pointer(&v[0])), 4*len(v))
+}
+
+// decodeTerms parses the lexicon and the stories' chunk terms, slicing each
+// story's vectors out of vecs.
+func decodeTerms(b []byte, h storeHeader, vecs []float32) (*persisted, error) {
+	d := decoder{b: b}
+	n := d.count(h.Stems)
+	p := &persisted{stems: make([]string, 0, n), stories: make(map[[32]byte]stored, h.Stories)}
+	for range n {
+		l := d.count(len(d.b))
+		p.stems = append(p.stems, string(d.bytes(l)))
 	}
-	// Sorted keys make the file the same for the same embeddings.
-	slices.Sort(keys)
-	var payload bytes.Buffer
-	buf := make([]byte, 4)
-	for _, k := range keys {
-		key, err := hex.DecodeString(k)
-		if err != nil || len(key) != sha256.Size {
-			return fmt.Errorf("couldn't save embeddings: %q is not a content hash", k)
+	chunk := 0
+	for range h.Stories {
+		var key [32]byte
+		copy(key[:], d.bytes(32))
+		nc := d.count(h.Chunks - chunk)
+		st := stored{terms: make([]chunkTerms, nc), vecs: make([][]float32, nc), hashes: make([][32]byte, nc)}
+		for c := range nc {
+			copy(st.hashes[c][:], d.bytes(32))
+			ct := chunkTerms{length: uint32(d.count(math.MaxUint32))}
+			nt := d.count(len(p.stems))
+			ct.terms = make([]termFreq, nt)
+			term := -1
+			for t := range nt {
+				term += 1 + d.count(len(p.stems))
+				tf := d.count(math.MaxUint32)
+				if term >= len(p.stems) || tf == 0 {
+					d.err = errors.New("bad term")
+				}
+				ct.terms[t] = termFreq{uint32(term), uint32(tf)}
+			}
+			st.terms[c] = ct
+			st.vecs[c] = vecs[chunk*h.Dims : (chunk+1)*h.Dims : (chunk+1)*h.Dims]
+			chunk++
+			if d.err != nil {
+				return nil, d.err
+			}
 		}
-		payload.Write(key)
-		for _, x := range vecs[k] {
-			binary.LittleEndian.PutUint32(buf, math.Float32bits(x))
-			payload.Write(buf)
+		p.stories[key] = st
+	}
+	if d.err == nil && (chunk != h.Chunks || len(d.b) != 0) {
+		d.err = errors.New("the terms don't match the header")
+	}
+	return p, d.err
+}
+
+// decoder reads uvarints and byte strings, remembering the first error.
+type decoder struct {
+	b   []byte
+	err error
+}
+
+// count reads a uvarint that must not exceed limit.
+func (d *decoder) count(limit int) int {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 || v > uint64(max(limit, 0)) {
+		d.err = errors.New("bad number in the terms")
+		return 0
+	}
+	d.b = d.b[n:]
+	return int(v)
+}
+
+func (d *decoder) bytes(n int) []byte {
+	if d.err != nil || n > len(d.b) {
+		if d.err == nil {
+			d.err = errors.New("truncated terms")
+		}
+		return make([]byte, n)
+	}
+	out := d.b[:n]
+	d.b = d.b[n:]
+	return out
+}
+
+// save writes the index whole to a temporary file and renames it into
+// place, so a crash, or another process saving at the same time, leaves
+// one complete file, never a mix.
+func (s *Store) save(ix *Index) error {
+	// Number only the stems still in use, in their old order, so term
+	// lists stay sorted and stems of removed stories are dropped.
+	remap := make([]int32, len(ix.lex.stems))
+	for i := range remap {
+		remap[i] = -1
+	}
+	for _, ct := range ix.terms {
+		for _, t := range ct.terms {
+			remap[t.term] = 0
 		}
 	}
-	sum := sha256.Sum256(payload.Bytes())
-	h.SHA256 = hex.EncodeToString(sum[:])
-	line, err := json.Marshal(h)
+	var stems []string
+	for i, st := range ix.lex.stems {
+		if remap[i] == 0 {
+			remap[i] = int32(len(stems))
+			stems = append(stems, st)
+		}
+	}
+	var meta []byte
+	meta = binary.AppendUvarint(meta, uint64(len(stems)))
+	for _, st := range stems {
+		meta = binary.AppendUvarint(meta, uint64(len(st)))
+		meta = append(meta, st...)
+	}
+	for _, story := range ix.stories {
+		meta = append(meta, story.Hash[:]...)
+		meta = binary.AppendUvarint(meta, uint64(story.N))
+		for i, ct := range ix.terms[story.First : story.First+story.N] {
+			meta = append(meta, ix.hashes[story.First+i][:]...)
+			meta = binary.AppendUvarint(meta, uint64(ct.length))
+			meta = binary.AppendUvarint(meta, uint64(len(ct.terms)))
+			prev := -1
+			for _, t := range ct.terms {
+				id := int(remap[t.term])
+				meta = binary.AppendUvarint(meta, uint64(id-prev-1))
+				meta = binary.AppendUvarint(meta, uint64(t.tf))
+				prev = id
+			}
+		}
+	}
+	dims := ix.Dims()
+	crc := crc32.New(castagnoli)
+	crc.Write(meta)
+	var le []byte
+	if !littleEndian {
+		le = make([]byte, 4*dims)
+	}
+	vecBytes := func(v []float32) []byte {
+		if littleEndian {
+			return floatBytes(v)
+		}
+		for i, x := range v {
+			binary.LittleEndian.PutUint32(le[4*i:], math.Float32bits(x))
+		}
+		return le
+	}
+	for _, v := range ix.vecs {
+		crc.Write(vecBytes(v))
+	}
+	h := storeHeader{
+		Format: storeFormat, Model: s.model, Chunking: corpus.ChunkingVersion, Analyzer: analyzerID(),
+		Dims: dims, Stories: len(ix.stories), Chunks: len(ix.chunks), Stems: len(stems),
+		TermBytes: int64(len(meta)), VectorBytes: int64(len(ix.chunks)) * int64(dims) * 4, CRC32C: crc.Sum32(),
+	}
+	hb, err := json.Marshal(h)
 	if err != nil {
 		return err
 	}
 	if err := os.MkdirAll(filepath.Dir(s.path), 0o755); err != nil {
 		return fmt.Errorf("couldn't create the data directory: %w", err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(s.path), ".embeddings-*.tmp")
+	tmp, err := os.CreateTemp(filepath.Dir(s.path), ".index-*.tmp")
 	if err != nil {
-		return fmt.Errorf("couldn't save embeddings: %w", err)
+		return fmt.Errorf("couldn't save the index: %w", err)
 	}
 	defer os.Remove(tmp.Name())
-	_, err = tmp.Write(append(line, '\n'))
-	if err == nil {
-		_, err = tmp.Write(payload.Bytes())
+	w := bufio.NewWriterSize(tmp, 1<<20)
+	w.WriteString(storeMagic)
+	binary.Write(w, binary.LittleEndian, uint32(len(hb)))
+	w.Write(hb)
+	w.Write(meta)
+	for _, v := range ix.vecs {
+		w.Write(vecBytes(v))
 	}
+	err = w.Flush()
 	if err == nil {
 		err = tmp.Sync()
 	}
@@ -211,17 +445,24 @@ func (s *Store) save(vecs map[string][]float32) error {
 		err = os.Rename(tmp.Name(), s.path)
 	}
 	if err != nil {
-		return fmt.Errorf("couldn't save embeddings: %w", err)
+		return fmt.Errorf("couldn't save the index: %w", err)
 	}
 	return nil
 }
 
 // BuildStats says what building a persisted index took.
 type BuildStats struct {
-	Chunks int
-	// Embedded chunks were sent to the embedder; Reused ones came from
-	// the store.
+	Stories, Chunks int
+	// Processed stories were new or changed: their Tokenized chunks were
+	// tokenised again. Unchanged ones came from the store whole; Removed
+	// ones were in it no more.
+	Processed, Unchanged, Removed int
+	Tokenized                     int
+	// Embedded chunks were sent to the embedder; Reused ones had their
+	// vectors from the store (a changed story's unchanged chunks too).
 	Embedded, Reused int
+	// Saved is true when the store was rewritten; nothing changed otherwise.
+	Saved bool
 	// Discarded is why the stored index could not be used and was
 	// rebuilt; nil when it was usable or absent.
 	Discarded error
@@ -230,47 +471,42 @@ type BuildStats struct {
 	SaveErr error
 }
 
-// BuildPersisted builds an index as Build does, taking the embeddings of
-// unchanged chunks from st and embedding only the rest (with
-// opt.EmbedDocuments when set), then saves the index's embeddings to st. A
-// damaged store is reported in BuildStats.Discarded and rebuilt, never
+// BuildPersisted builds an index as Build does, taking the terms and
+// vectors of unchanged stories from st and processing only the new and
+// changed ones, then saves the index to st when anything changed. A damaged
+// or foreign store is reported in BuildStats.Discarded and rebuilt, never
 // trusted.
 func BuildPersisted(ctx context.Context, chunks []corpus.Chunk, opt Options, st *Store) (*Index, BuildStats, error) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	stats := BuildStats{Chunks: len(chunks)}
-	stored, err := st.load()
+	prev, err := st.load(ctx)
 	if err != nil {
-		stats.Discarded = err
-		stored = nil
-	}
-	opt.Precomputed = make(map[string][]float32, len(chunks))
-	hashes := make(map[string]string, len(chunks)) // chunk ID → content hash
-	for _, c := range chunks {
-		h := c.ContentHash()
-		hashes[c.ID] = h
-		if v, ok := stored[h]; ok {
-			opt.Precomputed[c.ID] = v
-			stats.Reused++
+		if ctx.Err() != nil {
+			return nil, stats, ctx.Err()
 		}
+		stats.Discarded, prev = err, nil
 	}
-	stats.Embedded = len(chunks) - stats.Reused
-	ix, err := Build(ctx, chunks, opt)
-	if err != nil && stats.Reused > 0 && errors.Is(err, errDims) {
+	ix, bs, err := build(ctx, chunks, opt, prev)
+	if err != nil && prev != nil && errors.Is(err, errDims) {
 		// The model now returns vectors of another length than the
 		// stored ones: start again from nothing.
 		stats.Discarded = fmt.Errorf("%w: %s: %w", ErrCorruptIndex, st.path, err)
-		opt.Precomputed = nil
-		stats.Embedded, stats.Reused = len(chunks), 0
-		ix, err = Build(ctx, chunks, opt)
+		prev = nil
+		ix, bs, err = build(ctx, chunks, opt, nil)
 	}
 	if err != nil {
 		return nil, stats, err
 	}
-	byHash := make(map[string][]float32, len(chunks))
-	for id, v := range ix.Embeddings() {
-		byHash[hashes[id]] = v
+	stats.Stories = len(ix.stories)
+	stats.Processed, stats.Unchanged = bs.newStories, bs.reusedStories
+	stats.Tokenized, stats.Embedded, stats.Reused = bs.tokenized, bs.embedded, bs.reused
+	if prev != nil {
+		stats.Removed = len(prev.stories) - bs.reusedStories
 	}
-	stats.SaveErr = st.save(byHash)
+	if prev == nil || stats.Processed > 0 || stats.Removed > 0 {
+		stats.SaveErr = st.save(ix)
+		stats.Saved = stats.SaveErr == nil
+	}
 	return ix, stats, nil
 }

@@ -107,7 +107,7 @@ func TestMentionGetsAReplyAndDMGetsAnAnswer(t *testing.T) {
 	}
 
 	const dm = "710000000000000009"
-	h.fake.PostMessage(discordtest.Post{Content: "What did Kim call for?", DM: true, ChannelID: dm})
+	h.fake.PostMessage(discordtest.Post{Content: "What kind of world order did Kim call for?", DM: true, ChannelID: dm})
 	h.fake.WaitFor(t, "an answer in the DM", func() bool {
 		msgs = h.fake.ChannelMessages(dm)
 		return len(msgs) > 0 && len(msgs[0].Buttons()) > 0

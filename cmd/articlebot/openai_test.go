@@ -187,7 +187,7 @@ func TestIndexRebuildsACorruptFileWithAWarning(t *testing.T) {
 	if code, _, errOut := runWithEnv(t, vars, "index"); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	files, _ := filepath.Glob(filepath.Join(vars["ARTICLEBOT_DATA_DIR"], "embeddings-*.bin"))
+	files, _ := filepath.Glob(filepath.Join(vars["ARTICLEBOT_DATA_DIR"], "index-*.bin"))
 	if len(files) != 1 {
 		t.Fatalf("index files: %v", files)
 	}
@@ -258,7 +258,7 @@ func TestIndexFailsWhenTheEmbeddingsAPIIsDown(t *testing.T) {
 	if strings.Contains(errOut, "Sorry about that") {
 		t.Errorf("stderr shows the upstream error: %s", errOut)
 	}
-	files, _ := filepath.Glob(filepath.Join(vars["ARTICLEBOT_DATA_DIR"], "embeddings-*.bin"))
+	files, _ := filepath.Glob(filepath.Join(vars["ARTICLEBOT_DATA_DIR"], "index-*.bin"))
 	if len(files) != 0 {
 		t.Errorf("index files after a failed build: %v", files)
 	}

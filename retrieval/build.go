@@ -1,0 +1,389 @@
+package retrieval
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+	"sync"
+
+	"github.com/articlebot/articlebot/corpus"
+)
+
+// Options configure an index.
+type Options struct {
+	// Embed embeds the query, and the chunks unless EmbedDocuments is set.
+	// Nil means a LocalEmbedder of LocalDims dimensions (LocalDims when
+	// set): chromem-go itself would fall back to calling OpenAI.
+	Embed EmbeddingFunc
+	// LocalDims is the local embedder's dimension when Embed is nil; 0
+	// means the default, LocalDims.
+	LocalDims int
+	// EmbedDocuments, when set, embeds many chunks per call.
+	EmbedDocuments func(ctx context.Context, texts []string) ([][]float32, error)
+	// Precomputed holds chunk embeddings by chunk ID; only the chunks
+	// missing from it are embedded.
+	Precomputed map[string][]float32
+	// Expand returns synonyms for a lower-case word, for query expansion.
+	// Nil disables expansion.
+	Expand func(word string) []string
+	// Relevance decides whether a search found the answer's passages. The
+	// zero value means DefaultRelevance.
+	Relevance Relevance
+	// LexicalFallback, when set, decides whether a search whose query
+	// embedding failed with err ranks by BM25 alone (reporting err in
+	// Result.EmbedErr) instead of failing: a remote embedder being down, or
+	// too slow for the search's deadline, need not stop answers.
+	LexicalFallback func(err error) bool
+	// NewVectorStore makes the index's vector store; nil means chromem-go.
+	NewVectorStore func() (VectorStore, error)
+}
+
+// Index holds a corpus's chunks: their vectors in a VectorStore, their
+// stems in a BM25 index with postings lists, and the story each belongs to.
+type Index struct {
+	chunks  []corpus.Chunk
+	pos     map[string]int
+	story   []int32 // chunk → its story's position in stories
+	stories []Story
+	byID    map[string]int // story ID → position
+	terms   []chunkTerms
+	hashes  [][32]byte // chunk content hashes
+	lex     *lexicon
+	bm      *bm25
+	vecs    [][]float32 // unit vectors by chunk
+	store   VectorStore
+	// version identifies the indexed content: the stories' hashes.
+	version string
+
+	embed EmbeddingFunc
+	// local is the local embedder when it embeds the chunks: queries are
+	// then weighted by this corpus's IDF (see embedQuery).
+	local     *LocalEmbedder
+	expand    func(string) []string
+	relevance Relevance
+	fallback  func(error) bool
+}
+
+// Story is one article of the index: its ID, title and chunks.
+type Story struct {
+	ID, Title string
+	// First is the position of its first chunk in Chunks; it has N.
+	First, N int
+	// Hash identifies the story's indexed text and how it was chunked.
+	Hash [32]byte
+}
+
+// storyChunks groups chunks by article, in order. An article's chunks must
+// be consecutive, as corpus.Corpus.Chunks gives them.
+func storyChunks(chunks []corpus.Chunk) ([]Story, error) {
+	var out []Story
+	seen := map[string]bool{}
+	for i, c := range chunks {
+		if len(out) > 0 && out[len(out)-1].ID == c.ArticleID {
+			out[len(out)-1].N++
+			continue
+		}
+		if seen[c.ArticleID] {
+			return nil, fmt.Errorf("the chunks of article %s are not consecutive", c.ArticleID)
+		}
+		seen[c.ArticleID] = true
+		out = append(out, Story{ID: c.ArticleID, Title: c.ArticleTitle, First: i, N: 1})
+	}
+	for i := range out {
+		h := sha256.New()
+		h.Write([]byte(corpus.ChunkingVersion))
+		for _, c := range chunks[out[i].First : out[i].First+out[i].N] {
+			h.Write([]byte{0})
+			h.Write([]byte(c.ID))
+			h.Write([]byte{0})
+			h.Write([]byte(c.IndexText()))
+		}
+		h.Sum(out[i].Hash[:0])
+	}
+	return out, nil
+}
+
+// Build embeds and indexes the chunks in memory.
+func Build(ctx context.Context, chunks []corpus.Chunk, opt Options) (*Index, error) {
+	ix, _, err := build(ctx, chunks, opt, nil)
+	return ix, err
+}
+
+// stored is what a persisted index holds for one story: its chunks' terms
+// (numbered by the persisted lexicon) and vectors.
+type stored struct {
+	terms  []chunkTerms
+	vecs   [][]float32
+	hashes [][32]byte // content hashes (corpus.Chunk.ContentHash)
+}
+
+// buildStats counts what build did.
+type buildStats struct {
+	reusedStories, newStories, tokenized, reused, embedded int
+}
+
+// build indexes chunks, taking the terms and vectors of stories whose hash
+// prev holds (numbered by lex) and tokenising and embedding only the rest.
+func build(ctx context.Context, chunks []corpus.Chunk, opt Options, prev *persisted) (*Index, buildStats, error) {
+	var st buildStats
+	if len(chunks) == 0 {
+		return nil, st, errors.New("no chunks to index")
+	}
+	stories, err := storyChunks(chunks)
+	if err != nil {
+		return nil, st, err
+	}
+	ix := &Index{
+		chunks: chunks, pos: make(map[string]int, len(chunks)), story: make([]int32, len(chunks)),
+		stories: stories, byID: make(map[string]int, len(stories)),
+		terms: make([]chunkTerms, len(chunks)), vecs: make([][]float32, len(chunks)), hashes: make([][32]byte, len(chunks)),
+		embed: opt.Embed, expand: opt.Expand, relevance: opt.Relevance, fallback: opt.LexicalFallback,
+	}
+	if ix.relevance == (Relevance{}) {
+		ix.relevance = DefaultRelevance
+	}
+	var local *LocalEmbedder
+	if ix.embed == nil {
+		local = NewLocalEmbedder(opt.LocalDims)
+		ix.embed, ix.local = local.Embed, local
+	}
+	for i, c := range chunks {
+		if _, dup := ix.pos[c.ID]; dup {
+			return nil, st, fmt.Errorf("duplicate chunk id %s", c.ID)
+		}
+		ix.pos[c.ID] = i
+	}
+	ver := sha256.New()
+	if prev != nil {
+		ix.lex = newLexicon(prev.stems)
+	} else {
+		ix.lex = newLexicon(nil)
+	}
+	var todo []int // chunks to tokenise (and embed, unless precomputed)
+	for si, s := range stories {
+		ix.byID[s.ID] = si
+		ver.Write(s.Hash[:])
+		for i := s.First; i < s.First+s.N; i++ {
+			ix.story[i] = int32(si)
+		}
+		if p, ok := prev.story(s.Hash); ok && len(p.terms) == s.N {
+			copy(ix.terms[s.First:], p.terms)
+			copy(ix.vecs[s.First:], p.vecs)
+			copy(ix.hashes[s.First:], p.hashes)
+			st.reusedStories++
+			st.reused += s.N
+			continue
+		}
+		st.newStories++
+		for i := s.First; i < s.First+s.N; i++ {
+			todo = append(todo, i)
+		}
+	}
+	ix.version = hex.EncodeToString(ver.Sum(nil))[:16]
+	if err := ix.process(ctx, todo, opt, local, prev, &st); err != nil {
+		return nil, st, err
+	}
+	ix.bm = newBM25(len(ix.lex.stems), ix.terms)
+	if err := ix.fillStore(ctx, opt); err != nil {
+		return nil, st, err
+	}
+	return ix, st, nil
+}
+
+// process tokenises the chunks todo once, numbering their stems and, for
+// the local embedder, embedding them from the same tokens; others are
+// embedded by opt's embedder.
+func (ix *Index) process(ctx context.Context, todo []int, opt Options, local *LocalEmbedder, prev *persisted, st *buildStats) error {
+	if len(todo) == 0 {
+		return nil
+	}
+	old := prev.chunkVectors()
+	toks := make([][]Token, len(todo))
+	embedded := make([]bool, len(todo))
+	workers := min(runtime.NumCPU(), max(1, len(todo)/64))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := w; j < len(todo); j += workers {
+				if ctx.Err() != nil {
+					return
+				}
+				i := todo[j]
+				text := ix.chunks[i].IndexText()
+				ix.hashes[i] = sha256.Sum256([]byte(text))
+				toks[j] = Tokenize(text)
+				if v := old[ix.hashes[i]]; v != nil {
+					ix.vecs[i] = v
+				} else if v := opt.Precomputed[ix.chunks[i].ID]; len(v) > 0 {
+					ix.vecs[i] = v
+				}
+				if local != nil && opt.EmbedDocuments == nil && ix.vecs[i] == nil {
+					ix.vecs[i] = local.EmbedTokens(toks[j])
+					embedded[j] = true
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	for j, i := range todo {
+		ix.terms[i] = ix.lex.analyze(toks[j])
+	}
+	var missing []int
+	for j, i := range todo {
+		switch {
+		case ix.vecs[i] == nil:
+			missing = append(missing, i)
+		case embedded[j]:
+			st.embedded++
+		default:
+			st.reused++
+		}
+	}
+	st.tokenized = len(todo)
+	st.embedded += len(missing)
+	if len(missing) > 0 && opt.EmbedDocuments != nil {
+		batch := make([]string, len(missing))
+		for j, i := range missing {
+			batch[j] = ix.chunks[i].IndexText()
+		}
+		got, err := opt.EmbedDocuments(ctx, batch)
+		if err != nil {
+			return fmt.Errorf("couldn't embed chunks: %w", err)
+		}
+		if len(got) != len(batch) {
+			return fmt.Errorf("couldn't embed chunks: got %d embeddings for %d chunks", len(got), len(batch))
+		}
+		for j, i := range missing {
+			ix.vecs[i] = got[j]
+		}
+	} else {
+		for _, i := range missing {
+			v, err := ix.embed(ctx, ix.chunks[i].IndexText())
+			if err != nil {
+				return fmt.Errorf("couldn't embed chunk %s: %w", ix.chunks[i].ID, err)
+			}
+			ix.vecs[i] = v
+		}
+	}
+	return nil
+}
+
+// errDims marks embeddings of differing lengths, as when precomputed
+// vectors came from another model.
+var errDims = errors.New("embeddings differ in length")
+
+// fillStore checks and normalises the vectors and adds them to the store.
+func (ix *Index) fillStore(ctx context.Context, opt Options) error {
+	dims := len(ix.vecs[0])
+	docs := make([]VectorDoc, len(ix.chunks))
+	for i, v := range ix.vecs {
+		if len(v) == 0 || len(v) != dims {
+			return fmt.Errorf("%w: chunk %s has an embedding of %d dimensions, want %d", errDims, ix.chunks[i].ID, len(v), dims)
+		}
+		if !unit(v) {
+			ix.vecs[i] = Normalize(v)
+		}
+		docs[i] = VectorDoc{ID: ix.chunks[i].ID, Story: ix.chunks[i].ArticleID, Vector: ix.vecs[i]}
+	}
+	newStore := opt.NewVectorStore
+	if newStore == nil {
+		newStore = NewChromemStore
+	}
+	store, err := newStore()
+	if err != nil {
+		return err
+	}
+	if err := store.Add(ctx, docs); err != nil {
+		return fmt.Errorf("couldn't add chunks to the vector store: %w", err)
+	}
+	ix.store = store
+	return nil
+}
+
+// unit reports whether v has unit length, to float32 precision.
+func unit(v []float32) bool {
+	var s float64
+	for _, x := range v {
+		s += float64(x) * float64(x)
+	}
+	return s > 1-1e-5 && s < 1+1e-5
+}
+
+// Embeddings returns the unit vector stored for each chunk ID. The map is a
+// copy; the vectors are shared and must not be modified.
+func (ix *Index) Embeddings() map[string][]float32 {
+	out := make(map[string][]float32, len(ix.chunks))
+	for i, c := range ix.chunks {
+		out[c.ID] = ix.vecs[i]
+	}
+	return out
+}
+
+// Chunks returns the indexed chunks in corpus order.
+func (ix *Index) Chunks() []corpus.Chunk { return slices.Clone(ix.chunks) }
+
+// Len is the number of indexed chunks.
+func (ix *Index) Len() int { return len(ix.chunks) }
+
+// Chunk returns the chunk with the given ID.
+func (ix *Index) Chunk(id string) (corpus.Chunk, bool) {
+	i, ok := ix.pos[id]
+	if !ok {
+		return corpus.Chunk{}, false
+	}
+	return ix.chunks[i], true
+}
+
+// Stories lists the indexed stories in corpus order.
+func (ix *Index) Stories() []Story { return slices.Clone(ix.stories) }
+
+// StoryChunks returns the chunks of the story with the given ID, in order;
+// nil when there is no such story.
+func (ix *Index) StoryChunks(id string) []corpus.Chunk {
+	si, ok := ix.byID[id]
+	if !ok {
+		return nil
+	}
+	s := ix.stories[si]
+	return slices.Clone(ix.chunks[s.First : s.First+s.N])
+}
+
+// Version identifies the indexed content and how it was chunked, for cache
+// keys: it changes whenever any story's text does.
+func (ix *Index) Version() string { return ix.version }
+
+// Dims is the length of the index's vectors.
+func (ix *Index) Dims() int { return len(ix.vecs[0]) }
+
+// IDF is the BM25 inverse document frequency of a stem in this corpus.
+func (ix *Index) IDF(stem string) float64 {
+	id, ok := ix.lex.ids[stem]
+	if !ok {
+		return bm25IDF(float64(len(ix.chunks)), 0)
+	}
+	return ix.bm.idf(id)
+}
+
+// df is the number of chunks holding stem.
+func (ix *Index) df(stem string) int {
+	id, ok := ix.lex.ids[stem]
+	if !ok {
+		return 0
+	}
+	return ix.bm.df(id)
+}
+
+// hasStem reports whether chunk i holds stem.
+func (ix *Index) hasStem(i int, stem string) bool {
+	id, ok := ix.lex.ids[stem]
+	return ok && ix.terms[i].has(id)
+}

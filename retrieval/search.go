@@ -1,0 +1,198 @@
+package retrieval
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/articlebot/articlebot/corpus"
+)
+
+// Hit is one retrieved chunk with the evidence for its rank.
+type Hit struct {
+	Chunk       corpus.Chunk
+	Score       float64 // reciprocal-rank fusion score
+	Similarity  float64 // cosine similarity to the query embedding
+	BM25        float64
+	VectorRank  int // 1-based; 0 when not ranked
+	LexicalRank int // 1-based; 0 when no query word matched
+}
+
+// Result is a search's ranked hits and whether they cover the question.
+type Result struct {
+	Hits []Hit
+	// Covered is the relevance decision: false means the corpus does not
+	// answer this question, whatever the hits are.
+	Covered bool
+	// Coverage is the IDF-weighted share of the question's words found in
+	// the top hits.
+	Coverage float64
+	// Missing lists question words found nowhere in the top hits.
+	Missing []string
+	// Terms are the question's stems with their weights, expansions included.
+	Terms map[string]float64
+	// EmbedErr is why the query could not be embedded when the ranking
+	// fell back to BM25 alone (see Options.LexicalFallback); nil otherwise.
+	EmbedErr error
+}
+
+// rrfK is the reciprocal-rank fusion constant from Cormack et al. (2009).
+const rrfK = 60
+
+// Query is one search: its text, how many hits, and what scopes it.
+type Query struct {
+	Text string
+	K    int
+	// Article, when set, restricts the search to the story with this ID.
+	Article string
+}
+
+// ErrUnknownStory is returned by Find for a Query.Article the index lacks.
+var ErrUnknownStory = errors.New("no such story in the index")
+
+// Search ranks the chunks for query and returns the best k, clamped to the
+// number of chunks, with the relevance decision.
+func (ix *Index) Search(ctx context.Context, query string, k int) (*Result, error) {
+	return ix.Find(ctx, Query{Text: query, K: k})
+}
+
+// Find ranks the chunks in q's scope for q.Text by reciprocal-rank fusion of
+// the vector and BM25 rankings, and returns the best q.K (clamped to the
+// scope's size) with the relevance decision.
+//
+// Each ranking is read only as deep as fusion needs: an item below depth d
+// in both scores under 2/(rrfK+d+1), less than the need-th best item's
+// 1/(rrfK+need) when d > rrfK+2·need, so the top need are those of the
+// full rankings (ranks past the depth count as absent).
+func (ix *Index) Find(ctx context.Context, q Query) (*Result, error) {
+	if q.K <= 0 {
+		return nil, fmt.Errorf("k must be positive, got %d", q.K)
+	}
+	first, n := 0, len(ix.chunks)
+	var keep func(doc uint32) bool
+	if q.Article != "" {
+		si, ok := ix.byID[q.Article]
+		if !ok {
+			return nil, fmt.Errorf("%w: %q", ErrUnknownStory, q.Article)
+		}
+		first, n = ix.stories[si].First, ix.stories[si].N
+		keep = func(doc uint32) bool { return ix.story[doc] == int32(si) }
+	}
+	k := min(q.K, n)
+	need := min(n, max(k, ix.relevance.TopN))
+	depth := min(n, rrfK+2*need+1)
+
+	toks := Tokenize(q.Text)
+	terms := ix.queryTerms(toks)
+	res := &Result{Terms: terms}
+
+	var vres []VectorHit
+	qv, err := ix.embedQuery(ctx, q.Text, toks)
+	switch {
+	case err != nil && ix.fallback != nil && ix.fallback(err):
+		res.EmbedErr = err
+	case err != nil:
+		return nil, fmt.Errorf("couldn't embed query: %w", err)
+	default:
+		qv = Normalize(qv)
+		vres, err = ix.store.Query(ctx, qv, depth, q.Article)
+		if err != nil {
+			return nil, fmt.Errorf("couldn't query the vector index: %w", err)
+		}
+	}
+
+	cands := make(map[int]*Hit, 2*depth)
+	hit := func(i int) *Hit {
+		h, ok := cands[i]
+		if !ok {
+			h = &Hit{Chunk: ix.chunks[i], Similarity: -2}
+			cands[i] = h
+		}
+		return h
+	}
+	for r, v := range vres {
+		i, ok := ix.pos[v.ID]
+		if !ok {
+			continue
+		}
+		h := hit(i)
+		h.Similarity = float64(v.Similarity)
+		if len(toks) > 0 {
+			h.VectorRank = r + 1
+			h.Score += 1 / float64(rrfK+r+1)
+		}
+	}
+	query := make([]weightedTerm, 0, len(terms))
+	for stem, w := range terms {
+		if id, ok := ix.lex.ids[stem]; ok {
+			query = append(query, weightedTerm{id, w})
+		}
+	}
+	// Map order must not change the scores' rounding.
+	slices.SortFunc(query, func(a, b weightedTerm) int { return int(a.term) - int(b.term) })
+	for r, s := range ix.bm.top(query, depth, keep) {
+		h := hit(s.doc)
+		h.BM25 = s.score
+		h.LexicalRank = r + 1
+		h.Score += 1 / float64(rrfK+r+1)
+	}
+	ranked := make([]scored, 0, len(cands))
+	for i, h := range cands {
+		ranked = append(ranked, scored{i, h.Score})
+	}
+	slices.SortFunc(ranked, func(a, b scored) int {
+		if better(a, b) {
+			return -1
+		}
+		return 1
+	})
+	hits := make([]Hit, 0, need)
+	for _, s := range ranked[:min(need, len(ranked))] {
+		hits = append(hits, *cands[s.doc])
+	}
+	// Too few ranked (a query of stop words): the scope's first chunks.
+	for i := first; len(hits) < need && i < first+n; i++ {
+		if _, ok := cands[i]; !ok {
+			hits = append(hits, Hit{Chunk: ix.chunks[i], Similarity: -2})
+		}
+	}
+	for j := range hits {
+		if hits[j].Similarity == -2 {
+			hits[j].Similarity = ix.similarity(qv, ix.pos[hits[j].Chunk.ID])
+		}
+	}
+	res.Hits = hits[:k]
+	res.Coverage, res.Missing = ix.coverage(toks, hits[:min(ix.relevance.TopN, len(hits))])
+	res.Covered = ix.relevance.covers(res, toks)
+	return res, nil
+}
+
+// similarity is the cosine similarity of a unit query vector to chunk i; 0
+// without a query vector.
+func (ix *Index) similarity(qv []float32, i int) float64 {
+	v := ix.vecs[i]
+	if len(qv) != len(v) {
+		return 0
+	}
+	var dot float32
+	for j := range v {
+		dot += qv[j] * v[j]
+	}
+	return float64(dot)
+}
+
+// embedQuery embeds a query. With the local embedder, its words are weighted
+// by their IDF in this corpus rather than the background collection: the
+// chunks' vectors must not depend on the corpus, but a query's may, and a
+// word every story of this corpus holds (the name it is all about) says
+// little about which passage answers.
+func (ix *Index) embedQuery(ctx context.Context, text string, toks []Token) ([]float32, error) {
+	if ix.local == nil {
+		return ix.embed(ctx, text)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return ix.local.embedWeighted(toks, ix.IDF), nil
+}
