@@ -23,6 +23,10 @@ import (
 // Answer is a drafted answer with its numbered sources.
 type Answer struct {
 	Question string `json:"question"`
+	// Standalone is the question a follow-up became once its conversation
+	// was taken into account, and what was searched and answered; empty
+	// when the question stood alone.
+	Standalone string `json:"standalone_question,omitempty"`
 	// Text carries [n] markers that refer to Sources[n-1].
 	Text    string   `json:"answer"`
 	Refused bool     `json:"refused"`
@@ -256,6 +260,10 @@ type Request struct {
 	// User is an opaque, keyed hash of the asker, for the model API's
 	// end-user field; empty when unknown.
 	User string
+	// History is the conversation so far, oldest turn first: a follow-up
+	// ("who reported that?") is rewritten into a standalone question from
+	// it before retrieval. Empty for a question that starts a conversation.
+	History []Turn
 }
 
 // Answer answers req, passing the text drafted so far to onPartial (which
@@ -275,18 +283,21 @@ func (s *Service) Answer(ctx context.Context, req Request, onPartial func(text s
 	if isSummaryRequest(q) {
 		return s.summaryAnswer(ctx, q)
 	}
-	key := cacheKey(q, s.version, s.opt.Model)
-	if a, ok := s.cache.get(key); ok {
-		a.Question = q
-		return a, nil
-	}
 	ctx, cancel := context.WithTimeout(ctx, s.opt.Timeout)
 	defer cancel()
-	req.Question = q
-	a, err = s.answer(ctx, req, onPartial)
+	fu := s.rewrite(ctx, q, req)
+	key := cacheKey(fu.key(), s.version, s.opt.Model)
+	if a, ok := s.cache.get(key); ok {
+		a.Question, a.Standalone, a.Usage = q, fu.shown(q), fu.usage
+		return a, nil
+	}
+	req.Question = fu.standalone
+	a, err = s.answer(ctx, req, fu, onPartial)
 	if err != nil {
 		return nil, err
 	}
+	a.Question, a.Standalone = q, fu.shown(q)
+	a.Usage = a.Usage.Add(fu.usage)
 	// A fallback is not cached: the model may be back next time.
 	if a.Note == "" {
 		s.cache.put(key, a)
@@ -299,7 +310,7 @@ func (s *Service) Answer(ctx context.Context, req Request, onPartial func(text s
 // answer retrieves passages for each part of the (cleaned) question and
 // drafts the answer: with the language model when there is one,
 // extractively when there is none or it fails.
-func (s *Service) answer(ctx context.Context, req Request, onPartial func(string)) (*Answer, error) {
+func (s *Service) answer(ctx context.Context, req Request, fu followUp, onPartial func(string)) (*Answer, error) {
 	q := req.Question
 	// A remote query embedding that hangs must leave time to answer.
 	sctx, cancel := draftContext(ctx)
@@ -320,7 +331,7 @@ func (s *Service) answer(ctx context.Context, req Request, onPartial func(string
 	answered := 0
 	for _, p := range parts {
 		t0 := time.Now()
-		res, err := s.index.Search(sctx, p.text, s.opt.TopK)
+		res, err := s.search(sctx, p.text, fu)
 		searching += time.Since(t0)
 		if err != nil {
 			return nil, modelError("couldn't search the article", err)
@@ -332,7 +343,7 @@ func (s *Service) answer(ctx context.Context, req Request, onPartial func(string
 			continue
 		}
 		got := s.extract(p, res, picked)
-		if len(got) > 0 {
+		if s.covers(fu, got) {
 			answered++
 			picked = append(picked, got...)
 			answeredBy = append(answeredBy, res)

@@ -18,9 +18,9 @@ import (
 
 var chatCmd = &command{
 	name:    "chat",
-	summary: "Answer questions read from standard input, one per line.",
+	summary: "Answer questions read from standard input, one per line, as one conversation (/new starts afresh, /history shows it).",
 	flags: func(fs *flag.FlagSet, cl *cli) {
-		fs.BoolVar(&cl.json, "json", false, "print one JSON object per answer")
+		fs.BoolVar(&cl.json, "json", false, `print one JSON object per answer, with the "standalone_question" a follow-up became`)
 		fs.Var(&cl.echo, "echo", "print each question before its answer (default: when standard input is not a terminal)")
 	},
 	run: func(ctx context.Context, e *env, cl *cli, args []string) error {
@@ -31,12 +31,16 @@ var chatCmd = &command{
 		if err != nil {
 			return err
 		}
+		conv, err := newChatConversation(cl, e)
+		if err != nil {
+			return err
+		}
 		interactive := isTerminal(e.stdin)
 		// Piped questions don't show on the terminal: a transcript needs
 		// each question above its answer. JSON answers carry theirs.
 		echo := cl.echo.get(!interactive) && !cl.json
 		if interactive {
-			fmt.Fprintf(e.stdout, "Ask about %s. Type exit or press Ctrl-D to leave.\n", strings.Join(svc.Corpus().Titles(), "; "))
+			fmt.Fprintf(e.stdout, "Ask about %s. Follow-up questions continue the conversation; /new starts a new one, /history shows it. Type exit or press Ctrl-D to leave.\n", strings.Join(svc.Corpus().Titles(), "; "))
 		}
 		lines := readLines(ctx, e.stdin)
 		for {
@@ -73,6 +77,8 @@ var chatCmd = &command{
 				continue
 			case isExit(q):
 				return nil
+			case conv.command(e.stdout, q, cl.json):
+				continue
 			}
 			if echo {
 				fmt.Fprintln(e.stdout, "> "+q)
@@ -82,7 +88,10 @@ var chatCmd = &command{
 			if cl.json {
 				onPartial = nil
 			}
-			a, err := svc.AskStream(ctx, q, onPartial)
+			a, err := svc.Answer(ctx, bot.Request{Question: q, History: conv.history()}, onPartial)
+			if err == nil {
+				conv.add(a)
+			}
 			switch {
 			case ctx.Err() != nil:
 				// Interrupted while answering: end the session quietly.

@@ -30,11 +30,13 @@ type Config struct {
 	// DataDir holds the persisted index (chunks and embeddings).
 	DataDir string `yaml:"data_dir"`
 
-	OpenAI  OpenAI  `yaml:"openai"`
-	Answer  Answer  `yaml:"answer"`
-	Discord Discord `yaml:"discord"`
-	Log     Log     `yaml:"log"`
-	HTTP    HTTP    `yaml:"http"`
+	OpenAI OpenAI `yaml:"openai"`
+	Answer Answer `yaml:"answer"`
+	// Conversation bounds the conversations kept for follow-up questions.
+	Conversation Conversation `yaml:"conversation"`
+	Discord      Discord      `yaml:"discord"`
+	Log          Log          `yaml:"log"`
+	HTTP         HTTP         `yaml:"http"`
 }
 
 // Special model names that keep a stage local.
@@ -81,6 +83,15 @@ type Answer struct {
 	Timeout           Duration `yaml:"timeout"`
 	CacheSize         int      `yaml:"cache_size"`
 	CacheTTL          Duration `yaml:"cache_ttl"`
+}
+
+// Conversation bounds the conversations kept so that follow-up questions
+// ("who reported that?") can be answered; with a data directory they are
+// kept across restarts.
+type Conversation struct {
+	MaxTurns int      `yaml:"max_turns"`
+	MaxIdle  Duration `yaml:"max_idle"`
+	MaxBytes int      `yaml:"max_bytes"`
 }
 
 // Discord configures the bot.
@@ -130,6 +141,11 @@ func Default() Config {
 			Timeout:           Duration(90 * time.Second),
 			CacheSize:         512,
 			CacheTTL:          Duration(time.Hour),
+		},
+		Conversation: Conversation{
+			MaxTurns: 6,
+			MaxIdle:  Duration(30 * time.Minute),
+			MaxBytes: 4 << 20,
 		},
 		Discord: Discord{
 			APIURL:          "https://discord.com",
@@ -205,6 +221,8 @@ func keysOf(typ string) []string {
 		prefix = "openai."
 	case "Answer":
 		prefix = "answer."
+	case "Conversation":
+		prefix = "conversation."
 	case "Discord":
 		prefix = "discord."
 	case "Log":
@@ -281,6 +299,8 @@ func (c *Config) Validate() error {
 	positive("answer.top_k", c.Answer.TopK)
 	positive("answer.max_question_length", c.Answer.MaxQuestionLength)
 	positive("answer.cache_size", c.Answer.CacheSize)
+	positive("conversation.max_turns", c.Conversation.MaxTurns)
+	positive("conversation.max_bytes", c.Conversation.MaxBytes)
 	positive("discord.user_burst", c.Discord.UserBurst)
 	positive("discord.max_concurrent", c.Discord.MaxConcurrent)
 	if c.Answer.TopK > 20 {
@@ -302,6 +322,7 @@ func (c *Config) Validate() error {
 	for key, d := range map[string]Duration{
 		"openai.timeout": c.OpenAI.Timeout, "answer.timeout": c.Answer.Timeout,
 		"answer.cache_ttl": c.Answer.CacheTTL, "discord.shutdown_timeout": c.Discord.ShutdownTimeout,
+		"conversation.max_idle": c.Conversation.MaxIdle,
 	} {
 		if d <= 0 {
 			bad(key, d.String(), "must be a positive duration such as 30s")

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestChatKeepsTheConversation(t *testing.T) {
+	in := "How many troops has North Korea sent to Russia?\nwho reported that?\nsince when?\n/history\n/new\nsince when?\n"
+	code, out, errOut := runCLI(t, in, "chat")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	turns := strings.Split(out, "Started a new conversation.")
+	if len(turns) != 2 {
+		t.Fatalf("/new was not acknowledged:\n%s", out)
+	}
+	before, after := turns[0], turns[1]
+	for _, want := range []string{"National Intelligence Service", "October last year", "[1]",
+		"1. How many troops has North Korea sent to Russia?", "2. who reported that?", "(searched as: who reported that? (troops"} {
+		if !strings.Contains(before, want) {
+			t.Errorf("chat output lacks %q:\n%s", want, before)
+		}
+	}
+	if strings.Contains(after, "searched as") {
+		t.Errorf("the new conversation kept the old one:\n%s", after)
+	}
+}
+
+func TestChatJSONShowsTheStandaloneQuestion(t *testing.T) {
+	in := "How many troops has North Korea sent to Russia?\nwho reported that?\n/history\n"
+	code, out, errOut := runCLI(t, in, "chat", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[2], `{"history":[{"question":"How many troops`) {
+		t.Fatalf("%d lines, want one JSON object per answer:\n%s", len(lines), out)
+	}
+	var first, second map[string]any
+	if json.Unmarshal([]byte(lines[0]), &first) != nil || json.Unmarshal([]byte(lines[1]), &second) != nil {
+		t.Fatalf("not JSON:\n%s", out)
+	}
+	if _, ok := first["standalone_question"]; ok {
+		t.Errorf("the first question has a standalone form: %v", first["standalone_question"])
+	}
+	sq, _ := second["standalone_question"].(string)
+	if !strings.HasPrefix(sq, "who reported that? (") || !strings.Contains(sq, "troops") {
+		t.Errorf("standalone_question = %q", sq)
+	}
+	if ans, _ := second["answer"].(string); !strings.Contains(ans, "National Intelligence Service") {
+		t.Errorf("answer = %q", ans)
+	}
+}
