@@ -50,13 +50,27 @@ type Answer struct {
 
 // Source is a passage an answer cites.
 type Source struct {
-	N       int     `json:"n"`
-	ID      string  `json:"id"`
-	Article string  `json:"article"`
-	Section string  `json:"section"`
-	Quote   string  `json:"quote"`   // the cited sentences
-	Passage string  `json:"passage"` // the whole chunk
-	Score   float64 `json:"score"`
+	N  int    `json:"n"`
+	ID string `json:"id"`
+	// Article is the story's title; ArticleID, URL and Published are the
+	// story's too (URL and Published empty when its front matter has none).
+	Article   string  `json:"article"`
+	ArticleID string  `json:"article_id"`
+	URL       string  `json:"url"`
+	Published string  `json:"published"`
+	Section   string  `json:"section"`
+	Quote     string  `json:"quote"`   // the cited sentences
+	Passage   string  `json:"passage"` // the whole chunk
+	Score     float64 `json:"score"`
+}
+
+// SourceOf is source n for chunk ch, quoting the whole passage; callers
+// narrow Quote to the cited sentences and set Score.
+func SourceOf(n int, ch corpus.Chunk) Source {
+	return Source{
+		N: n, ID: ch.ID, Article: ch.ArticleTitle, ArticleID: ch.ArticleID, URL: ch.ArticleURL,
+		Published: ch.ArticlePublished, Section: ch.Section, Quote: ch.Text, Passage: ch.Text,
+	}
 }
 
 // Drafter names, as reported in answers.

@@ -296,10 +296,8 @@ func sourcesFor(text string, order []int, ps []passage) ([]Source, []Flag) {
 	}
 	for i, pn := range order {
 		p := byN[pn]
-		sources[i] = Source{
-			N: i + 1, ID: p.Chunk.ID, Article: p.Chunk.ArticleTitle, Section: p.Chunk.Section,
-			Quote: quoteFor(p.Chunk.Text, citing[i]), Passage: p.Chunk.Text, Score: p.Score,
-		}
+		sources[i] = SourceOf(i+1, p.Chunk)
+		sources[i].Quote, sources[i].Score = quoteFor(p.Chunk.Text, citing[i]), p.Score
 	}
 	return sources, flags
 }

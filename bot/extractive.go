@@ -144,10 +144,9 @@ func (l *sourceList) cite(ch corpus.Chunk, sentence string, score float64) int {
 	}
 	n := len(l.sources) + 1
 	l.num[ch.ID] = n
-	l.sources = append(l.sources, Source{
-		N: n, ID: ch.ID, Article: ch.ArticleTitle, Section: ch.Section,
-		Quote: sentence, Passage: ch.Text, Score: score,
-	})
+	src := SourceOf(n, ch)
+	src.Quote, src.Score = sentence, score
+	l.sources = append(l.sources, src)
 	return n
 }
 

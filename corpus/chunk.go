@@ -20,10 +20,14 @@ type Chunk struct {
 	ID           string
 	ArticleID    string
 	ArticleTitle string
-	Section      string
-	Seq          int // position of the chunk in its article, from 0
-	Text         string
-	Start, End   int // byte offsets in the article's Text
+	// ArticleURL and ArticlePublished are the article's, so that a source
+	// can link and date its story without looking the article up.
+	ArticleURL       string `json:",omitempty"`
+	ArticlePublished string `json:",omitempty"`
+	Section          string
+	Seq              int // position of the chunk in its article, from 0
+	Text             string
+	Start, End       int // byte offsets in the article's Text
 }
 
 // IndexText is what retrieval embeds and indexes: the passage with its
@@ -73,7 +77,7 @@ func (a *Article) Chunks(opt ChunkOptions) []Chunk {
 			id = fmt.Sprintf("%s-%d", id, n)
 		}
 		out = append(out, Chunk{
-			ID: id, ArticleID: a.ID, ArticleTitle: a.Title, Section: p.Section,
+			ID: id, ArticleID: a.ID, ArticleTitle: a.Title, ArticleURL: a.URL, ArticlePublished: a.Published, Section: p.Section,
 			Seq: len(out), Text: text, Start: start, End: end,
 		})
 	}

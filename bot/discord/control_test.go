@@ -13,7 +13,7 @@ func TestComposeStripsControlCharacters(t *testing.T) {
 	evil := "Troops \x1b]8;;http://x\x07sent\x1b[0m\u009b [1]."
 	sources := []bot.Source{{N: 1, Article: "A\x1bB", Section: "S\x00", Quote: evil, Passage: evil}}
 	var all []reply
-	all = append(all, compose(evil, sourceEmbeds(sources), nil)...)
+	all = append(all, compose(evil, sourceEmbeds(sources, true), nil)...)
 	all = append(all, compose("", passageEmbeds(sources), nil)...)
 	all = append(all, reply{content: progressText(evil)})
 	for _, r := range all {

@@ -2,6 +2,7 @@ package discord
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 	"unicode"
 	"unicode/utf16"
@@ -186,8 +187,10 @@ func sourceLabel(s bot.Source) string {
 }
 
 // sourceEmbeds lists sources as fields, "[n] Section" over a short quote,
-// as many to an embed as fit.
-func sourceEmbeds(sources []bot.Source) []*discordgo.MessageEmbed {
+// as many to an embed as fit. The quote is under the story's title (a link
+// to its url, the one link in the field) and date when named is set (the
+// collection holds several stories) or the story has a url.
+func sourceEmbeds(sources []bot.Source, named bool) []*discordgo.MessageEmbed {
 	var out []*discordgo.MessageEmbed
 	for _, s := range sources {
 		quote := s.Quote
@@ -198,6 +201,9 @@ func sourceEmbeds(sources []bot.Source) []*discordgo.MessageEmbed {
 		value := "“" + truncate(quote, quoteLen) + "”"
 		if quote == "" {
 			value = "(no quote)"
+		}
+		if story := storyMarkdown(s, named); story != "" {
+			value = story + "\n" + value
 		}
 		f := &discordgo.MessageEmbedField{
 			Name:  truncate(sourceLabel(s), maxFieldName),
@@ -217,7 +223,8 @@ func sourceEmbeds(sources []bot.Source) []*discordgo.MessageEmbed {
 	return out
 }
 
-// passageEmbeds shows each source's whole passage, one embed per source.
+// passageEmbeds shows each source's whole passage, one embed per source,
+// with its story's title (a link to its url) and date.
 func passageEmbeds(sources []bot.Source) []*discordgo.MessageEmbed {
 	out := make([]*discordgo.MessageEmbed, 0, len(sources))
 	for _, s := range sources {
@@ -233,13 +240,72 @@ func passageEmbeds(sources []bot.Source) []*discordgo.MessageEmbed {
 			Description: truncate(text, maxEmbedDescription),
 			Color:       embedColor,
 		}
-		if s.Article != "" {
-			e.Footer = &discordgo.MessageEmbedFooter{Text: truncate(s.Article, 200)}
+		footer := s.Article
+		if link := storyURL(s.URL); link != "" && s.Article != "" {
+			e.Author = &discordgo.MessageEmbedAuthor{Name: truncate(s.Article, maxAuthorName), URL: link}
+			footer = ""
+		}
+		if s.Published != "" {
+			footer = strings.TrimPrefix(footer+" · "+s.Published, " · ")
+		}
+		if footer != "" {
+			e.Footer = &discordgo.MessageEmbedFooter{Text: truncate(footer, 200)}
 		}
 		out = append(out, e)
 	}
 	return out
 }
+
+// maxAuthorName is Discord's limit on an embed author's name.
+const maxAuthorName = 256
+
+// storyMarkdown is the line naming a source's story in an embed field:
+// its title, linked to its url when that is a web address, and its date.
+// Empty when the story needn't be named and has no url.
+func storyMarkdown(s bot.Source, named bool) string {
+	link := storyURL(s.URL)
+	if s.Article == "" || (!named && link == "") {
+		return ""
+	}
+	title := escapeMarkdown(truncate(s.Article, maxStoryTitle))
+	if link != "" {
+		title = "[" + title + "](" + link + ")"
+	} else {
+		title = "**" + title + "**"
+	}
+	if s.Published != "" {
+		title += " · " + escapeMarkdown(truncate(s.Published, 40))
+	}
+	return title
+}
+
+// maxStoryTitle bounds a story title in a field, leaving room for a quote.
+const maxStoryTitle = 200
+
+// storyURL returns raw as a link target when it is an http or https URL
+// with a host, with the characters that would end a Markdown link or
+// break out of it escaped; "" otherwise, so that nothing else becomes a
+// link (javascript:, relative paths, text).
+func storyURL(raw string) string {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
+		return ""
+	}
+	s := u.String()
+	if len(s) > 512 {
+		return ""
+	}
+	return strings.NewReplacer("(", "%28", ")", "%29", " ", "%20", "<", "%3C", ">", "%3E").Replace(s)
+}
+
+// markdownEscaper backslash-escapes Discord Markdown in text shown inside
+// a link or bold, so a title can't open a link or format the rest.
+var markdownEscaper = strings.NewReplacer(
+	`\`, `\\`, "[", `\[`, "]", `\]`, "(", `\(`, ")", `\)`, "*", `\*`, "_", `\_`,
+	"~", `\~`, "`", "\\`", "|", `\|`, ">", `\>`, "#", `\#`, "<", `\<`,
+)
+
+func escapeMarkdown(s string) string { return markdownEscaper.Replace(s) }
 
 // compose lays out text, embeds and buttons as messages within Discord's
 // limits: the text split across as many messages as it needs, the embeds

@@ -158,7 +158,7 @@ func TestComposeStaysWithinLimits(t *testing.T) {
 	for name, msgs := range map[string][]reply{
 		"one embed over every limit": compose("text", []*discordgo.MessageEmbed{monster}, nil),
 		"too many embeds":            compose(strings.Repeat("word ", 1000), many, nil),
-		"100 sources":                compose(strings.Repeat("Claim. [1] ", 900), sourceEmbeds(sources), nil),
+		"100 sources":                compose(strings.Repeat("Claim. [1] ", 900), sourceEmbeds(sources, true), nil),
 		"100 passages":               compose("", passageEmbeds(sources), nil),
 		"nothing at all":             compose("", nil, nil),
 	} {
@@ -173,7 +173,7 @@ func TestSourceEmbeds(t *testing.T) {
 	got := sourceEmbeds([]bot.Source{
 		{N: 1, Section: "Growing Military Cooperation", Quote: "Pyongyang has reportedly sent around 15,000 troops."},
 		{N: 2, Article: "An Article", Passage: "  Only a\npassage.  "},
-	})
+	}, false)
 	b, _ := json.Marshal(got)
 	want := `[{"type":"","title":"Sources","color":3900150,"fields":[` +
 		`{"name":"[1] Growing Military Cooperation","value":"“Pyongyang has reportedly sent around 15,000 troops.”"},` +
@@ -259,7 +259,7 @@ func BenchmarkComposeHugeAnswer(b *testing.B) {
 	text := strings.Repeat("A claim about the troops 🪖 in the article. [7] ", 300)
 	b.ReportAllocs()
 	for b.Loop() {
-		compose(text, sourceEmbeds(sources), nil)
+		compose(text, sourceEmbeds(sources, true), nil)
 	}
 }
 
@@ -271,6 +271,6 @@ func BenchmarkComposeTypicalAnswer(b *testing.B) {
 	text := strings.Repeat("A claim about the troops in the article. [1] ", 6)
 	b.ReportAllocs()
 	for b.Loop() {
-		compose(text, sourceEmbeds(sources), nil)
+		compose(text, sourceEmbeds(sources, true), nil)
 	}
 }

@@ -114,7 +114,7 @@ func (b *Bot) command(ctx context.Context, rp *interactionReplier, r *request, d
 			if sum.Section != "" {
 				title += " · " + sum.Section
 			}
-			return compose(title+")\n"+sum.Text, sourceEmbeds(sum.Sources), b.buttons(r.id, len(sum.Sources) > 0)), nil
+			return compose(title+")\n"+sum.Text, sourceEmbeds(sum.Sources, b.severalStories()), b.buttons(r.id, len(sum.Sources) > 0)), nil
 		})
 	case cmdSources:
 		q := optString(data.Options, "query")
@@ -138,7 +138,7 @@ func (b *Bot) command(ctx context.Context, rp *interactionReplier, r *request, d
 			if len(sources) == 0 {
 				head = "I found no passages for that."
 			}
-			return compose(head, sourceEmbeds(sources), b.buttons(r.id, len(sources) > 0)), nil
+			return compose(head, sourceEmbeds(sources, b.severalStories()), b.buttons(r.id, len(sources) > 0)), nil
 		})
 	case cmdAbout:
 		if !b.allowed(r.guild, r.channel) {
@@ -180,7 +180,7 @@ func (b *Bot) ask(ctx context.Context, rp replier, r *request, q string) {
 		b.log.Info("answered", append(r.attrs(b), "latency", latency, "drafter", a.Drafter, "refused", a.Refused,
 			"sources", len(a.Sources), "prompt_tokens", a.Usage.PromptTokens, "completion_tokens", a.Usage.CompletionTokens,
 			"cached", a.Cached, "fallback", a.Note != "")...)
-		return compose(a.Text, sourceEmbeds(a.Sources), b.buttons(r.id, len(a.Sources) > 0)), nil
+		return compose(a.Text, sourceEmbeds(a.Sources, b.severalStories()), b.buttons(r.id, len(a.Sources) > 0)), nil
 	})
 }
 
@@ -355,14 +355,17 @@ func (b *Bot) aboutReplies() []reply {
 	return compose("", []*discordgo.MessageEmbed{e}, nil)
 }
 
+// severalStories reports whether the bot answers from more than one story,
+// when every source names its own.
+func (b *Bot) severalStories() bool { return len(b.opt.About.Titles) > 1 }
+
 // hitSources turns search hits into numbered sources.
 func hitSources(hits []retrieval.Hit) []bot.Source {
 	out := make([]bot.Source, 0, len(hits))
 	for i, h := range hits {
-		out = append(out, bot.Source{
-			N: i + 1, ID: h.Chunk.ID, Article: h.Chunk.ArticleTitle, Section: h.Chunk.Section,
-			Quote: h.Chunk.Text, Passage: h.Chunk.Text, Score: h.Score,
-		})
+		src := bot.SourceOf(i+1, h.Chunk)
+		src.Score = h.Score
+		out = append(out, src)
 	}
 	return out
 }

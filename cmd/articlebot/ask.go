@@ -43,7 +43,7 @@ var askCmd = &command{
 			}
 			return writeJSON(e.stdout, a)
 		}
-		p := &streamPrinter{w: e.stdout}
+		p := &streamPrinter{w: e.stdout, named: severalStories(svc)}
 		a, err := svc.AskStream(ctx, q, p.partial)
 		if bot.IsInputError(err) {
 			return cl.usagef("%v", err)
@@ -73,10 +73,14 @@ func writeJSONLine(w io.Writer, v any) error {
 // quoteLen bounds the quotes printed under an answer.
 const quoteLen = 300
 
-func printAnswer(w io.Writer, a *bot.Answer) {
+func printAnswer(w io.Writer, a *bot.Answer, named bool) {
 	fmt.Fprintln(w, a.Text)
-	printSources(w, a.Sources)
+	printSources(w, a.Sources, named)
 }
+
+// severalStories reports whether the service answers from more than one
+// story, when every source names its own.
+func severalStories(svc *bot.Service) bool { return len(svc.Corpus().Articles) > 1 }
 
 // streamPrinter prints an answer's text as the model writes it, then what
 // the final answer adds. When the final text doesn't continue what was
@@ -84,6 +88,7 @@ func printAnswer(w io.Writer, a *bot.Answer) {
 type streamPrinter struct {
 	w     io.Writer
 	shown string
+	named bool // sources name their story (see printSources)
 }
 
 func (p *streamPrinter) partial(text string) {
@@ -96,32 +101,53 @@ func (p *streamPrinter) partial(text string) {
 func (p *streamPrinter) final(a *bot.Answer) {
 	switch {
 	case p.shown == "":
-		printAnswer(p.w, a)
+		printAnswer(p.w, a, p.named)
 	case strings.HasPrefix(a.Text, p.shown):
 		fmt.Fprintln(p.w, a.Text[len(p.shown):])
-		printSources(p.w, a.Sources)
+		printSources(p.w, a.Sources, p.named)
 	default:
 		fmt.Fprint(p.w, "\n\n")
-		printAnswer(p.w, a)
+		printAnswer(p.w, a, p.named)
 	}
 	p.shown = ""
 }
 
-// printSources lists sources as "[n] Section: “quote”", naming the article
-// too when they come from more than one.
-func printSources(w io.Writer, sources []bot.Source) {
+// printSources lists sources as "[n] Section: “quote”", naming the story
+// too ("[n] Story › Section") when named is set (the collection holds
+// several) or they come from more than one, with the story's URL and date
+// on a line below when it has them.
+func printSources(w io.Writer, sources []bot.Source, named bool) {
 	if len(sources) == 0 {
 		return
 	}
-	several := slices.ContainsFunc(sources, func(s bot.Source) bool { return s.Article != sources[0].Article })
+	named = named || slices.ContainsFunc(sources, func(s bot.Source) bool { return s.Article != sources[0].Article })
 	fmt.Fprintln(w, "\nSources:")
 	for _, s := range sources {
-		where := s.Section
-		if several {
-			where = s.Article + " › " + s.Section
+		fmt.Fprintf(w, "[%d] %s: “%s”\n", s.N, sourceWhere(s.Article, s.Section, named), corpus.Quote(s.Quote, quoteLen))
+		if line := storyLine(s.URL, s.Published); line != "" {
+			fmt.Fprintln(w, "    "+line)
 		}
-		fmt.Fprintf(w, "[%d] %s: “%s”\n", s.N, where, corpus.Quote(s.Quote, quoteLen))
 	}
+}
+
+// sourceWhere is where a passage is: its section, after its story's title
+// when named is set.
+func sourceWhere(title, section string, named bool) string {
+	if named && title != "" {
+		return title + " › " + section
+	}
+	return section
+}
+
+// storyLine is a story's URL and publication date, as far as known.
+func storyLine(url, published string) string {
+	switch {
+	case url != "" && published != "":
+		return url + " · " + published
+	case published != "":
+		return "published " + published
+	}
+	return url
 }
 
 var sourcesCmd = &command{
@@ -156,6 +182,9 @@ var sourcesCmd = &command{
 				Rank        int     `json:"rank"`
 				ID          string  `json:"id"`
 				Article     string  `json:"article"`
+				ArticleID   string  `json:"article_id"`
+				URL         string  `json:"url"`
+				Published   string  `json:"published"`
 				Section     string  `json:"section"`
 				Text        string  `json:"text"`
 				Score       float64 `json:"score"`
@@ -171,7 +200,8 @@ var sourcesCmd = &command{
 				Hits     []hit   `json:"hits"`
 			}{Query: query, Covered: res.Covered, Coverage: res.Coverage, Hits: []hit{}}
 			for i, h := range res.Hits {
-				out.Hits = append(out.Hits, hit{i + 1, h.Chunk.ID, h.Chunk.ArticleTitle, h.Chunk.Section,
+				out.Hits = append(out.Hits, hit{i + 1, h.Chunk.ID, h.Chunk.ArticleTitle, h.Chunk.ArticleID,
+					h.Chunk.ArticleURL, h.Chunk.ArticlePublished, h.Chunk.Section,
 					h.Chunk.Text, h.Score, h.Similarity, h.BM25, h.VectorRank, h.LexicalRank})
 			}
 			return writeJSON(e.stdout, out)
@@ -185,9 +215,14 @@ var sourcesCmd = &command{
 			top = "Top passage"
 		}
 		fmt.Fprintf(e.stdout, "%s (%s; %.0f%% of the query's words found):\n", top, verdict, 100*res.Coverage)
+		named := severalStories(svc)
 		for i, h := range res.Hits {
 			fmt.Fprintf(e.stdout, "\n%d. %s  score %.4f (cosine %.3f, bm25 %.2f)  %s\n   “%s”\n",
-				i+1, h.Chunk.Section, h.Score, h.Similarity, h.BM25, h.Chunk.ID, corpus.Quote(h.Chunk.Text, quoteLen))
+				i+1, sourceWhere(h.Chunk.ArticleTitle, h.Chunk.Section, named), h.Score, h.Similarity, h.BM25, h.Chunk.ID,
+				corpus.Quote(h.Chunk.Text, quoteLen))
+			if line := storyLine(h.Chunk.ArticleURL, h.Chunk.ArticlePublished); line != "" {
+				fmt.Fprintln(e.stdout, "   "+line)
+			}
 		}
 		return nil
 	},
@@ -224,7 +259,7 @@ var summaryCmd = &command{
 			return writeJSON(e.stdout, sum)
 		}
 		fmt.Fprintln(e.stdout, sum.Text)
-		printSources(e.stdout, sum.Sources)
+		printSources(e.stdout, sum.Sources, severalStories(svc))
 		return nil
 	},
 }

@@ -83,7 +83,7 @@ var chatCmd = &command{
 			if echo {
 				fmt.Fprintln(e.stdout, "> "+q)
 			}
-			p := &streamPrinter{w: e.stdout}
+			p := &streamPrinter{w: e.stdout, named: severalStories(svc)}
 			onPartial := p.partial
 			if cl.json {
 				onPartial = nil

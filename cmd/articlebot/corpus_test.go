@@ -40,3 +40,43 @@ func TestCorpusFolderWithWarnings(t *testing.T) {
 		t.Errorf("stderr doesn't report the skipped file and the load:\n%s", errOut)
 	}
 }
+
+// With several stories in the collection, every source names its story,
+// in ask and in sources, even when an answer draws on one; a story's url
+// and date show under it and in --json.
+func TestSourcesNameTheirStory(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"harbour.md":  "---\ntitle: Harbour News\nurl: https://example.org/harbour\npublished: 2026-05-01\n---\nTwo new ferries will start service in June.\n",
+		"airport.txt": "Airport adds gates\n\nThree new gates will open at the airport in July.\n",
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, errOut := runCLI(t, "", "ask", "--corpus", dir, "How many new ferries will start service?")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "[1] Harbour News › Introduction: “Two new ferries") ||
+		!strings.Contains(out, "\n    https://example.org/harbour · 2026-05-01\n") {
+		t.Errorf("ask's sources don't name and link the story:\n%s", out)
+	}
+	code, out, _ = runCLI(t, "", "ask", "--corpus", dir, "--json", "How many new ferries will start service?")
+	if code != 0 || !strings.Contains(out, `"url": "https://example.org/harbour"`) || !strings.Contains(out, `"published": "2026-05-01"`) {
+		t.Errorf("ask --json sources lack the story's url and date: exit %d\n%s", code, out)
+	}
+	code, out, errOut = runCLI(t, "", "sources", "--corpus", dir, "gates at the airport")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "1. Airport adds gates › Introduction") {
+		t.Errorf("sources doesn't name the story:\n%s", out)
+	}
+	code, out, errOut = runCLI(t, "", "sources", "--corpus", dir, "--json", "ferries")
+	if code != 0 || !strings.Contains(out, `"url": "https://example.org/harbour"`) || !strings.Contains(out, `"article_id": "harbour"`) ||
+		!strings.Contains(out, `"published": "2026-05-01"`) {
+		t.Errorf("sources --json: exit %d\n%s", code, out)
+	}
+}
