@@ -90,9 +90,6 @@ type Drafter interface {
 	Draft(ctx context.Context, p Prompt, onPartial func(text string)) (Completion, error)
 }
 
-// MaxQuestionLen is the default limit on a question's length, in characters.
-const MaxQuestionLen = 1000
-
 // Input errors: the caller asked badly, as opposed to the service failing.
 var (
 	ErrEmptyQuestion   = errors.New("the question is empty")
@@ -137,11 +134,14 @@ type Service struct {
 	log     *slog.Logger
 }
 
-// Options tune the service. Zero values mean the defaults.
+// Options tune the service. The settings come from the configuration
+// (config.Default holds their defaults); a zero value means "none" where
+// that is documented, and nothing here picks a number of its own.
 type Options struct {
-	// TopK is how many passages an answer draws on.
+	// TopK is how many passages an answer draws on; it must be at least 1.
 	TopK int
-	// MaxQuestionLen limits a question's length in characters.
+	// MaxQuestionLen limits a question's length in characters; 0 means no
+	// limit.
 	MaxQuestionLen int
 	// MinSentenceCoverage is the least share of a question's words (IDF
 	// weighted, synonyms discounted) that the best answering sentence must
@@ -154,14 +154,16 @@ type Options struct {
 	// Model names the models behind the answers (the chat model, and the
 	// embedding model when remote), for the answer cache's key.
 	Model string
-	// Timeout bounds one answer or summary, retries and fallback included.
+	// Timeout bounds one answer or summary, retries and fallback included;
+	// 0 leaves only the caller's deadline.
 	Timeout time.Duration
-	// CacheSize is how many answers the answer cache keeps; 0 disables it.
-	// CacheTTL is how long an answer is reused.
+	// CacheSize is how many answers the answer cache keeps, CacheTTL how
+	// long one is reused; either 0 disables the cache.
 	CacheSize int
 	CacheTTL  time.Duration
 	// ContextBudget is the most passage text, in characters, one prompt
 	// carries; a summary of more is drafted part by part (map-reduce).
+	// 0 means DefaultContextBudget.
 	ContextBudget int
 	// PrepareQueries, when set, is given a compound question's parts before
 	// they are searched, so that a remote embedder embeds them in one
@@ -175,12 +177,9 @@ type Options struct {
 	Observe func(Event)
 }
 
-// Defaults of Options.
-const (
-	DefaultTimeout       = 90 * time.Second
-	DefaultCacheTTL      = time.Hour
-	DefaultContextBudget = 24000
-)
+// DefaultContextBudget is the passage text one prompt carries when
+// Options.ContextBudget is 0: a property of the drafting, not a setting.
+const DefaultContextBudget = 24000
 
 // DefaultMinSentenceCoverage was calibrated on testdata/qa.jsonl with
 // `articlebot eval -min-sentence-coverage`.
@@ -188,20 +187,11 @@ const DefaultMinSentenceCoverage = 0.22
 
 // New makes a service over an indexed corpus.
 func New(c *corpus.Corpus, ix *retrieval.Index, opt Options) *Service {
-	if opt.TopK <= 0 {
-		opt.TopK = 4
-	}
-	if opt.MaxQuestionLen <= 0 {
-		opt.MaxQuestionLen = MaxQuestionLen
-	}
 	if opt.MinSentenceCoverage <= 0 {
 		opt.MinSentenceCoverage = DefaultMinSentenceCoverage
 	}
-	if opt.Timeout <= 0 {
-		opt.Timeout = DefaultTimeout
-	}
 	if opt.CacheTTL <= 0 {
-		opt.CacheTTL = DefaultCacheTTL
+		opt.CacheSize = 0
 	}
 	if opt.ContextBudget <= 0 {
 		opt.ContextBudget = DefaultContextBudget
@@ -241,7 +231,7 @@ func (s *Service) CleanQuestion(q string) (string, error) {
 	if q == "" {
 		return "", ErrEmptyQuestion
 	}
-	if n := utf8.RuneCountInString(q); n > s.opt.MaxQuestionLen {
+	if n := utf8.RuneCountInString(q); s.opt.MaxQuestionLen > 0 && n > s.opt.MaxQuestionLen {
 		return "", fmt.Errorf("%w: %d characters, the limit is %d", ErrQuestionTooLong, n, s.opt.MaxQuestionLen)
 	}
 	return q, nil
@@ -297,7 +287,7 @@ func (s *Service) Answer(ctx context.Context, req Request, onPartial func(text s
 	if isSummaryRequest(q) {
 		return s.summaryAnswer(ctx, q)
 	}
-	ctx, cancel := context.WithTimeout(ctx, s.opt.Timeout)
+	ctx, cancel := s.withTimeout(ctx)
 	defer cancel()
 	fu := s.rewrite(ctx, q, req)
 	key := cacheKey(fu.key(), s.version, s.opt.Model)
@@ -454,4 +444,12 @@ func (s *Service) recovered(v any) error {
 	s.log.Error("answering panicked; the question got an internal error", "panic", fmt.Sprint(v), "at", at)
 	s.log.Debug("panic stack", "stack", string(debug.Stack()))
 	return fmt.Errorf("%w: %v", ErrInternal, v)
+}
+
+// withTimeout bounds one answer or summary by Options.Timeout, if set.
+func (s *Service) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
+	if s.opt.Timeout <= 0 {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, s.opt.Timeout)
 }

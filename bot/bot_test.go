@@ -23,7 +23,7 @@ func newService(t testing.TB) *Service {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return New(c, ix, Options{})
+	return New(c, ix, withDefaults(Options{}))
 }
 
 var marker = regexp.MustCompile(`\[(\d+)\]`)
@@ -135,7 +135,7 @@ func TestAskValidates(t *testing.T) {
 	if err != nil || q != "troops sent ?" {
 		t.Errorf("CleanQuestion = %q, %v", q, err)
 	}
-	if _, err := svc.Ask(context.Background(), strings.Repeat("a", MaxQuestionLen)); err != nil {
+	if _, err := svc.Ask(context.Background(), strings.Repeat("a", svc.opt.MaxQuestionLen)); err != nil {
 		t.Errorf("question at the limit: %v", err)
 	}
 }
@@ -327,7 +327,7 @@ func TestObserveReportsEveryQuestion(t *testing.T) {
 		t.Fatal(err)
 	}
 	var events []Event
-	svc := New(c, ix, Options{CacheSize: 8, Observe: func(e Event) { events = append(events, e) }})
+	svc := New(c, ix, withDefaults(Options{CacheSize: 8, Observe: func(e Event) { events = append(events, e) }}))
 	ctx := context.Background()
 	svc.Ask(ctx, "How many troops has North Korea sent to Russia?")
 	svc.Ask(ctx, "How many troops has North Korea sent to Russia?")

@@ -64,7 +64,7 @@ func TestStandaloneQuestionInAConversationIsNotRewritten(t *testing.T) {
 
 func TestFollowUpCacheKeyHoldsTheRewrite(t *testing.T) {
 	s := newService(t)
-	s.cache = newAnswerCache(16, DefaultCacheTTL, s.opt.Now)
+	s.cache = newAnswerCache(16, s.opt.CacheTTL, s.opt.Now)
 	first := converse(t, s, troopsQ, "when?")
 	second := converse(t, s, "When did Kim and Putin have a phone conversation?", "when?")
 	if second[1].Cached {

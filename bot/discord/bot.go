@@ -12,6 +12,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -54,7 +56,11 @@ type About struct {
 	Version string
 }
 
-// Options configure a Bot. Zero values mean the defaults.
+// Options configure a Bot. The settings come from the configuration
+// (config.Default holds their defaults): Run refuses zero UserRate,
+// UserBurst, MaxConcurrent, MaxQuestionLen, AnswerTimeout and
+// ShutdownTimeout rather than pick numbers of its own. The other zero values
+// are documented.
 type Options struct {
 	// GuildID registers the commands to one guild (instant, for
 	// development); empty registers them globally.
@@ -64,18 +70,18 @@ type Options struct {
 	AllowedGuilds   []string
 	AllowedChannels []string
 	// UserRate is how many questions a user may ask per minute, UserBurst
-	// how many at once. Defaults: 6 and 3.
+	// how many at once.
 	UserRate  float64
 	UserBurst int
 	// MaxConcurrent caps the answers drafted at once; beyond it users get a
-	// "busy" reply. Default 8.
+	// "busy" reply.
 	MaxConcurrent int
 	// MaxQuestionLen is the longest question accepted, in characters.
 	MaxQuestionLen int
-	// AnswerTimeout bounds one answer. Default 90s.
+	// AnswerTimeout bounds one answer.
 	AnswerTimeout time.Duration
 	// ShutdownTimeout bounds how long Run waits for answers in flight once
-	// its context ends. Default 20s.
+	// its context ends.
 	ShutdownTimeout time.Duration
 	// EditInterval is the least time between two edits of a streaming
 	// answer. Default 1.2s, under Discord's rate of five edits in five
@@ -100,24 +106,6 @@ type Options struct {
 }
 
 func (o *Options) defaults() {
-	if o.UserRate <= 0 {
-		o.UserRate = 6
-	}
-	if o.UserBurst <= 0 {
-		o.UserBurst = 3
-	}
-	if o.MaxConcurrent <= 0 {
-		o.MaxConcurrent = 8
-	}
-	if o.MaxQuestionLen <= 0 {
-		o.MaxQuestionLen = bot.MaxQuestionLen
-	}
-	if o.AnswerTimeout <= 0 {
-		o.AnswerTimeout = 90 * time.Second
-	}
-	if o.ShutdownTimeout <= 0 {
-		o.ShutdownTimeout = 20 * time.Second
-	}
 	if o.EditInterval <= 0 {
 		o.EditInterval = 1200 * time.Millisecond
 	}
@@ -143,6 +131,24 @@ func (o *Options) defaults() {
 	if o.RetryBackoff <= 0 {
 		o.RetryBackoff = 500 * time.Millisecond
 	}
+}
+
+// check reports the settings left unset.
+func (o *Options) check() error {
+	var missing []string
+	for name, unset := range map[string]bool{
+		"UserRate": !(o.UserRate > 0), "UserBurst": o.UserBurst < 1, "MaxConcurrent": o.MaxConcurrent < 1,
+		"MaxQuestionLen": o.MaxQuestionLen < 1, "AnswerTimeout": o.AnswerTimeout <= 0, "ShutdownTimeout": o.ShutdownTimeout <= 0,
+	} {
+		if unset {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	slices.Sort(missing)
+	return fmt.Errorf("discord: Options %s must be set (config.Default has their defaults)", strings.Join(missing, ", "))
 }
 
 type nopMetrics struct{}
@@ -195,6 +201,9 @@ const graceAfterCancel = 2 * time.Second
 // work, lets answers in flight finish for up to ShutdownTimeout, and closes
 // the session. Reconnecting and resuming are left to discordgo.
 func (b *Bot) Run(ctx context.Context) error {
+	if err := b.opt.check(); err != nil {
+		return err
+	}
 	rest := context.WithoutCancel(ctx)
 	v, err := b.callValue(rest, func(o ...discordgo.RequestOption) (any, error) { return b.s.User("@me", o...) })
 	if err != nil {

@@ -8,8 +8,8 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"github.com/articlebot/articlebot/bot"
 	"github.com/articlebot/articlebot/bot/discord"
+	"github.com/articlebot/articlebot/internal/config"
 	"github.com/articlebot/articlebot/internal/discordtest"
 )
 
@@ -165,7 +165,7 @@ func TestGuildCommandsIgnoreGlobalOnlyFields(t *testing.T) {
 	t.Parallel()
 	svc := realService(t)
 	registered := func(edit func(c map[string]any)) []map[string]any {
-		b, _ := json.Marshal(discord.Commands(bot.MaxQuestionLen))
+		b, _ := json.Marshal(discord.Commands(config.Default().Answer.MaxQuestionLength))
 		var cmds []map[string]any
 		if err := json.Unmarshal(b, &cmds); err != nil {
 			t.Fatal(err)

@@ -14,14 +14,6 @@ var indexCmd = &command{
 		if len(args) != 0 {
 			return cl.usagef("index takes no arguments, got %q", args)
 		}
-		cfg, err := cl.config(e)
-		if err != nil {
-			return err
-		}
-		log, err := newLogger(cfg.Log, e.stderr)
-		if err != nil {
-			return err
-		}
 		// Progress goes to standard error: rewritten in place on a
 		// terminal, one plain line per request elsewhere (logs, CI).
 		tty := isTerminal(e.stderr)
@@ -34,13 +26,14 @@ var indexCmd = &command{
 				fmt.Fprintf(e.stderr, "embedded %d of %d passages\n", done, total)
 			}
 		}
-		_, rep, err := cl.buildService(ctx, cfg, log, progress)
+		a, err := cl.app(ctx, e, AppOptions{Progress: progress})
 		if tty && progressed {
 			fmt.Fprintln(e.stderr)
 		}
 		if err != nil {
 			return err
 		}
+		rep := a.Index
 		if rep.APIErr != nil {
 			// A service may answer from local embeddings meanwhile, but
 			// this command exists to build the persisted index: say it

@@ -71,10 +71,7 @@ type cli struct {
 	minSentence float64
 	envTable    bool
 	echo        autoBool
-	// observe, when set, is told of every question the service handles
-	// (serve passes its metrics).
-	observe func(bot.Event)
-	cmd     *command // the command being run, for its usage line
+	cmd         *command // the command being run, for its usage line
 }
 
 // usageError is a mistake in how the command was called: exit status 2.

@@ -62,19 +62,26 @@ func logLoad(c *corpus.Corpus, log *slog.Logger) {
 	log.Info("corpus loaded", "summary", c.Summary())
 }
 
-// service loads the corpus, indexes it and returns the answering service,
-// logging to standard error.
-func (cl *cli) service(ctx context.Context, e *env) (*bot.Service, error) {
+// app resolves the configuration and builds the program, logging to
+// standard error.
+func (cl *cli) app(ctx context.Context, e *env, opt AppOptions) (*App, error) {
 	cfg, err := cl.config(e)
 	if err != nil {
 		return nil, err
 	}
-	log, err := newLogger(cfg.Log, e.stderr)
+	opt.Stderr = e.stderr
+	opt.MinCoverage, opt.MinSentenceCoverage = cl.minCoverage, cl.minSentence
+	return NewApp(ctx, cfg, opt)
+}
+
+// service builds the program and returns its answering service, for the
+// commands that only answer.
+func (cl *cli) service(ctx context.Context, e *env) (*bot.Service, error) {
+	a, err := cl.app(ctx, e, AppOptions{})
 	if err != nil {
 		return nil, err
 	}
-	svc, _, err := cl.buildService(ctx, cfg, log, nil)
-	return svc, err
+	return a.Service, nil
 }
 
 // indexReport says how the index was built, for `articlebot index`.
@@ -91,84 +98,10 @@ type indexReport struct {
 	APIErr error
 }
 
-// buildService builds the answering service the configuration asks for:
-// API embeddings persisted under the data directory, or local ones; a chat
-// model drafting answers, or the extractive drafter. progress, when set,
-// follows the embedding of the corpus.
-func (cl *cli) buildService(ctx context.Context, cfg config.Config, log *slog.Logger, progress func(done, total int)) (*bot.Service, indexReport, error) {
-	start := time.Now()
-	rep := indexReport{Embedder: config.ModelLocal}
-	c, err := loadCorpus(cfg, log)
-	if err != nil {
-		return nil, rep, err
-	}
-	rep.Articles = len(c.Articles)
-	chunks := c.Chunks()
-	opt := retrieval.Options{Expand: retrieval.Expand}
-	if cl.minCoverage > 0 {
-		opt.Relevance = retrieval.DefaultRelevance
-		opt.Relevance.MinCoverage = cl.minCoverage
-	}
-	bopt := bot.Options{
-		TopK:                cfg.Answer.TopK,
-		MaxQuestionLen:      cfg.Answer.MaxQuestionLength,
-		MinSentenceCoverage: cl.minSentence,
-		Timeout:             time.Duration(cfg.Answer.Timeout),
-		CacheSize:           cfg.Answer.CacheSize,
-		CacheTTL:            time.Duration(cfg.Answer.CacheTTL),
-		Logger:              log,
-		Observe:             cl.observe,
-	}
-	chat, embedding := config.ModelExtractive, config.ModelLocal
-	var client *openaiclient.Client
-	if cfg.OpenAI.Enabled() {
-		client = openaiclient.New(openaiclient.Config{
-			BaseURL:    cfg.OpenAI.BaseURL,
-			APIKey:     cfg.OpenAI.APIKey.Reveal(),
-			Timeout:    time.Duration(cfg.OpenAI.Timeout),
-			MaxRetries: cfg.OpenAI.MaxRetries,
-		})
-	}
-
-	var ix *retrieval.Index
-	if cfg.OpenAI.UsesEmbeddings() {
-		ix, err = buildAPIIndex(ctx, cfg, client, chunks, opt, log, progress, &rep)
-		switch {
-		case err == nil:
-			embedding = cfg.OpenAI.EmbeddingModel
-		case ctx.Err() == nil && !openaiclient.IsConfig(err):
-			// The embeddings API is down: answer from local embeddings
-			// rather than not at all, until the next start.
-			log.Warn("the embeddings API is unavailable; using local embeddings until restart", "err", err)
-			ix, rep.Embedder, rep.Path, rep.APIErr = nil, config.ModelLocal, "", err
-		default:
-			return nil, rep, fmt.Errorf("couldn't index the corpus: %w", err)
-		}
-	}
-	if ix == nil {
-		ix, err = retrieval.Build(ctx, chunks, opt)
-		if err != nil {
-			return nil, rep, fmt.Errorf("couldn't index the corpus: %w", err)
-		}
-		rep.BuildStats = retrieval.BuildStats{Chunks: len(chunks), Embedded: len(chunks)}
-	}
-	if cfg.OpenAI.UsesChat() {
-		chat = cfg.OpenAI.ChatModel
-		d := bot.NewOpenAIDrafter(client, chat)
-		d.Temperature = float32(cfg.OpenAI.Temperature)
-		bopt.Drafter = d
-	}
-	bopt.Model = chat + "/" + embedding
-	rep.Elapsed = time.Since(start)
-	return bot.New(c, ix, bopt), rep, nil
-}
-
 // buildAPIIndex embeds the chunks through the API, reusing the embeddings
 // persisted under the data directory and saving the new ones.
-func buildAPIIndex(ctx context.Context, cfg config.Config, client *openaiclient.Client, chunks []corpus.Chunk,
-	opt retrieval.Options, log *slog.Logger, progress func(done, total int), rep *indexReport) (*retrieval.Index, error) {
-	emb := retrieval.NewOpenAIEmbedder(client, cfg.OpenAI.EmbeddingModel)
-	emb.Progress = progress
+func buildAPIIndex(ctx context.Context, cfg config.Config, emb *retrieval.OpenAIEmbedder, client *openaiclient.Client, chunks []corpus.Chunk,
+	opt retrieval.Options, log *slog.Logger, rep *indexReport) (*retrieval.Index, error) {
 	opt.Embed = emb.Embed
 	opt.EmbedDocuments = emb.EmbedDocuments
 	// A failed query embedding ranks by BM25 alone rather than failing the

@@ -30,8 +30,8 @@ type Config struct {
 	BaseURL string
 	// APIKey is sent as a Bearer token when set; local servers need none.
 	APIKey string
-	// Timeout bounds one attempt, a streamed reply included. Zero means
-	// DefaultTimeout.
+	// Timeout bounds one attempt, a streamed reply included; zero leaves
+	// only the caller's deadline.
 	Timeout time.Duration
 	// MaxRetries is how many times a failed request is retried.
 	MaxRetries int
@@ -40,9 +40,6 @@ type Config struct {
 	// Backoff paces the retries; zero fields take their defaults.
 	Backoff Backoff
 }
-
-// DefaultTimeout bounds one attempt when Config.Timeout is zero.
-const DefaultTimeout = 60 * time.Second
 
 // Backoff is the retry schedule: exponential with jitter, or the server's
 // Retry-After when it sends one, up to MaxRetryAfter.
@@ -81,9 +78,6 @@ type Client struct {
 func New(cfg Config) *Client {
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = DefaultBaseURL
-	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = DefaultTimeout
 	}
 	hc := cfg.HTTPClient
 	if hc == nil {
@@ -140,7 +134,7 @@ func sleep(ctx context.Context, d time.Duration) error {
 func (c *Client) Do(ctx context.Context, call func(ctx context.Context) error) error {
 	for attempt := 1; ; attempt++ {
 		hint := &retryHint{}
-		actx, cancel := context.WithTimeout(context.WithValue(ctx, hintKey{}, hint), c.timeout)
+		actx, cancel := c.attemptContext(context.WithValue(ctx, hintKey{}, hint))
 		err := call(actx)
 		timedOut := errors.Is(actx.Err(), context.DeadlineExceeded)
 		cancel()
@@ -164,6 +158,14 @@ func (c *Client) Do(ctx context.Context, call func(ctx context.Context) error) e
 			return fmt.Errorf("%w (last attempt: %w)", err, e)
 		}
 	}
+}
+
+// attemptContext bounds one attempt by the configured timeout, if any.
+func (c *Client) attemptContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if c.timeout <= 0 {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, c.timeout)
 }
 
 // wait is how long to sleep before retry number attempt: the server's
