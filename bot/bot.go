@@ -359,7 +359,7 @@ func (s *Service) answer(ctx context.Context, req Request, fu followUp, onPartia
 		}
 		a := cite(q, picked)
 		if answered < len(parts) {
-			a.Text += "\n\nThe article doesn't answer the rest of the question."
+			a.Text += "\n\n" + s.articlesDont() + " answer the rest of the question."
 		}
 		return a
 	}
@@ -408,19 +408,28 @@ func (s *Service) Search(ctx context.Context, query string, k int) (*retrieval.R
 // refusal says plainly that the corpus doesn't answer. It never repeats the
 // question, so instructions smuggled into one are not echoed back.
 func (s *Service) refusal(q string) *Answer {
-	what := "the article"
+	text := "The article doesn't say. I couldn't find anything in it that answers this question."
 	if titles := s.corpus.Titles(); len(titles) == 1 {
-		what = "the article “" + titles[0] + "”"
+		text = "The article doesn't say. I couldn't find anything in the article “" + titles[0] + "” that answers this question."
 	} else if len(titles) > 1 {
-		what = "these articles"
+		text = "These articles don't say. I couldn't find anything in them that answers this question."
 	}
 	return &Answer{
 		Question: q,
-		Text:     "The article doesn't say. I couldn't find anything in " + what + " that answers this question.",
+		Text:     text,
 		Refused:  true,
 		Sources:  []Source{},
 		Drafter:  DrafterExtractive,
 	}
+}
+
+// articlesDont begins a sentence saying the corpus lacks something: "The
+// article doesn't" or, for several stories, "These articles don't".
+func (s *Service) articlesDont() string {
+	if len(s.corpus.Titles()) > 1 {
+		return "These articles don't"
+	}
+	return "The article doesn't"
 }
 
 // recovered turns a panic while answering into an ErrInternal error, logged

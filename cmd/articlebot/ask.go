@@ -18,7 +18,7 @@ var askCmd = &command{
 	args:    "QUESTION",
 	summary: "Answer a question from the article, citing the passages used.",
 	flags: func(fs *flag.FlagSet, cl *cli) {
-		fs.BoolVar(&cl.json, "json", false, `print one JSON object: {"question","answer","refused","drafter","usage","note","flags","sources":[{"n","id","article","section","quote","passage","score"}]}`)
+		fs.BoolVar(&cl.json, "json", false, `print one JSON object: {"question","answer","refused","drafter","usage","note","flags","cached","sources":[{"n","id","article","section","quote","passage","score"}]}`)
 	},
 	run: func(ctx context.Context, e *env, cl *cli, args []string) error {
 		if len(args) == 0 {
@@ -234,7 +234,7 @@ var summaryCmd = &command{
 	flags: func(fs *flag.FlagSet, cl *cli) {
 		fs.StringVar(&cl.length, "length", "medium", "summary `length`: short, medium or long")
 		fs.StringVar(&cl.section, "section", "", "summarise only the section `NAME`")
-		fs.BoolVar(&cl.json, "json", false, "print JSON")
+		fs.BoolVar(&cl.json, "json", false, `print one JSON object: {"length","section","summary","drafter","usage","note","flags","sources":[…as ask's]}`)
 	},
 	run: func(ctx context.Context, e *env, cl *cli, args []string) error {
 		if len(args) != 0 {

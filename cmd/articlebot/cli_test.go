@@ -217,3 +217,77 @@ func TestChatInterruptAtThePromptEndsCleanly(t *testing.T) {
 		t.Fatal("Ctrl-C at the prompt didn't end the session")
 	}
 }
+
+// What `config` prints is a file that --config takes, and that gives the
+// same configuration back.
+func TestConfigRoundTrips(t *testing.T) {
+	vars := map[string]string{
+		"OPENAI_API_KEY": "sk-test-VERYSECRET", "DISCORD_TOKEN": "discord-VERYSECRET",
+		"ARTICLEBOT_CHAT_MODEL": "my-model", "ARTICLEBOT_LLM_TEMPERATURE": "0.5", "ARTICLEBOT_CACHE_TTL": "5m",
+		"ARTICLEBOT_DISCORD_ALLOWED_GUILDS": "1,2", "ARTICLEBOT_HTTP_ADDR": ":8080",
+	}
+	code, out, errOut := runWithEnv(t, vars, "config")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if strings.Contains(out, "VERYSECRET") {
+		t.Fatalf("a secret was printed:\n%s", out)
+	}
+	file := filepath.Join(t.TempDir(), "articlebot.yaml")
+	if err := os.WriteFile(file, []byte(out), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, again, errOut := runWithEnv(t, map[string]string{}, "config", "--config", file)
+	if code != 0 {
+		t.Fatalf("config --config of config's output: exit %d: %s", code, errOut)
+	}
+	// Only the secrets, which no file holds, differ.
+	strip := func(s string) string {
+		var keep []string
+		for _, l := range strings.Split(s, "\n") {
+			if !strings.HasPrefix(l, "# openai_api_key:") && !strings.HasPrefix(l, "# discord_token:") {
+				keep = append(keep, l)
+			}
+		}
+		return strings.Join(keep, "\n")
+	}
+	if strip(again) != strip(out) {
+		t.Errorf("the configuration didn't survive the round trip:\nfirst:\n%s\nagain:\n%s", out, again)
+	}
+	if !strings.Contains(again, "# openai_api_key: not set") || !strings.Contains(out, "# openai_api_key: '[redacted]' (from OPENAI_API_KEY") {
+		t.Errorf("secrets aren't shown as comments:\n%s\n%s", out, again)
+	}
+}
+
+// Every key that `ask --json` and `summary --json` print is documented, in
+// --help and in the README.
+func TestJSONKeysDocumented(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, summaryDoc, _ := strings.Cut(string(readme), "`summary --json` prints")
+	summaryDoc, _, _ = strings.Cut(summaryDoc, "\n\n")
+	for _, tt := range []struct {
+		args []string
+		doc  string // where the README lists the keys
+	}{
+		{[]string{"ask", "--json", troopsQ}, string(readme)},
+		{[]string{"summary", "--json", "--section", "growing"}, summaryDoc},
+	} {
+		_, out, _ := runCLI(t, "", tt.args...)
+		_, help, _ := runCLI(t, "", tt.args[0], "--help")
+		var got map[string]any
+		if err := json.Unmarshal([]byte(out), &got); err != nil {
+			t.Fatalf("%v: %v\n%s", tt.args, err, out)
+		}
+		for k := range got {
+			if !strings.Contains(help, `"`+k+`"`) {
+				t.Errorf("%s --help doesn't list the key %q", tt.args[0], k)
+			}
+			if !strings.Contains(tt.doc, `"`+k+`"`) && !strings.Contains(tt.doc, "`"+k+"`") {
+				t.Errorf("the README doesn't list the %s --json key %q", tt.args[0], k)
+			}
+		}
+	}
+}

@@ -10,7 +10,7 @@ import (
 
 var configCmd = &command{
 	name:    "config",
-	summary: "Print the effective configuration, secrets redacted.",
+	summary: "Print the effective configuration as a file --config takes (secrets only as comments).",
 	flags: func(fs *flag.FlagSet, cl *cli) {
 		fs.BoolVar(&cl.envTable, "env-markdown", false, "print the environment variables as a Markdown table (for the README)")
 	},

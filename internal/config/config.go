@@ -449,17 +449,29 @@ func (s Secret) MarshalJSON() ([]byte, error) { return []byte(`"` + s.String() +
 
 // Dump writes the effective configuration as YAML, secrets redacted.
 func (c Config) Dump(w io.Writer) error {
-	type shown struct {
-		Config       `yaml:",inline"`
-		OpenAIKey    Secret `yaml:"openai_api_key"`
-		DiscordToken Secret `yaml:"discord_token"`
-	}
 	// A URL may carry credentials too: http://user:pass@host/v1.
 	c.OpenAI.BaseURL, c.Discord.APIURL = redact.URL(c.OpenAI.BaseURL), redact.URL(c.Discord.APIURL)
 	enc := yaml.NewEncoder(w)
 	enc.SetIndent(2)
-	if err := enc.Encode(shown{Config: c, OpenAIKey: c.OpenAI.APIKey, DiscordToken: c.Discord.Token}); err != nil {
+	if err := enc.Encode(c); err != nil {
 		return err
 	}
-	return enc.Close()
+	if err := enc.Close(); err != nil {
+		return err
+	}
+	// Secrets are read only from the environment, so the file --config
+	// takes has no key for them: they are shown as comments.
+	for _, s := range []struct {
+		key, env string
+		v        Secret
+	}{{"openai_api_key", "OPENAI_API_KEY", c.OpenAI.APIKey}, {"discord_token", "DISCORD_TOKEN", c.Discord.Token}} {
+		shown := "not set (set " + s.env
+		if s.v != "" {
+			shown = "'" + s.v.String() + "' (from " + s.env
+		}
+		if _, err := fmt.Fprintf(w, "# %s: %s; secrets come only from the environment)\n", s.key, shown); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -1,0 +1,44 @@
+package bot
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/articlebot/articlebot/corpus"
+)
+
+// A collection of stories is "these articles", not "the article".
+func TestRefusalWordingForSeveralStories(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "harbour.md"), []byte("---\ntitle: Harbour News\n---\nTwo new ferries will start service in June.\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "airport.md"), []byte("---\ntitle: Airport News\n---\nThree new gates will open at the airport in July.\n"), 0o644)
+	c, err := corpus.LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := serviceOver(t, c)
+	a, err := svc.Ask(context.Background(), "Who won the 2022 World Cup?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.Refused || !strings.HasPrefix(a.Text, "These articles don't say.") || strings.Contains(a.Text, "the article") {
+		t.Errorf("refusal over two stories: %q", a.Text)
+	}
+	a, err = svc.Ask(context.Background(), "When will the new ferries start service, and who won the 2022 World Cup?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(a.Text, "June") || !strings.HasSuffix(a.Text, "These articles don't answer the rest of the question.") {
+		t.Errorf("half-answered over two stories: %q", a.Text)
+	}
+	a, err = newService(t).Ask(context.Background(), "Who won the 2022 World Cup?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(a.Text, "The article doesn't say.") {
+		t.Errorf("refusal over one story: %q", a.Text)
+	}
+}
