@@ -135,6 +135,7 @@ var analyzerID = sync.OnceValue(func() string {
 type persisted struct {
 	stems   []string
 	stories map[[32]byte]stored
+	ids     []string // the stories' IDs
 }
 
 // chunkVectors indexes the stored vectors by chunk content hash, so that a
@@ -281,6 +282,7 @@ func decodeTerms(b []byte, h storeHeader, vecs []float32) (*persisted, error) {
 	}
 	chunk := 0
 	for range h.Stories {
+		p.ids = append(p.ids, string(d.bytes(d.count(len(d.b)))))
 		var key [32]byte
 		copy(key[:], d.bytes(32))
 		nc := d.count(h.Chunks - chunk)
@@ -375,6 +377,8 @@ func (s *Store) save(ix *Index) error {
 		meta = append(meta, st...)
 	}
 	for _, story := range ix.stories {
+		meta = binary.AppendUvarint(meta, uint64(len(story.ID)))
+		meta = append(meta, story.ID...)
 		meta = append(meta, story.Hash[:]...)
 		meta = binary.AppendUvarint(meta, uint64(story.N))
 		for i, ct := range ix.terms[story.First : story.First+story.N] {
@@ -502,7 +506,11 @@ func BuildPersisted(ctx context.Context, chunks []corpus.Chunk, opt Options, st 
 	stats.Processed, stats.Unchanged = bs.newStories, bs.reusedStories
 	stats.Tokenized, stats.Embedded, stats.Reused = bs.tokenized, bs.embedded, bs.reused
 	if prev != nil {
-		stats.Removed = len(prev.stories) - bs.reusedStories
+		for _, id := range prev.ids {
+			if _, ok := ix.byID[id]; !ok {
+				stats.Removed++
+			}
+		}
 	}
 	if prev == nil || stats.Processed > 0 || stats.Removed > 0 {
 		stats.SaveErr = st.save(ix)

@@ -130,7 +130,7 @@ func (a *App) buildService(ctx context.Context, o AppOptions) error {
 	if err != nil {
 		return err
 	}
-	a.Index.Articles = len(c.Articles)
+	a.Index.Articles, a.Index.Duplicates = len(c.Articles), c.Report.Duplicates
 	chunks := c.Chunks()
 	opt := retrieval.Options{Expand: retrieval.Expand}
 	if o.MinCoverage > 0 {
@@ -178,11 +178,10 @@ func (a *App) buildService(ctx context.Context, o AppOptions) error {
 		}
 	}
 	if ix == nil {
-		ix, err = retrieval.Build(ctx, chunks, opt)
+		ix, err = buildLocalIndex(ctx, cfg, chunks, opt, log, &a.Index)
 		if err != nil {
 			return fmt.Errorf("couldn't index the corpus: %w", err)
 		}
-		a.Index.BuildStats = retrieval.BuildStats{Chunks: len(chunks), Embedded: len(chunks)}
 	}
 	if cfg.OpenAI.UsesChat() {
 		chat = cfg.OpenAI.ChatModel

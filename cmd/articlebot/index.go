@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 )
@@ -40,18 +41,7 @@ var indexCmd = &command{
 			// failed rather than report a local index as done.
 			return fmt.Errorf("couldn't build the persisted index: %w", rep.APIErr)
 		}
-		w := e.stdout
-		fmt.Fprintf(w, "articles:   %d\n", rep.Articles)
-		fmt.Fprintf(w, "chunks:     %d\n", rep.Chunks)
-		fmt.Fprintf(w, "embedded:   %d\n", rep.Embedded)
-		fmt.Fprintf(w, "reused:     %d\n", rep.Reused)
-		fmt.Fprintf(w, "embeddings: %s\n", rep.Embedder)
-		if rep.Path != "" {
-			fmt.Fprintf(w, "index:      %s\n", rep.Path)
-		} else {
-			fmt.Fprintln(w, "index:      not persisted (local embeddings are computed at start)")
-		}
-		fmt.Fprintf(w, "time:       %s\n", rep.Elapsed.Round(time.Millisecond))
+		printIndexReport(e.stdout, rep)
 		return nil
 	},
 }
@@ -63,4 +53,25 @@ func progressBar(done, total, width int) string {
 		filled = min(width, max(0, done*width/total))
 	}
 	return "[" + strings.Repeat("#", filled) + strings.Repeat("-", width-filled) + "]"
+}
+
+// printIndexReport says what `index` found and did: what the collection
+// holds, which stories were processed, and where the index is.
+func printIndexReport(w io.Writer, rep indexReport) {
+	fmt.Fprintf(w, "stories:    %d\n", rep.Articles)
+	fmt.Fprintf(w, "duplicates: %d (loaded once)\n", rep.Duplicates)
+	fmt.Fprintf(w, "chunks:     %d\n", rep.Chunks)
+	fmt.Fprintf(w, "processed:  %d stories new or changed, %d unchanged, %d removed\n", rep.Processed, rep.Unchanged, rep.Removed)
+	fmt.Fprintf(w, "embedded:   %d\n", rep.Embedded)
+	fmt.Fprintf(w, "reused:     %d\n", rep.Reused)
+	fmt.Fprintf(w, "embeddings: %s\n", rep.Embedder)
+	if rep.Path != "" {
+		fmt.Fprintf(w, "index:      %s\n", rep.Path)
+	} else {
+		fmt.Fprintln(w, "index:      not persisted (the built-in article is indexed at start)")
+	}
+	if rep.Path != "" && rep.Processed == 0 && rep.Removed == 0 && rep.Discarded == nil {
+		fmt.Fprintln(w, "status:     up to date; nothing was re-embedded")
+	}
+	fmt.Fprintf(w, "time:       %s\n", rep.Elapsed.Round(time.Millisecond))
 }

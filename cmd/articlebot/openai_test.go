@@ -158,7 +158,7 @@ func TestIndexCommand(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	chunks := summaryValue(t, out, "chunks")
-	if summaryValue(t, out, "articles") != "1" || summaryValue(t, out, "embedded") != chunks || summaryValue(t, out, "reused") != "0" {
+	if summaryValue(t, out, "stories") != "1" || summaryValue(t, out, "embedded") != chunks || summaryValue(t, out, "reused") != "0" {
 		t.Errorf("first run:\n%s", out)
 	}
 	if !strings.Contains(out, "time:") || !strings.Contains(out, "embed-test at "+srv.URL) {

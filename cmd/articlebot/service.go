@@ -2,12 +2,16 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/articlebot/articlebot/bot"
 	"github.com/articlebot/articlebot/corpus"
@@ -87,6 +91,8 @@ func (cl *cli) service(ctx context.Context, e *env) (*bot.Service, error) {
 // indexReport says how the index was built, for `articlebot index`.
 type indexReport struct {
 	Articles int
+	// Duplicates are stories loaded once, as another's alias.
+	Duplicates int
 	retrieval.BuildStats
 	// Embedder names the embedding model and server, or "local".
 	Embedder string
@@ -109,14 +115,39 @@ func buildAPIIndex(ctx context.Context, cfg config.Config, emb *retrieval.OpenAI
 	opt.LexicalFallback = func(err error) bool { return !openaiclient.IsConfig(err) }
 	rep.Embedder = cfg.OpenAI.EmbeddingModel + " at " + client.BaseURL()
 
-	dir, err := dataDir(cfg)
+	return buildIndex(ctx, cfg, chunks, opt, cfg.OpenAI.EmbeddingModel, client.BaseURL(), log, rep)
+}
+
+// buildLocalIndex indexes the chunks with local embeddings: persisted under
+// the data directory for a corpus directory, in memory for the built-in
+// article (a few dozen passages index faster than a file is read, and a
+// first `ask` should write nothing).
+func buildLocalIndex(ctx context.Context, cfg config.Config, chunks []corpus.Chunk, opt retrieval.Options,
+	log *slog.Logger, rep *indexReport) (*retrieval.Index, error) {
+	if cfg.CorpusDir == "" {
+		ix, err := retrieval.Build(ctx, chunks, opt)
+		rep.BuildStats = retrieval.BuildStats{Chunks: len(chunks), Embedded: len(chunks), Tokenized: len(chunks)}
+		if ix != nil {
+			rep.Stories, rep.Processed = len(ix.Stories()), len(ix.Stories())
+		}
+		return ix, err
+	}
+	return buildIndex(ctx, cfg, chunks, opt, retrieval.NewLocalEmbedder(opt.LocalDims).Model(), "", log, rep)
+}
+
+// buildIndex builds the index persisted under the corpus's data directory
+// for model, re-processing only new and changed stories; without a data
+// directory it builds in memory.
+func buildIndex(ctx context.Context, cfg config.Config, chunks []corpus.Chunk, opt retrieval.Options,
+	model, server string, log *slog.Logger, rep *indexReport) (*retrieval.Index, error) {
+	dir, err := corpusDataDir(cfg)
 	if err != nil {
 		log.Warn("no data directory; the index will not be persisted", "err", err)
 		ix, err := retrieval.Build(ctx, chunks, opt)
-		rep.BuildStats = retrieval.BuildStats{Chunks: len(chunks), Embedded: len(chunks)}
+		rep.BuildStats = retrieval.BuildStats{Chunks: len(chunks), Embedded: len(chunks), Tokenized: len(chunks)}
 		return ix, err
 	}
-	st := retrieval.NewStore(dir, cfg.OpenAI.EmbeddingModel, client.BaseURL())
+	st := retrieval.NewStore(dir, model, server)
 	ix, stats, err := retrieval.BuildPersisted(ctx, chunks, opt, st)
 	rep.BuildStats, rep.Path = stats, st.Path()
 	if stats.Discarded != nil {
@@ -130,6 +161,29 @@ func buildAPIIndex(ctx context.Context, cfg config.Config, emb *retrieval.OpenAI
 	}
 	log.Debug("index ready", "chunks", stats.Chunks, "embedded", stats.Embedded, "reused", stats.Reused, "path", st.Path())
 	return ix, nil
+}
+
+// corpusDataDir is where the configured corpus's index lives: the data
+// directory for the built-in article, and a folder of it named for the
+// corpus directory (its base name and a hash of its absolute path) for a
+// collection, so that two collections don't take turns rebuilding one file.
+func corpusDataDir(cfg config.Config) (string, error) {
+	dir, err := dataDir(cfg)
+	if err != nil || cfg.CorpusDir == "" {
+		return dir, err
+	}
+	abs, err := filepath.Abs(cfg.CorpusDir)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256([]byte(abs))
+	name := strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '_' {
+			return r
+		}
+		return '-'
+	}, filepath.Base(abs))
+	return filepath.Join(dir, "corpora", name+"-"+hex.EncodeToString(sum[:4])), nil
 }
 
 // dataDir is the configured data directory, or articlebot's directory in
