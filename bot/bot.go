@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/articlebot/articlebot/corpus"
+	"github.com/articlebot/articlebot/internal/config"
 	"github.com/articlebot/articlebot/retrieval"
 )
 
@@ -134,14 +135,14 @@ type Service struct {
 	log     *slog.Logger
 }
 
-// Options tune the service. The settings come from the configuration
-// (config.Default holds their defaults); a zero value means "none" where
-// that is documented, and nothing here picks a number of its own.
+// Options tune the service. The settings come from the configuration: a
+// zero TopK, MaxQuestionLen, Timeout or CacheTTL takes config.Default's
+// value, the one place defaults live; nothing here picks a number of its
+// own.
 type Options struct {
-	// TopK is how many passages an answer draws on; it must be at least 1.
+	// TopK is how many passages an answer draws on.
 	TopK int
-	// MaxQuestionLen limits a question's length in characters; 0 means no
-	// limit.
+	// MaxQuestionLen limits a question's length in characters.
 	MaxQuestionLen int
 	// MinSentenceCoverage is the least share of a question's words (IDF
 	// weighted, synonyms discounted) that the best answering sentence must
@@ -154,11 +155,10 @@ type Options struct {
 	// Model names the models behind the answers (the chat model, and the
 	// embedding model when remote), for the answer cache's key.
 	Model string
-	// Timeout bounds one answer or summary, retries and fallback included;
-	// 0 leaves only the caller's deadline.
+	// Timeout bounds one answer or summary, retries and fallback included.
 	Timeout time.Duration
-	// CacheSize is how many answers the answer cache keeps, CacheTTL how
-	// long one is reused; either 0 disables the cache.
+	// CacheSize is how many answers the answer cache keeps; 0 disables it.
+	// CacheTTL is how long an answer is reused.
 	CacheSize int
 	CacheTTL  time.Duration
 	// ContextBudget is the most passage text, in characters, one prompt
@@ -187,11 +187,21 @@ const DefaultMinSentenceCoverage = 0.22
 
 // New makes a service over an indexed corpus.
 func New(c *corpus.Corpus, ix *retrieval.Index, opt Options) *Service {
-	if opt.MinSentenceCoverage <= 0 {
-		opt.MinSentenceCoverage = DefaultMinSentenceCoverage
+	d := config.Default().Answer
+	if opt.TopK <= 0 {
+		opt.TopK = d.TopK
+	}
+	if opt.MaxQuestionLen <= 0 {
+		opt.MaxQuestionLen = d.MaxQuestionLength
+	}
+	if opt.Timeout <= 0 {
+		opt.Timeout = time.Duration(d.Timeout)
 	}
 	if opt.CacheTTL <= 0 {
-		opt.CacheSize = 0
+		opt.CacheTTL = time.Duration(d.CacheTTL)
+	}
+	if opt.MinSentenceCoverage <= 0 {
+		opt.MinSentenceCoverage = DefaultMinSentenceCoverage
 	}
 	if opt.ContextBudget <= 0 {
 		opt.ContextBudget = DefaultContextBudget
@@ -231,7 +241,7 @@ func (s *Service) CleanQuestion(q string) (string, error) {
 	if q == "" {
 		return "", ErrEmptyQuestion
 	}
-	if n := utf8.RuneCountInString(q); s.opt.MaxQuestionLen > 0 && n > s.opt.MaxQuestionLen {
+	if n := utf8.RuneCountInString(q); n > s.opt.MaxQuestionLen {
 		return "", fmt.Errorf("%w: %d characters, the limit is %d", ErrQuestionTooLong, n, s.opt.MaxQuestionLen)
 	}
 	return q, nil
@@ -287,7 +297,7 @@ func (s *Service) Answer(ctx context.Context, req Request, onPartial func(text s
 	if isSummaryRequest(q) {
 		return s.summaryAnswer(ctx, q)
 	}
-	ctx, cancel := s.withTimeout(ctx)
+	ctx, cancel := context.WithTimeout(ctx, s.opt.Timeout)
 	defer cancel()
 	fu := s.rewrite(ctx, q, req)
 	key := cacheKey(fu.key(), s.version, s.opt.Model)
@@ -453,12 +463,4 @@ func (s *Service) recovered(v any) error {
 	s.log.Error("answering panicked; the question got an internal error", "panic", fmt.Sprint(v), "at", at)
 	s.log.Debug("panic stack", "stack", string(debug.Stack()))
 	return fmt.Errorf("%w: %v", ErrInternal, v)
-}
-
-// withTimeout bounds one answer or summary by Options.Timeout, if set.
-func (s *Service) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
-	if s.opt.Timeout <= 0 {
-		return context.WithCancel(ctx)
-	}
-	return context.WithTimeout(ctx, s.opt.Timeout)
 }

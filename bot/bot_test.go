@@ -23,7 +23,7 @@ func newService(t testing.TB) *Service {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return New(c, ix, withDefaults(Options{}))
+	return New(c, ix, Options{})
 }
 
 var marker = regexp.MustCompile(`\[(\d+)\]`)
@@ -327,7 +327,7 @@ func TestObserveReportsEveryQuestion(t *testing.T) {
 		t.Fatal(err)
 	}
 	var events []Event
-	svc := New(c, ix, withDefaults(Options{CacheSize: 8, Observe: func(e Event) { events = append(events, e) }}))
+	svc := New(c, ix, Options{CacheSize: 8, Observe: func(e Event) { events = append(events, e) }})
 	ctx := context.Background()
 	svc.Ask(ctx, "How many troops has North Korea sent to Russia?")
 	svc.Ask(ctx, "How many troops has North Korea sent to Russia?")

@@ -18,7 +18,7 @@ const minContextBudget = 2000
 // model that fails, or cites nothing twice, leaves the summary to the
 // extractive drafter.
 func (s *Service) summarizeLLM(ctx context.Context, length Length, section string) (*Summary, error) {
-	ctx, cancel := s.withTimeout(ctx)
+	ctx, cancel := context.WithTimeout(ctx, s.opt.Timeout)
 	defer cancel()
 	var ps []passage
 	for _, ch := range s.index.Chunks() {

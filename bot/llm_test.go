@@ -72,7 +72,7 @@ func newLLMService(t testing.TB, srv *openaitest.Server, setup llmSetup) (*Servi
 	srv.Reset()
 	setup.opt.Drafter = NewOpenAIDrafter(client, "chat-test")
 	setup.opt.Model = "chat-test"
-	return New(c, ix, withDefaults(setup.opt)), w
+	return New(c, ix, setup.opt), w
 }
 
 // lastPrompt returns the passages of the last chat request, by number.

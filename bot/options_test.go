@@ -1,27 +1,18 @@
 package bot
 
 import (
+	"testing"
 	"time"
 
 	"github.com/articlebot/articlebot/internal/config"
 )
 
-// withDefaults fills the settings opt leaves zero as the binary does by
-// default, from config.Default, the one place defaults live. The answer
-// cache stays off unless a test asks for it.
-func withDefaults(opt Options) Options {
+// Settings left zero take the configuration's defaults, the one place they
+// live, so a service made in a test runs as the binary does.
+func TestZeroOptionsTakeTheConfigDefaults(t *testing.T) {
 	d := config.Default().Answer
-	if opt.TopK == 0 {
-		opt.TopK = d.TopK
+	got := newService(t).opt
+	if got.TopK != d.TopK || got.MaxQuestionLen != d.MaxQuestionLength || got.Timeout != time.Duration(d.Timeout) || got.CacheTTL != time.Duration(d.CacheTTL) {
+		t.Errorf("options = %+v, want config.Default's %+v", got, d)
 	}
-	if opt.MaxQuestionLen == 0 {
-		opt.MaxQuestionLen = d.MaxQuestionLength
-	}
-	if opt.Timeout == 0 {
-		opt.Timeout = time.Duration(d.Timeout)
-	}
-	if opt.CacheTTL == 0 {
-		opt.CacheTTL = time.Duration(d.CacheTTL)
-	}
-	return opt
 }

@@ -12,8 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -21,6 +19,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/articlebot/articlebot/bot"
+	"github.com/articlebot/articlebot/internal/config"
 	"github.com/articlebot/articlebot/retrieval"
 )
 
@@ -56,11 +55,10 @@ type About struct {
 	Version string
 }
 
-// Options configure a Bot. The settings come from the configuration
-// (config.Default holds their defaults): Run refuses zero UserRate,
-// UserBurst, MaxConcurrent, MaxQuestionLen, AnswerTimeout and
-// ShutdownTimeout rather than pick numbers of its own. The other zero values
-// are documented.
+// Options configure a Bot. The settings come from the configuration: a
+// zero UserRate, UserBurst, MaxConcurrent, MaxQuestionLen, AnswerTimeout or
+// ShutdownTimeout takes config.Default's value, the one place defaults
+// live. The other zero values are documented.
 type Options struct {
 	// GuildID registers the commands to one guild (instant, for
 	// development); empty registers them globally.
@@ -106,6 +104,25 @@ type Options struct {
 }
 
 func (o *Options) defaults() {
+	d := config.Default()
+	if o.UserRate <= 0 {
+		o.UserRate = d.Discord.UserRate
+	}
+	if o.UserBurst <= 0 {
+		o.UserBurst = d.Discord.UserBurst
+	}
+	if o.MaxConcurrent <= 0 {
+		o.MaxConcurrent = d.Discord.MaxConcurrent
+	}
+	if o.MaxQuestionLen <= 0 {
+		o.MaxQuestionLen = d.Answer.MaxQuestionLength
+	}
+	if o.AnswerTimeout <= 0 {
+		o.AnswerTimeout = time.Duration(d.Answer.Timeout)
+	}
+	if o.ShutdownTimeout <= 0 {
+		o.ShutdownTimeout = time.Duration(d.Discord.ShutdownTimeout)
+	}
 	if o.EditInterval <= 0 {
 		o.EditInterval = 1200 * time.Millisecond
 	}
@@ -131,24 +148,6 @@ func (o *Options) defaults() {
 	if o.RetryBackoff <= 0 {
 		o.RetryBackoff = 500 * time.Millisecond
 	}
-}
-
-// check reports the settings left unset.
-func (o *Options) check() error {
-	var missing []string
-	for name, unset := range map[string]bool{
-		"UserRate": !(o.UserRate > 0), "UserBurst": o.UserBurst < 1, "MaxConcurrent": o.MaxConcurrent < 1,
-		"MaxQuestionLen": o.MaxQuestionLen < 1, "AnswerTimeout": o.AnswerTimeout <= 0, "ShutdownTimeout": o.ShutdownTimeout <= 0,
-	} {
-		if unset {
-			missing = append(missing, name)
-		}
-	}
-	if len(missing) == 0 {
-		return nil
-	}
-	slices.Sort(missing)
-	return fmt.Errorf("discord: Options %s must be set (config.Default has their defaults)", strings.Join(missing, ", "))
 }
 
 type nopMetrics struct{}
@@ -201,9 +200,6 @@ const graceAfterCancel = 2 * time.Second
 // work, lets answers in flight finish for up to ShutdownTimeout, and closes
 // the session. Reconnecting and resuming are left to discordgo.
 func (b *Bot) Run(ctx context.Context) error {
-	if err := b.opt.check(); err != nil {
-		return err
-	}
 	rest := context.WithoutCancel(ctx)
 	v, err := b.callValue(rest, func(o ...discordgo.RequestOption) (any, error) { return b.s.User("@me", o...) })
 	if err != nil {

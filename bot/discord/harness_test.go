@@ -20,7 +20,6 @@ import (
 	"github.com/articlebot/articlebot/bot"
 	"github.com/articlebot/articlebot/bot/discord"
 	"github.com/articlebot/articlebot/corpus"
-	"github.com/articlebot/articlebot/internal/config"
 	"github.com/articlebot/articlebot/internal/discordtest"
 	"github.com/articlebot/articlebot/retrieval"
 )
@@ -62,10 +61,7 @@ func realService(t testing.TB) *bot.Service {
 		if err != nil {
 			panic(err)
 		}
-		d := config.Default().Answer
-		service = bot.New(c, ix, bot.Options{
-			TopK: d.TopK, MaxQuestionLen: d.MaxQuestionLength, Timeout: time.Duration(d.Timeout),
-		})
+		service = bot.New(c, ix, bot.Options{})
 	})
 	return service
 }
@@ -196,31 +192,6 @@ func (l *logRecorder) String() string {
 	return strings.Join(l.lines, "")
 }
 
-// withDefaults fills the settings opt leaves zero as the binary does by
-// default, from config.Default, the one place defaults live.
-func withDefaults(opt discord.Options) discord.Options {
-	d := config.Default()
-	if opt.UserRate == 0 {
-		opt.UserRate = d.Discord.UserRate
-	}
-	if opt.UserBurst == 0 {
-		opt.UserBurst = d.Discord.UserBurst
-	}
-	if opt.MaxConcurrent == 0 {
-		opt.MaxConcurrent = d.Discord.MaxConcurrent
-	}
-	if opt.MaxQuestionLen == 0 {
-		opt.MaxQuestionLen = d.Answer.MaxQuestionLength
-	}
-	if opt.AnswerTimeout == 0 {
-		opt.AnswerTimeout = time.Duration(d.Answer.Timeout)
-	}
-	if opt.ShutdownTimeout == 0 {
-		opt.ShutdownTimeout = time.Duration(d.Discord.ShutdownTimeout)
-	}
-	return opt
-}
-
 // harness is a bot on a real discordgo session, connected to a fake Discord.
 type harness struct {
 	fake    *discordtest.Server
@@ -240,7 +211,6 @@ func startBot(t testing.TB, fake *discordtest.Server, a discord.Answerer, opt di
 		t.Fatal(err)
 	}
 	h := &harness{fake: fake, session: s, logs: newLogRecorder(), metrics: newFakeMetrics()}
-	opt = withDefaults(opt)
 	opt.Logger = slog.New(h.logs.handler())
 	opt.Metrics = h.metrics
 	opt.RetryBackoff = time.Millisecond

@@ -111,7 +111,7 @@ func TestRejectedTokenStopsRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = discord.New(s, &fakeAnswerer{svc: realService(t)}, withDefaults(discord.Options{})).Run(context.Background())
+	err = discord.New(s, &fakeAnswerer{svc: realService(t)}, discord.Options{}).Run(context.Background())
 	if !errors.Is(err, discord.ErrTokenRejected) || !strings.Contains(err.Error(), "DISCORD_TOKEN") {
 		t.Errorf("Run = %v, want ErrTokenRejected naming DISCORD_TOKEN", err)
 	}
