@@ -21,7 +21,7 @@ func serviceOver(t testing.TB, c *corpus.Corpus) *Service {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return New(c, ix, withDefaults(Options{}))
+	return New(c, ix, Options{})
 }
 
 // bbcStories loads the first n stories of a BBC folder as a corpus, or
