@@ -97,11 +97,11 @@ func parseFrontMatter(src string) (frontMatter, error) {
 			aliased[name] = val.Value
 			continue
 		}
-		*dst = strings.TrimSpace(val.Value)
+		*dst = StripControl(strings.TrimSpace(val.Value))
 	}
 	for name, v := range aliased {
 		if dst := fields[name]; *dst == "" {
-			*dst = strings.TrimSpace(v)
+			*dst = StripControl(strings.TrimSpace(v))
 		}
 	}
 	return fm, nil
