@@ -118,6 +118,10 @@ func (s *Service) summarizeExtractive(ctx context.Context, length Length, sectio
 	return sum, nil
 }
 
+// Section checks a section name as Summarize takes it and returns the
+// section it names; empty means the whole corpus.
+func (s *Service) Section(name string) (string, error) { return s.resolveSection(name) }
+
 // resolveSection matches a section name case-insensitively, and by prefix
 // when that is unambiguous.
 func (s *Service) resolveSection(name string) (string, error) {

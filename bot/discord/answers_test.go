@@ -2,33 +2,54 @@ package discord_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/articlebot/articlebot/bot"
 	"github.com/articlebot/articlebot/bot/discord"
 	"github.com/articlebot/articlebot/internal/discordtest"
 )
 
 const troops = "How many troops has North Korea sent to Russia?"
 
-func TestAskIsDeferredThenEditedWithCitations(t *testing.T) {
+func TestSlowAnswerIsDeferredThenEdited(t *testing.T) {
 	t.Parallel()
-	h := start(t, discord.Options{})
+	svc := realService(t)
+	fake := discordtest.New(t)
+	h := startBot(t, fake, afterAck(fake, svc), discord.Options{About: about(svc)})
 	token := h.fake.Interact(discordtest.Slash("ask", discordtest.String("question", troops)))
 	in := h.waitDone(t, token)
-
 	if len(in.Callbacks) != 1 || in.Callbacks[0] != discordtest.CallbackDeferred {
 		t.Fatalf("callbacks = %v, want one deferred response (5)", in.Callbacks)
 	}
-	// The acknowledgement came before any edit.
+	// The acknowledgement came before the edit, and nothing else was sent.
 	var order []string
 	for _, c := range h.fake.Calls() {
 		if strings.Contains(c.Path, token) {
 			order = append(order, c.Method)
 		}
 	}
-	if len(order) < 2 || order[0] != "POST" || order[1] != "PATCH" {
-		t.Errorf("calls for the interaction: %v, want the callback POST, then PATCH", order)
+	if fmt.Sprint(order) != "[POST PATCH]" {
+		t.Errorf("calls for the interaction: %v, want the callback POST, then one PATCH", order)
+	}
+	if o := in.Original; !strings.Contains(o.Content, "15,000") || len(o.Embeds) != 1 || len(o.Buttons()) != 3 {
+		t.Errorf("edited answer: %q, %d embeds, %d buttons", o.Content, len(o.Embeds), len(o.Buttons()))
+	}
+}
+
+func TestInstantAnswerIsOneResponseWithCitations(t *testing.T) {
+	t.Parallel()
+	h := start(t, discord.Options{InstantWait: time.Minute})
+	token := h.fake.Interact(discordtest.Slash("ask", discordtest.String("question", troops)))
+	in := h.waitDone(t, token)
+
+	if len(in.Callbacks) != 1 || in.Callbacks[0] != discordtest.CallbackMessage {
+		t.Fatalf("callbacks = %v, want one message response (4)", in.Callbacks)
+	}
+	if calls := h.fake.CallsTo("", token); len(calls) != 1 {
+		t.Errorf("%d calls for an instant answer, want its one response: %v", len(calls), calls)
 	}
 	o := in.Original
 	if o.Ephemeral() {
@@ -70,15 +91,53 @@ func TestAskIsDeferredThenEditedWithCitations(t *testing.T) {
 
 func TestPrivateAskIsEphemeral(t *testing.T) {
 	t.Parallel()
-	h := start(t, discord.Options{})
-	token := h.fake.Interact(discordtest.Slash("ask", discordtest.String("question", troops), discordtest.Bool("private", true)))
-	in := h.waitDone(t, token)
-	if in.Callbacks[0] != discordtest.CallbackDeferred || !in.Original.Ephemeral() {
-		t.Errorf("callbacks %v, ephemeral %v: want a deferred ephemeral response", in.Callbacks, in.Original.Ephemeral())
+	svc := realService(t)
+	for _, tc := range []struct {
+		name     string
+		callback int
+		wait     time.Duration
+		a        func(fake *discordtest.Server) discord.Answerer
+	}{
+		{"instant", discordtest.CallbackMessage, time.Minute, func(*discordtest.Server) discord.Answerer { return &fakeAnswerer{svc: svc} }},
+		{"deferred", discordtest.CallbackDeferred, 0, func(fake *discordtest.Server) discord.Answerer { return afterAck(fake, svc) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			fake := discordtest.New(t)
+			h := startBot(t, fake, tc.a(fake), discord.Options{About: about(svc), InstantWait: tc.wait})
+			token := h.fake.Interact(discordtest.Slash("ask", discordtest.String("question", troops), discordtest.Bool("private", true)))
+			in := h.waitDone(t, token)
+			if in.Callbacks[0] != tc.callback || !in.Original.Ephemeral() {
+				t.Errorf("callbacks %v, ephemeral %v: want an ephemeral response (%d)", in.Callbacks, in.Original.Ephemeral(), tc.callback)
+			}
+			if !strings.Contains(in.Original.Content, "15,000") {
+				t.Errorf("answer = %q", in.Original.Content)
+			}
+		})
 	}
-	if !strings.Contains(in.Original.Content, "15,000") {
-		t.Errorf("answer = %q", in.Original.Content)
-	}
+}
+
+// afterAck answers with the real service once the bot has acknowledged an
+// interaction, so the answer always follows a deferred response.
+func afterAck(fake *discordtest.Server, svc *bot.Service) *fakeAnswerer {
+	return &fakeAnswerer{svc: svc, ask: func(ctx context.Context, q string, _ func(string)) (*bot.Answer, error) {
+		if err := waitDeferred(ctx, fake); err != nil {
+			return nil, err
+		}
+		return svc.Ask(ctx, q)
+	}}
+}
+
+// waitDeferred waits until the fake has taken a deferred response.
+func waitDeferred(ctx context.Context, fake *discordtest.Server) error {
+	return fake.Await(ctx, func() bool {
+		for _, c := range fake.CallsTo("POST", "/callback") {
+			if c.Status == 204 && strings.Contains(string(c.Body), `"type":5`) {
+				return true
+			}
+		}
+		return false
+	})
 }
 
 func TestMentionGetsAReplyAndDMGetsAnAnswer(t *testing.T) {
@@ -102,8 +161,8 @@ func TestMentionGetsAReplyAndDMGetsAnAnswer(t *testing.T) {
 	if !strings.Contains(m.Content, "15,000") || len(m.Embeds) == 0 || !discordtest.NoMentions(m.AllowedMentions) {
 		t.Errorf("reply: %q %d embeds, allowed_mentions %s", m.Content, len(m.Embeds), m.AllowedMentions)
 	}
-	if typing := h.fake.CallsTo("POST", "/typing"); len(typing) != 1 {
-		t.Errorf("%d typing indicators, want 1", len(typing))
+	if typing := h.fake.CallsTo("POST", "/typing"); len(typing) > 1 {
+		t.Errorf("%d typing indicators, want at most 1", len(typing))
 	}
 
 	const dm = "710000000000000009"

@@ -25,11 +25,15 @@ import (
 
 // Answerer is the answering service the bot fronts; *bot.Service is one.
 type Answerer interface {
-	// Answer answers a request, passing the text drafted so far to
-	// onPartial as it grows.
+	// Answer answers a question, passing the text drafted so far to
+	// onPartial as it grows (an extractive drafter never calls it).
 	Answer(ctx context.Context, req bot.Request, onPartial func(text string)) (*bot.Answer, error)
 	Summarize(ctx context.Context, length bot.Length, section string) (*bot.Summary, error)
 	Search(ctx context.Context, query string, k int) (*retrieval.Result, error)
+	// CleanQuestion and Section check a question and a section name
+	// before any work, so that bad input is refused at once.
+	CleanQuestion(q string) (string, error)
+	Section(name string) (string, error)
 }
 
 var _ Answerer = (*bot.Service)(nil)
@@ -67,13 +71,24 @@ type Options struct {
 	// bot answers. A DM is in no guild, so a guild allowlist refuses DMs.
 	AllowedGuilds   []string
 	AllowedChannels []string
-	// UserRate is how many questions a user may ask per minute, UserBurst
-	// how many at once.
+	// UserRate is how many questions (anything drafted: /ask, /summary,
+	// the message command, mentions, DMs) a user may ask per minute,
+	// UserBurst how many at once.
 	UserRate  float64
 	UserBurst int
-	// MaxConcurrent caps the answers drafted at once; beyond it users get a
-	// "busy" reply.
+	// CommandRate and CommandBurst limit, apart from questions, what only
+	// looks things up: /about, /sources and the answer buttons.
+	CommandRate  float64
+	CommandBurst int
+	// MaxConcurrent caps the answers drafted at once.
 	MaxConcurrent int
+	// QueueSize is how many questions may wait for a drafting slot, each
+	// for at most QueueWait; beyond them users get a "busy" reply.
+	QueueSize int
+	QueueWait time.Duration
+	// InstantWait is how long a reply may take to be sent as the
+	// interaction's response itself, with no "thinking…" first.
+	InstantWait time.Duration
 	// MaxQuestionLen is the longest question accepted, in characters.
 	MaxQuestionLen int
 	// AnswerTimeout bounds one answer.
@@ -111,8 +126,23 @@ func (o *Options) defaults() {
 	if o.UserBurst <= 0 {
 		o.UserBurst = d.Discord.UserBurst
 	}
+	if o.CommandRate <= 0 {
+		o.CommandRate = d.Discord.CommandRate
+	}
+	if o.CommandBurst <= 0 {
+		o.CommandBurst = d.Discord.CommandBurst
+	}
 	if o.MaxConcurrent <= 0 {
 		o.MaxConcurrent = d.Discord.MaxConcurrent
+	}
+	if o.QueueSize <= 0 {
+		o.QueueSize = d.Discord.QueueSize
+	}
+	if o.QueueWait <= 0 {
+		o.QueueWait = time.Duration(d.Discord.QueueWait)
+	}
+	if o.InstantWait <= 0 {
+		o.InstantWait = time.Duration(d.Discord.InstantReplyWait)
 	}
 	if o.MaxQuestionLen <= 0 {
 		o.MaxQuestionLen = d.Answer.MaxQuestionLength
@@ -162,10 +192,13 @@ type Bot struct {
 	opt Options
 	log *slog.Logger
 
-	limits  *userLimits
-	slots   chan struct{}
-	work    tracker
-	answers *answerStore
+	// questionLimits rate what is drafted, commandLimits what is only
+	// looked up.
+	questionLimits *userLimits
+	commandLimits  *userLimits
+	queue          *queue
+	work           tracker
+	answers        *answerStore
 
 	mu    sync.Mutex
 	appID string
@@ -177,13 +210,14 @@ type Bot struct {
 func New(s *discordgo.Session, a Answerer, opt Options) *Bot {
 	opt.defaults()
 	return &Bot{
-		s:       s,
-		ans:     a,
-		opt:     opt,
-		log:     opt.Logger,
-		limits:  newUserLimits(opt.UserRate, opt.UserBurst, opt.Now),
-		slots:   make(chan struct{}, opt.MaxConcurrent),
-		answers: newAnswerStore(2048),
+		s:              s,
+		ans:            a,
+		opt:            opt,
+		log:            opt.Logger,
+		questionLimits: newUserLimits(opt.UserRate, opt.UserBurst, opt.Now),
+		commandLimits:  newUserLimits(opt.CommandRate, opt.CommandBurst, opt.Now),
+		queue:          newQueue(opt.MaxConcurrent, opt.QueueSize, opt.QueueWait, opt.After),
+		answers:        newAnswerStore(2048),
 	}
 }
 

@@ -183,7 +183,7 @@ func sourceLabel(s bot.Source) string {
 	if where == "" {
 		where = "the article"
 	}
-	return fmt.Sprintf("[%d] %s", s.N, where)
+	return fmt.Sprintf("[%d] %s", s.N, escapeMarkdown(where))
 }
 
 // sourceEmbeds lists sources as fields, "[n] Section" over a short quote,
@@ -198,7 +198,7 @@ func sourceEmbeds(sources []bot.Source, named bool) []*discordgo.MessageEmbed {
 			quote = s.Passage
 		}
 		quote = strings.Join(strings.Fields(quote), " ")
-		value := "“" + truncate(quote, quoteLen) + "”"
+		value := "“" + escapeMarkdown(truncate(quote, quoteLen)) + "”"
 		if quote == "" {
 			value = "(no quote)"
 		}
@@ -237,7 +237,7 @@ func passageEmbeds(sources []bot.Source) []*discordgo.MessageEmbed {
 		}
 		e := &discordgo.MessageEmbed{
 			Title:       truncate(sourceLabel(s), maxEmbedTitle),
-			Description: truncate(text, maxEmbedDescription),
+			Description: truncate(escapeMarkdown(text), maxEmbedDescription),
 			Color:       embedColor,
 		}
 		footer := s.Article
@@ -297,15 +297,6 @@ func storyURL(raw string) string {
 	}
 	return strings.NewReplacer("(", "%28", ")", "%29", " ", "%20", "<", "%3C", ">", "%3E").Replace(s)
 }
-
-// markdownEscaper backslash-escapes Discord Markdown in text shown inside
-// a link or bold, so a title can't open a link or format the rest.
-var markdownEscaper = strings.NewReplacer(
-	`\`, `\\`, "[", `\[`, "]", `\]`, "(", `\(`, ")", `\)`, "*", `\*`, "_", `\_`,
-	"~", `\~`, "`", "\\`", "|", `\|`, ">", `\>`, "#", `\#`, "<", `\<`,
-)
-
-func escapeMarkdown(s string) string { return markdownEscaper.Replace(s) }
 
 // compose lays out text, embeds and buttons as messages within Discord's
 // limits: the text split across as many messages as it needs, the embeds
@@ -380,5 +371,5 @@ func progressText(partial string) string {
 	if partial == "" {
 		return "…"
 	}
-	return truncate(partial, maxContent-2) + " …"
+	return truncate(modelText(partial), maxContent-2) + " …"
 }

@@ -20,14 +20,22 @@ import (
 const (
 	msgNotHere    = "I'm not set up to answer in this channel."
 	msgBusy       = "I'm answering a lot of questions right now. Please try again in a minute."
+	msgQueued     = "Lots of questions right now: yours is in the queue, and I'll answer it as soon as I can …"
 	msgRestarting = "I'm restarting. Please ask again in a minute."
 	msgTimeout    = "That took too long to answer. Please try again in a moment."
 	msgFailed     = "Sorry, I couldn't answer that just now. Please try again in a moment."
-	msgEmpty      = "Ask me a question about the article, for example: How many troops has North Korea sent to Russia?"
 	msgNoText     = "That message has no text I can ask about."
 	msgSection    = "I don't know that section. Start typing in the section option to pick one from the list."
 	msgLength     = "The length must be short, medium or long."
 )
+
+// helpText invites a question, with an example built from the corpus.
+func (b *Bot) helpText() string {
+	if len(b.opt.About.Titles) == 0 {
+		return "Ask me a question about the article."
+	}
+	return "Ask me a question about the article, for example: What does “" + escapeMarkdown(truncate(b.opt.About.Titles[0], 120)) + "” report?"
+}
 
 // userLimits is a token bucket per user.
 type userLimits struct {
@@ -92,16 +100,6 @@ func (b *Bot) allowed(guild, channel string) bool {
 	return true
 }
 
-// acquire takes an answer slot without waiting; release gives it back.
-func (b *Bot) acquire() (release func(), ok bool) {
-	select {
-	case b.slots <- struct{}{}:
-		return func() { <-b.slots }, true
-	default:
-		return nil, false
-	}
-}
-
 // errPanic marks a recovered panic.
 var errPanic = errors.New("panic")
 
@@ -115,7 +113,7 @@ func (b *Bot) friendly(err error) (msg, kind string) {
 	case errors.Is(err, bot.ErrQuestionTooLong):
 		return fmt.Sprintf("That question is too long. Please keep it under %d characters.", b.opt.MaxQuestionLen), "invalid"
 	case errors.Is(err, bot.ErrEmptyQuestion):
-		return msgEmpty, "invalid"
+		return b.helpText(), "invalid"
 	case errors.Is(err, bot.ErrUnknownSection):
 		return msgSection, "invalid"
 	case errors.Is(err, bot.ErrBadLength):
@@ -124,6 +122,8 @@ func (b *Bot) friendly(err error) (msg, kind string) {
 		return msgTimeout, "timeout"
 	case errors.Is(err, context.Canceled):
 		return msgRestarting, "shutdown"
+	case errors.Is(err, errBusy):
+		return msgBusy, "busy"
 	case errors.Is(err, errPanic):
 		return msgFailed, "panic"
 	default:
@@ -137,30 +137,42 @@ func (b *Bot) friendly(err error) (msg, kind string) {
 func (b *Bot) fail(ctx context.Context, rp replier, r *request, err error) {
 	msg, kind := b.friendly(err)
 	level := slog.LevelError
-	if kind == "invalid" {
+	if kind == "invalid" || kind == "busy" {
 		level = slog.LevelInfo
 	}
 	b.log.Log(ctx, level, "couldn't answer", append(r.attrs(b), "kind", kind, "err", err)...)
 	if errors.Is(err, errPanic) || errors.Is(err, errNoReply) {
 		b.opt.Metrics.Error("discord_" + kind)
+	} else if kind == "busy" {
+		b.opt.Metrics.Error(kind)
 	}
-	if err := rp.fail(ctx, msg); err != nil {
+	if err := rp.fail(ctx, msg); errors.Is(err, errLost) {
+		b.lost(r, err)
+	} else if err != nil {
 		b.log.Error("couldn't send the error reply", append(r.attrs(b), "err", err)...)
 		b.opt.Metrics.Error("discord_send")
 	}
 }
 
-// admit runs the guards before any work: shutdown, allowlists, question
-// length, the user's rate and the concurrency cap. When it refuses, it has
-// already told the user why; otherwise the caller must call release.
-func (b *Bot) admit(ctx context.Context, rp replier, r *request) (release func(), ok bool) {
-	refuse := func(msg, why string) (func(), bool) {
+// lost records an interaction Discord no longer takes replies to: nothing
+// more is sent for it.
+func (b *Bot) lost(r *request, err error) {
+	b.log.Warn("interaction lost: not acknowledged in time", append(r.attrs(b), "err", err)...)
+	b.opt.Metrics.Error("discord_lost")
+}
+
+// admit runs the guards before any work: the allowlists, the question's
+// length, check (the request's own validation, such as a known section,
+// when not nil) and the user's rate under lim. When it refuses, it has
+// already told the user why, privately.
+func (b *Bot) admit(ctx context.Context, rp replier, r *request, lim *userLimits, check func() error) bool {
+	refuse := func(msg, why string) bool {
 		b.log.Info("refused", append(r.attrs(b), "why", why)...)
 		b.opt.Metrics.Error(why)
 		if err := rp.notice(ctx, msg); err != nil {
 			b.log.Error("couldn't send the refusal", append(r.attrs(b), "err", err)...)
 		}
-		return nil, false
+		return false
 	}
 	if !b.allowed(r.guild, r.channel) {
 		return refuse(msgNotHere, "not_allowed")
@@ -168,12 +180,14 @@ func (b *Bot) admit(ctx context.Context, rp replier, r *request) (release func()
 	if n := len([]rune(r.text)); n > b.opt.MaxQuestionLen {
 		return refuse(fmt.Sprintf("That question is too long (%d characters). Please keep it under %d.", n, b.opt.MaxQuestionLen), "too_long")
 	}
-	if ok, wait := b.limits.allow(r.user); !ok {
+	if check != nil {
+		if err := check(); err != nil {
+			msg, _ := b.friendly(err)
+			return refuse(msg, "invalid")
+		}
+	}
+	if ok, wait := lim.allow(r.user); !ok {
 		return refuse(slowDown(wait), "rate_limited")
 	}
-	release, ok = b.acquire()
-	if !ok {
-		return refuse(msgBusy, "busy")
-	}
-	return release, true
+	return true
 }

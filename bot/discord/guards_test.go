@@ -66,33 +66,58 @@ func withUser(inv discordtest.Invocation, user string) discordtest.Invocation {
 	return inv
 }
 
-func TestBusyWhenAllSlotsAreTaken(t *testing.T) {
+func TestQuestionsBeyondTheSlotsWaitInLine(t *testing.T) {
 	t.Parallel()
 	svc := realService(t)
 	release := make(chan struct{})
+	started := make(chan struct{}, 1)
 	var once sync.Once
 	blocking := &fakeAnswerer{svc: svc, ask: func(ctx context.Context, q string, onPartial func(string)) (*bot.Answer, error) {
-		<-release
+		select {
+		case started <- struct{}{}:
+			<-release
+		default:
+		}
 		return svc.Ask(ctx, q)
 	}}
-	h := startBot(t, discordtest.New(t), blocking, discord.Options{MaxConcurrent: 1, About: about(svc)})
+	// The clock of the queue: "you're queued" is shown when notice ticks.
+	notice := make(chan time.Time)
+	after := func(d time.Duration) <-chan time.Time {
+		if d == 2*time.Second {
+			return notice
+		}
+		return time.After(d)
+	}
+	h := startBot(t, discordtest.New(t), blocking, discord.Options{MaxConcurrent: 1, QueueSize: 1, QueueWait: time.Hour,
+		EditInterval: time.Nanosecond, After: after, About: about(svc)})
 	defer once.Do(func() { close(release) })
 
-	slow := h.fake.Interact(discordtest.Slash("ask", discordtest.String("question", troops)))
-	h.fake.WaitFor(t, "the first question to be deferred", func() bool {
-		in := h.fake.Interaction(slow)
+	// The first question takes the one slot; the second waits in line.
+	first := h.fake.Interact(discordtest.Slash("ask", discordtest.String("question", troops)))
+	<-started
+	second := h.fake.Interact(withUser(discordtest.Slash("ask", discordtest.String("question", troops)), "600000000000000080"))
+	h.fake.WaitFor(t, "the second question to be deferred", func() bool {
+		in := h.fake.Interaction(second)
 		return in != nil && len(in.Callbacks) == 1
 	})
-	in := h.waitDone(t, h.fake.Interact(withUser(discordtest.Slash("ask", discordtest.String("question", troops)), "600000000000000080")))
-	if !in.Original.Ephemeral() || !strings.Contains(in.Original.Content, "answering a lot of questions") {
-		t.Errorf("busy reply: %+v", in.Original)
+	notice <- time.Now()
+	h.fake.WaitFor(t, "the queued notice", func() bool {
+		in := h.fake.Interaction(second)
+		return in.Original != nil && strings.Contains(in.Original.Content, "in the queue")
+	})
+	// With the line full, a third is turned away at once, privately.
+	in := h.waitDone(t, h.fake.Interact(withUser(discordtest.Slash("ask", discordtest.String("question", troops)), "600000000000000081")))
+	if fmt.Sprint(in.Callbacks) != "[4]" || !in.Original.Ephemeral() || !strings.Contains(in.Original.Content, "answering a lot of questions") {
+		t.Errorf("busy reply: %v %+v", in.Callbacks, in.Original)
 	}
 	if n := h.metrics.get(h.metrics.errors, "busy"); n != 1 {
 		t.Errorf("busy counted %d times", n)
 	}
 	once.Do(func() { close(release) })
-	if o := h.waitDone(t, slow).Original; !strings.Contains(o.Content, "15,000") {
-		t.Errorf("the first question: %q", o.Content)
+	for _, token := range []string{first, second} {
+		if o := h.waitDone(t, token).Original; !strings.Contains(o.Content, "15,000") {
+			t.Errorf("a question that waited: %q", o.Content)
+		}
 	}
 }
 
@@ -135,19 +160,25 @@ func TestLLMFailure(t *testing.T) {
 
 	t.Run("an error gets a friendly private message", func(t *testing.T) {
 		t.Parallel()
+		fake := discordtest.New(t)
 		failing := &fakeAnswerer{svc: svc, ask: func(ctx context.Context, q string, onPartial func(string)) (*bot.Answer, error) {
 			partialWords("North Korea has sent", onPartial)
+			if err := waitDeferred(ctx, fake); err != nil {
+				return nil, err
+			}
 			return nil, errors.New("chat completion: 503 Service Unavailable from upstream")
 		}}
-		h := startBot(t, discordtest.New(t), failing, discord.Options{About: about(svc)})
+		h := startBot(t, fake, failing, discord.Options{About: about(svc)})
 		token := h.fake.Interact(discordtest.Slash("ask", discordtest.String("question", troops)))
 		in := h.waitDone(t, token)
-		if !in.Original.Deleted || len(in.Followups) != 1 {
-			t.Fatalf("want the public message deleted and one followup: %+v", in)
+		// The partial answer forced a deferred response, whose "thinking…"
+		// becomes the error: no delete, no followup.
+		if fmt.Sprint(in.Callbacks) != "[5]" || in.Original.Deleted || len(in.Followups) != 0 ||
+			in.Original.Content != "Sorry, I couldn't answer that just now. Please try again in a moment." {
+			t.Fatalf("want the original edited into the error: %v %+v, %d followups", in.Callbacks, in.Original, len(in.Followups))
 		}
-		f := in.Followups[0]
-		if !f.Ephemeral() || f.Content != "Sorry, I couldn't answer that just now. Please try again in a moment." {
-			t.Errorf("followup: %+v", f)
+		if calls := h.fake.CallsTo("DELETE", token); len(calls) != 0 {
+			t.Errorf("deleted the response: %v", calls)
 		}
 		recs := h.logs.find("couldn't answer")
 		if len(recs) != 1 || !strings.Contains(fmt.Sprint(recs[0]["err"]), "503 Service Unavailable") {

@@ -2,10 +2,12 @@ package discord
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -23,7 +25,7 @@ func (b *Bot) onInteraction(ctx context.Context, s *discordgo.Session, i *discor
 	// Replies must go out even when the answer's context has ended.
 	rest := context.WithoutCancel(ctx)
 	r := &request{id: i.ID, kind: i.Type.String(), user: interactionUser(i), guild: i.GuildID, channel: i.ChannelID, start: b.opt.Now()}
-	rp := &interactionReplier{b: b, s: s, i: i}
+	rp := &interactionReplier{b: b, s: s, i: i, deadline: responseDeadline(i.ID, r.start)}
 	autocomplete := i.Type == discordgo.InteractionApplicationCommandAutocomplete
 	if !b.work.begin() {
 		if !autocomplete {
@@ -82,9 +84,8 @@ func (b *Bot) command(ctx context.Context, rp *interactionReplier, r *request, d
 	r.kind = data.Name
 	switch data.Name {
 	case cmdAsk:
-		q := optString(data.Options, "question")
 		rp.ephemeral = optBool(data.Options, "private")
-		b.ask(ctx, rp, r, q)
+		b.ask(ctx, rp, r, optString(data.Options, "question"))
 	case cmdAskMessage:
 		r.kind = "ask_message"
 		var q string
@@ -97,52 +98,11 @@ func (b *Bot) command(ctx context.Context, rp *interactionReplier, r *request, d
 		}
 		b.ask(ctx, rp, r, q)
 	case cmdSummary:
-		length, err := bot.ParseLength(optString(data.Options, "length"))
-		if err != nil {
-			b.notice(rest, rp, r, msgLength)
-			return
-		}
-		section := optString(data.Options, "section")
-		b.serve(ctx, rp, r, func(ctx context.Context) ([]reply, error) {
-			sum, err := b.ans.Summarize(ctx, length, section)
-			if err != nil {
-				return nil, err
-			}
-			b.answers.put(r.id, sum.Sources, sum.Drafter)
-			b.log.Info("summarised", append(r.attrs(b), "latency", b.opt.Now().Sub(r.start), "drafter", sum.Drafter, "length", sum.Length, "sources", len(sum.Sources))...)
-			title := "**Summary** (" + string(sum.Length)
-			if sum.Section != "" {
-				title += " · " + sum.Section
-			}
-			return compose(title+")\n"+sum.Text, sourceEmbeds(sum.Sources, b.severalStories()), b.buttons(r.id, len(sum.Sources) > 0)), nil
-		})
+		b.summary(ctx, rp, r, optString(data.Options, "length"), optString(data.Options, "section"))
 	case cmdSources:
-		q := optString(data.Options, "query")
-		if strings.TrimSpace(q) == "" {
-			b.notice(rest, rp, r, msgEmpty)
-			return
-		}
-		r.text = q
-		b.serve(ctx, rp, r, func(ctx context.Context) ([]reply, error) {
-			res, err := b.ans.Search(ctx, q, sourcesShown)
-			if err != nil {
-				return nil, err
-			}
-			sources := hitSources(res.Hits)
-			b.answers.put(r.id, sources, "search")
-			b.log.Info("searched", append(r.attrs(b), "latency", b.opt.Now().Sub(r.start), "hits", len(sources), "covered", res.Covered)...)
-			head := "The passages that best match your query:"
-			if !res.Covered {
-				head = "The article doesn't seem to cover this; these are the closest passages:"
-			}
-			if len(sources) == 0 {
-				head = "I found no passages for that."
-			}
-			return compose(head, sourceEmbeds(sources, b.severalStories()), b.buttons(r.id, len(sources) > 0)), nil
-		})
+		b.sources(ctx, rp, r, optString(data.Options, "query"))
 	case cmdAbout:
-		if !b.allowed(r.guild, r.channel) {
-			b.notice(rest, rp, r, msgNotHere)
+		if !b.admit(rest, rp, r, b.commandLimits, nil) {
 			return
 		}
 		rp.ephemeral = true
@@ -157,19 +117,12 @@ func (b *Bot) command(ctx context.Context, rp *interactionReplier, r *request, d
 // ask answers a question from a slash command, the message command, a
 // mention or a DM.
 func (b *Bot) ask(ctx context.Context, rp replier, r *request, q string) {
-	if strings.TrimSpace(q) == "" {
-		b.notice(context.WithoutCancel(ctx), rp, r, msgEmpty)
-		return
-	}
 	r.text = q
-	b.serve(ctx, rp, r, func(ctx context.Context) ([]reply, error) {
-		st := b.stream(context.WithoutCancel(ctx), rp, r)
-		a, err := func() (*bot.Answer, error) {
-			// Stopped even when Answer panics: a streamer left running
-			// would leak and could edit a partial answer over the error reply.
-			defer st.stop()
-			return b.ans.Answer(ctx, b.question(r, q), st.partial)
-		}()
+	b.serve(ctx, rp, r, b.questionLimits, func() error {
+		_, err := b.ans.CleanQuestion(q)
+		return err
+	}, func(ctx context.Context, onPartial func(string)) ([]reply, error) {
+		a, err := b.ans.Answer(ctx, b.question(r, q), onPartial)
 		if err != nil {
 			return nil, err
 		}
@@ -180,32 +133,134 @@ func (b *Bot) ask(ctx context.Context, rp replier, r *request, q string) {
 		b.log.Info("answered", append(r.attrs(b), "latency", latency, "drafter", a.Drafter, "refused", a.Refused,
 			"sources", len(a.Sources), "prompt_tokens", a.Usage.PromptTokens, "completion_tokens", a.Usage.CompletionTokens,
 			"cached", a.Cached, "fallback", a.Note != "")...)
-		return compose(a.Text, sourceEmbeds(a.Sources, b.severalStories()), b.buttons(r.id, len(a.Sources) > 0)), nil
+		return compose(modelText(a.Text), sourceEmbeds(a.Sources, b.severalStories()), b.buttons(r.id, len(a.Sources) > 0)), nil
 	})
 }
 
-// serve runs a request that takes work: the guards, an acknowledgement at
-// once, the work under the answer deadline, then the final reply, or the
-// error handler's.
-func (b *Bot) serve(ctx context.Context, rp replier, r *request, work func(ctx context.Context) ([]reply, error)) {
+func (b *Bot) summary(ctx context.Context, rp replier, r *request, lengthOpt, sectionOpt string) {
+	var length bot.Length
+	var section string
+	b.serve(ctx, rp, r, b.questionLimits, func() error {
+		var err error
+		if length, err = bot.ParseLength(lengthOpt); err != nil {
+			return err
+		}
+		section, err = b.ans.Section(sectionOpt)
+		return err
+	}, func(ctx context.Context, _ func(string)) ([]reply, error) {
+		sum, err := b.ans.Summarize(ctx, length, section)
+		if err != nil {
+			return nil, err
+		}
+		b.answers.put(r.id, sum.Sources, sum.Drafter)
+		b.log.Info("summarised", append(r.attrs(b), "latency", b.opt.Now().Sub(r.start), "drafter", sum.Drafter, "length", sum.Length, "sources", len(sum.Sources))...)
+		title := "**Summary** (" + string(sum.Length)
+		if sum.Section != "" {
+			title += " · " + escapeMarkdown(sum.Section)
+		}
+		return compose(title+")\n"+modelText(sum.Text), sourceEmbeds(sum.Sources, b.severalStories()), b.buttons(r.id, len(sum.Sources) > 0)), nil
+	})
+}
+
+func (b *Bot) sources(ctx context.Context, rp replier, r *request, q string) {
+	r.text = q
+	b.serve(ctx, rp, r, b.commandLimits, func() error {
+		_, err := b.ans.CleanQuestion(q)
+		return err
+	}, func(ctx context.Context, _ func(string)) ([]reply, error) {
+		res, err := b.ans.Search(ctx, q, sourcesShown)
+		if err != nil {
+			return nil, err
+		}
+		sources := hitSources(res.Hits)
+		b.answers.put(r.id, sources, "search")
+		b.log.Info("searched", append(r.attrs(b), "latency", b.opt.Now().Sub(r.start), "hits", len(sources), "covered", res.Covered)...)
+		head := "The passages that best match your query:"
+		if !res.Covered {
+			head = "The article doesn't seem to cover this; these are the closest passages:"
+		}
+		if len(sources) == 0 {
+			head = "I found no passages for that."
+		}
+		return compose(head, sourceEmbeds(sources, b.severalStories()), b.buttons(r.id, len(sources) > 0)), nil
+	})
+}
+
+// result is what a request's work came to.
+type result struct {
+	msgs []reply
+	err  error
+}
+
+// serve runs a request that takes work. The guards and check run first and
+// refuse with a private notice. The work then runs under the answer
+// deadline, holding a drafting slot (waiting in line for one when all are
+// taken). A reply ready within InstantWait is sent as the response itself;
+// otherwise the request is acknowledged, its progress (the answer as it
+// streams in, or that it is queued) shown by edits, and the final reply, or
+// the error handler's, edited in.
+func (b *Bot) serve(ctx context.Context, rp replier, r *request, lim *userLimits, check func() error,
+	work func(ctx context.Context, onPartial func(string)) ([]reply, error)) {
 	rest := context.WithoutCancel(ctx)
-	release, ok := b.admit(rest, rp, r)
-	if !ok {
+	if !b.admit(rest, rp, r, lim, check) {
 		return
-	}
-	defer release()
-	if err := rp.ack(rest); err != nil {
-		// The final reply still tries to respond on its own.
-		b.log.Warn("couldn't acknowledge", append(r.attrs(b), "err", err)...)
 	}
 	wctx, cancel := context.WithTimeout(ctx, b.opt.AnswerTimeout)
 	defer cancel()
-	msgs, err := work(wctx)
-	if err != nil {
-		b.fail(rest, rp, r, err)
+	st := b.newStreamer(rp, r)
+	done := make(chan result, 1)
+	go func() {
+		var res result
+		defer func() {
+			// This goroutine is the handler's: a panic in it is the
+			// request's error, not the process's end.
+			if v := recover(); v != nil {
+				res.err = fmt.Errorf("%w: %v\n%s", errPanic, v, debug.Stack())
+			}
+			done <- res
+		}()
+		release, err := b.queue.acquire(wctx, func() { st.show(msgQueued) })
+		if err != nil {
+			res.err = err
+			return
+		}
+		defer release()
+		res.msgs, res.err = work(wctx, st.partial)
+	}()
+
+	var res result
+	got := false
+	instant := time.NewTimer(b.opt.InstantWait)
+	defer instant.Stop()
+	select {
+	case res = <-done:
+		got = true
+	case <-st.first:
+	case <-instant.C:
+	}
+	if !got {
+		if err := rp.ack(rest); err != nil {
+			if errors.Is(err, errLost) {
+				cancel()
+				st.stop()
+				<-done
+				b.lost(r, err)
+				return
+			}
+			// The final reply still tries to respond on its own.
+			b.log.Warn("couldn't acknowledge", append(r.attrs(b), "err", err)...)
+		}
+		st.start(rest)
+		res = <-done
+	}
+	st.stop()
+	if res.err != nil {
+		b.fail(rest, rp, r, res.err)
 		return
 	}
-	if err := rp.send(rest, msgs); err != nil {
+	if err := rp.send(rest, res.msgs); errors.Is(err, errLost) {
+		b.lost(r, err)
+	} else if err != nil {
 		b.log.Error("couldn't send the answer", append(r.attrs(b), "err", err)...)
 		b.opt.Metrics.Error("discord_send")
 		if !rp.done() {
@@ -335,7 +390,7 @@ func (b *Bot) aboutReplies() []reply {
 	}
 	var titles []string
 	for _, t := range a.Titles {
-		titles = append(titles, "• "+t)
+		titles = append(titles, "• "+escapeMarkdown(t))
 	}
 	e := &discordgo.MessageEmbed{
 		Title: "About articlebot",

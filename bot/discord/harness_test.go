@@ -102,6 +102,10 @@ func (f *fakeAnswerer) requests() []bot.Request {
 	return append([]bot.Request(nil), f.reqs...)
 }
 
+func (f *fakeAnswerer) CleanQuestion(q string) (string, error) { return f.svc.CleanQuestion(q) }
+
+func (f *fakeAnswerer) Section(name string) (string, error) { return f.svc.Section(name) }
+
 func (f *fakeAnswerer) Summarize(ctx context.Context, l bot.Length, section string) (*bot.Summary, error) {
 	return f.svc.Summarize(ctx, l, section)
 }
@@ -213,7 +217,9 @@ func startBot(t testing.TB, fake *discordtest.Server, a discord.Answerer, opt di
 	h := &harness{fake: fake, session: s, logs: newLogRecorder(), metrics: newFakeMetrics()}
 	opt.Logger = slog.New(h.logs.handler())
 	opt.Metrics = h.metrics
-	opt.RetryBackoff = time.Millisecond
+	if opt.RetryBackoff == 0 {
+		opt.RetryBackoff = time.Millisecond
+	}
 	if opt.UserKey == nil {
 		opt.UserKey = []byte("test key")
 	}

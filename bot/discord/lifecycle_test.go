@@ -55,7 +55,7 @@ func TestFiftyConcurrentAsksAreAllAnswered(t *testing.T) {
 	for i, token := range tokens {
 		in := h.waitDone(t, token)
 		o := in.Original
-		if len(in.Callbacks) != 1 || in.Callbacks[0] != discordtest.CallbackDeferred || !strings.Contains(o.Content, "[1]") || len(o.Embeds) == 0 {
+		if len(in.Callbacks) != 1 || !strings.Contains(o.Content, "[1]") || len(o.Embeds) == 0 {
 			t.Errorf("interaction %d: callbacks %v, answer %q", i, in.Callbacks, o.Content)
 		}
 	}
@@ -66,7 +66,9 @@ func TestFiftyConcurrentAsksAreAllAnswered(t *testing.T) {
 
 func TestSurvivesRateLimitsAndServerErrors(t *testing.T) {
 	t.Parallel()
-	h := start(t, discord.Options{})
+	svc := realService(t)
+	fake := discordtest.New(t)
+	h := startBot(t, fake, afterAck(fake, svc), discord.Options{About: about(svc)})
 	// The callback fails with a 500 once, then the edit is rate limited.
 	h.fake.Inject(discordtest.Fault{Method: "POST", PathContains: "/callback", Status: 500})
 	h.fake.Inject(discordtest.Fault{Method: "PATCH", PathContains: "/messages/@original", Status: 429, RetryAfter: 0.01})
@@ -77,7 +79,9 @@ func TestSurvivesRateLimitsAndServerErrors(t *testing.T) {
 	}
 	var statuses []int
 	for _, c := range h.fake.Calls() {
-		if strings.Contains(c.Path, token) {
+		// A slow machine may time out a response that got through, and
+		// learn so from a retry's 40060 (or 0: the request timed out).
+		if strings.Contains(c.Path, token) && c.Code != discordtest.CodeAlreadyAcknowledged && c.Status != 0 {
 			statuses = append(statuses, c.Status)
 		}
 	}
@@ -169,9 +173,8 @@ func TestShutdownTimeoutCancelsAndStillReplies(t *testing.T) {
 	if err := h.stop(); err != nil {
 		t.Fatalf("Run: %v", err)
 	}
-	in := h.fake.Interaction(token)
-	if len(in.Followups) != 1 || in.Followups[0].Content != "I'm restarting. Please ask again in a minute." {
-		t.Errorf("cancelled answer: %+v", in)
+	if in := h.fake.Interaction(token); in.Text() != "I'm restarting. Please ask again in a minute." || len(in.Followups) != 0 {
+		t.Errorf("cancelled answer: %q, %d followups", in.Text(), len(in.Followups))
 	}
 }
 
@@ -184,8 +187,8 @@ func TestAnswerTimeout(t *testing.T) {
 	}}
 	h := startBot(t, discordtest.New(t), slow, discord.Options{About: about(svc), AnswerTimeout: time.Millisecond})
 	in := h.waitDone(t, h.fake.Interact(discordtest.Slash("ask", discordtest.String("question", troops))))
-	if len(in.Followups) != 1 || !strings.HasPrefix(in.Followups[0].Content, "That took too long") {
-		t.Errorf("timed-out answer: %+v", in.Followups)
+	if !strings.HasPrefix(in.Text(), "That took too long") || len(in.Followups) != 0 {
+		t.Errorf("timed-out answer: %q, %d followups", in.Text(), len(in.Followups))
 	}
 }
 
@@ -226,8 +229,8 @@ func TestLostAcknowledgementStillGetsTheAnswer(t *testing.T) {
 				in := h.fake.Interaction(token)
 				return in != nil && strings.Contains(in.Text(), tc.want)
 			})
-			if in := h.fake.Interaction(token); fmt.Sprint(in.Callbacks) != "[5]" {
-				t.Errorf("callbacks = %v, want the one deferred response", in.Callbacks)
+			if in := h.fake.Interaction(token); len(in.Callbacks) != 1 {
+				t.Errorf("callbacks = %v, want the one response", in.Callbacks)
 			}
 		})
 	}
@@ -237,9 +240,9 @@ func TestLogsHoldNoInteractionToken(t *testing.T) {
 	t.Parallel()
 	h := start(t, discord.Options{})
 	// A lost response makes the client quote the request URL in its error.
-	h.fake.Inject(discordtest.Fault{Method: "PATCH", PathContains: "/messages/@original", Lost: true})
+	h.fake.Inject(discordtest.Fault{Method: "POST", PathContains: "/callback", Lost: true})
 	token := h.fake.Interact(discordtest.Slash("ask", discordtest.String("question", troops)))
-	h.waitLog(t, "couldn't send the answer")
+	h.waitLog(t, "Discord REST call failed; retrying")
 	h.waitDone(t, token)
 	if err := h.stop(); err != nil {
 		t.Fatal(err)

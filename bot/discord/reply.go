@@ -41,7 +41,7 @@ type replier interface {
 	send(ctx context.Context, msgs []reply) error
 	// fail delivers a short friendly error as the final reply.
 	fail(ctx context.Context, text string) error
-	// done reports whether a final reply went out.
+	// done reports whether a final reply went out, or none can.
 	done() bool
 }
 
@@ -68,12 +68,46 @@ func (m reply) rows() []discordgo.MessageComponent {
 // interactionReplier replies to an interaction: a response within three
 // seconds, then edits of the original response and followups.
 type interactionReplier struct {
-	b         *Bot
-	s         *discordgo.Session
-	i         *discordgo.Interaction
+	b *Bot
+	s *discordgo.Session
+	i *discordgo.Interaction
+	// deadline is when Discord stops taking the interaction's response.
+	deadline  time.Time
 	ephemeral bool
 	acked     bool
-	final     bool
+	// maybeAcked means a response got no answer at all before the
+	// deadline: it may have arrived, and only an edit can tell.
+	maybeAcked bool
+	// lost means Discord will take nothing more for the interaction.
+	lost  bool
+	final bool
+	// failing are the endpoints that failed even when retried: fallbacks
+	// don't try them again.
+	failing map[string]bool
+}
+
+// Discord's window for an interaction's response, and the share of it the
+// bot keeps for the last attempt's round trip.
+const (
+	callbackWindow = 3 * time.Second
+	callbackMargin = 250 * time.Millisecond
+	// callbackAttempt bounds one attempt at the response, so that a hung
+	// request leaves time to try again within the window.
+	callbackAttempt = 1 * time.Second
+	// callbackBackoff caps the first wait between attempts at the response.
+	callbackBackoff = 100 * time.Millisecond
+)
+
+// responseDeadline is when the bot stops trying to respond to an
+// interaction received at received: three seconds after Discord created it,
+// less a margin. The creation time in its ID counts when it is plausible;
+// a clock that disagrees with Discord's falls back to the time received.
+func responseDeadline(id string, received time.Time) time.Time {
+	start := received
+	if created, err := discordgo.SnowflakeTimestamp(id); err == nil && !created.After(received) && received.Sub(created) < callbackWindow {
+		start = created
+	}
+	return start.Add(callbackWindow - callbackMargin)
 }
 
 func (r *interactionReplier) flags() discordgo.MessageFlags {
@@ -88,21 +122,78 @@ func (r *interactionReplier) flags() discordgo.MessageFlags {
 // change now is the original response.
 var errAcknowledged = errors.New("the interaction was already acknowledged")
 
+// errLost means Discord no longer takes replies to the interaction: it
+// wasn't acknowledged within its three seconds.
+var errLost = errors.New("the interaction expired before it was acknowledged")
+
+// errFailing means an endpoint that already failed after retries was not
+// tried again.
+var errFailing = errors.New("not retried: the endpoint was failing")
+
 func (r *interactionReplier) respond(ctx context.Context, typ discordgo.InteractionResponseType, data *discordgo.InteractionResponseData) error {
-	attempts := 0
-	err := r.b.call(ctx, func(o ...discordgo.RequestOption) error {
-		attempts++
-		return r.s.InteractionRespond(r.i, &discordgo.InteractionResponse{Type: typ, Data: data}, o...)
+	if r.lost {
+		return errLost
+	}
+	p := r.b.restPolicy()
+	if !r.deadline.IsZero() {
+		p = retryPolicy{attempts: restAttempts, backoff: min(p.backoff, callbackBackoff), deadline: r.deadline, perAttempt: callbackAttempt, transport: true}
+	}
+	unanswered := false
+	_, attempts, err := r.b.retry(ctx, p, func(o ...discordgo.RequestOption) (any, error) {
+		err := r.s.InteractionRespond(r.i, &discordgo.InteractionResponse{Type: typ, Data: data}, o...)
+		unanswered = unanswered || (err != nil && restStatus(err) == 0)
+		return nil, err
 	})
-	if err != nil && isAlreadyAcknowledged(err) {
+	switch {
+	case err == nil:
 		r.acked = true
-		if attempts == 1 {
+		return nil
+	case isAlreadyAcknowledged(err):
+		r.acked = true
+		if attempts == 1 && !unanswered {
 			return fmt.Errorf("%w: %w", errAcknowledged, err)
 		}
 		// A retried response whose first attempt got through.
-		err = nil
+		return nil
+	case isUnknownInteraction(err):
+		r.lost = true
+		return fmt.Errorf("%w: %w", errLost, err)
+	case unanswered && (restStatus(err) == 0 || isServerError(err)):
+		// Some attempt may have got through: only an edit can tell.
+		r.maybeAcked = true
+		return err
+	case isServerError(err) || (!r.deadline.IsZero() && !r.b.opt.Now().Before(r.deadline)):
+		// Discord refused every attempt, and the retries are spent or the
+		// window is over: trying again would only be refused too.
+		r.lost = true
+		return fmt.Errorf("%w: %w", errLost, err)
 	}
-	if err == nil {
+	return err
+}
+
+// webhook runs a call to one of the interaction's webhook endpoints, unless
+// the interaction is lost or the endpoint already failed after retries.
+func (r *interactionReplier) webhook(ctx context.Context, endpoint string, do func(o ...discordgo.RequestOption) error) error {
+	if r.lost {
+		return errLost
+	}
+	if r.failing[endpoint] {
+		return errFailing
+	}
+	err := r.b.call(ctx, do)
+	if err != nil && (isServerError(err) || restStatus(err) == 0) {
+		if r.failing == nil {
+			r.failing = map[string]bool{}
+		}
+		r.failing[endpoint] = true
+	}
+	if err != nil && r.maybeAcked && !r.acked && isStatus(err, 404) {
+		// The response that got no answer never arrived: nothing can be
+		// sent for this interaction any more.
+		r.lost = true
+		return fmt.Errorf("%w: %w", errLost, err)
+	}
+	if err == nil && r.maybeAcked {
 		r.acked = true
 	}
 	return err
@@ -137,14 +228,14 @@ func (r *interactionReplier) editOriginal(ctx context.Context, m reply, full boo
 		embeds, rows := m.embedList(), m.rows()
 		edit.Embeds, edit.Components = &embeds, &rows
 	}
-	return r.b.call(ctx, func(o ...discordgo.RequestOption) error {
+	return r.webhook(ctx, "original", func(o ...discordgo.RequestOption) error {
 		_, err := r.s.InteractionResponseEdit(r.i, edit, o...)
 		return err
 	})
 }
 
 func (r *interactionReplier) followup(ctx context.Context, m reply, flags discordgo.MessageFlags) error {
-	return r.b.call(ctx, func(o ...discordgo.RequestOption) error {
+	return r.webhook(ctx, "followup", func(o ...discordgo.RequestOption) error {
 		_, err := r.s.FollowupMessageCreate(r.i, true, &discordgo.WebhookParams{
 			Content: m.content, Embeds: m.embeds, Components: m.rows(), Flags: flags, AllowedMentions: noMentions(),
 		}, o...)
@@ -152,20 +243,23 @@ func (r *interactionReplier) followup(ctx context.Context, m reply, flags discor
 	})
 }
 
-func (r *interactionReplier) send(ctx context.Context, msgs []reply) error {
-	first := msgs[0]
-	var err error
-	if r.acked {
-		err = r.editOriginal(ctx, first, true)
-	} else {
-		err = r.respond(ctx, discordgo.InteractionResponseChannelMessageWithSource, &discordgo.InteractionResponseData{
-			Content: first.content, Embeds: first.embedList(), Components: first.rows(), Flags: r.flags(), AllowedMentions: noMentions(),
-		})
-		if errors.Is(err, errAcknowledged) {
-			err = r.editOriginal(ctx, first, true)
-		}
+// first delivers the first message of the final reply: the response, or an
+// edit of the original once acknowledged.
+func (r *interactionReplier) first(ctx context.Context, m reply, flags discordgo.MessageFlags) error {
+	if r.acked || r.maybeAcked {
+		return r.editOriginal(ctx, m, true)
 	}
-	if err != nil {
+	err := r.respond(ctx, discordgo.InteractionResponseChannelMessageWithSource, &discordgo.InteractionResponseData{
+		Content: m.content, Embeds: m.embedList(), Components: m.rows(), Flags: flags, AllowedMentions: noMentions(),
+	})
+	if errors.Is(err, errAcknowledged) || (err != nil && r.maybeAcked) {
+		err = r.editOriginal(ctx, m, true)
+	}
+	return err
+}
+
+func (r *interactionReplier) send(ctx context.Context, msgs []reply) error {
+	if err := r.first(ctx, msgs[0], r.flags()); err != nil {
 		return err
 	}
 	r.final = true
@@ -176,31 +270,22 @@ func (r *interactionReplier) send(ctx context.Context, msgs []reply) error {
 	return errors.Join(errs...)
 }
 
+// fail shows a short error as the final reply: an ephemeral response when
+// nothing was sent yet, else in place of the "thinking…" or partial answer.
+// (A followup would not do: Discord takes the first followup after a
+// deferred response as an edit of it, ephemeral flag ignored.)
 func (r *interactionReplier) fail(ctx context.Context, text string) error {
-	if !r.acked {
-		if err := r.notice(ctx, text); !errors.Is(err, errAcknowledged) {
-			return err
-		}
+	flags := r.flags()
+	if !r.acked && !r.maybeAcked {
+		flags = discordgo.MessageFlagsEphemeral
 	}
-	var err error
-	switch {
-	case r.ephemeral:
-		err = r.editOriginal(ctx, reply{content: text}, true)
-	default:
-		// Only the asker should see the error: remove the public "thinking…"
-		// (or partial answer) and tell them privately.
-		err = r.b.call(ctx, func(o ...discordgo.RequestOption) error { return r.s.InteractionResponseDelete(r.i, o...) })
-		if err == nil {
-			err = r.followup(ctx, reply{content: text}, discordgo.MessageFlagsEphemeral)
-		} else {
-			err = r.editOriginal(ctx, reply{content: text}, true)
-		}
-	}
+	err := r.first(ctx, reply{content: text}, flags)
 	r.final = r.final || err == nil
 	return err
 }
 
-func (r *interactionReplier) done() bool { return r.final }
+// done reports whether a final reply went out, or none can.
+func (r *interactionReplier) done() bool { return r.final || r.lost }
 
 // messageReplier replies to a message that mentioned the bot or came in a
 // DM: a reply to that message, edited while the answer streams in.

@@ -15,6 +15,27 @@ import (
 // 502s, but not other server errors.
 const restAttempts = 4
 
+// retryPolicy says how a REST call is retried.
+type retryPolicy struct {
+	attempts int
+	// backoff is the first wait between attempts; it doubles each time.
+	backoff time.Duration
+	// deadline, when set, ends the call: no attempt starts after it, and
+	// the one in progress is cut at it.
+	deadline time.Time
+	// perAttempt, when set, bounds one attempt, so that a hung request
+	// leaves time for another.
+	perAttempt time.Duration
+	// transport also retries requests that got no answer at all (a
+	// timeout, a lost response), which may or may not have arrived.
+	transport bool
+}
+
+// restPolicy is the policy of an ordinary REST call.
+func (b *Bot) restPolicy() retryPolicy {
+	return retryPolicy{attempts: restAttempts, backoff: b.opt.RetryBackoff}
+}
+
 // call runs a discordgo REST call, retrying server errors with backoff.
 func (b *Bot) call(ctx context.Context, do func(opts ...discordgo.RequestOption) error) error {
 	_, err := b.callValue(ctx, func(opts ...discordgo.RequestOption) (any, error) { return nil, do(opts...) })
@@ -22,18 +43,40 @@ func (b *Bot) call(ctx context.Context, do func(opts ...discordgo.RequestOption)
 }
 
 func (b *Bot) callValue(ctx context.Context, do func(opts ...discordgo.RequestOption) (any, error)) (any, error) {
-	wait := b.opt.RetryBackoff
+	v, _, err := b.retry(ctx, b.restPolicy(), do)
+	return v, err
+}
+
+// retry runs do under the policy and also returns how many attempts it
+// made.
+func (b *Bot) retry(ctx context.Context, p retryPolicy, do func(opts ...discordgo.RequestOption) (any, error)) (any, int, error) {
+	wait := p.backoff
 	for attempt := 1; ; attempt++ {
-		v, err := do(discordgo.WithContext(ctx))
+		actx, cancel := ctx, context.CancelFunc(func() {})
+		if !p.deadline.IsZero() {
+			// The deadline is on the bot's clock, which tests may stop;
+			// contexts run on the real one.
+			actx, cancel = context.WithTimeout(actx, p.deadline.Sub(b.opt.Now()))
+		}
+		if p.perAttempt > 0 {
+			var c2 context.CancelFunc
+			actx, c2 = context.WithTimeout(actx, p.perAttempt)
+			c1 := cancel
+			cancel = func() { c2(); c1() }
+		}
+		v, err := do(discordgo.WithContext(actx))
+		cancel()
 		err = redactToken(err)
-		if err == nil || attempt == restAttempts || !isServerError(err) {
-			return v, err
+		retryable := isServerError(err) || (p.transport && restStatus(err) == 0 && ctx.Err() == nil)
+		late := !p.deadline.IsZero() && !b.opt.Now().Add(wait).Before(p.deadline)
+		if err == nil || attempt == p.attempts || !retryable || late {
+			return v, attempt, err
 		}
 		b.log.Warn("Discord REST call failed; retrying", "err", err, "attempt", attempt)
 		select {
-		case <-time.After(wait):
+		case <-b.opt.After(wait):
 		case <-ctx.Done():
-			return v, err
+			return v, attempt, err
 		}
 		wait *= 2
 	}
@@ -50,6 +93,13 @@ func restStatus(err error) int {
 func isStatus(err error, status int) bool { return restStatus(err) == status }
 
 func isServerError(err error) bool { return restStatus(err) >= 500 }
+
+// isUnknownInteraction reports Discord's answer to a response that came too
+// late, or to an interaction it doesn't know: the interaction is lost.
+func isUnknownInteraction(err error) bool {
+	var re *discordgo.RESTError
+	return errors.As(err, &re) && re.Message != nil && re.Message.Code == discordgo.ErrCodeUnknownInteraction
+}
 
 // isAlreadyAcknowledged reports Discord's answer to a second interaction
 // response: after a retried callback it means the first one got through.

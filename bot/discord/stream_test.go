@@ -2,6 +2,7 @@ package discord_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -56,7 +57,8 @@ func TestStreamingEditsAreThrottled(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			fake := discordtest.New(t)
-			// The clock: an edit may follow the previous one only after a tick.
+			// The clock: an edit may come only an interval after the
+			// acknowledgement or the previous edit, that is on a tick.
 			ticks := make(chan time.Time)
 			want, err := svc.Ask(context.Background(), troops)
 			if err != nil {
@@ -65,19 +67,24 @@ func TestStreamingEditsAreThrottled(t *testing.T) {
 			words := strings.Fields(want.Text)
 			streaming := &fakeAnswerer{svc: svc, ask: func(ctx context.Context, q string, onPartial func(string)) (*bot.Answer, error) {
 				edits := func(n int) func() bool { return func() bool { return len(progressEdits(fake, tc.path)) == n } }
-				onPartial(words[0])
+				// Tokens before the interval passes make no edit...
+				for i := 1; i < len(words)/2; i++ {
+					onPartial(strings.Join(words[:i], " "))
+				}
+				// ...until it does; then one edit shows the latest.
+				ticks <- time.Now()
 				if err := fake.Await(ctx, edits(1)); err != nil {
 					return nil, err
 				}
-				// A burst of tokens between ticks makes no edits...
-				for i := 2; i < len(words); i++ {
+				for i := len(words) / 2; i < len(words); i++ {
 					onPartial(strings.Join(words[:i], " "))
 				}
-				// ...until the interval passes; then one edit shows the latest.
 				ticks <- time.Now()
 				if err := fake.Await(ctx, edits(2)); err != nil {
 					return nil, err
 				}
+				// The last tokens come within the interval: the final reply
+				// follows with no progress edit just before it.
 				onPartial(want.Text)
 				return want, nil
 			}}
@@ -87,7 +94,7 @@ func TestStreamingEditsAreThrottled(t *testing.T) {
 			fake.WaitFor(t, "the final answer", func() bool { final = done(); return final != nil })
 
 			got := progressEdits(h.fake, tc.path)
-			wantEdits := []string{words[0] + " …", strings.Join(words[:len(words)-1], " ") + " …"}
+			wantEdits := []string{strings.Join(words[:len(words)/2-1], " ") + " …", strings.Join(words[:len(words)-1], " ") + " …"}
 			if len(got) != 2 || got[0] != wantEdits[0] || got[1] != wantEdits[1] {
 				t.Errorf("progress edits:\n%q\nwant:\n%q", got, wantEdits)
 			}
@@ -98,6 +105,30 @@ func TestStreamingEditsAreThrottled(t *testing.T) {
 	}
 }
 
+func TestQuickStreamMakesNoProgressEdit(t *testing.T) {
+	t.Parallel()
+	svc := realService(t)
+	fake := discordtest.New(t)
+	quick := &fakeAnswerer{svc: svc, ask: func(ctx context.Context, q string, onPartial func(string)) (*bot.Answer, error) {
+		partialWords("North Korea has sent about 15,000 troops", onPartial)
+		// Deferred by the first token; done before the edit interval ends.
+		if err := waitDeferred(ctx, fake); err != nil {
+			return nil, err
+		}
+		return svc.Ask(ctx, q)
+	}}
+	never := make(chan time.Time)
+	h := startBot(t, fake, quick, discord.Options{About: about(svc), After: func(time.Duration) <-chan time.Time { return never }})
+	token := fake.Interact(discordtest.Slash("ask", discordtest.String("question", troops)))
+	in := h.waitDone(t, token)
+	if fmt.Sprint(in.Callbacks) != "[5]" || !strings.Contains(in.Original.Content, "15,000") {
+		t.Fatalf("answer: %v %q", in.Callbacks, in.Original.Content)
+	}
+	if edits := fake.CallsTo("PATCH", token); len(edits) != 1 {
+		t.Errorf("%d edits, want only the final one: %v", len(edits), edits)
+	}
+}
+
 func TestPanicWhileStreamingStopsTheEdits(t *testing.T) {
 	t.Parallel()
 	svc := realService(t)
@@ -105,6 +136,7 @@ func TestPanicWhileStreamingStopsTheEdits(t *testing.T) {
 	ticks := make(chan time.Time)
 	panicky := &fakeAnswerer{svc: svc, ask: func(ctx context.Context, q string, onPartial func(string)) (*bot.Answer, error) {
 		onPartial("North Korea")
+		ticks <- time.Now()
 		if err := fake.Await(ctx, func() bool { return len(progressEdits(fake, "/messages/@original")) == 1 }); err != nil {
 			return nil, err
 		}
@@ -118,17 +150,17 @@ func TestPanicWhileStreamingStopsTheEdits(t *testing.T) {
 		in := fake.Interaction(token)
 		return in != nil && in.Original != nil && strings.HasPrefix(in.Original.Content, "Sorry")
 	})
-	// The streamer must be gone by the time the error is shown: nobody may
-	// still wait for the clock to edit the partial answer over it.
+	// The streamer is gone by the time the error is shown: nobody waits
+	// for the clock any more to edit the partial answer over it.
 	select {
 	case ticks <- time.Now():
 		t.Error("the streamer outlived the panicking answer")
-	case <-time.After(500 * time.Millisecond):
+	default:
 	}
 	if err := h.stop(); err != nil {
 		t.Fatal(err)
 	}
-	if o := fake.Interaction(token).Original; !strings.HasPrefix(o.Content, "Sorry") {
+	if o := fake.Interaction(token).Original; !strings.HasPrefix(o.Content, "Sorry") || len(progressEdits(fake, token)) != 1 {
 		t.Errorf("the error reply was overwritten: %q", o.Content)
 	}
 }

@@ -96,7 +96,7 @@ func TestServeAnswersThroughAPIURL(t *testing.T) {
 		in = fake.Interaction(token)
 		return in != nil && in.Original != nil && len(in.Original.Buttons()) > 0
 	})
-	if in.Callbacks[0] != discordtest.CallbackDeferred || !strings.Contains(in.Original.Content, "15,000") ||
+	if len(in.Callbacks) != 1 || !strings.Contains(in.Original.Content, "15,000") ||
 		!strings.Contains(in.Original.Content, "[1]") || !discordtest.NoMentions(in.Original.AllowedMentions) {
 		t.Errorf("answer: callbacks %v, %q, allowed_mentions %s", in.Callbacks, in.Original.Content, in.Original.AllowedMentions)
 	}

@@ -104,12 +104,23 @@ type Discord struct {
 	GuildID         string   `yaml:"guild_id"`
 	AllowedGuilds   []string `yaml:"allowed_guilds"`
 	AllowedChannels []string `yaml:"allowed_channels"`
-	// UserRate is how many questions a user may ask per minute, with
-	// UserBurst at once.
-	UserRate        float64  `yaml:"user_rate_per_minute"`
-	UserBurst       int      `yaml:"user_burst"`
-	MaxConcurrent   int      `yaml:"max_concurrent"`
-	ShutdownTimeout Duration `yaml:"shutdown_timeout"`
+	// UserRate is how many questions (anything drafted) a user may ask per
+	// minute, with UserBurst at once.
+	UserRate  float64 `yaml:"user_rate_per_minute"`
+	UserBurst int     `yaml:"user_burst"`
+	// CommandRate and CommandBurst limit what only looks things up
+	// (/about, /sources, buttons), apart from questions.
+	CommandRate  float64 `yaml:"command_rate_per_minute"`
+	CommandBurst int     `yaml:"command_burst"`
+	// MaxConcurrent answers are drafted at once; up to QueueSize more
+	// wait for a slot, each for at most QueueWait.
+	MaxConcurrent int      `yaml:"max_concurrent"`
+	QueueSize     int      `yaml:"queue_size"`
+	QueueWait     Duration `yaml:"queue_wait"`
+	// InstantReplyWait is how long a reply may take to go out as the
+	// interaction's response itself, with no "thinking…" first.
+	InstantReplyWait Duration `yaml:"instant_reply_wait"`
+	ShutdownTimeout  Duration `yaml:"shutdown_timeout"`
 }
 
 // Log configures logging.
@@ -148,11 +159,17 @@ func Default() Config {
 			MaxBytes: 4 << 20,
 		},
 		Discord: Discord{
-			APIURL:          "https://discord.com",
-			UserRate:        6,
-			UserBurst:       3,
-			MaxConcurrent:   8,
-			ShutdownTimeout: Duration(20 * time.Second),
+			APIURL:   "https://discord.com",
+			UserRate: 6,
+			// Enough to try each drafting command once in a row.
+			UserBurst:        6,
+			CommandRate:      30,
+			CommandBurst:     10,
+			MaxConcurrent:    8,
+			QueueSize:        256,
+			QueueWait:        Duration(45 * time.Second),
+			InstantReplyWait: Duration(40 * time.Millisecond),
+			ShutdownTimeout:  Duration(20 * time.Second),
 		},
 		Log: Log{Format: "auto", Level: "info"},
 	}
@@ -303,6 +320,8 @@ func (c *Config) Validate() error {
 	positive("conversation.max_bytes", c.Conversation.MaxBytes)
 	positive("discord.user_burst", c.Discord.UserBurst)
 	positive("discord.max_concurrent", c.Discord.MaxConcurrent)
+	positive("discord.command_burst", c.Discord.CommandBurst)
+	positive("discord.queue_size", c.Discord.QueueSize)
 	if c.Answer.TopK > 20 {
 		bad("answer.top_k", fmt.Sprint(c.Answer.TopK), "must be at most 20")
 	}
@@ -319,10 +338,17 @@ func (c *Config) Validate() error {
 	if c.Discord.UserRate <= 0 {
 		bad("discord.user_rate_per_minute", fmt.Sprint(c.Discord.UserRate), "must be above 0")
 	}
+	if !(c.Discord.CommandRate > 0) || math.IsInf(c.Discord.CommandRate, 0) {
+		bad("discord.command_rate_per_minute", fmt.Sprint(c.Discord.CommandRate), "must be a number above 0")
+	}
+	if w := time.Duration(c.Discord.InstantReplyWait); w <= 0 || w > 2*time.Second {
+		bad("discord.instant_reply_wait", c.Discord.InstantReplyWait.String(), "must be between 1ms and 2s (Discord wants a response within 3s)")
+	}
 	for key, d := range map[string]Duration{
 		"openai.timeout": c.OpenAI.Timeout, "answer.timeout": c.Answer.Timeout,
 		"answer.cache_ttl": c.Answer.CacheTTL, "discord.shutdown_timeout": c.Discord.ShutdownTimeout,
 		"conversation.max_idle": c.Conversation.MaxIdle,
+		"discord.queue_wait":    c.Discord.QueueWait,
 	} {
 		if d <= 0 {
 			bad(key, d.String(), "must be a positive duration such as 30s")

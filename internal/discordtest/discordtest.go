@@ -1,8 +1,10 @@
 // Package discordtest is a fake Discord on 127.0.0.1: REST and the gateway
 // websocket, close enough to the real API that an unmodified
 // *discordgo.Session connects to it. It records every REST call, rejects
-// messages over Discord's limits with a 400 as Discord would, and can inject
-// 429 and 500 responses and drop the gateway connection.
+// messages over Discord's limits with a 400 as Discord would, refuses an
+// interaction's response after Discord's three seconds with 10062 (Unknown
+// interaction), and can inject error responses (any status and JSON code),
+// slow or lost responses, and drop the gateway connection.
 package discordtest
 
 import (
@@ -34,6 +36,10 @@ const (
 type Server struct {
 	// URL is the base URL to give the bot in place of https://discord.com.
 	URL string
+	// CallbackWindow is how long after an interaction is dispatched its
+	// response is accepted; later ones get 10062, as on Discord, whose
+	// window is three seconds. Set it before dispatching.
+	CallbackWindow time.Duration
 	// Token is the bot token the fake accepts, without the "Bot " prefix.
 	Token string
 
@@ -64,12 +70,13 @@ func New(t testing.TB) *Server {
 // Start starts a fake Discord on 127.0.0.1; Close stops it.
 func Start() *Server {
 	s := &Server{
-		Token:        "test-token",
-		changed:      make(chan struct{}),
-		nextID:       1_000_000_000_000_000_000,
-		commands:     map[string][]map[string]any{},
-		interactions: map[string]*Interaction{},
-		messages:     map[string]*Message{},
+		Token:          "test-token",
+		CallbackWindow: 3 * time.Second,
+		changed:        make(chan struct{}),
+		nextID:         1_000_000_000_000_000_000,
+		commands:       map[string][]map[string]any{},
+		interactions:   map[string]*Interaction{},
+		messages:       map[string]*Message{},
 	}
 	s.gw.heartbeatMS = 45000
 	mux := http.NewServeMux()
@@ -100,10 +107,12 @@ type Call struct {
 	Auth string
 	Body []byte
 	// Status is the status the fake answered with; 0 when the response was
-	// lost (Fault.Lost).
+	// lost (Fault.Lost) or the client gave up waiting for it (Fault.Delay).
 	Status int
 	// Code is the JSON error code of an error response, such as 40060.
 	Code int
+	// At is when the request arrived.
+	At time.Time
 }
 
 // Decode unmarshals the call's JSON body into v.
@@ -143,8 +152,16 @@ type Fault struct {
 	// PathContains matches any path when empty.
 	PathContains string
 	// Status is the status to answer with: 429 adds Discord's rate-limit
-	// body with RetryAfter; anything else a plain error body.
+	// body with RetryAfter; anything else an error body with Code.
 	Status int
+	// Code is the JSON error code of the error body, such as 10062
+	// (Unknown interaction) with Status 404.
+	Code int
+	// Delay holds the request this long before handling it, or until the
+	// client gives up (then nothing is handled, and the call is recorded
+	// with Status 0), as when Discord is slow to answer or times out. With
+	// no Status and not Lost, the request is then handled normally.
+	Delay time.Duration
 	// RetryAfter is the 429's retry_after, in seconds.
 	RetryAfter float64
 	// Times is how many requests the fault hits; 0 means once.
@@ -164,6 +181,12 @@ func (s *Server) Inject(f Fault) {
 	defer s.mu.Unlock()
 	s.faults = append(s.faults, &f)
 }
+
+// Interaction codes Discord answers with.
+const (
+	CodeUnknownInteraction  = 10062
+	CodeAlreadyAcknowledged = 40060
+)
 
 // WaitFor blocks until cond holds, re-checking it after every change the
 // fake records. It fails the test, listing the REST calls, if cond doesn't

@@ -1,11 +1,13 @@
 package discordtest
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestCheckRejectsWhatDiscordRejects(t *testing.T) {
@@ -135,4 +137,87 @@ func TestCommandsAreStoredAsDiscordAnswers(t *testing.T) {
 	if len(s.Commands("")) != 0 {
 		t.Error("guild commands leaked into the global scope")
 	}
+}
+
+func TestCallbackFaultsAndWindow(t *testing.T) {
+	s := New(t)
+	respond := func(token string, timeout time.Duration) (int, int, error) {
+		in := s.Interaction(token)
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		req, _ := http.NewRequestWithContext(ctx, "POST", s.URL+"/api/v9/interactions/"+in.ID+"/"+token+"/callback",
+			strings.NewReader(`{"type":5,"data":{"allowed_mentions":{"parse":[]}}}`))
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return 0, 0, err
+		}
+		defer resp.Body.Close()
+		var body struct {
+			Code int `json:"code"`
+		}
+		_ = json.NewDecoder(resp.Body).Decode(&body)
+		return resp.StatusCode, body.Code, nil
+	}
+	ask := func() string { return s.Interact(Slash("ask", String("question", "q"))) }
+
+	t.Run("fails N times", func(t *testing.T) {
+		token := ask()
+		s.Inject(Fault{PathContains: token, Status: 500, Times: 2})
+		for i, want := range []int{500, 500, 204} {
+			if status, _, err := respond(token, 5*time.Second); err != nil || status != want {
+				t.Errorf("attempt %d: %d %v, want %d", i+1, status, err, want)
+			}
+		}
+		if in := s.Interaction(token); len(in.Callbacks) != 1 {
+			t.Errorf("callbacks = %v", in.Callbacks)
+		}
+	})
+	t.Run("times out", func(t *testing.T) {
+		token := ask()
+		s.Inject(Fault{PathContains: token, Delay: time.Hour})
+		if _, _, err := respond(token, 50*time.Millisecond); err == nil {
+			t.Fatal("a held request was answered")
+		}
+		// The request that timed out was never handled; the next one is.
+		if in := s.Interaction(token); len(in.Callbacks) != 0 {
+			t.Errorf("the timed-out response was taken: %v", in.Callbacks)
+		}
+		// The fake notices the client gone a moment later.
+		s.WaitFor(t, "the abandoned request to be recorded", func() bool { return len(s.CallsTo("POST", token)) == 1 })
+		if calls := s.CallsTo("POST", token); calls[0].Status != 0 {
+			t.Errorf("recorded: %v", calls)
+		}
+		if status, _, err := respond(token, 5*time.Second); err != nil || status != 204 {
+			t.Errorf("after the timeout: %d %v", status, err)
+		}
+	})
+	t.Run("slow but handled", func(t *testing.T) {
+		token := ask()
+		s.Inject(Fault{PathContains: token, Delay: time.Millisecond})
+		if status, _, err := respond(token, 5*time.Second); err != nil || status != 204 {
+			t.Errorf("slow response: %d %v", status, err)
+		}
+	})
+	t.Run("unknown interaction", func(t *testing.T) {
+		token := ask()
+		s.Inject(Fault{PathContains: token, Status: 404, Code: CodeUnknownInteraction})
+		if status, code, err := respond(token, 5*time.Second); err != nil || status != 404 || code != CodeUnknownInteraction {
+			t.Errorf("injected 10062: %d %d %v", status, code, err)
+		}
+	})
+	t.Run("after the window", func(t *testing.T) {
+		s := New(t)
+		s.CallbackWindow = time.Nanosecond
+		token := s.Interact(Slash("ask"))
+		in := s.Interaction(token)
+		resp, err := http.Post(s.URL+"/api/v9/interactions/"+in.ID+"/"+token+"/callback", "application/json", strings.NewReader(`{"type":5}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if calls := s.CallsTo("POST", token); len(calls) != 1 || calls[0].Status != 404 || calls[0].Code != CodeUnknownInteraction {
+			t.Errorf("a late response: %v", calls)
+		}
+	})
 }

@@ -1,5 +1,7 @@
 package discordtest
 
+import "time"
+
 // Invocation describes an interaction for the fake to dispatch.
 type Invocation struct {
 	// Type is the interaction type: 2 command, 3 component, 4 autocomplete.
@@ -120,7 +122,7 @@ func (s *Server) Interact(inv Invocation) string {
 		in["guild_locale"] = "en-US"
 	}
 	s.mu.Lock()
-	s.interactions[token] = &Interaction{ID: id, Token: token, ChannelID: in["channel_id"].(string)}
+	s.interactions[token] = &Interaction{ID: id, Token: token, ChannelID: in["channel_id"].(string), created: time.Now()}
 	s.mu.Unlock()
 	s.Dispatch("INTERACTION_CREATE", in)
 	return token

@@ -36,6 +36,10 @@ type Interaction struct {
 	Followups []*Message
 	// Choices are the autocomplete choices of a type 8 response.
 	Choices []Choice
+
+	// created is when the interaction was dispatched; its response is
+	// accepted for CallbackWindow after.
+	created time.Time
 }
 
 // Choice is an autocomplete choice.
@@ -127,22 +131,45 @@ type apiError struct {
 
 func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
-	call := Call{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Auth: r.Header.Get("Authorization"), Body: body}
+	call := Call{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Auth: r.Header.Get("Authorization"), Body: body, At: time.Now()}
 
 	s.mu.Lock()
+	f := s.takeFault(r.Method, r.URL.Path)
+	if f != nil && f.Delay > 0 {
+		// Held without the lock, so other requests go on meanwhile.
+		s.mu.Unlock()
+		t := time.NewTimer(f.Delay)
+		select {
+		case <-t.C:
+			s.mu.Lock()
+		case <-r.Context().Done():
+			t.Stop()
+			s.mu.Lock()
+			s.calls = append(s.calls, call)
+			s.notify()
+			s.mu.Unlock()
+			return
+		}
+		if f.Status == 0 && !f.Lost {
+			f = nil
+		}
+	}
 	defer s.mu.Unlock()
 	defer s.notify()
 
-	f := s.takeFault(r.Method, r.URL.Path)
 	if f != nil && !f.Lost {
-		call.Status = f.Status
+		call.Status, call.Code = f.Status, f.Code
 		s.calls = append(s.calls, call)
 		if f.Status == http.StatusTooManyRequests {
 			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(f.RetryAfter))))
 			writeJSON(w, f.Status, map[string]any{"message": "You are being rate limited.", "retry_after": f.RetryAfter, "global": false})
 			return
 		}
-		writeJSON(w, f.Status, map[string]any{"message": strconv.Itoa(f.Status) + ": " + http.StatusText(f.Status), "code": 0})
+		msg := strconv.Itoa(f.Status) + ": " + http.StatusText(f.Status)
+		if f.Code == CodeUnknownInteraction {
+			msg = errUnknownInter.message
+		}
+		writeJSON(w, f.Status, map[string]any{"message": msg, "code": f.Code})
 		return
 	}
 
@@ -254,7 +281,7 @@ func botUser() map[string]any {
 
 func (s *Server) callback(id, token string, body []byte) (int, any, *apiError) {
 	in, ok := s.interactions[token]
-	if !ok || in.ID != id {
+	if !ok || in.ID != id || (s.CallbackWindow > 0 && time.Since(in.created) > s.CallbackWindow) {
 		return 0, nil, errUnknownInter
 	}
 	var req struct {

@@ -1,0 +1,84 @@
+package discord_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/articlebot/articlebot/bot/discord"
+	"github.com/articlebot/articlebot/internal/discordtest"
+)
+
+// The fake refuses responses after Discord's three seconds with 10062, so
+// these tests fail when the bot's retries overrun the window.
+
+func TestCallbackRetriesFitDiscordsWindow(t *testing.T) {
+	t.Parallel()
+	// The default backoff: before, three 500s were retried at +0.5, +1.5
+	// and +3.5 s, the last refused as too late.
+	h := start(t, discord.Options{RetryBackoff: 500 * time.Millisecond})
+	h.fake.Inject(discordtest.Fault{Method: "POST", PathContains: "/callback", Status: 500, Times: 3})
+	token := h.fake.Interact(discordtest.Slash("ask", discordtest.String("question", troops)))
+	in := h.waitDone(t, token)
+	if len(in.Callbacks) != 1 || !strings.Contains(in.Original.Content, "15,000") {
+		t.Fatalf("answer after three 500s: %v %q", in.Callbacks, in.Original.Content)
+	}
+	for _, c := range h.fake.CallsTo("", token) {
+		if c.Code == discordtest.CodeUnknownInteraction {
+			t.Errorf("a response came too late: %v", c)
+		}
+	}
+}
+
+func TestHungCallbackIsRetriedInTime(t *testing.T) {
+	t.Parallel()
+	h := start(t, discord.Options{})
+	// The first response hangs until the bot gives up on it.
+	h.fake.Inject(discordtest.Fault{Method: "POST", PathContains: "/callback", Delay: time.Hour})
+	token := h.fake.Interact(discordtest.Slash("ask", discordtest.String("question", troops)))
+	in := h.waitDone(t, token)
+	if len(in.Callbacks) != 1 || !strings.Contains(in.Original.Content, "15,000") {
+		t.Fatalf("answer after a hung response: %v %q", in.Callbacks, in.Original.Content)
+	}
+	if calls := h.fake.CallsTo("POST", token); len(calls) != 2 || calls[0].Status != 0 {
+		t.Errorf("responses: %v, want the hung one, then one that got through", calls)
+	}
+}
+
+func TestLostInteractionGetsNoFallbacks(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name     string
+		fault    discordtest.Fault
+		attempts int
+	}{
+		// Discord says the interaction is gone: nothing more is tried.
+		{"unknown interaction", discordtest.Fault{Method: "POST", PathContains: "/callback", Status: 404, Code: discordtest.CodeUnknownInteraction}, 1},
+		// Every response fails: a few attempts within the window, and then
+		// no edits, followups or error replies to an endpoint known to fail.
+		{"always 500", discordtest.Fault{Method: "POST", PathContains: "/callback", Status: 500, Times: 1000}, 4},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			h := start(t, discord.Options{})
+			h.fake.Inject(tc.fault)
+			token := h.fake.Interact(discordtest.Slash("ask", discordtest.String("question", troops)))
+			h.waitLog(t, "interaction lost: not acknowledged in time")
+			if err := h.stop(); err != nil {
+				t.Fatal(err)
+			}
+			calls := h.fake.CallsTo("", token)
+			if len(calls) != tc.attempts {
+				t.Errorf("%d calls for the lost interaction, want %d: %v", len(calls), tc.attempts, calls)
+			}
+			for _, c := range calls {
+				if !strings.HasSuffix(c.Path, "/callback") {
+					t.Errorf("sent after the interaction was lost: %v", c)
+				}
+			}
+			if n := h.metrics.get(h.metrics.errors, "discord_lost"); n != 1 {
+				t.Errorf("discord_lost counted %d times", n)
+			}
+		})
+	}
+}
