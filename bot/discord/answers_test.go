@@ -208,11 +208,12 @@ func TestButtons(t *testing.T) {
 		t.Errorf("passage embed = %q %q\nwant the passage %q", p.Embeds[0].Title, p.Embeds[0].Description, a.Sources[0].Passage)
 	}
 
-	// Feedback: recorded once per user and vote, acknowledged privately.
+	// Feedback: one counted vote per user and answer, acknowledged
+	// privately; a changed vote is recorded but not counted again.
 	for i, click := range []struct {
 		label, vote string
 		counted     bool
-	}{{"Helpful", "up", true}, {"Helpful", "up", false}, {"Not helpful", "down", true}} {
+	}{{"Helpful", "up", true}, {"Helpful", "up", false}, {"Not helpful", "down", false}} {
 		in := h.waitDone(t, h.fake.Interact(discordtest.Click(ids[click.label], o.ID)))
 		if !in.Original.Ephemeral() || !strings.HasPrefix(in.Original.Content, "Thanks for the feedback") {
 			t.Errorf("click %d: %+v", i, in.Original)
@@ -221,6 +222,19 @@ func TestButtons(t *testing.T) {
 		if len(recs) != i+1 || recs[i]["vote"] != click.vote || recs[i]["counted"] != click.counted || recs[i]["drafter"] != "extractive" {
 			t.Errorf("click %d: feedback log %v", i, recs)
 		}
+	}
+	// Another user's vote on the same answer counts.
+	in = h.waitDone(t, h.fake.Interact(withUser(discordtest.Click(ids["Not helpful"], o.ID), "600000000000000055")))
+	if !strings.HasPrefix(in.Original.Content, "Thanks for the feedback") {
+		t.Errorf("another user's vote: %+v", in.Original)
+	}
+	// A vote for an answer the bot doesn't know is not counted.
+	in = h.waitDone(t, h.fake.Interact(discordtest.Click("ab:up:12345", o.ID)))
+	if !in.Original.Ephemeral() || !strings.Contains(in.Original.Content, "no longer have that answer") {
+		t.Errorf("vote for an unknown answer: %+v", in.Original)
+	}
+	if recs := h.logs.find("feedback"); len(recs) != 5 || recs[4]["counted"] != false {
+		t.Errorf("feedback log: %v", recs)
 	}
 	if up, down := h.metrics.get(h.metrics.feedback, "up"), h.metrics.get(h.metrics.feedback, "down"); up != 1 || down != 1 {
 		t.Errorf("feedback counters up=%d down=%d, want 1 and 1", up, down)

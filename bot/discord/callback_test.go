@@ -9,14 +9,24 @@ import (
 	"github.com/articlebot/articlebot/internal/discordtest"
 )
 
-// The fake refuses responses after Discord's three seconds with 10062, so
-// these tests fail when the bot's retries overrun the window.
+// These tests run a fake that refuses responses after Discord's three
+// seconds with 10062, so they fail when the bot's retries overrun the
+// window.
+
+func startWindowed(t *testing.T, opt discord.Options) *harness {
+	t.Helper()
+	svc := realService(t)
+	fake := discordtest.New(t)
+	fake.CallbackWindow = discordtest.DiscordCallbackWindow
+	opt.About = about(svc)
+	return startBot(t, fake, &fakeAnswerer{svc: svc}, opt)
+}
 
 func TestCallbackRetriesFitDiscordsWindow(t *testing.T) {
 	t.Parallel()
 	// The default backoff: before, three 500s were retried at +0.5, +1.5
 	// and +3.5 s, the last refused as too late.
-	h := start(t, discord.Options{RetryBackoff: 500 * time.Millisecond})
+	h := startWindowed(t, discord.Options{RetryBackoff: 500 * time.Millisecond})
 	h.fake.Inject(discordtest.Fault{Method: "POST", PathContains: "/callback", Status: 500, Times: 3})
 	token := h.fake.Interact(discordtest.Slash("ask", discordtest.String("question", troops)))
 	in := h.waitDone(t, token)
@@ -32,7 +42,7 @@ func TestCallbackRetriesFitDiscordsWindow(t *testing.T) {
 
 func TestHungCallbackIsRetriedInTime(t *testing.T) {
 	t.Parallel()
-	h := start(t, discord.Options{})
+	h := startWindowed(t, discord.Options{})
 	// The first response hangs until the bot gives up on it.
 	h.fake.Inject(discordtest.Fault{Method: "POST", PathContains: "/callback", Delay: time.Hour})
 	token := h.fake.Interact(discordtest.Slash("ask", discordtest.String("question", troops)))
@@ -60,7 +70,7 @@ func TestLostInteractionGetsNoFallbacks(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			h := start(t, discord.Options{})
+			h := startWindowed(t, discord.Options{})
 			h.fake.Inject(tc.fault)
 			token := h.fake.Interact(discordtest.Slash("ask", discordtest.String("question", troops)))
 			h.waitLog(t, "interaction lost: not acknowledged in time")

@@ -205,7 +205,8 @@ func TestPanicIsRecoveredAndAnswered(t *testing.T) {
 	panicky := &fakeAnswerer{svc: svc, ask: func(context.Context, string, func(string)) (*bot.Answer, error) {
 		panic("nil map write")
 	}}
-	h := startBot(t, discordtest.New(t), panicky, discord.Options{About: about(svc)})
+	// Answered at once, so privately whether or not the question was.
+	h := startBot(t, discordtest.New(t), panicky, discord.Options{About: about(svc), InstantWait: time.Minute})
 	for _, private := range []bool{false, true} {
 		in := h.waitDone(t, h.fake.Interact(discordtest.Slash("ask", discordtest.String("question", troops), discordtest.Bool("private", private))))
 		msgs := in.Messages()
@@ -222,5 +223,76 @@ func TestPanicIsRecoveredAndAnswered(t *testing.T) {
 	}
 	if n := h.metrics.get(h.metrics.errors, "discord_panic"); n != 3 {
 		t.Errorf("panics counted: %d", n)
+	}
+}
+
+func TestEveryCommandOnceInARowWithTheDefaults(t *testing.T) {
+	t.Parallel()
+	h := start(t, discord.Options{})
+	slow := func(text string) bool { return strings.Contains(text, "asking quickly") }
+	answer := h.waitDone(t, h.fake.Interact(discordtest.Slash("ask", discordtest.String("question", troops)))).Original
+	for _, inv := range []discordtest.Invocation{
+		discordtest.Slash("summary"),
+		discordtest.Slash("sources", discordtest.String("query", "troops")),
+		discordtest.Slash("about"),
+		discordtest.MessageCommand("Ask the article", h.fake.NewID(), "What did Kim call for?"),
+		discordtest.Click(answer.Buttons()[0].CustomID, answer.ID),
+		discordtest.Click(answer.Buttons()[1].CustomID, answer.ID),
+		discordtest.Click(answer.Buttons()[2].CustomID, answer.ID),
+	} {
+		if in := h.waitDone(t, h.fake.Interact(inv)); slow(in.Text()) {
+			t.Errorf("%v: %q", inv.Data, in.Text())
+		}
+	}
+	h.fake.PostMessage(discordtest.Post{Content: "<@" + discordtest.BotUserID + "> " + troops, MentionBot: true})
+	h.fake.PostMessage(discordtest.Post{Content: "What did Kim call for?", DM: true, ChannelID: "710000000000000009"})
+	h.fake.WaitFor(t, "the mention and DM replies", func() bool {
+		return len(h.fake.ChannelMessages(discordtest.ChannelID)) == 1 && len(h.fake.ChannelMessages("710000000000000009")) == 1
+	})
+	for _, m := range append(h.fake.ChannelMessages(discordtest.ChannelID), h.fake.ChannelMessages("710000000000000009")...) {
+		if slow(m.Content) {
+			t.Errorf("reply: %q", m.Content)
+		}
+	}
+}
+
+func TestLookupsDontSpendTheQuestionBudget(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	h := start(t, discord.Options{UserBurst: 1, CommandBurst: 4, Now: func() time.Time { return now }})
+	answer := h.waitDone(t, h.fake.Interact(discordtest.Slash("ask", discordtest.String("question", troops)))).Original
+	// Look-ups have their own budget...
+	for _, inv := range []discordtest.Invocation{
+		discordtest.Slash("sources", discordtest.String("query", "troops")),
+		discordtest.Slash("about"),
+		discordtest.Click(answer.Buttons()[0].CustomID, answer.ID),
+		discordtest.Click(answer.Buttons()[1].CustomID, answer.ID),
+	} {
+		if in := h.waitDone(t, h.fake.Interact(inv)); strings.Contains(in.Text(), "asking quickly") {
+			t.Errorf("%v was limited: %q", inv.Data, in.Text())
+		}
+	}
+	// ...and it runs out too, buttons included.
+	if in := h.waitDone(t, h.fake.Interact(discordtest.Click(answer.Buttons()[2].CustomID, answer.ID))); !strings.Contains(in.Text(), "asking quickly") {
+		t.Errorf("a fifth look-up: %q", in.Text())
+	}
+	// The question budget is spent by the one question.
+	if in := h.waitDone(t, h.fake.Interact(discordtest.Slash("summary"))); !strings.Contains(in.Text(), "asking quickly") {
+		t.Errorf("a second question: %q", in.Text())
+	}
+}
+
+func TestButtonsKeepToTheAllowlists(t *testing.T) {
+	t.Parallel()
+	h := start(t, discord.Options{AllowedChannels: []string{discordtest.ChannelID}})
+	answer := h.waitDone(t, h.fake.Interact(discordtest.Slash("ask", discordtest.String("question", troops)))).Original
+	click := discordtest.Click(answer.Buttons()[1].CustomID, answer.ID)
+	click.ChannelID = "700000000000000042"
+	in := h.waitDone(t, h.fake.Interact(click))
+	if !in.Original.Ephemeral() || in.Original.Content != "I'm not set up to answer in this channel." {
+		t.Errorf("a button outside the allowlist: %+v", in.Original)
+	}
+	if n := h.metrics.get(h.metrics.feedback, "up"); n != 0 {
+		t.Errorf("a vote from outside the allowlist was counted")
 	}
 }

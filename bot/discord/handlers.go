@@ -294,6 +294,10 @@ func (b *Bot) buttons(id string, withSources bool) []discordgo.MessageComponent 
 func (b *Bot) button(ctx context.Context, rp *interactionReplier, r *request, data discordgo.MessageComponentInteractionData) {
 	rp.ephemeral = true
 	id := data.CustomID
+	r.kind = "button"
+	if !b.admit(ctx, rp, r, b.commandLimits, nil) {
+		return
+	}
 	switch {
 	case strings.HasPrefix(id, btnSources):
 		r.kind = "show_sources"
@@ -318,6 +322,10 @@ func (b *Bot) button(ctx context.Context, rp *interactionReplier, r *request, da
 		}
 		b.log.Info("feedback", "vote", vote, "question_id", qid, "user", user, "drafter", drafter, "counted", counted,
 			"guild", r.guild, "channel", r.channel)
+		if drafter == "" {
+			b.notice(ctx, rp, r, "I no longer have that answer, so I can't record feedback on it. Thanks all the same!")
+			return
+		}
 		b.notice(ctx, rp, r, "Thanks for the feedback "+emoji+" It helps improve the answers.")
 	default:
 		b.notice(ctx, rp, r, "That button no longer works.")

@@ -31,6 +31,20 @@ type retryPolicy struct {
 	transport bool
 }
 
+// attemptTimeout bounds an attempt made at now: by perAttempt, and by the
+// deadline, except that the first attempt always gets perAttempt (on a
+// machine too slow to try before the deadline, Discord's answer is still
+// worth having).
+func (p retryPolicy) attemptTimeout(attempt int, now time.Time) time.Duration {
+	timeout := p.perAttempt
+	if !p.deadline.IsZero() && attempt > 1 {
+		// The deadline is on the bot's clock, which tests may stop;
+		// contexts run on the real one, hence a duration.
+		timeout = max(min(timeout, p.deadline.Sub(now)), time.Millisecond)
+	}
+	return timeout
+}
+
 // restPolicy is the policy of an ordinary REST call.
 func (b *Bot) restPolicy() retryPolicy {
 	return retryPolicy{attempts: restAttempts, backoff: b.opt.RetryBackoff}
@@ -53,16 +67,8 @@ func (b *Bot) retry(ctx context.Context, p retryPolicy, do func(opts ...discordg
 	wait := p.backoff
 	for attempt := 1; ; attempt++ {
 		actx, cancel := ctx, context.CancelFunc(func() {})
-		if !p.deadline.IsZero() {
-			// The deadline is on the bot's clock, which tests may stop;
-			// contexts run on the real one.
-			actx, cancel = context.WithTimeout(actx, p.deadline.Sub(b.opt.Now()))
-		}
-		if p.perAttempt > 0 {
-			var c2 context.CancelFunc
-			actx, c2 = context.WithTimeout(actx, p.perAttempt)
-			c1 := cancel
-			cancel = func() { c2(); c1() }
+		if timeout := p.attemptTimeout(attempt, b.opt.Now()); timeout > 0 {
+			actx, cancel = context.WithTimeout(ctx, timeout)
 		}
 		v, err := do(discordgo.WithContext(actx))
 		cancel()

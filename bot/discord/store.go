@@ -49,18 +49,19 @@ func (s *answerStore) sources(id string) ([]bot.Source, bool) {
 	return a.sources, true
 }
 
-// vote records a user's vote on an answer. It reports false when the user
-// had already cast the same vote, and the answer's drafter if known.
+// vote records a user's vote on an answer and reports whether it counts:
+// only a user's first vote on an answer the store holds does. A later vote
+// replaces the recorded one without counting again, and a vote for an
+// answer the store doesn't hold (forgotten, or a forged button) is not
+// counted. It also returns the answer's drafter if known.
 func (s *answerStore) vote(id, user, vote string) (counted bool, drafter string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	a, ok := s.byID[id]
 	if !ok {
-		return true, ""
+		return false, ""
 	}
-	if a.votes[user] == vote {
-		return false, a.drafter
-	}
+	_, voted := a.votes[user]
 	a.votes[user] = vote
-	return true, a.drafter
+	return !voted, a.drafter
 }

@@ -36,9 +36,11 @@ const (
 type Server struct {
 	// URL is the base URL to give the bot in place of https://discord.com.
 	URL string
-	// CallbackWindow is how long after an interaction is dispatched its
-	// response is accepted; later ones get 10062, as on Discord, whose
-	// window is three seconds. Set it before dispatching.
+	// CallbackWindow, when set, is how long after an interaction is
+	// dispatched its response is accepted; later ones get 10062, as on
+	// Discord, whose window is three seconds (DiscordCallbackWindow). Off
+	// by default, so that a test machine slowed down by others loses no
+	// interaction; set it before the bot starts.
 	CallbackWindow time.Duration
 	// Token is the bot token the fake accepts, without the "Bot " prefix.
 	Token string
@@ -70,13 +72,12 @@ func New(t testing.TB) *Server {
 // Start starts a fake Discord on 127.0.0.1; Close stops it.
 func Start() *Server {
 	s := &Server{
-		Token:          "test-token",
-		CallbackWindow: 3 * time.Second,
-		changed:        make(chan struct{}),
-		nextID:         1_000_000_000_000_000_000,
-		commands:       map[string][]map[string]any{},
-		interactions:   map[string]*Interaction{},
-		messages:       map[string]*Message{},
+		Token:        "test-token",
+		changed:      make(chan struct{}),
+		nextID:       1_000_000_000_000_000_000,
+		commands:     map[string][]map[string]any{},
+		interactions: map[string]*Interaction{},
+		messages:     map[string]*Message{},
 	}
 	s.gw.heartbeatMS = 45000
 	mux := http.NewServeMux()
@@ -181,6 +182,9 @@ func (s *Server) Inject(f Fault) {
 	defer s.mu.Unlock()
 	s.faults = append(s.faults, &f)
 }
+
+// DiscordCallbackWindow is how long Discord takes an interaction's response.
+const DiscordCallbackWindow = 3 * time.Second
 
 // Interaction codes Discord answers with.
 const (
