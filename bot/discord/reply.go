@@ -187,12 +187,6 @@ func (r *interactionReplier) webhook(ctx context.Context, endpoint string, do fu
 		}
 		r.failing[endpoint] = true
 	}
-	if err != nil && r.maybeAcked && !r.acked && isStatus(err, 404) {
-		// The response that got no answer never arrived: nothing can be
-		// sent for this interaction any more.
-		r.lost = true
-		return fmt.Errorf("%w: %w", errLost, err)
-	}
 	if err == nil && r.maybeAcked {
 		r.acked = true
 	}
@@ -246,13 +240,22 @@ func (r *interactionReplier) followup(ctx context.Context, m reply, flags discor
 // first delivers the first message of the final reply: the response, or an
 // edit of the original once acknowledged.
 func (r *interactionReplier) first(ctx context.Context, m reply, flags discordgo.MessageFlags) error {
-	if r.acked || r.maybeAcked {
+	if r.acked {
 		return r.editOriginal(ctx, m, true)
+	}
+	if r.maybeAcked {
+		err := r.editOriginal(ctx, m, true)
+		if !isStatus(err, 404) {
+			return err
+		}
+		// The response that got no answer never arrived. Discord may
+		// still take one; if the window is over, its 10062 says so.
+		r.maybeAcked = false
 	}
 	err := r.respond(ctx, discordgo.InteractionResponseChannelMessageWithSource, &discordgo.InteractionResponseData{
 		Content: m.content, Embeds: m.embedList(), Components: m.rows(), Flags: flags, AllowedMentions: noMentions(),
 	})
-	if errors.Is(err, errAcknowledged) || (err != nil && r.maybeAcked) {
+	if errors.Is(err, errAcknowledged) {
 		err = r.editOriginal(ctx, m, true)
 	}
 	return err
