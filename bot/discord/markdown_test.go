@@ -42,7 +42,7 @@ func TestModelTextCanNeitherFormatNorLink(t *testing.T) {
 
 func TestSourcesAreEscaped(t *testing.T) {
 	src := []bot.Source{{N: 1, Section: "**Loud** section", Article: "A *story*", Quote: "He said [this](https://evil.example) > that", Passage: "# Not a heading"}}
-	f := sourceEmbeds(src)[0].Fields[0]
+	f := sourceEmbeds(src, false)[0].Fields[0]
 	if f.Name != `[1] \*\*Loud\*\* section` || strings.Contains(f.Value, "](https://") || !strings.Contains(f.Value, `\[this\]`) {
 		t.Errorf("source field: %q %q", f.Name, f.Value)
 	}
