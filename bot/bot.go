@@ -44,6 +44,10 @@ type Answer struct {
 	Flags []Flag `json:"flags,omitempty"`
 	// Cached is true when the answer was reused from the answer cache.
 	Cached bool `json:"cached,omitempty"`
+	// Why, when set, explains the decision to answer or refuse (the
+	// features and scores behind it), for `articlebot eval -v`; front ends
+	// don't show it.
+	Why string `json:"why,omitempty"`
 
 	// retrieval is the time spent finding passages, for Event.
 	retrieval time.Duration

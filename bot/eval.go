@@ -2,37 +2,177 @@ package bot
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
 
 	"github.com/articlebot/articlebot/corpus"
 )
 
-// EvalCase is one question of an evaluation set (testdata/qa.jsonl).
+// This file holds evaluation sets: their cases and the JSON-lines format
+// they are read from (README.md, "Evaluating"). evaluate.go runs them.
+
+// Kinds of evaluation question.
+const (
+	KindFact         = "fact"         // a fact the story states
+	KindParaphrase   = "paraphrase"   // a fact asked in words the story doesn't use
+	KindMulti        = "multi"        // two or more parts, one answer group each
+	KindUnanswerable = "unanswerable" // about the story's names and topic, but nothing answers it
+	KindOffTopic     = "offtopic"     // nothing in the collection is about it
+)
+
+// EvalKinds lists the kinds in the order reports show them.
+var EvalKinds = []string{KindFact, KindParaphrase, KindMulti, KindUnanswerable, KindOffTopic}
+
+// Splits of a development set, by story: thresholds and weights are fit on
+// the calibration half and reported on the held-out half.
+const (
+	SplitCalibration = "calibration"
+	SplitHeldOut     = "heldout"
+	SplitAll         = "all"
+)
+
+// EvalCase is one question of an evaluation set.
 type EvalCase struct {
-	ID       string `json:"id"`
-	Kind     string `json:"kind"` // fact, paraphrase, multi or unanswerable
-	Question string `json:"question"`
-	// Evidence are substrings of the passages that answer the question; a
-	// retrieved chunk containing any of them is relevant.
-	Evidence []string `json:"evidence"`
-	// Answer are substrings a correct answer contains, all of them.
-	Answer []string `json:"answer"`
+	ID string `json:"id"`
+	// Split is SplitCalibration or SplitHeldOut; empty in sets that are not
+	// split (they are reported whole whatever split is asked for).
+	Split string `json:"split,omitempty"`
+	// Story is the article the question is about, as its path in the
+	// corpus directory ("business/012.txt"); empty for off-topic questions
+	// and for sets over one article.
+	Story string `json:"story,omitempty"`
+	// Also lists other articles that state the same facts (a story the
+	// collection holds twice under different headlines): citing them is
+	// not citing another story.
+	Also     []string `json:"also,omitempty"`
+	Kind     string   `json:"kind"`
+	Question string   `json:"question"`
+	// Answer holds one group per fact the answer must state; a group's
+	// strings are alternatives (["76%", "76 per cent"]). A flat list of
+	// strings is read as groups of one.
+	Answer AnswerGroups `json:"answer,omitempty"`
+	// Evidence are substrings of the story that state the answer: one per
+	// answer group, or one for all of them. A retrieved passage holding an
+	// evidence string is that part's passage.
+	Evidence []string `json:"evidence,omitempty"`
 }
 
-// Answerable reports whether the article answers the case's question.
-func (c EvalCase) Answerable() bool { return c.Kind != "unanswerable" }
+// AnswerGroups are the facts an answer must state, each a set of
+// alternative substrings.
+type AnswerGroups [][]string
 
-// ReadEvalCases reads a JSON-lines evaluation set.
-func ReadEvalCases(r io.Reader) ([]EvalCase, error) {
-	var out []EvalCase
+// UnmarshalJSON reads either [["a", "b"], ["c"]] or ["a", "c"].
+func (g *AnswerGroups) UnmarshalJSON(b []byte) error {
+	var groups [][]string
+	if err := json.Unmarshal(b, &groups); err == nil {
+		*g = groups
+		return nil
+	}
+	var flat []string
+	if err := json.Unmarshal(b, &flat); err != nil {
+		return fmt.Errorf("answer must be a list of strings or of lists of strings")
+	}
+	*g = nil
+	for _, s := range flat {
+		*g = append(*g, []string{s})
+	}
+	return nil
+}
+
+// Answerable reports whether the corpus answers the case's question.
+func (c EvalCase) Answerable() bool {
+	return c.Kind != KindUnanswerable && c.Kind != KindOffTopic
+}
+
+// evidenceFor returns the evidence of answer group i.
+func (c EvalCase) evidenceFor(i int) string {
+	if len(c.Evidence) == 1 {
+		return c.Evidence[0]
+	}
+	return c.Evidence[i]
+}
+
+func (c EvalCase) check() error {
+	switch c.Kind {
+	case KindFact, KindParaphrase, KindMulti, KindUnanswerable, KindOffTopic:
+	default:
+		return fmt.Errorf("unknown kind %q (want one of %s)", c.Kind, strings.Join(EvalKinds, ", "))
+	}
+	if c.ID == "" {
+		return fmt.Errorf("no id")
+	}
+	if strings.TrimSpace(c.Question) == "" {
+		return fmt.Errorf("no question")
+	}
+	switch c.Split {
+	case "", SplitCalibration, SplitHeldOut:
+	default:
+		return fmt.Errorf("split %q is neither %q nor %q", c.Split, SplitCalibration, SplitHeldOut)
+	}
+	if c.Kind == KindOffTopic && c.Story != "" {
+		return fmt.Errorf("an off-topic question has no story")
+	}
+	if !c.Answerable() {
+		if len(c.Answer) > 0 || len(c.Evidence) > 0 {
+			return fmt.Errorf("a %s question has no answer or evidence", c.Kind)
+		}
+		return nil
+	}
+	if len(c.Answer) == 0 {
+		return fmt.Errorf("an answerable question needs an answer")
+	}
+	for i, g := range c.Answer {
+		if len(g) == 0 || slicesHasEmpty(g) {
+			return fmt.Errorf("answer group %d is empty", i+1)
+		}
+	}
+	if len(c.Evidence) != 1 && len(c.Evidence) != len(c.Answer) {
+		return fmt.Errorf("an answerable question needs one evidence string, or one per answer group (%d groups, %d evidence)",
+			len(c.Answer), len(c.Evidence))
+	}
+	for i := range c.Answer {
+		if !containsAny(c.evidenceFor(i), c.Answer[i]) {
+			return fmt.Errorf("evidence %q does not hold answer group %q", c.evidenceFor(i), c.Answer[i])
+		}
+	}
+	return nil
+}
+
+func slicesHasEmpty(ss []string) bool {
+	for _, s := range ss {
+		if strings.TrimSpace(s) == "" {
+			return true
+		}
+	}
+	return false
+}
+
+// EvalSet is an evaluation set: the questions of one file.
+type EvalSet struct {
+	Name string
+	// Corpus is the corpus directory the set's questions are about, from
+	// a "# corpus: DIR" line, relative to the file; empty means the
+	// built-in article.
+	Corpus string
+	Cases  []EvalCase
+}
+
+// ReadEvalSet reads a JSON-lines evaluation set: one case per line, blank
+// lines and lines starting with # ignored, except "# corpus: DIR".
+func ReadEvalSet(r io.Reader, name string) (*EvalSet, error) {
+	set := &EvalSet{Name: name}
+	seen := map[string]int{}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
 	for line := 1; sc.Scan(); line++ {
 		text := strings.TrimSpace(sc.Text())
+		if dir, ok := strings.CutPrefix(text, "# corpus:"); ok {
+			set.Corpus = strings.TrimSpace(dir)
+			continue
+		}
 		if text == "" || strings.HasPrefix(text, "#") {
 			continue
 		}
@@ -42,125 +182,84 @@ func ReadEvalCases(r io.Reader) ([]EvalCase, error) {
 		if err := dec.Decode(&c); err != nil {
 			return nil, fmt.Errorf("line %d: %w", line, err)
 		}
-		if c.Question == "" {
-			return nil, fmt.Errorf("line %d: no question", line)
+		if err := c.check(); err != nil {
+			return nil, fmt.Errorf("line %d (%s): %w", line, c.ID, err)
 		}
-		if c.Answerable() && len(c.Evidence) == 0 {
-			return nil, fmt.Errorf("line %d (%s): an answerable question needs evidence", line, c.ID)
+		if prev, dup := seen[c.ID]; dup {
+			return nil, fmt.Errorf("line %d: id %q is also on line %d", line, c.ID, prev)
 		}
-		out = append(out, c)
+		seen[c.ID] = line
+		set.Cases = append(set.Cases, c)
 	}
 	if err := sc.Err(); err != nil {
 		return nil, err
 	}
-	if len(out) == 0 {
+	if len(set.Cases) == 0 {
 		return nil, fmt.Errorf("no evaluation cases")
+	}
+	return set, nil
+}
+
+// ReadEvalCases reads a JSON-lines evaluation set's cases.
+func ReadEvalCases(r io.Reader) ([]EvalCase, error) {
+	set, err := ReadEvalSet(r, "")
+	if err != nil {
+		return nil, err
+	}
+	return set.Cases, nil
+}
+
+// Select returns the cases of split: SplitAll or "" keeps every case;
+// otherwise the cases of that half, and every case of a set that is not
+// split.
+func Select(cases []EvalCase, split string) ([]EvalCase, error) {
+	switch split {
+	case "", SplitAll:
+		return cases, nil
+	case SplitCalibration, SplitHeldOut:
+	default:
+		return nil, fmt.Errorf("unknown split %q (want %s, %s or %s)", split, SplitCalibration, SplitHeldOut, SplitAll)
+	}
+	var out []EvalCase
+	for _, c := range cases {
+		if c.Split == "" || c.Split == split {
+			out = append(out, c)
+		}
 	}
 	return out, nil
 }
 
-// EvalReport holds the evaluation metrics, each between 0 and 1.
-type EvalReport struct {
-	Cases      int     `json:"cases"`
-	Answerable int     `json:"answerable"`
-	RecallAt1  float64 `json:"recall_at_1"`
-	RecallAt3  float64 `json:"recall_at_3"`
-	MRR        float64 `json:"mrr"`
-	// AnswerAccuracy is the share of answerable questions whose answer
-	// contains every expected substring.
-	AnswerAccuracy float64 `json:"answer_accuracy"`
-	// RefusalAccuracy is the share of all questions refused exactly when
-	// the article does not answer them.
-	RefusalAccuracy float64      `json:"refusal_accuracy"`
-	Failures        []EvalResult `json:"failures,omitempty"`
-}
-
-// EvalResult is what happened to one case.
-type EvalResult struct {
-	ID       string `json:"id"`
-	Question string `json:"question"`
-	Rank     int    `json:"rank"` // of the first relevant passage; 0 if none
-	Refused  bool   `json:"refused"`
-	Answer   string `json:"answer"`
-	Problem  string `json:"problem"`
-}
-
-// Evaluate runs every case through search and Ask.
-func (s *Service) Evaluate(ctx context.Context, cases []EvalCase) (*EvalReport, error) {
-	rep := &EvalReport{Cases: len(cases)}
-	var refusalsRight, answersRight float64
-	for _, c := range cases {
-		res, err := s.index.Search(ctx, c.Question, s.index.Len())
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", c.ID, err)
-		}
-		ans, err := s.Ask(ctx, c.Question)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", c.ID, err)
-		}
-		r := EvalResult{ID: c.ID, Question: c.Question, Refused: ans.Refused, Answer: ans.Text}
-		if ans.Refused != !c.Answerable() {
-			r.Problem = "refused an answerable question"
-			if !c.Answerable() {
-				r.Problem = "answered an unanswerable question"
-			}
-		} else {
-			refusalsRight++
-		}
-		if c.Answerable() {
-			rep.Answerable++
-			for i, h := range res.Hits {
-				if containsAny(h.Chunk.Text, c.Evidence) {
-					r.Rank = i + 1
-					break
-				}
-			}
-			if r.Rank == 1 {
-				rep.RecallAt1++
-			}
-			if r.Rank >= 1 && r.Rank <= 3 {
-				rep.RecallAt3++
-			}
-			if r.Rank > 0 {
-				rep.MRR += 1 / float64(r.Rank)
-			}
-			if !ans.Refused && containsAll(ans.Text, c.Answer) {
-				answersRight++
-			} else if r.Problem == "" {
-				r.Problem = fmt.Sprintf("answer lacks %q", c.Answer)
-			}
-		}
-		if r.Problem != "" {
-			rep.Failures = append(rep.Failures, r)
+// storyKey turns a story path ("business/012.txt") or an article ID
+// ("business-012", "business/012") into one comparable form, whichever
+// way the corpus names articles loaded from subdirectories.
+func storyKey(s string) string {
+	s = strings.ToLower(s)
+	for _, ext := range []string{".txt", ".md"} {
+		s = strings.TrimSuffix(s, ext)
+	}
+	var b strings.Builder
+	dash := false
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
 		}
 	}
-	if rep.Answerable > 0 {
-		n := float64(rep.Answerable)
-		rep.RecallAt1 /= n
-		rep.RecallAt3 /= n
-		rep.MRR /= n
-		rep.AnswerAccuracy = answersRight / n
-	}
-	rep.RefusalAccuracy = refusalsRight / float64(len(cases))
-	return rep, nil
+	return strings.TrimSuffix(b.String(), "-")
 }
 
-func fold(s string) string { return strings.ToLower(corpus.Fold(s)) }
+// fold makes text comparable: folded punctuation, lower case, single spaces.
+func fold(s string) string { return strings.Join(strings.Fields(strings.ToLower(corpus.Fold(s))), " ") }
 
 func containsAny(text string, subs []string) bool {
+	t := fold(text)
 	for _, s := range subs {
-		if strings.Contains(fold(text), fold(s)) {
+		if strings.Contains(t, fold(s)) {
 			return true
 		}
 	}
 	return false
-}
-
-func containsAll(text string, subs []string) bool {
-	for _, s := range subs {
-		if !strings.Contains(fold(text), fold(s)) {
-			return false
-		}
-	}
-	return true
 }

@@ -4,24 +4,29 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
 
 	"github.com/articlebot/articlebot/bot"
 )
 
 var evalCmd = &command{
 	name:    "eval",
-	args:    "FILE",
-	summary: "Measure retrieval and answers against a JSON-lines question set.",
+	args:    "FILE...",
+	summary: "Measure answers, refusals and retrieval against JSON-lines question sets.",
 	flags: func(fs *flag.FlagSet, cl *cli) {
-		fs.BoolVar(&cl.json, "json", false, "print the report as JSON")
-		fs.BoolVar(&cl.verbose, "v", false, "list the questions that went wrong")
+		fs.BoolVar(&cl.json, "json", false, "print the reports as JSON")
+		fs.BoolVar(&cl.verbose, "v", false, "print every question: its answer, what was cited, what went wrong, and why")
+		fs.StringVar(&cl.split, "split", bot.SplitAll, "evaluate the `HALF` of split sets: calibration, heldout or all")
 		fs.Float64Var(&cl.minCoverage, "min-coverage", 0, "override the relevance threshold (0 to 1), for calibration")
 		fs.Float64Var(&cl.minSentence, "min-sentence-coverage", 0, "override the answer sentence threshold (0 to 1), for calibration")
 	},
 	run: func(ctx context.Context, e *env, cl *cli, args []string) error {
-		if len(args) != 1 {
-			return cl.usagef("eval takes one question file, got %d arguments", len(args))
+		if len(args) == 0 {
+			return cl.usagef("eval takes one or more question files")
 		}
 		for _, f := range []struct {
 			name string
@@ -32,37 +37,142 @@ var evalCmd = &command{
 				return cl.usagef("--%s must be between 0 and 1, got %v", f.name, f.v)
 			}
 		}
-		f, err := os.Open(args[0])
-		if err != nil {
-			return fmt.Errorf("couldn't open the question set: %w", err)
+		if _, err := bot.Select(nil, cl.split); err != nil {
+			return cl.usagef("%v", err)
 		}
-		defer f.Close()
-		cases, err := bot.ReadEvalCases(f)
-		if err != nil {
-			return fmt.Errorf("couldn't read %s: %w", args[0], err)
-		}
-		svc, err := cl.service(ctx, e)
+		cfg, err := cl.config(e)
 		if err != nil {
 			return err
 		}
-		rep, err := svc.Evaluate(ctx, cases)
+		log, err := newLogger(cfg.Log, e.stderr)
 		if err != nil {
 			return err
+		}
+		// Sets over the same corpus share one index.
+		services := map[string]*bot.Service{}
+		var reports []*bot.EvalSetReport
+		for _, file := range args {
+			set, err := readEvalSet(file)
+			if err != nil {
+				return err
+			}
+			dir := cfg.CorpusDir
+			if cl.corpusDir == "" && set.Corpus != "" {
+				dir = filepath.Join(filepath.Dir(file), set.Corpus)
+			}
+			svc, ok := services[dir]
+			if !ok {
+				c := cfg
+				c.CorpusDir = dir
+				if svc, _, err = cl.buildService(ctx, c, log, nil); err != nil {
+					return fmt.Errorf("%s: %w", file, err)
+				}
+				services[dir] = svc
+			}
+			cases, _ := bot.Select(set.Cases, cl.split)
+			rep, err := svc.Evaluate(ctx, set.Name, cl.split, cases)
+			if err != nil {
+				return fmt.Errorf("%s: %w", file, err)
+			}
+			reports = append(reports, rep)
 		}
 		if cl.json {
-			return writeJSON(e.stdout, rep)
+			return writeJSON(e.stdout, reports)
 		}
-		fmt.Fprintf(e.stdout, "questions:         %d (%d answerable)\n", rep.Cases, rep.Answerable)
-		fmt.Fprintf(e.stdout, "recall@1:          %.3f\n", rep.RecallAt1)
-		fmt.Fprintf(e.stdout, "recall@3:          %.3f\n", rep.RecallAt3)
-		fmt.Fprintf(e.stdout, "MRR:               %.3f\n", rep.MRR)
-		fmt.Fprintf(e.stdout, "answer accuracy:   %.3f\n", rep.AnswerAccuracy)
-		fmt.Fprintf(e.stdout, "refusal accuracy:  %.3f\n", rep.RefusalAccuracy)
-		if cl.verbose {
-			for _, f := range rep.Failures {
-				fmt.Fprintf(e.stdout, "\n%s %q: %s (evidence rank %d)\n  %s\n", f.ID, f.Question, f.Problem, f.Rank, f.Answer)
+		for i, rep := range reports {
+			if i > 0 {
+				fmt.Fprintln(e.stdout)
 			}
+			writeEvalReport(e.stdout, rep, cl.verbose)
 		}
 		return nil
 	},
 }
+
+func readEvalSet(file string) (*bot.EvalSet, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, fmt.Errorf("couldn't open the question set: %w", err)
+	}
+	defer f.Close()
+	set, err := bot.ReadEvalSet(f, strings.TrimSuffix(filepath.Base(file), filepath.Ext(file)))
+	if err != nil {
+		return nil, fmt.Errorf("couldn't read %s: %w", file, err)
+	}
+	return set, nil
+}
+
+// writeEvalReport prints a set's metrics as a table, a row per kind and
+// one for the whole set; "-" marks a metric that doesn't apply.
+func writeEvalReport(w io.Writer, rep *bot.EvalSetReport, verbose bool) {
+	fmt.Fprintf(w, "%s (split %s): %d questions\n", rep.Name, rep.Split, rep.Cases)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	head := "kind\tn\tanswer\tunans.refused\tofftopic.refused\tfalse.refusals\tother.story\tmixed"
+	for _, k := range bot.RecallDepths {
+		head += fmt.Sprintf("\tstory@%d", k)
+	}
+	for _, k := range bot.RecallDepths {
+		head += fmt.Sprintf("\tpassage@%d", k)
+	}
+	fmt.Fprintln(tw, head+"\tMRR\t")
+	row := func(name string, m bot.EvalMetrics) {
+		cells := []string{name, fmt.Sprint(m.Cases),
+			rate(m.AnswerAccuracy, m.Answerable), rate(m.UnanswerableRefused, m.Unanswerable),
+			rate(m.OffTopicRefused, m.OffTopic), rate(m.FalseRefusals, m.Answerable),
+			rate(m.OtherStory, m.Answers), rate(m.Mixed, m.Answers)}
+		for i := range bot.RecallDepths {
+			if i < len(m.Recall) {
+				cells = append(cells, rate(m.Recall[i].Story, m.WithStory))
+			} else {
+				cells = append(cells, "-")
+			}
+		}
+		for i := range bot.RecallDepths {
+			if i < len(m.Recall) {
+				cells = append(cells, rate(m.Recall[i].Passage, m.Answerable))
+			} else {
+				cells = append(cells, "-")
+			}
+		}
+		cells = append(cells, rate(m.MRR, m.Answerable))
+		fmt.Fprintln(tw, strings.Join(cells, "\t")+"\t")
+	}
+	for _, k := range rep.Kinds {
+		row(k.Kind, k.EvalMetrics)
+	}
+	row("all", rep.EvalMetrics)
+	tw.Flush()
+	if !verbose {
+		if n := len(rep.Failures()); n > 0 {
+			fmt.Fprintf(w, "%d questions went wrong; -v shows them.\n", n)
+		}
+		return
+	}
+	for _, r := range rep.Results {
+		mark := "ok"
+		if r.Problem != "" {
+			mark = r.Problem
+		}
+		fmt.Fprintf(w, "\n%s [%s] %q\n  %s; story rank %d, passage rank %d", r.ID, r.Kind, r.Question, mark, r.StoryRank, r.PassageRank)
+		if r.Story != "" {
+			fmt.Fprintf(w, "; story %s", r.Story)
+		}
+		if len(r.Cited) > 0 {
+			fmt.Fprintf(w, "; cites %s", strings.Join(r.Cited, ", "))
+		}
+		fmt.Fprintf(w, "\n  %s\n", oneLine(r.Answer))
+		if r.Why != "" {
+			fmt.Fprintf(w, "  why: %s\n", oneLine(r.Why))
+		}
+	}
+}
+
+// rate prints a share, or "-" when it is over no questions.
+func rate(x float64, n int) string {
+	if n == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.3f", x)
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

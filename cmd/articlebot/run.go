@@ -66,6 +66,8 @@ type cli struct {
 	length     string
 	section    string
 	verbose    bool
+	// split is eval's half of split sets.
+	split string
 	// minCoverage overrides the relevance threshold when above 0.
 	minCoverage float64
 	minSentence float64

@@ -1,0 +1,241 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/articlebot/articlebot/corpus"
+	"github.com/articlebot/articlebot/retrieval"
+)
+
+// bbc is the service over the whole BBC collection, built once per test
+// process: indexing 2,225 stories is the expensive part of evaluating them.
+var bbc struct {
+	once sync.Once
+	svc  *Service
+	err  error
+}
+
+func bbcService(tb testing.TB) *Service {
+	tb.Helper()
+	if _, err := os.Stat(bbcDir); errors.Is(err, fs.ErrNotExist) {
+		tb.Skipf("%s is absent", bbcDir)
+	}
+	bbc.once.Do(func() {
+		c, err := loadBBC(bbcDir)
+		if err != nil {
+			bbc.err = err
+			return
+		}
+		ix, err := retrieval.Build(context.Background(), c.Chunks(), retrieval.Options{Expand: retrieval.Expand})
+		if err != nil {
+			bbc.err = err
+			return
+		}
+		bbc.svc = New(c, ix, Options{})
+	})
+	if bbc.err != nil {
+		tb.Fatal(bbc.err)
+	}
+	return bbc.svc
+}
+
+// loadBBC loads every story of the collection's folders, naming each by its
+// path ("business/012"), as the development set does. The one Latin-1 story
+// is read as Latin-1.
+func loadBBC(dir string) (*corpus.Corpus, error) {
+	c := &corpus.Corpus{}
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || filepath.Dir(path) == filepath.Clean(dir) || !strings.HasSuffix(path, ".txt") {
+			return err
+		}
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		text := string(raw)
+		if !utf8.Valid(raw) {
+			runes := make([]rune, len(raw))
+			for i, b := range raw {
+				runes[i] = rune(b)
+			}
+			text = string(runes)
+		}
+		rel, _ := filepath.Rel(dir, path)
+		a, err := corpus.Parse(filepath.ToSlash(rel), text)
+		if err != nil {
+			return err
+		}
+		c.Articles = append(c.Articles, a)
+		return nil
+	})
+	return c, err
+}
+
+func readSet(tb testing.TB, file string) *EvalSet {
+	tb.Helper()
+	f, err := os.Open(file)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	set, err := ReadEvalSet(f, strings.TrimSuffix(filepath.Base(file), ".jsonl"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return set
+}
+
+// raceEnabled is set by race_test.go: under the race detector the BBC
+// collection takes too long to evaluate, and the evaluation tests no
+// concurrency the other tests don't.
+var raceEnabled bool
+
+// evalRatchets are the levels measured on 2026-12-01, before issue 10's
+// answering model. Raise them as answers improve: a change that lowers a
+// floor, or raises the share of answers citing another story, fails here.
+// The BBC set is guarded on its held-out half only; its calibration half
+// is for fitting.
+var evalRatchets = []struct {
+	file, split string
+	// floors
+	answer, unanswerable, offTopic, passageAt4 float64
+	// ceiling
+	otherStory float64
+}{
+	{"../testdata/qa.jsonl", SplitAll, 0.716, 1, 0, 0.847, 0},
+	{"../testdata/kessford.jsonl", SplitAll, 0.466, 0.625, 1, 0.933, 0},
+	{"../testdata/bbc-dev.jsonl", SplitHeldOut, 0.470, 0.260, 0.400, 0.647, 0.384},
+}
+
+func TestEvalRatchet(t *testing.T) {
+	for _, r := range evalRatchets {
+		t.Run(filepath.Base(r.file), func(t *testing.T) {
+			set := readSet(t, r.file)
+			var svc *Service
+			switch set.Corpus {
+			case "":
+				svc = newService(t)
+			case bbcDir:
+				if raceEnabled {
+					t.Skip("the BBC collection is too slow to evaluate under the race detector")
+				}
+				svc = bbcService(t)
+			default:
+				svc = dirService(t, filepath.Join("../testdata", set.Corpus))
+			}
+			cases, _ := Select(set.Cases, r.split)
+			rep, err := svc.Evaluate(context.Background(), set.Name, r.split, cases)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%s %s: answers %.3f, unanswerable refused %.3f, off-topic refused %.3f, other story %.3f, mixed %.3f, recall %+v",
+				set.Name, r.split, rep.AnswerAccuracy, rep.UnanswerableRefused, rep.OffTopicRefused, rep.OtherStory, rep.Mixed, rep.Recall)
+			for _, m := range []struct {
+				name      string
+				got, want float64
+			}{
+				{"answer accuracy", rep.AnswerAccuracy, r.answer},
+				{"unanswerable refused", rep.UnanswerableRefused, r.unanswerable},
+				{"off-topic refused", rep.OffTopicRefused, r.offTopic},
+				{"passage recall@4", rep.Recall[1].Passage, r.passageAt4},
+			} {
+				if m.got < m.want {
+					t.Errorf("%s fell to %.3f, below the ratchet %.3f", m.name, m.got, m.want)
+				}
+			}
+			if rep.OtherStory > r.otherStory {
+				t.Errorf("answers citing another story rose to %.3f, above the ratchet %.3f", rep.OtherStory, r.otherStory)
+			}
+		})
+	}
+}
+
+// TestEvalSetsAreWellFormed checks what ReadEvalSet can't: that every
+// story exists, that its evidence is in it, and that the BBC set's halves
+// are split by story and balanced across folders.
+func TestEvalSetsAreWellFormed(t *testing.T) {
+	kinds := map[string]int{}
+	for _, r := range evalRatchets {
+		set := readSet(t, r.file)
+		for _, c := range set.Cases {
+			kinds[c.Kind]++
+		}
+	}
+	for _, k := range EvalKinds {
+		if kinds[k] < 3 {
+			t.Errorf("only %d %s questions", kinds[k], k)
+		}
+	}
+	if _, err := os.Stat(bbcDir); errors.Is(err, fs.ErrNotExist) {
+		t.Skipf("%s is absent", bbcDir)
+	}
+	set := readSet(t, "../testdata/bbc-dev.jsonl")
+	splitOf := map[string]string{}
+	halves := map[string]map[string]int{}   // split → folder → stories
+	perSplit := map[string]map[string]int{} // split → kind → questions
+	for _, c := range set.Cases {
+		if perSplit[c.Split] == nil {
+			perSplit[c.Split] = map[string]int{}
+		}
+		perSplit[c.Split][c.Kind]++
+		if c.Split == "" {
+			t.Errorf("%s has no split", c.ID)
+		}
+		if c.Story == "" {
+			continue
+		}
+		if s, ok := splitOf[c.Story]; ok && s != c.Split {
+			t.Errorf("%s: story %s is in both halves", c.ID, c.Story)
+		} else if !ok {
+			splitOf[c.Story] = c.Split
+			folder, _, _ := strings.Cut(c.Story, "/")
+			if halves[c.Split] == nil {
+				halves[c.Split] = map[string]int{}
+			}
+			halves[c.Split][folder]++
+		}
+		raw, err := os.ReadFile(filepath.Join(bbcDir, c.Story))
+		if err != nil {
+			t.Errorf("%s: %v", c.ID, err)
+			continue
+		}
+		for _, ev := range c.Evidence {
+			if !strings.Contains(fold(string(raw)), fold(ev)) {
+				t.Errorf("%s: evidence %q is not in %s", c.ID, ev, c.Story)
+			}
+		}
+	}
+	if len(splitOf) < 30 {
+		t.Errorf("the BBC set covers %d stories, want 30 or more", len(splitOf))
+	}
+	for _, folder := range []string{"business", "entertainment", "politics", "sport", "tech"} {
+		a, b := halves[SplitCalibration][folder], halves[SplitHeldOut][folder]
+		if a == 0 || b == 0 || a-b > 1 || b-a > 1 {
+			t.Errorf("%s stories split %d/%d", folder, a, b)
+		}
+	}
+	for _, k := range EvalKinds {
+		a, b := perSplit[SplitCalibration][k], perSplit[SplitHeldOut][k]
+		if a == 0 || b == 0 || float64(max(a, b)) > 1.3*float64(min(a, b)) {
+			t.Errorf("%s questions split %d/%d", k, a, b)
+		}
+	}
+}
+
+// dirService is the service over a directory's articles.
+func dirService(t *testing.T, dir string) *Service {
+	t.Helper()
+	c, err := corpus.LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return serviceOver(t, c)
+}

@@ -1,0 +1,392 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/articlebot/articlebot/retrieval"
+)
+
+// This file runs an evaluation set through retrieval and Answer and
+// measures what users feel: the facts present and stated by a cited
+// passage, refusals where nothing answers, and answers drawing on the wrong
+// story.
+
+// RecallDepths are the ranks recall is reported at.
+var RecallDepths = []int{1, 4, 10}
+
+// searchDepth is how many passages are ranked per question for recall and
+// MRR.
+const searchDepth = 50
+
+// EvalResult is what happened to one case.
+type EvalResult struct {
+	ID       string `json:"id"`
+	Kind     string `json:"kind"`
+	Split    string `json:"split,omitempty"`
+	Story    string `json:"story,omitempty"`
+	Question string `json:"question"`
+	// StoryRank is the rank of the first retrieved passage from the
+	// question's story; PassageRank is the least rank by which every part's
+	// evidence is inside a retrieved passage. 0 means not within the first
+	// 50 (or not applicable).
+	StoryRank   int    `json:"story_rank"`
+	PassageRank int    `json:"passage_rank"`
+	Refused     bool   `json:"refused"`
+	Answer      string `json:"answer"`
+	// Cited are the articles of the passages the answer cites.
+	Cited []string `json:"cited,omitempty"`
+	// Correct is, for an answerable question, every part stated and found
+	// in a cited passage; otherwise, a refusal.
+	Correct bool `json:"correct"`
+	// OtherStory is an answer citing an article other than the question's;
+	// Mixed, one citing more than one article.
+	OtherStory bool `json:"other_story,omitempty"`
+	Mixed      bool `json:"mixed,omitempty"`
+	// Problem says what went wrong, when something did.
+	Problem string `json:"problem,omitempty"`
+	// Why is the answering service's explanation of its decision
+	// (Answer.Why), for eval -v.
+	Why string `json:"why,omitempty"`
+}
+
+// Recall is the share of answerable questions whose story, and whose
+// evidence passages, are among the first K passages retrieved.
+type Recall struct {
+	K       int     `json:"k"`
+	Story   float64 `json:"story"`
+	Passage float64 `json:"passage"`
+}
+
+// EvalMetrics summarises a group of results. Rates are between 0 and 1;
+// each has its count beside it, and a rate over no questions is 0.
+type EvalMetrics struct {
+	Cases        int `json:"cases"`
+	Answerable   int `json:"answerable"`
+	Unanswerable int `json:"unanswerable"`
+	OffTopic     int `json:"offtopic"`
+	// AnswerAccuracy: answerable questions answered with every part stated
+	// by a passage the answer cites.
+	AnswerAccuracy float64 `json:"answer_accuracy"`
+	// FalseRefusals: answerable questions refused.
+	FalseRefusals float64 `json:"false_refusals"`
+	// UnanswerableRefused and OffTopicRefused are the refusal accuracies.
+	UnanswerableRefused float64 `json:"unanswerable_refused"`
+	OffTopicRefused     float64 `json:"offtopic_refused"`
+	// Answers counts the answers (not refusals) to questions with a story;
+	// OtherStory and Mixed are shares of them.
+	Answers    int     `json:"answers"`
+	OtherStory float64 `json:"other_story"`
+	Mixed      float64 `json:"mixed"`
+	// Recall is over the answerable questions with a story (story level)
+	// and over all answerable questions (passage level); MRR is the
+	// passage level's mean reciprocal rank.
+	WithStory int      `json:"with_story"`
+	Recall    []Recall `json:"recall"`
+	MRR       float64  `json:"mrr"`
+}
+
+// KindMetrics are the metrics of one kind of question.
+type KindMetrics struct {
+	Kind string `json:"kind"`
+	EvalMetrics
+}
+
+// EvalSetReport is the evaluation of one set.
+type EvalSetReport struct {
+	Name  string `json:"name"`
+	Split string `json:"split"`
+	EvalMetrics
+	Kinds   []KindMetrics `json:"kinds"`
+	Results []EvalResult  `json:"results"`
+}
+
+// Failures returns the results that went wrong.
+func (r *EvalSetReport) Failures() []EvalResult {
+	var out []EvalResult
+	for _, res := range r.Results {
+		if res.Problem != "" {
+			out = append(out, res)
+		}
+	}
+	return out
+}
+
+// Kind returns the metrics of one kind; zero metrics when the set has none.
+func (r *EvalSetReport) Kind(kind string) EvalMetrics {
+	for _, k := range r.Kinds {
+		if k.Kind == kind {
+			return k.EvalMetrics
+		}
+	}
+	return EvalMetrics{}
+}
+
+// Evaluate runs every case through search and Answer.
+func (s *Service) Evaluate(ctx context.Context, name, split string, cases []EvalCase) (*EvalSetReport, error) {
+	if split == "" {
+		split = SplitAll
+	}
+	rep := &EvalSetReport{Name: name, Split: split, Results: make([]EvalResult, len(cases))}
+	// Questions are independent and the service answers concurrently, so
+	// a large set is evaluated on every core.
+	errs := make([]error, len(cases))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(cases)) {
+		wg.Go(func() {
+			for i := range next {
+				rep.Results[i], errs[i] = s.evalCase(ctx, cases[i])
+			}
+		})
+	}
+	for i := range cases {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", cases[i].ID, err)
+		}
+	}
+	rep.EvalMetrics = summarise(rep.Results, cases)
+	for _, kind := range EvalKinds {
+		var rs []EvalResult
+		var cs []EvalCase
+		for i, c := range cases {
+			if c.Kind == kind {
+				rs, cs = append(rs, rep.Results[i]), append(cs, c)
+			}
+		}
+		if len(rs) > 0 {
+			rep.Kinds = append(rep.Kinds, KindMetrics{Kind: kind, EvalMetrics: summarise(rs, cs)})
+		}
+	}
+	return rep, nil
+}
+
+func (s *Service) evalCase(ctx context.Context, c EvalCase) (EvalResult, error) {
+	var storyRank, passageRank int
+	if c.Answerable() {
+		res, err := s.index.Search(ctx, c.Question, searchDepth)
+		if err != nil {
+			return EvalResult{}, err
+		}
+		storyRank, passageRank = ranks(c, res.Hits)
+	}
+	ans, err := s.Answer(ctx, Request{Question: c.Question}, nil)
+	if err != nil {
+		return EvalResult{}, err
+	}
+	r := judge(c, ans, s.articleOf)
+	r.StoryRank, r.PassageRank = storyRank, passageRank
+	return r, nil
+}
+
+// judge decides whether ans is right for c. articleOf names the article a
+// cited source is from.
+func judge(c EvalCase, ans *Answer, articleOf func(Source) string) EvalResult {
+	r := EvalResult{ID: c.ID, Kind: c.Kind, Split: c.Split, Story: c.Story, Question: c.Question,
+		Refused: ans.Refused, Answer: ans.Text, Why: ans.Why}
+	own := c.ownStories()
+	cited := citedSources(ans)
+	stories := map[string]bool{}
+	for _, src := range cited {
+		id := articleOf(src)
+		if !slices.Contains(r.Cited, id) {
+			r.Cited = append(r.Cited, id)
+		}
+		key := storyKey(id)
+		if own[key] {
+			key = storyKey(c.Story) // a story's duplicate is the story
+		} else if c.Story != "" {
+			r.OtherStory = true
+		}
+		stories[key] = true
+	}
+	r.Mixed = len(stories) > 1
+	if !c.Answerable() {
+		r.Correct = ans.Refused
+		if !ans.Refused {
+			r.Problem = "answered a question the corpus doesn't answer"
+		}
+		return r
+	}
+	if ans.Refused {
+		r.Problem = "refused an answerable question"
+		return r
+	}
+	var missing, unsupported []string
+	for _, g := range c.Answer {
+		switch {
+		case !containsAny(ans.Text, g):
+			missing = append(missing, strconv.Quote(g[0]))
+		case !supported(g, cited):
+			unsupported = append(unsupported, strconv.Quote(g[0]))
+		}
+	}
+	r.Correct = len(missing) == 0 && len(unsupported) == 0
+	switch {
+	case len(missing) > 0:
+		r.Problem = "the answer lacks " + strings.Join(missing, ", ")
+	case len(unsupported) > 0:
+		r.Problem = "no cited passage states " + strings.Join(unsupported, ", ")
+	case r.OtherStory:
+		r.Problem = "right, but cites another story"
+	}
+	return r
+}
+
+// ownStories are the keys of the case's story and its duplicates.
+func (c EvalCase) ownStories() map[string]bool {
+	own := map[string]bool{}
+	if c.Story != "" {
+		own[storyKey(c.Story)] = true
+		for _, a := range c.Also {
+			own[storyKey(a)] = true
+		}
+	}
+	return own
+}
+
+// ranks returns the rank of the first hit from the case's story and the
+// rank by which every part's evidence has been retrieved.
+func ranks(c EvalCase, hits []retrieval.Hit) (story, passage int) {
+	own := c.ownStories()
+	need := map[string]bool{}
+	for i := range c.Answer {
+		need[fold(c.evidenceFor(i))] = true
+	}
+	for i, h := range hits {
+		if story == 0 && own[storyKey(h.Chunk.ArticleID)] {
+			story = i + 1
+		}
+		text := fold(h.Chunk.Text)
+		for ev := range need {
+			if strings.Contains(text, ev) {
+				delete(need, ev)
+			}
+		}
+		if passage == 0 && len(need) == 0 {
+			passage = i + 1
+		}
+	}
+	return story, passage
+}
+
+// citedSources returns the sources the answer's text cites by number.
+func citedSources(a *Answer) []Source {
+	var out []Source
+	seen := map[int]bool{}
+	for _, m := range markerRE.FindAllStringSubmatch(a.Text, -1) {
+		n, err := strconv.Atoi(m[1])
+		if err != nil || seen[n] || n < 1 || n > len(a.Sources) {
+			continue
+		}
+		seen[n] = true
+		out = append(out, a.Sources[n-1])
+	}
+	return out
+}
+
+// supported reports whether a cited passage states one of the group's
+// alternatives.
+func supported(group []string, cited []Source) bool {
+	for _, src := range cited {
+		text := src.Passage
+		if text == "" {
+			text = src.Quote
+		}
+		if containsAny(text, group) {
+			return true
+		}
+	}
+	return false
+}
+
+// articleOf returns the ID of the article a source's passage is from.
+func (s *Service) articleOf(src Source) string {
+	if ch, ok := s.index.Chunk(src.ID); ok {
+		return ch.ArticleID
+	}
+	return src.Article
+}
+
+func summarise(rs []EvalResult, cs []EvalCase) EvalMetrics {
+	m := EvalMetrics{Cases: len(rs)}
+	var correct, falseRefusals, unRefused, offRefused, other, mixed, mrr float64
+	storyAt := make([]float64, len(RecallDepths))
+	passageAt := make([]float64, len(RecallDepths))
+	for i, r := range rs {
+		c := cs[i]
+		switch c.Kind {
+		case KindUnanswerable:
+			m.Unanswerable++
+			if r.Refused {
+				unRefused++
+			}
+		case KindOffTopic:
+			m.OffTopic++
+			if r.Refused {
+				offRefused++
+			}
+		default:
+			m.Answerable++
+			if r.Correct {
+				correct++
+			}
+			if r.Refused {
+				falseRefusals++
+			}
+			if c.Story != "" {
+				m.WithStory++
+			}
+			for j, k := range RecallDepths {
+				if r.StoryRank > 0 && r.StoryRank <= k {
+					storyAt[j]++
+				}
+				if r.PassageRank > 0 && r.PassageRank <= k {
+					passageAt[j]++
+				}
+			}
+			if r.PassageRank > 0 {
+				mrr += 1 / float64(r.PassageRank)
+			}
+		}
+		if !r.Refused && c.Story != "" {
+			m.Answers++
+			if r.OtherStory {
+				other++
+			}
+			if r.Mixed {
+				mixed++
+			}
+		}
+	}
+	m.AnswerAccuracy = share(correct, m.Answerable)
+	m.FalseRefusals = share(falseRefusals, m.Answerable)
+	m.UnanswerableRefused = share(unRefused, m.Unanswerable)
+	m.OffTopicRefused = share(offRefused, m.OffTopic)
+	m.OtherStory = share(other, m.Answers)
+	m.Mixed = share(mixed, m.Answers)
+	m.MRR = share(mrr, m.Answerable)
+	if m.Answerable > 0 {
+		for j, k := range RecallDepths {
+			m.Recall = append(m.Recall, Recall{K: k, Story: share(storyAt[j], m.WithStory), Passage: share(passageAt[j], m.Answerable)})
+		}
+	}
+	return m
+}
+
+func share(x float64, n int) float64 {
+	if n == 0 {
+		return 0
+	}
+	return x / float64(n)
+}
