@@ -13,6 +13,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/articlebot/articlebot/bot"
 )
 
 // runCLI runs the command line in-process and returns its exit status and
@@ -283,13 +285,42 @@ func TestNoBoilerplateAnywhere(t *testing.T) {
 }
 
 func TestEvalCommand(t *testing.T) {
-	code, out, errOut := runCLI(t, "", "eval", "../../testdata/qa.jsonl")
+	// Two sets over different corpora: the built-in article, and the
+	// Kessford story its file's "# corpus:" line names.
+	code, out, errOut := runCLI(t, "", "eval", "../../testdata/qa.jsonl", "../../testdata/kessford.jsonl")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	for _, want := range []string{"recall@1:", "recall@3:", "MRR:", "answer accuracy:", "refusal accuracy:"} {
+	for _, want := range []string{"qa (split all): 60 questions", "kessford (split all): 26 questions",
+		"answer", "unans.refused", "offtopic.refused", "other.story", "mixed", "story@4", "passage@1", "MRR",
+		"\n          fact", "\n      offtopic", "\n           all"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("eval output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "why:") || strings.Contains(out, "k01 [fact]") {
+		t.Error("eval without -v lists questions")
+	}
+
+	code, out, errOut = runCLI(t, "", "eval", "-v", "--split", "heldout", "../../testdata/kessford.jsonl")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"kessford (split heldout): 26 questions", `k01 [fact] "How much will the Kessford footbridge cost?"`, "passage rank"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("eval -v output lacks %q:\n%s", want, out)
+		}
+	}
+
+	code, out, _ = runCLI(t, "", "eval", "--json", "../../testdata/kessford.jsonl")
+	var reports []bot.EvalSetReport
+	if err := json.Unmarshal([]byte(out), &reports); code != 0 || err != nil || len(reports) != 1 || len(reports[0].Results) != 26 {
+		t.Errorf("exit %d, err %v, --json gave %.300s", code, err, out)
+	}
+
+	for _, args := range [][]string{{"eval"}, {"eval", "--split", "test", "../../testdata/qa.jsonl"}} {
+		if code, _, errOut := runCLI(t, "", args...); code != 2 {
+			t.Errorf("%q: exit %d, want 2 (%s)", args, code, errOut)
 		}
 	}
 }
