@@ -44,10 +44,6 @@ var evalCmd = &command{
 		if err != nil {
 			return err
 		}
-		log, err := newLogger(cfg.Log, e.stderr)
-		if err != nil {
-			return err
-		}
 		// Sets over the same corpus share one index.
 		services := map[string]*bot.Service{}
 		var reports []*bot.EvalSetReport
@@ -64,9 +60,11 @@ var evalCmd = &command{
 			if !ok {
 				c := cfg
 				c.CorpusDir = dir
-				if svc, _, err = cl.buildService(ctx, c, log, nil); err != nil {
+				a, err := NewApp(ctx, c, AppOptions{Stderr: e.stderr, MinCoverage: cl.minCoverage, MinSentenceCoverage: cl.minSentence})
+				if err != nil {
 					return fmt.Errorf("%s: %w", file, err)
 				}
+				svc = a.Service
 				services[dir] = svc
 			}
 			cases, _ := bot.Select(set.Cases, cl.split)
