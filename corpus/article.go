@@ -197,26 +197,50 @@ func titleLine(a *Article, lines []line) int {
 // left out, so two files with the same story under different headlines or
 // paragraph breaks are one story.
 func bodyKey(ps []Paragraph) [sha256.Size]byte {
-	h := sha256.New()
+	n := 0
+	for _, p := range ps {
+		n += len(p.Text) + 1
+	}
+	buf := make([]byte, 0, n+64)
 	section := IntroSection
 	for _, p := range ps {
 		if p.Section != section {
 			section = p.Section
-			writeWords(h, "\x00"+section+"\x00")
+			buf = append(appendWords(append(buf, 0), section), 0)
 		}
-		writeWords(h, p.Text)
+		buf = appendWords(buf, p.Text)
 	}
-	var sum [sha256.Size]byte
-	h.Sum(sum[:0])
-	return sum
+	return sha256.Sum256(buf)
 }
 
-func writeWords(w interface{ Write([]byte) (int, error) }, s string) {
-	for _, word := range strings.Fields(s) {
-		w.Write([]byte(word))
-		w.Write([]byte{' '})
+// appendWords appends s's words to buf, each followed by one space.
+func appendWords(buf []byte, s string) []byte {
+	start := -1 // of the word being read, or -1 between words
+	for i := 0; i < len(s); {
+		c, n := s[i], 1
+		space := asciiSpace[c] == 1
+		if c >= utf8.RuneSelf {
+			var r rune
+			r, n = utf8.DecodeRuneInString(s[i:])
+			space = unicode.IsSpace(r)
+		}
+		switch {
+		case space && start >= 0:
+			buf = append(append(buf, s[start:i]...), ' ')
+			start = -1
+		case !space && start < 0:
+			start = i
+		}
+		i += n
 	}
+	if start >= 0 {
+		buf = append(append(buf, s[start:]...), ' ')
+	}
+	return buf
 }
+
+// asciiSpace marks the ASCII bytes unicode.IsSpace accepts.
+var asciiSpace = [256]uint8{'\t': 1, '\n': 1, '\v': 1, '\f': 1, '\r': 1, ' ': 1}
 
 // articleID turns a path in a collection into an article ID: each part
 // slugged, the extension dropped.
@@ -235,12 +259,24 @@ var boilerplatePrefixes = []string{
 	"advertisement", "subscribe to", "follow us on", "click here", "sign up for",
 }
 
+// boilerplateScan is how many bytes of a line IsBoilerplate looks at: more
+// than the longest prefix, even with every character folded.
+const boilerplateScan = 64
+
 // IsBoilerplate reports whether a line is site furniture rather than article
 // text, such as "| Also Read: … |" link boxes.
 func IsBoilerplate(line string) bool {
 	t := strings.TrimSpace(line)
 	if strings.HasPrefix(t, "|") && strings.HasSuffix(t, "|") {
 		return true
+	}
+	// The prefixes are short: fold and lower only a line's start.
+	if len(t) > boilerplateScan {
+		cut := boilerplateScan
+		for cut > 0 && !utf8.RuneStart(t[cut]) {
+			cut--
+		}
+		t = t[:cut]
 	}
 	lower := strings.ToLower(Fold(t))
 	for _, p := range boilerplatePrefixes {

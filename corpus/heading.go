@@ -69,8 +69,11 @@ func isHeadline(line string) bool {
 // time, or by a line that goes on in lower case or with a comma (the remains
 // of a sentence whose links were stripped), the line is text, not a title.
 func heading(line, next string) bool {
+	if len(line) > 90 {
+		return false
+	}
 	words := strings.Fields(line)
-	if len(words) == 0 || len(words) > maxHeadingWords || len(line) > 90 {
+	if len(words) == 0 || len(words) > maxHeadingWords {
 		return false
 	}
 	last, _ := utf8.DecodeLastRuneInString(line)

@@ -8,8 +8,10 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 )
 
 //go:embed builtin/*.txt
@@ -199,7 +201,9 @@ func LoadDir(dir string) (*Corpus, error) {
 // (README, LICENSE and the like, unless they have front matter) are passed
 // over. A file that can't be loaded is skipped with a warning; stories
 // whose bodies are the same are loaded once, the later ones kept as
-// aliases of the first. It fails only when no article is left.
+// aliases of the first. It fails only when no article is left. Files are
+// read concurrently, so fsys must allow that (os.DirFS, embed.FS and
+// fstest.MapFS do).
 func LoadFS(fsys fs.FS, dir string) (*Corpus, error) {
 	return load(fsys, dir, func(p string) string { return pathJoin(dir, p) })
 }
@@ -222,12 +226,13 @@ func load(fsys fs.FS, dir string, fullPath func(rel string) string) (*Corpus, er
 		bodies:   map[[32]byte]*Article{},
 		ignored:  map[string]int{},
 	}
+	var files []fileResult
 	err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == dir {
 				return err
 			}
-			l.skip(relPath(dir, p), fmt.Errorf("%w: %v", errUnreadable, err))
+			files = append(files, fileResult{rel: relPath(dir, p), err: fmt.Errorf("%w: %v", errUnreadable, err)})
 			return nil
 		}
 		if p != dir && strings.HasPrefix(d.Name(), ".") {
@@ -239,11 +244,15 @@ func load(fsys fs.FS, dir string, fullPath func(rel string) string) (*Corpus, er
 		if d.IsDir() || !isArticleFile(d.Name()) {
 			return nil
 		}
-		l.file(fsys, p, relPath(dir, p))
+		files = append(files, fileResult{path: p, rel: relPath(dir, p)})
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("couldn't list %s: %w", root, err)
+	}
+	readAll(fsys, files)
+	for i := range files {
+		l.add(&files[i])
 	}
 	l.warnIgnored(root)
 	if len(l.c.Articles) == 0 {
@@ -291,22 +300,62 @@ func (l *loader) skip(rel string, err error) {
 	l.warn(WarnSkipped, rel, strings.TrimPrefix(err.Error(), rel+": "))
 }
 
-func (l *loader) file(fsys fs.FS, p, rel string) {
-	raw, err := fs.ReadFile(fsys, p)
+// fileResult is one file of a collection, read and parsed.
+type fileResult struct {
+	path, rel string // in the FS, and in the collection
+	notice    bool   // one of the collection's notices, passed over
+	a         *Article
+	notes     parseNotes
+	err       error
+}
+
+// readAll reads and parses files on every CPU: loading is mostly parsing,
+// and each file's work is its own. Results keep the walk's order, so that
+// which of two duplicates is kept does not depend on timing.
+func readAll(fsys fs.FS, files []fileResult) {
+	next := make(chan *fileResult)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
+		wg.Go(func() {
+			for f := range next {
+				f.read(fsys)
+			}
+		})
+	}
+	for i := range files {
+		if files[i].err == nil {
+			next <- &files[i]
+		}
+	}
+	close(next)
+	wg.Wait()
+}
+
+func (f *fileResult) read(fsys fs.FS) {
+	raw, err := fs.ReadFile(fsys, f.path)
 	if err != nil {
-		l.c.Report.Files++
-		l.skip(rel, fmt.Errorf("%w: %v", errUnreadable, err))
+		f.err = fmt.Errorf("%w: %v", errUnreadable, err)
 		return
 	}
-	if isNotice(path.Base(rel)) && !hasFrontMatter(strings.TrimPrefix(string(raw), "\ufeff")) {
+	text := string(raw)
+	if isNotice(path.Base(f.rel)) && !hasFrontMatter(strings.TrimPrefix(text, "\ufeff")) {
+		f.notice = true
+		return
+	}
+	f.a, f.notes, f.err = parse(f.rel, text)
+}
+
+// add takes a read file into the corpus, in walk order.
+func (l *loader) add(f *fileResult) {
+	if f.notice {
 		return
 	}
 	l.c.Report.Files++
-	a, notes, err := parse(rel, string(raw))
-	if err != nil {
-		l.skip(rel, err)
+	if f.err != nil {
+		l.skip(f.rel, f.err)
 		return
 	}
+	a, notes, rel := f.a, f.notes, f.rel
 	if notes.encoding != "" {
 		l.c.Report.Decoded++
 		l.warn(WarnDecoded, rel, "not UTF-8; read as "+notes.encoding)
