@@ -109,19 +109,7 @@ func (s *ConversationStore) Add(key string, t Turn, messageIDs ...string) {
 		c.Turns = slices.Delete(c.Turns, 0, n)
 	}
 	c.Last = s.opt.Now()
-	for _, id := range messageIDs {
-		if id != "" && !slices.Contains(c.Messages, id) {
-			c.Messages = append(c.Messages, id)
-			s.links[id] = key
-		}
-	}
-	// A conversation links only the messages of the turns it keeps.
-	if n := len(c.Messages) - 2*s.opt.MaxTurns; n > 0 {
-		for _, id := range c.Messages[:n] {
-			delete(s.links, id)
-		}
-		c.Messages = slices.Delete(c.Messages, 0, n)
-	}
+	s.link(key, c, messageIDs)
 	s.resize(c)
 	s.evict()
 	snap := s.snapshotLocked()
@@ -214,4 +202,40 @@ func (s *ConversationStore) resize(c *conversation) {
 	}
 	s.size += n - c.size
 	c.size = n
+}
+
+// Link links more message IDs to a live conversation.
+func (s *ConversationStore) Link(key string, messageIDs ...string) {
+	s.mu.Lock()
+	c := s.live(key)
+	if c == nil {
+		s.mu.Unlock()
+		return
+	}
+	s.link(key, c, messageIDs)
+	s.resize(c)
+	s.evict()
+	snap := s.snapshotLocked()
+	s.mu.Unlock()
+	s.persist(snap)
+}
+
+// link adds message IDs to a conversation, keeping the most recent ones.
+// The caller holds s.mu.
+func (s *ConversationStore) link(key string, c *conversation, messageIDs []string) {
+	for _, id := range messageIDs {
+		if id != "" && !slices.Contains(c.Messages, id) {
+			c.Messages = append(c.Messages, id)
+			s.links[id] = key
+		}
+	}
+	// A conversation links only the messages of about the turns it keeps.
+	if n := len(c.Messages) - 3*s.opt.MaxTurns; n > 0 {
+		for _, id := range c.Messages[:n] {
+			if s.links[id] == key {
+				delete(s.links, id)
+			}
+		}
+		c.Messages = slices.Delete(c.Messages, 0, n)
+	}
 }

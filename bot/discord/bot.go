@@ -101,8 +101,12 @@ type Options struct {
 	// seconds.
 	EditInterval time.Duration
 	About        About
-	Logger       *slog.Logger
-	Metrics      Metrics
+	// Conversations, when set, keeps conversations so that replies to
+	// answers, the "Ask a follow-up" button and threads started with /ask
+	// thread:true continue them; nil answers every question alone.
+	Conversations Conversations
+	Logger        *slog.Logger
+	Metrics       Metrics
 	// OnConnected is told when the gateway connects and disconnects, for a
 	// readiness check.
 	OnConnected func(connected bool)
@@ -333,7 +337,7 @@ func (b *Bot) botUser() string {
 // question is the request put to the service for r's asker: the model API
 // is told who asks only by the keyed hash, never by their Discord ID.
 func (b *Bot) question(r *request, q string) bot.Request {
-	return bot.Request{Question: q, User: b.userHash(r.user)}
+	return bot.Request{Question: q, User: b.userHash(r.user), History: r.history}
 }
 
 // userHash identifies a user in logs, and to the model API, without their

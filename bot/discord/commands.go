@@ -44,6 +44,7 @@ func Commands(maxQuestion int) []*discordgo.ApplicationCommand {
 			Options: []*discordgo.ApplicationCommandOption{
 				{Type: discordgo.ApplicationCommandOptionString, Name: "question", Description: "Your question", Required: true, MaxLength: maxLen},
 				{Type: discordgo.ApplicationCommandOptionBoolean, Name: "private", Description: "Only you see the answer"},
+				{Type: discordgo.ApplicationCommandOptionBoolean, Name: "thread", Description: "Start a thread on the answer for follow-up questions"},
 			},
 		},
 		{

@@ -57,6 +57,8 @@ func (b *Bot) onInteraction(ctx context.Context, s *discordgo.Session, i *discor
 		b.autocomplete(rest, r, rp, i.ApplicationCommandData())
 	case discordgo.InteractionMessageComponent:
 		b.button(rest, rp, r, i.MessageComponentData())
+	case discordgo.InteractionModalSubmit:
+		b.submitFollowUp(ctx, rp, r, i.ModalSubmitData())
 	default:
 		b.notice(rest, rp, r, "I don't know how to handle that.")
 	}
@@ -85,7 +87,13 @@ func (b *Bot) command(ctx context.Context, rp *interactionReplier, r *request, d
 	switch data.Name {
 	case cmdAsk:
 		rp.ephemeral = optBool(data.Options, "private")
-		b.ask(ctx, rp, r, optString(data.Options, "question"))
+		r.ephemeral = rp.ephemeral
+		q := optString(data.Options, "question")
+		b.newConversation(r)
+		b.ask(ctx, rp, r, q)
+		if optBool(data.Options, "thread") {
+			b.startThread(rest, rp, r, q)
+		}
 	case cmdAskMessage:
 		r.kind = "ask_message"
 		var q string
@@ -96,6 +104,7 @@ func (b *Bot) command(ctx context.Context, rp *interactionReplier, r *request, d
 			b.notice(rest, rp, r, msgNoText)
 			return
 		}
+		b.newConversation(r)
 		b.ask(ctx, rp, r, q)
 	case cmdSummary:
 		b.summary(ctx, rp, r, optString(data.Options, "length"), optString(data.Options, "section"))
@@ -128,6 +137,7 @@ func (b *Bot) ask(ctx context.Context, rp replier, r *request, q string) {
 		}
 		latency := b.opt.Now().Sub(r.start)
 		b.answers.put(r.id, a.Sources, a.Drafter)
+		b.remember(r, a)
 		// When the service fell back from the model, its note opens the
 		// text, so the user sees it too.
 		b.log.Info("answered", append(r.attrs(b), "latency", latency, "drafter", a.Drafter, "refused", a.Refused,
@@ -135,6 +145,7 @@ func (b *Bot) ask(ctx context.Context, rp replier, r *request, q string) {
 			"cached", a.Cached, "fallback", a.Note != "")...)
 		return compose(modelText(a.Text), sourceEmbeds(a.Sources, b.severalStories()), b.buttons(r.id, len(a.Sources) > 0)), nil
 	})
+	b.linkAnswer(r, rp)
 }
 
 func (b *Bot) summary(ctx context.Context, rp replier, r *request, lengthOpt, sectionOpt string) {
@@ -287,6 +298,7 @@ func (b *Bot) buttons(id string, withSources bool) []discordgo.MessageComponent 
 		discordgo.Button{Label: "Helpful", Style: discordgo.SecondaryButton, CustomID: btnUp + id, Emoji: &discordgo.ComponentEmoji{Name: "👍"}},
 		discordgo.Button{Label: "Not helpful", Style: discordgo.SecondaryButton, CustomID: btnDown + id, Emoji: &discordgo.ComponentEmoji{Name: "👎"}},
 	)
+	row = append(row, b.followUpButton(id)...)
 	return []discordgo.MessageComponent{discordgo.ActionsRow{Components: row}}
 }
 
@@ -299,6 +311,8 @@ func (b *Bot) button(ctx context.Context, rp *interactionReplier, r *request, da
 		return
 	}
 	switch {
+	case strings.HasPrefix(id, btnFollowUp) && b.conversing():
+		b.openFollowUp(ctx, rp, r, strings.TrimPrefix(id, btnFollowUp))
 	case strings.HasPrefix(id, btnSources):
 		r.kind = "show_sources"
 		sources, ok := b.answers.sources(strings.TrimPrefix(id, btnSources))
@@ -414,6 +428,9 @@ func (b *Bot) aboutReplies() []reply {
 			{Name: "Models", Value: truncate(or(a.Models, "unknown"), maxFieldValue)},
 			{Name: "Version", Value: truncate(or(a.Version, "dev"), maxFieldValue), Inline: true},
 		},
+	}
+	if b.conversing() {
+		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Follow-up questions", Value: msgFollowUpHowTo})
 	}
 	return compose("", []*discordgo.MessageEmbed{e}, nil)
 }

@@ -326,7 +326,8 @@ func messageCalls(fake *discordtest.Server) []discordtest.Call {
 				Type int `json:"type"`
 			}
 			_ = c.Decode(&body)
-			if body.Type != discordtest.CallbackAutocomplete {
+			// Autocomplete choices and modals are no messages.
+			if body.Type != discordtest.CallbackAutocomplete && body.Type != discordtest.CallbackModal {
 				out = append(out, c)
 			}
 		case strings.Contains(c.Path, "/webhooks/") && c.Method != "DELETE" && c.Method != "GET",

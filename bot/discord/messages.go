@@ -47,6 +47,7 @@ func (b *Bot) onMessage(ctx context.Context, s *discordgo.Session, m *discordgo.
 			b.fail(rest, rp, r, errNoReply)
 		}
 	}()
+	b.messageConversation(r, m)
 	b.ask(ctx, rp, r, stripMention(m.Content, me))
 }
 

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/articlebot/articlebot/bot"
 )
 
 // request is one question or command, as the guards and the log see it.
@@ -21,6 +23,13 @@ type request struct {
 	text      string // the question or query, checked against the length limit
 	ephemeral bool
 	start     time.Time
+	// conv is the key of the conversation the question belongs to, history
+	// its turns so far; seed means history is another's conversation,
+	// copied into conv when the answer is remembered. Empty without
+	// conversations.
+	conv    string
+	history []bot.Turn
+	seed    bool
 }
 
 func (r *request) attrs(b *Bot) []any {
@@ -81,6 +90,8 @@ type interactionReplier struct {
 	// lost means Discord will take nothing more for the interaction.
 	lost  bool
 	final bool
+	// ids are the answer's message IDs, as far as Discord told them.
+	ids []string
 	// failing are the endpoints that failed even when retried: fallbacks
 	// don't try them again.
 	failing map[string]bool
@@ -223,16 +234,20 @@ func (r *interactionReplier) editOriginal(ctx context.Context, m reply, full boo
 		edit.Embeds, edit.Components = &embeds, &rows
 	}
 	return r.webhook(ctx, "original", func(o ...discordgo.RequestOption) error {
-		_, err := r.s.InteractionResponseEdit(r.i, edit, o...)
+		msg, err := r.s.InteractionResponseEdit(r.i, edit, o...)
+		r.sent(msg)
 		return err
 	})
 }
 
 func (r *interactionReplier) followup(ctx context.Context, m reply, flags discordgo.MessageFlags) error {
 	return r.webhook(ctx, "followup", func(o ...discordgo.RequestOption) error {
-		_, err := r.s.FollowupMessageCreate(r.i, true, &discordgo.WebhookParams{
+		msg, err := r.s.FollowupMessageCreate(r.i, true, &discordgo.WebhookParams{
 			Content: m.content, Embeds: m.embeds, Components: m.rows(), Flags: flags, AllowedMentions: noMentions(),
 		}, o...)
+		if flags&discordgo.MessageFlagsEphemeral == 0 {
+			r.sent(msg)
+		}
 		return err
 	})
 }
@@ -298,6 +313,7 @@ type messageReplier struct {
 	m     *discordgo.Message
 	first *discordgo.Message // the reply, once sent
 	final bool
+	ids   []string // the reply's messages
 }
 
 func (r *messageReplier) reference() *discordgo.MessageReference {
@@ -320,7 +336,9 @@ func (r *messageReplier) post(ctx context.Context, m reply, asReply bool) (*disc
 	if err != nil {
 		return nil, err
 	}
-	return v.(*discordgo.Message), nil
+	msg := v.(*discordgo.Message)
+	r.ids = append(r.ids, msg.ID)
+	return msg, nil
 }
 
 func (r *messageReplier) edit(ctx context.Context, m reply, full bool) error {

@@ -57,6 +57,7 @@ type Server struct {
 	commands     map[string][]map[string]any // by scope: "" (global) or a guild ID
 	interactions map[string]*Interaction     // by token
 	messages     map[string]*Message         // by ID
+	threads      map[string]*Thread          // by ID
 
 	gw gateway
 }
@@ -78,6 +79,7 @@ func Start() *Server {
 		commands:     map[string][]map[string]any{},
 		interactions: map[string]*Interaction{},
 		messages:     map[string]*Message{},
+		threads:      map[string]*Thread{},
 	}
 	s.gw.heartbeatMS = 45000
 	mux := http.NewServeMux()

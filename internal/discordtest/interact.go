@@ -140,6 +140,9 @@ type Post struct {
 	// DM posts in a DM channel with no guild.
 	DM                 bool
 	GuildID, ChannelID string
+	// ReplyTo makes the message a reply to the message with this ID, with
+	// its message_reference and referenced_message, as Discord sends them.
+	ReplyTo string
 }
 
 // PostMessage dispatches a MESSAGE_CREATE and returns the message's ID.
@@ -174,6 +177,9 @@ func (s *Server) PostMessage(p Post) string {
 			ch = ChannelID
 		}
 		m["guild_id"], m["channel_id"] = g, ch
+	}
+	if p.ReplyTo != "" {
+		s.reference(m, p.ReplyTo)
 	}
 	s.Dispatch("MESSAGE_CREATE", m)
 	return id

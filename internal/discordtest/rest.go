@@ -19,6 +19,7 @@ const (
 	CallbackDeferredUpdate = 6
 	CallbackUpdate         = 7
 	CallbackAutocomplete   = 8
+	CallbackModal          = 9
 )
 
 // Interaction is what the bot did with one interaction.
@@ -40,6 +41,8 @@ type Interaction struct {
 	// created is when the interaction was dispatched; its response is
 	// accepted for CallbackWindow after.
 	created time.Time
+	// Modal is the modal of a type 9 response.
+	Modal *Modal
 }
 
 // Choice is an autocomplete choice.
@@ -265,6 +268,8 @@ func (s *Server) route(r *http.Request, body []byte) (int, any, *apiError) {
 		return http.StatusNoContent, nil, nil
 	case len(p) == 3 && p[0] == "channels" && p[2] == "messages" && m == "POST":
 		return s.createMessage(p[1], body, true, func(msg *Message) { s.messages[msg.ID] = msg })
+	case len(p) == 5 && p[0] == "channels" && p[2] == "messages" && p[4] == "threads" && m == "POST":
+		return s.startThread(p[1], p[3], body)
 	case len(p) == 4 && p[0] == "channels" && p[2] == "messages" && m == "PATCH":
 		msg, ok := s.messages[p[3]]
 		if !ok || msg.ChannelID != p[1] {
@@ -313,6 +318,11 @@ func (s *Server) callback(id, token string, body []byte) (int, any, *apiError) {
 			msg.ID = s.snowflake()
 			in.Original = msg
 		}
+	case CallbackModal:
+		if problems := checkModal(body); len(problems) > 0 {
+			return 0, nil, &apiError{status: 400, code: 50035, message: "Invalid Form Body", errors: problems}
+		}
+		in.Modal = modalOf(body)
 	case CallbackAutocomplete:
 		if req.Data == nil {
 			return 0, nil, &apiError{status: 400, code: 50035, message: "Invalid Form Body", errors: []string{"data: required"}}
