@@ -25,6 +25,9 @@ type App struct {
 	Config  config.Config
 	Log     *slog.Logger
 	Service *bot.Service
+	// Conversations keeps conversations for follow-up questions; saved
+	// under the data directory when serving with one set.
+	Conversations *bot.ConversationStore
 	// Index says how the index was built.
 	Index   indexReport
 	Metrics *telemetry.Metrics
@@ -85,6 +88,9 @@ func NewApp(ctx context.Context, cfg config.Config, opt AppOptions) (_ *App, err
 	if err := a.buildService(ctx, opt); err != nil {
 		return nil, err
 	}
+	if err := a.buildConversations(opt.Serve); err != nil {
+		return nil, err
+	}
 	if !opt.Serve {
 		return a, nil
 	}
@@ -114,9 +120,10 @@ func NewApp(ctx context.Context, cfg config.Config, opt AppOptions) (_ *App, err
 			Titles: a.Service.Corpus().Titles(), Sections: a.Service.Corpus().Sections(), Chunks: a.Service.Index().Len(),
 			Drafter: drafter, Models: models, Version: version,
 		},
-		Logger:      log,
-		Metrics:     a.Metrics,
-		OnConnected: func(ok bool) { a.Health.Set("discord", ok) },
+		Conversations: a.Conversations,
+		Logger:        log,
+		Metrics:       a.Metrics,
+		OnConnected:   func(ok bool) { a.Health.Set("discord", ok) },
 		// Hashes of user IDs stay comparable across restarts, and
 		// without the token nobody can recompute them.
 		UserKey: []byte("articlebot user hash\x00" + cfg.Discord.Token.Reveal()),

@@ -27,14 +27,11 @@ var chatCmd = &command{
 		if len(args) != 0 {
 			return cl.usagef("chat reads questions from standard input and takes no arguments")
 		}
-		svc, err := cl.service(ctx, e)
+		app, err := cl.app(ctx, e, AppOptions{})
 		if err != nil {
 			return err
 		}
-		conv, err := newChatConversation(cl, e)
-		if err != nil {
-			return err
-		}
+		svc, conv := app.Service, &chatConversation{store: app.Conversations}
 		interactive := isTerminal(e.stdin)
 		// Piped questions don't show on the terminal: a transcript needs
 		// each question above its answer. JSON answers carry theirs.

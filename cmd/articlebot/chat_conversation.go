@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/articlebot/articlebot/bot"
 )
@@ -12,23 +11,10 @@ import (
 // chatKey is the one conversation of a chat session.
 const chatKey = "chat"
 
-// chatConversation is the conversation `chat` keeps, with the configured
-// bounds on turns and idle age.
+// chatConversation is the one conversation `chat` keeps, in the program's
+// conversation store with its configured bounds on turns and idle age.
 type chatConversation struct {
 	store *bot.ConversationStore
-}
-
-func newChatConversation(cl *cli, e *env) (*chatConversation, error) {
-	cfg, err := cl.config(e)
-	if err != nil {
-		return nil, err
-	}
-	st, err := bot.NewConversationStore(bot.ConversationOptions{
-		MaxTurns: cfg.Conversation.MaxTurns,
-		MaxBytes: cfg.Conversation.MaxBytes,
-		MaxIdle:  time.Duration(cfg.Conversation.MaxIdle),
-	})
-	return &chatConversation{store: st}, err
 }
 
 func (c *chatConversation) history() []bot.Turn { return c.store.History(chatKey) }
