@@ -51,6 +51,9 @@ type Answer struct {
 
 	// retrieval is the time spent finding passages, for Event.
 	retrieval time.Duration
+	// cause is why the answer is degraded (a fallback, or passages found
+	// without the query's embedding), for Event; "" when it is not.
+	cause ErrorKind
 }
 
 // Source is a passage an answer cites.
@@ -140,9 +143,9 @@ type Service struct {
 }
 
 // Options tune the service. The settings come from the configuration: a
-// zero TopK, MaxQuestionLen, Timeout or CacheTTL takes config.Default's
-// value, the one place defaults live; nothing here picks a number of its
-// own.
+// zero TopK, MaxQuestionLen, Timeout, SearchTimeout or CacheTTL takes
+// config.Default's value, the one place defaults live; nothing here picks
+// a number of its own.
 type Options struct {
 	// TopK is how many passages an answer draws on.
 	TopK int
@@ -161,6 +164,10 @@ type Options struct {
 	Model string
 	// Timeout bounds one answer or summary, retries and fallback included.
 	Timeout time.Duration
+	// SearchTimeout bounds finding an answer's passages, a remote query
+	// embedding included: past it they are found by BM25 alone, and the
+	// model keeps the rest of Timeout.
+	SearchTimeout time.Duration
 	// CacheSize is how many answers the answer cache keeps; 0 disables it.
 	// CacheTTL is how long an answer is reused.
 	CacheSize int
@@ -200,6 +207,9 @@ func New(c *corpus.Corpus, ix *retrieval.Index, opt Options) *Service {
 	}
 	if opt.Timeout <= 0 {
 		opt.Timeout = time.Duration(d.Timeout)
+	}
+	if opt.SearchTimeout <= 0 {
+		opt.SearchTimeout = time.Duration(d.SearchTimeout)
 	}
 	if opt.CacheTTL <= 0 {
 		opt.CacheTTL = time.Duration(d.CacheTTL)
@@ -316,8 +326,9 @@ func (s *Service) Answer(ctx context.Context, req Request, onPartial func(text s
 	}
 	a.Question, a.Standalone = q, fu.shown(q)
 	a.Usage = a.Usage.Add(fu.usage)
-	// A fallback is not cached: the model may be back next time.
-	if a.Note == "" {
+	// A fallback, or an answer found without the query's embedding, is
+	// not cached: the model may be back next time.
+	if a.Note == "" && a.cause == "" {
 		s.cache.put(key, a)
 	}
 	s.log.Debug("answered", "drafter", a.Drafter, "refused", a.Refused, "prompt_tokens", a.Usage.PromptTokens,
@@ -331,7 +342,9 @@ func (s *Service) Answer(ctx context.Context, req Request, onPartial func(text s
 func (s *Service) answer(ctx context.Context, req Request, fu followUp, onPartial func(string)) (*Answer, error) {
 	q := req.Question
 	// A remote query embedding that hangs must leave time to answer.
-	sctx, cancel := draftContext(ctx)
+	dctx, dcancel := draftContext(ctx)
+	defer dcancel()
+	sctx, cancel := context.WithTimeout(dctx, s.opt.SearchTimeout)
 	defer cancel()
 	parts := splitQuestion(q)
 	if len(parts) > 1 && s.opt.PrepareQueries != nil {
@@ -387,13 +400,16 @@ func (s *Service) answer(ctx context.Context, req Request, fu followUp, onPartia
 		a = s.refusal(q)
 	case s.opt.Drafter == nil:
 		a = extractive()
-	case embedErr != nil:
-		a = s.fallback(extractive(), Usage{}, embedErr)
 	default:
+		// Passages found by BM25 alone, when the query's embedding failed,
+		// are still worth the model's answer.
 		a, err = s.draftAnswer(ctx, req, answeredBy, extractive, onPartial)
 	}
 	if a != nil {
 		a.retrieval = searching
+		if a.cause == "" && embedErr != nil {
+			a.cause = s.logFallback(embedErr, "found passages by their words alone")
+		}
 	}
 	return a, err
 }
@@ -406,7 +422,7 @@ func (s *Service) summaryAnswer(ctx context.Context, q string) (*Answer, error) 
 	}
 	return &Answer{
 		Question: q, Text: sum.Text, Sources: sum.Sources, Drafter: sum.Drafter,
-		Usage: sum.Usage, Note: sum.Note, Flags: sum.Flags,
+		Usage: sum.Usage, Note: sum.Note, Flags: sum.Flags, cause: sum.cause,
 	}, nil
 }
 

@@ -281,8 +281,8 @@ func TestObserveReportsEveryQuestion(t *testing.T) {
 	if events[0].Retrieval <= 0 || events[0].Latency < events[0].Retrieval || events[0].Drafter != DrafterExtractive {
 		t.Errorf("first event timings/drafter: %+v", events[0])
 	}
-	if events[3].ErrorKind() != "invalid_question" {
-		t.Errorf("invalid question kind = %q", events[3].ErrorKind())
+	if events[3].Kind != KindInput {
+		t.Errorf("invalid question kind = %q", events[3].Kind)
 	}
 }
 

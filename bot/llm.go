@@ -41,10 +41,6 @@ func (u Usage) Add(v Usage) Usage {
 	return Usage{u.PromptTokens + v.PromptTokens, u.CompletionTokens + v.CompletionTokens, u.TotalTokens + v.TotalTokens}
 }
 
-// NoteModelUnavailable begins an answer the extractive drafter wrote
-// because the language model could not be reached.
-const NoteModelUnavailable = "I couldn't reach the language model; here is what the article says."
-
 // maxFallbackReserve is the most of an answer's deadline kept back from the
 // model for the extractive fallback, which needs milliseconds.
 const maxFallbackReserve = 2 * time.Second
@@ -104,8 +100,6 @@ func (s *Service) draftAnswer(ctx context.Context, req Request, results []*retri
 		c, err := s.opt.Drafter.Draft(dctx, p, partialText(onPartial, n))
 		usage = usage.Add(c.Usage)
 		switch {
-		case errors.Is(err, ErrModelConfig):
-			return nil, err
 		case errors.Is(err, ErrContextLength) && n > 1:
 			s.log.Info("prompt too long for the model; retrying with fewer passages", "passages", n, "retry_with", n/2)
 			n /= 2
@@ -139,13 +133,30 @@ func draftContext(ctx context.Context) (context.Context, context.CancelFunc) {
 }
 
 // fallback marks an extractive answer given because the model failed,
-// keeping the cause for the logs, never for the reader.
+// with a note saying why; the cause goes to the logs, never to the reader.
+// A rejected configuration (a wrong API key, say) is answered too, rather
+// than failing every question, and logged as the error it is.
 func (s *Service) fallback(a *Answer, usage Usage, cause error) *Answer {
-	s.log.Warn("language model unavailable; answered extractively", "err", cause, "upstream", upstream(cause))
-	a.Note = NoteModelUnavailable
-	a.Text = NoteModelUnavailable + "\n\n" + a.Text
+	a.cause = s.logFallback(cause, "answered extractively")
+	a.Note = noteFor(a.cause)
+	a.Text = a.Note + "\n\n" + a.Text
 	a.Usage = usage
 	return a
+}
+
+// logFallback logs why the language model was not used, and returns the
+// kind of the cause.
+func (s *Service) logFallback(cause error, what string) ErrorKind {
+	k := KindOf(cause)
+	switch k {
+	case KindModelConfig:
+		s.log.Error("the language model API rejected articlebot's configuration; "+what, "err", cause, "upstream", upstream(cause))
+	case KindShutdown:
+		s.log.Info("shutting down; "+what, "err", cause)
+	default:
+		s.log.Warn("language model unavailable; "+what, "kind", k, "err", cause, "upstream", upstream(cause))
+	}
+	return k
 }
 
 // upstream is the model API's own error under err, for logs only.

@@ -142,19 +142,19 @@ func groupPassages(ps []passage, budget int) [][]passage {
 	return groups
 }
 
-// summaryFallback is the extractive summary with a note that the model was
-// unavailable; a configuration error is returned instead.
+// summaryFallback is the extractive summary with a note saying why the
+// model wasn't used.
 func (s *Service) summaryFallback(ctx context.Context, length Length, section string, usage Usage, cause error) (*Summary, error) {
-	if errors.Is(cause, ErrModelConfig) {
-		return nil, cause
-	}
-	s.log.Warn("language model unavailable; summarised extractively", "err", cause, "upstream", upstream(cause))
-	sum, err := s.summarizeExtractive(ctx, length, section)
+	kind := s.logFallback(cause, "summarised extractively")
+	note := noteFor(kind)
+	// Extractive summaries need no time to speak of: one is given even
+	// when the answer's context has ended (a shutdown).
+	sum, err := s.summarizeExtractive(context.WithoutCancel(ctx), length, section)
 	if err != nil {
 		return nil, err
 	}
-	sum.Note = NoteModelUnavailable
-	sum.Text = NoteModelUnavailable + "\n\n" + sum.Text
+	sum.Note, sum.cause = note, kind
+	sum.Text = note + "\n\n" + sum.Text
 	sum.Usage = usage
 	return sum, nil
 }

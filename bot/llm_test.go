@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -324,23 +323,34 @@ func TestLLMServerErrorsFallBackWithNote(t *testing.T) {
 	}
 }
 
-func TestLLMUnauthorizedIsAConfigurationError(t *testing.T) {
+// A key rejected after start no longer fails every question: the answer is
+// extractive with a note, and the event says the configuration was
+// rejected, for the degraded state and the logs.
+func TestLLMUnauthorizedFallsBackWithNote(t *testing.T) {
 	srv := openaitest.New(t)
 	srv.RequireKey("sk-right")
-	svc, w := newLLMService(t, srv, llmSetup{key: "sk-wrong", retries: 4})
-	_, err := svc.Ask(context.Background(), troopsQ)
-	if !errors.Is(err, ErrModelConfig) || !strings.Contains(err.Error(), "OPENAI_API_KEY") {
-		t.Fatalf("err = %v", err)
+	var events []Event
+	svc, w := newLLMService(t, srv, llmSetup{key: "sk-wrong", retries: 4, opt: Options{Observe: func(e Event) { events = append(events, e) }}})
+	a, err := svc.Ask(context.Background(), troopsQ)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if strings.Contains(err.Error(), "Incorrect API key") {
-		t.Errorf("the error repeats the upstream message: %v", err)
+	if a.Drafter != DrafterExtractive || a.Note != NoteModelConfig || !strings.HasPrefix(a.Text, NoteModelConfig) || !strings.Contains(a.Text, "15,000") {
+		t.Errorf("answer = %+v", a)
+	}
+	if strings.Contains(a.Text, "Incorrect API key") || strings.Contains(a.Text, "OPENAI_API_KEY") {
+		t.Errorf("the reader sees the cause: %q", a.Text)
 	}
 	if n := srv.Count(openaitest.Chat); n != 1 || len(w.get()) != 0 {
 		t.Errorf("%d chat requests, %d waits; want 1 and no retries", n, len(w.get()))
 	}
+	if len(events) != 1 || events[0].Kind != KindModelConfig || !events[0].Fallback {
+		t.Errorf("events = %+v", events)
+	}
 	// Summaries too.
-	if _, err := svc.Summarize(context.Background(), Short, ""); !errors.Is(err, ErrModelConfig) {
-		t.Errorf("summary: err = %v", err)
+	sum, err := svc.Summarize(context.Background(), Short, "")
+	if err != nil || sum.Note != NoteModelConfig || sum.Drafter != DrafterExtractive {
+		t.Errorf("summary = %+v, %v", sum, err)
 	}
 }
 
@@ -361,7 +371,7 @@ func TestLLMStallFallsBackWithinTheDeadline(t *testing.T) {
 	if ctx.Err() != nil {
 		t.Fatal("the answer came after the deadline")
 	}
-	if a.Drafter != DrafterExtractive || a.Note != NoteModelUnavailable || !strings.Contains(a.Text, "15,000") {
+	if a.Drafter != DrafterExtractive || a.Note != NoteTimeout || !strings.Contains(a.Text, "15,000") {
 		t.Errorf("answer = %+v", a)
 	}
 	if len(partials) == 0 || !strings.HasPrefix(partials[len(partials)-1], "Pyongyang") {
@@ -500,23 +510,33 @@ func TestLLMFlagsUnsupportedSentences(t *testing.T) {
 	}
 }
 
-func TestEmbeddingOutageAnswersExtractivelyWithNote(t *testing.T) {
+// A query embedding that fails no longer costs the model: it drafts from
+// the passages BM25 found. The event says what degraded the answer.
+func TestEmbeddingOutageStillDraftsFromBM25Passages(t *testing.T) {
 	srv := openaitest.New(t)
-	svc, _ := newLLMService(t, srv, llmSetup{remoteEmbeddings: true, retries: 2})
+	srv.SetChat(troopsFromPassages)
+	var events []Event
+	svc, _ := newLLMService(t, srv, llmSetup{remoteEmbeddings: true, retries: 2, opt: Options{Observe: func(e Event) { events = append(events, e) }}})
 	srv.Fail(openaitest.Embeddings, openaitest.ServerError(), 3)
 	a, err := svc.Ask(context.Background(), troopsQ)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.Note != NoteModelUnavailable || a.Drafter != DrafterExtractive || !strings.Contains(a.Text, "15,000") || srv.Count(openaitest.Chat) != 0 {
+	if a.Note != "" || a.Drafter != DrafterLLM || !strings.Contains(a.Text, "15,000") || srv.Count(openaitest.Chat) != 1 {
 		t.Errorf("answer = %+v after %d chat requests", a, srv.Count(openaitest.Chat))
+	}
+	if len(events) != 1 || events[0].Kind != KindModelUnavailable || events[0].Fallback {
+		t.Errorf("events = %+v", events)
 	}
 }
 
-func TestHangingQueryEmbeddingFallsBackWithinTheDeadline(t *testing.T) {
+// A query embedding that hangs is given up after SearchTimeout, leaving
+// the model the rest of the answer's time.
+func TestHangingQueryEmbeddingStillDraftsWithinTheDeadline(t *testing.T) {
 	srv := openaitest.New(t)
-	const deadline = time.Second
-	svc, _ := newLLMService(t, srv, llmSetup{remoteEmbeddings: true, retries: 4, opt: Options{Timeout: deadline}})
+	srv.SetChat(troopsFromPassages)
+	const deadline = 5 * time.Second
+	svc, _ := newLLMService(t, srv, llmSetup{remoteEmbeddings: true, retries: 4, opt: Options{Timeout: deadline, SearchTimeout: 50 * time.Millisecond}})
 	srv.Fail(openaitest.Embeddings, openaitest.Fault{Hang: true}, 1)
 	ctx, cancel := context.WithTimeout(context.Background(), deadline)
 	defer cancel()
@@ -527,9 +547,20 @@ func TestHangingQueryEmbeddingFallsBackWithinTheDeadline(t *testing.T) {
 	if ctx.Err() != nil {
 		t.Fatal("the answer came after the deadline")
 	}
-	if a.Note != NoteModelUnavailable || a.Drafter != DrafterExtractive || !strings.Contains(a.Text, "15,000") || srv.Count(openaitest.Chat) != 0 {
+	if a.Note != "" || a.Drafter != DrafterLLM || !strings.Contains(a.Text, "15,000") || srv.Count(openaitest.Chat) != 1 {
 		t.Errorf("answer = %+v after %d chat requests", a, srv.Count(openaitest.Chat))
 	}
+}
+
+// troopsFromPassages cites the passage about the troops, if the prompt
+// holds it.
+func troopsFromPassages(r openaitest.Request) openaitest.Reply {
+	for n, p := range openaitest.Passages(r.Last("user")) {
+		if strings.Contains(p, "15,000") {
+			return openaitest.Reply{Content: fmt.Sprintf("Pyongyang has sent around 15,000 troops [%d].", n)}
+		}
+	}
+	return openaitest.Reply{Content: refusalMarker + " The article doesn't say."}
 }
 
 func TestCompoundQuestionEmbedsOnce(t *testing.T) {

@@ -1,10 +1,6 @@
 package bot
 
-import (
-	"context"
-	"errors"
-	"time"
-)
+import "time"
 
 // Event describes one question the service handled, for metrics. The
 // service reports every question, whatever its outcome.
@@ -25,6 +21,11 @@ type Event struct {
 	Fallback bool
 	// Err is the failure, when Outcome is OutcomeError or OutcomeInvalid.
 	Err error
+	// Kind is what went wrong: Err's kind, or for an answer given anyway
+	// the kind of what degraded it (the model failing, the query's
+	// embedding failing); "" when nothing did. It labels the errors
+	// metric.
+	Kind ErrorKind
 }
 
 // Outcomes of a question.
@@ -35,30 +36,12 @@ const (
 	OutcomeError    = "error"
 )
 
-// ErrorKind classifies an event's failure for the errors metric.
-func (e Event) ErrorKind() string {
-	switch {
-	case e.Fallback:
-		return "llm_unavailable"
-	case e.Err == nil:
-		return ""
-	case IsInputError(e.Err):
-		return "invalid_question"
-	case errors.Is(e.Err, ErrModelConfig):
-		return "llm_config"
-	case errors.Is(e.Err, context.DeadlineExceeded):
-		return "timeout"
-	default:
-		return "internal"
-	}
-}
-
 // observe reports an event to Options.Observe, if set.
 func (s *Service) observe(start time.Time, a *Answer, err error) {
 	if s.opt.Observe == nil {
 		return
 	}
-	ev := Event{Latency: s.opt.Now().Sub(start), Err: err}
+	ev := Event{Latency: s.opt.Now().Sub(start), Err: err, Kind: KindOf(err)}
 	switch {
 	case IsInputError(err):
 		ev.Outcome = OutcomeInvalid
@@ -66,13 +49,13 @@ func (s *Service) observe(start time.Time, a *Answer, err error) {
 		ev.Outcome = OutcomeError
 	case a == nil:
 		// Never returned, but an observer must not be the second panic.
-		ev.Outcome, ev.Err = OutcomeError, ErrInternal
+		ev.Outcome, ev.Err, ev.Kind = OutcomeError, ErrInternal, KindInternal
 	default:
 		ev.Outcome = OutcomeAnswered
 		if a.Refused {
 			ev.Outcome = OutcomeRefused
 		}
-		ev.Drafter, ev.Usage, ev.Cached, ev.Fallback = a.Drafter, a.Usage, a.Cached, a.Note != ""
+		ev.Drafter, ev.Usage, ev.Cached, ev.Fallback, ev.Kind = a.Drafter, a.Usage, a.Cached, a.Note != "", a.cause
 		if !a.Cached {
 			ev.Retrieval = a.retrieval
 		}

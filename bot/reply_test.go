@@ -56,7 +56,7 @@ func TestPanickingAnswerIsAnInternalError(t *testing.T) {
 	if !errors.Is(err, ErrInternal) || a != nil {
 		t.Fatalf("Ask = %v, %v; want an internal error", a, err)
 	}
-	if len(events) != 1 || events[0].Outcome != OutcomeError || events[0].ErrorKind() != "internal" {
+	if len(events) != 1 || events[0].Outcome != OutcomeError || events[0].Kind != KindInternal {
 		t.Errorf("events = %+v, want one internal error", events)
 	}
 	sum, err := svc.Summarize(context.Background(), Short, "")

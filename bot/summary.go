@@ -58,6 +58,8 @@ type Summary struct {
 	Usage Usage  `json:"usage"`
 	Note  string `json:"note,omitempty"`
 	Flags []Flag `json:"flags,omitempty"`
+
+	cause ErrorKind // as in Answer
 }
 
 type sentence struct {

@@ -107,27 +107,30 @@ var errPanic = errors.New("panic")
 // user should still hear about.
 var errNoReply = errors.New("handler ended without a reply")
 
-// friendly maps an error to what the user is told and a kind for metrics.
+// friendly maps an error to what the user is told and its kind for the log
+// and metrics: the answering service's kind (bot.KindOf), or "busy" for the
+// front end's own refusal.
 func (b *Bot) friendly(err error) (msg, kind string) {
+	kind = string(bot.KindOf(err))
 	switch {
-	case errors.Is(err, bot.ErrQuestionTooLong):
-		return fmt.Sprintf("That question is too long. Please keep it under %d characters.", b.opt.MaxQuestionLen), "invalid"
-	case errors.Is(err, bot.ErrEmptyQuestion):
-		return b.helpText(), "invalid"
-	case errors.Is(err, bot.ErrUnknownSection):
-		return msgSection, "invalid"
-	case errors.Is(err, bot.ErrBadLength):
-		return msgLength, "invalid"
-	case errors.Is(err, context.DeadlineExceeded):
-		return msgTimeout, "timeout"
-	case errors.Is(err, context.Canceled):
-		return msgRestarting, "shutdown"
 	case errors.Is(err, errBusy):
 		return msgBusy, "busy"
-	case errors.Is(err, errPanic):
-		return msgFailed, "panic"
+	case errors.Is(err, bot.ErrQuestionTooLong):
+		return fmt.Sprintf("That question is too long. Please keep it under %d characters.", b.opt.MaxQuestionLen), kind
+	case errors.Is(err, bot.ErrEmptyQuestion):
+		return b.helpText(), kind
+	case errors.Is(err, bot.ErrUnknownSection):
+		return msgSection, kind
+	case errors.Is(err, bot.ErrBadLength):
+		return msgLength, kind
+	}
+	switch bot.ErrorKind(kind) {
+	case bot.KindTimeout:
+		return msgTimeout, kind
+	case bot.KindShutdown:
+		return msgRestarting, kind
 	default:
-		return msgFailed, "answer"
+		return msgFailed, kind
 	}
 }
 
@@ -137,7 +140,7 @@ func (b *Bot) friendly(err error) (msg, kind string) {
 func (b *Bot) fail(ctx context.Context, rp replier, r *request, err error) {
 	msg, kind := b.friendly(err)
 	level := slog.LevelError
-	if kind == "invalid" || kind == "busy" {
+	if k := bot.ErrorKind(kind); k == bot.KindInput || k == bot.KindNotFound || kind == "busy" {
 		level = slog.LevelInfo
 	}
 	b.log.Log(ctx, level, "couldn't answer", append(r.attrs(b), "kind", kind, "err", err)...)

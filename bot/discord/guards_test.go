@@ -218,10 +218,10 @@ func TestPanicIsRecoveredAndAnswered(t *testing.T) {
 	// each panic.
 	h.fake.PostMessage(discordtest.Post{Content: "<@" + discordtest.BotUserID + "> " + troops, MentionBot: true})
 	h.fake.WaitFor(t, "a reply after the panics", func() bool { return len(h.fake.ChannelMessages(discordtest.ChannelID)) == 1 })
-	if recs := h.logs.find("couldn't answer"); len(recs) != 3 || recs[0]["kind"] != "panic" || !strings.Contains(fmt.Sprint(recs[0]["err"]), "nil map write") {
+	if recs := h.logs.find("couldn't answer"); len(recs) != 3 || recs[0]["kind"] != "internal" || !strings.Contains(fmt.Sprint(recs[0]["err"]), "nil map write") {
 		t.Errorf("log: %v", recs)
 	}
-	if n := h.metrics.get(h.metrics.errors, "discord_panic"); n != 3 {
+	if n := h.metrics.get(h.metrics.errors, "discord_internal"); n != 3 {
 		t.Errorf("panics counted: %d", n)
 	}
 }

@@ -311,7 +311,8 @@ Environment:
 `)
 	config.WriteEnvTable(w)
 	fmt.Fprintf(w, `
-Exit status: 0 for answers (refusals included), 2 for usage errors, 1 for failures.
+Exit status: 0 for answers (refusals included), 2 for usage errors, 130 when
+interrupted, 1 for other failures.
 `)
 }
 
@@ -337,16 +338,22 @@ func printFlags(w io.Writer, fs *flag.FlagSet) {
 }
 
 // exitStatus is the exit status for err: 0 for success, 2 for usage
-// errors, 1 for failures.
+// errors and bad input, 130 when interrupted, 1 for other failures.
 func exitStatus(err error) int {
-	if err == nil {
-		return 0
-	}
 	var u *usageError
-	if errors.As(err, &u) || bot.IsInputError(err) {
+	if errors.As(err, &u) {
 		return 2
 	}
-	return 1
+	switch bot.KindOf(err) {
+	case "":
+		return 0
+	case bot.KindInput, bot.KindNotFound:
+		return 2
+	case bot.KindShutdown:
+		return 130
+	default:
+		return 1
+	}
 }
 
 // exitCode reports err on stderr and turns it into the exit status.

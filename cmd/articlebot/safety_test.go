@@ -1,11 +1,15 @@
 package main
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/articlebot/articlebot/bot"
 	"github.com/articlebot/articlebot/internal/openaitest"
 )
 
@@ -82,5 +86,24 @@ func TestControlFreeWriter(t *testing.T) {
 	n, err := w.Write([]byte("a\x1b[2Jb\n\tc\x00"))
 	if err != nil || n != 10 || b.String() != "a[2Jb\n\tc" {
 		t.Errorf("Write = %d, %v; wrote %q", n, err, b.String())
+	}
+}
+
+// The exit status comes from the answering service's error kinds, mapped
+// in one place.
+func TestExitStatusByKind(t *testing.T) {
+	for err, want := range map[error]int{
+		nil:                                      0,
+		bot.ErrEmptyQuestion:                     2,
+		bot.ErrUnknownSection:                    2,
+		&usageError{err: errors.New("bad flag")}: 2,
+		fmt.Errorf("asking: %w", context.Canceled): 130,
+		context.DeadlineExceeded:                   1,
+		bot.ErrModelConfig:                         1,
+		bot.ErrInternal:                            1,
+	} {
+		if got := exitStatus(err); got != want {
+			t.Errorf("exitStatus(%v) = %d, want %d", err, got, want)
+		}
 	}
 }

@@ -61,6 +61,10 @@ type OpenAI struct {
 	// Timeout bounds one request, streaming included.
 	Timeout    Duration `yaml:"timeout"`
 	MaxRetries int      `yaml:"max_retries"`
+	// IndexTimeout bounds embedding the corpus through the API at start:
+	// past it serve answers from local embeddings and finishes the remote
+	// index in the background.
+	IndexTimeout Duration `yaml:"index_timeout"`
 	// Temperature is the chat model's sampling temperature, low for
 	// answers that keep to the passages. Reasoning models (o1, o3, o4,
 	// gpt-5…) are sent none: they accept only their default.
@@ -81,8 +85,11 @@ type Answer struct {
 	TopK              int      `yaml:"top_k"`
 	MaxQuestionLength int      `yaml:"max_question_length"`
 	Timeout           Duration `yaml:"timeout"`
-	CacheSize         int      `yaml:"cache_size"`
-	CacheTTL          Duration `yaml:"cache_ttl"`
+	// SearchTimeout bounds finding an answer's passages (a remote query
+	// embedding); past it BM25 alone finds them.
+	SearchTimeout Duration `yaml:"search_timeout"`
+	CacheSize     int      `yaml:"cache_size"`
+	CacheTTL      Duration `yaml:"cache_ttl"`
 }
 
 // Conversation bounds the conversations kept so that follow-up questions
@@ -144,12 +151,14 @@ func Default() Config {
 			EmbeddingModel: "text-embedding-3-small",
 			Timeout:        Duration(60 * time.Second),
 			MaxRetries:     4,
+			IndexTimeout:   Duration(60 * time.Second),
 			Temperature:    0.2,
 		},
 		Answer: Answer{
 			TopK:              4,
 			MaxQuestionLength: 1000,
 			Timeout:           Duration(90 * time.Second),
+			SearchTimeout:     Duration(10 * time.Second),
 			CacheSize:         512,
 			CacheTTL:          Duration(time.Hour),
 		},
@@ -345,7 +354,7 @@ func (c *Config) Validate() error {
 		bad("discord.instant_reply_wait", c.Discord.InstantReplyWait.String(), "must be between 1ms and 2s (Discord wants a response within 3s)")
 	}
 	for key, d := range map[string]Duration{
-		"openai.timeout": c.OpenAI.Timeout, "answer.timeout": c.Answer.Timeout,
+		"openai.timeout": c.OpenAI.Timeout, "openai.index_timeout": c.OpenAI.IndexTimeout, "answer.timeout": c.Answer.Timeout, "answer.search_timeout": c.Answer.SearchTimeout,
 		"answer.cache_ttl": c.Answer.CacheTTL, "discord.shutdown_timeout": c.Discord.ShutdownTimeout,
 		"conversation.max_idle": c.Conversation.MaxIdle,
 		"discord.queue_wait":    c.Discord.QueueWait,

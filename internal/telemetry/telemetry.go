@@ -101,8 +101,8 @@ func (m *Metrics) Observe(ev bot.Event) {
 		return
 	}
 	m.Question(ev.Outcome)
-	if kind := ev.ErrorKind(); kind != "" {
-		m.Error(kind)
+	if ev.Kind != "" {
+		m.Error(string(ev.Kind))
 	}
 	if ev.Outcome != bot.OutcomeAnswered && ev.Outcome != bot.OutcomeRefused {
 		return

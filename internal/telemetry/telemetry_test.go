@@ -100,8 +100,8 @@ func TestObserve(t *testing.T) {
 	m.Observe(bot.Event{Outcome: bot.OutcomeAnswered, Drafter: "llm", Latency: time.Second, Retrieval: time.Millisecond,
 		Usage: bot.Usage{PromptTokens: 500, CompletionTokens: 40}, Fallback: false})
 	m.Observe(bot.Event{Outcome: bot.OutcomeAnswered, Drafter: "extractive", Cached: true})
-	m.Observe(bot.Event{Outcome: bot.OutcomeAnswered, Drafter: "extractive", Fallback: true})
-	m.Observe(bot.Event{Outcome: bot.OutcomeInvalid, Err: bot.ErrEmptyQuestion})
+	m.Observe(bot.Event{Outcome: bot.OutcomeAnswered, Drafter: "extractive", Fallback: true, Kind: bot.KindModelUnavailable})
+	m.Observe(bot.Event{Outcome: bot.OutcomeInvalid, Err: bot.ErrEmptyQuestion, Kind: bot.KindInput})
 	_, out := get(t, Mux(m, &Health{}), "/metrics")
 	for _, want := range []string{
 		`articlebot_questions_total{outcome="answered"} 3`,
@@ -110,8 +110,8 @@ func TestObserve(t *testing.T) {
 		`articlebot_llm_tokens_total{kind="completion"} 40`,
 		`articlebot_answer_cache_total{result="hit"} 1`,
 		`articlebot_answer_cache_total{result="miss"} 2`,
-		`articlebot_errors_total{kind="llm_unavailable"} 1`,
-		`articlebot_errors_total{kind="invalid_question"} 1`,
+		`articlebot_errors_total{kind="model_unavailable"} 1`,
+		`articlebot_errors_total{kind="input"} 1`,
 		`articlebot_retrieval_duration_seconds_count 2`,
 		`articlebot_answer_duration_seconds_count{drafter="llm"} 1`,
 	} {

@@ -1,0 +1,48 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/articlebot/articlebot/internal/openaiclient"
+)
+
+func TestKindOf(t *testing.T) {
+	for _, tt := range []struct {
+		err  error
+		want ErrorKind
+	}{
+		{nil, ""},
+		{ErrEmptyQuestion, KindInput},
+		{fmt.Errorf("%w: 2000 characters", ErrQuestionTooLong), KindInput},
+		{ErrBadLength, KindInput},
+		{ErrUnknownSection, KindNotFound},
+		{fmt.Errorf("%w: boom", ErrInternal), KindInternal},
+		{fmt.Errorf("drafting: %w", context.Canceled), KindShutdown},
+		{context.DeadlineExceeded, KindTimeout},
+		{fmt.Errorf("%w (last attempt: %w)", context.DeadlineExceeded, &openaiclient.Error{Kind: openaiclient.Unavailable}), KindTimeout},
+		{fmt.Errorf("%w: %w", ErrModelConfig, &openaiclient.Error{Kind: openaiclient.Unauthorized, Status: 401}), KindModelConfig},
+		{&openaiclient.Error{Kind: openaiclient.NotFound, Status: 404}, KindModelConfig},
+		{&openaiclient.Error{Kind: openaiclient.Unavailable, Status: 503}, KindModelUnavailable},
+		{ErrContextLength, KindModelUnavailable},
+		{errors.New("something else"), KindInternal},
+	} {
+		if got := KindOf(tt.err); got != tt.want {
+			t.Errorf("KindOf(%v) = %q, want %q", tt.err, got, tt.want)
+		}
+	}
+}
+
+// A fallback's note says what really happened.
+func TestFallbackNoteNamesTheCause(t *testing.T) {
+	for k, want := range map[ErrorKind]string{
+		KindModelUnavailable: NoteModelUnavailable, KindModelConfig: NoteModelConfig,
+		KindTimeout: NoteTimeout, KindShutdown: NoteShutdown,
+	} {
+		if got := noteFor(k); got != want {
+			t.Errorf("noteFor(%s) = %q, want %q", k, got, want)
+		}
+	}
+}
