@@ -78,8 +78,9 @@ type Story struct {
 }
 
 // storyChunks groups chunks by article, in order. An article's chunks must
-// be consecutive, as corpus.Corpus.Chunks gives them.
-func storyChunks(chunks []corpus.Chunk) ([]Story, error) {
+// be consecutive, as corpus.Corpus.Chunks gives them. Stories are hashed
+// unless hashes, when it has one per story, gives their hashes.
+func storyChunks(chunks []corpus.Chunk, hashes [][32]byte) ([]Story, error) {
 	var out []Story
 	seen := map[string]bool{}
 	for i, c := range chunks {
@@ -92,6 +93,12 @@ func storyChunks(chunks []corpus.Chunk) ([]Story, error) {
 		}
 		seen[c.ArticleID] = true
 		out = append(out, Story{ID: c.ArticleID, Title: c.ArticleTitle, First: i, N: 1})
+	}
+	if len(hashes) == len(out) {
+		for i := range out {
+			out[i].Hash = hashes[i]
+		}
+		return out, nil
 	}
 	for i := range out {
 		h := sha256.New()
@@ -109,7 +116,7 @@ func storyChunks(chunks []corpus.Chunk) ([]Story, error) {
 
 // Build embeds and indexes the chunks in memory.
 func Build(ctx context.Context, chunks []corpus.Chunk, opt Options) (*Index, error) {
-	ix, _, err := build(ctx, chunks, opt, nil)
+	ix, _, err := build(ctx, chunks, opt, nil, nil)
 	return ix, err
 }
 
@@ -128,12 +135,12 @@ type buildStats struct {
 
 // build indexes chunks, taking the terms and vectors of stories whose hash
 // prev holds (numbered by lex) and tokenising and embedding only the rest.
-func build(ctx context.Context, chunks []corpus.Chunk, opt Options, prev *persisted) (*Index, buildStats, error) {
+func build(ctx context.Context, chunks []corpus.Chunk, opt Options, prev *persisted, hashes [][32]byte) (*Index, buildStats, error) {
 	var st buildStats
 	if len(chunks) == 0 {
 		return nil, st, errors.New("no chunks to index")
 	}
-	stories, err := storyChunks(chunks)
+	stories, err := storyChunks(chunks, hashes)
 	if err != nil {
 		return nil, st, err
 	}
@@ -184,11 +191,12 @@ func build(ctx context.Context, chunks []corpus.Chunk, opt Options, prev *persis
 		}
 	}
 	ix.version = hex.EncodeToString(ver.Sum(nil))[:16]
-	if err := ix.process(ctx, todo, opt, local, prev, &st); err != nil {
+	fresh, err := ix.process(ctx, todo, opt, local, prev, &st)
+	if err != nil {
 		return nil, st, err
 	}
 	ix.bm = newBM25(len(ix.lex.stems), ix.terms)
-	if err := ix.fillStore(ctx, opt); err != nil {
+	if err := ix.fillStore(ctx, opt, fresh); err != nil {
 		return nil, st, err
 	}
 	return ix, st, nil
@@ -197,9 +205,11 @@ func build(ctx context.Context, chunks []corpus.Chunk, opt Options, prev *persis
 // process tokenises the chunks todo once, numbering their stems and, for
 // the local embedder, embedding them from the same tokens; others are
 // embedded by opt's embedder.
-func (ix *Index) process(ctx context.Context, todo []int, opt Options, local *LocalEmbedder, prev *persisted, st *buildStats) error {
+//
+// It returns the chunks whose vectors did not come from the store.
+func (ix *Index) process(ctx context.Context, todo []int, opt Options, local *LocalEmbedder, prev *persisted, st *buildStats) ([]int, error) {
 	if len(todo) == 0 {
-		return nil
+		return nil, nil
 	}
 	old := prev.chunkVectors()
 	toks := make([][]Token, len(todo))
@@ -232,18 +242,23 @@ func (ix *Index) process(ctx context.Context, todo []int, opt Options, local *Lo
 	}
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
-		return err
+		return nil, err
 	}
 	for j, i := range todo {
 		ix.terms[i] = ix.lex.analyze(toks[j])
 	}
-	var missing []int
+	var missing, fresh []int
 	for j, i := range todo {
 		switch {
 		case ix.vecs[i] == nil:
 			missing = append(missing, i)
+			fresh = append(fresh, i)
 		case embedded[j]:
 			st.embedded++
+			fresh = append(fresh, i)
+		case old[ix.hashes[i]] == nil: // precomputed
+			st.reused++
+			fresh = append(fresh, i)
 		default:
 			st.reused++
 		}
@@ -257,10 +272,10 @@ func (ix *Index) process(ctx context.Context, todo []int, opt Options, local *Lo
 		}
 		got, err := opt.EmbedDocuments(ctx, batch)
 		if err != nil {
-			return fmt.Errorf("couldn't embed chunks: %w", err)
+			return nil, fmt.Errorf("couldn't embed chunks: %w", err)
 		}
 		if len(got) != len(batch) {
-			return fmt.Errorf("couldn't embed chunks: got %d embeddings for %d chunks", len(got), len(batch))
+			return nil, fmt.Errorf("couldn't embed chunks: got %d embeddings for %d chunks", len(got), len(batch))
 		}
 		for j, i := range missing {
 			ix.vecs[i] = got[j]
@@ -269,30 +284,34 @@ func (ix *Index) process(ctx context.Context, todo []int, opt Options, local *Lo
 		for _, i := range missing {
 			v, err := ix.embed(ctx, ix.chunks[i].IndexText())
 			if err != nil {
-				return fmt.Errorf("couldn't embed chunk %s: %w", ix.chunks[i].ID, err)
+				return nil, fmt.Errorf("couldn't embed chunk %s: %w", ix.chunks[i].ID, err)
 			}
 			ix.vecs[i] = v
 		}
 	}
-	return nil
+	return fresh, nil
 }
 
 // errDims marks embeddings of differing lengths, as when precomputed
 // vectors came from another model.
 var errDims = errors.New("embeddings differ in length")
 
-// fillStore checks and normalises the vectors and adds them to the store.
-func (ix *Index) fillStore(ctx context.Context, opt Options) error {
+// fillStore checks the vectors, brings the fresh ones (not from the store)
+// to the unit vectors the store would give back, and adds them all to the
+// vector store.
+func (ix *Index) fillStore(ctx context.Context, opt Options, fresh []int) error {
 	dims := len(ix.vecs[0])
+	for _, i := range fresh {
+		if v := ix.vecs[i]; len(v) == dims {
+			ix.vecs[i] = quantizeRoundTrip(v)
+		}
+	}
 	docs := make([]VectorDoc, len(ix.chunks))
 	for i, v := range ix.vecs {
 		if len(v) == 0 || len(v) != dims {
 			return fmt.Errorf("%w: chunk %s has an embedding of %d dimensions, want %d", errDims, ix.chunks[i].ID, len(v), dims)
 		}
-		if !unit(v) {
-			ix.vecs[i] = Normalize(v)
-		}
-		docs[i] = VectorDoc{ID: ix.chunks[i].ID, Story: ix.chunks[i].ArticleID, Vector: ix.vecs[i]}
+		docs[i] = VectorDoc{ID: ix.chunks[i].ID, Story: ix.chunks[i].ArticleID, Vector: v}
 	}
 	newStore := opt.NewVectorStore
 	if newStore == nil {
@@ -307,15 +326,6 @@ func (ix *Index) fillStore(ctx context.Context, opt Options) error {
 	}
 	ix.store = store
 	return nil
-}
-
-// unit reports whether v has unit length, to float32 precision.
-func unit(v []float32) bool {
-	var s float64
-	for _, x := range v {
-		s += float64(x) * float64(x)
-	}
-	return s > 1-1e-5 && s < 1+1e-5
 }
 
 // Embeddings returns the unit vector stored for each chunk ID. The map is a

@@ -4,6 +4,7 @@ package retrieval
 
 import (
 	"errors"
+	"io"
 	"os"
 )
 
@@ -17,4 +18,13 @@ func openRegular(path string) (*os.File, error) {
 		return nil, errors.New("not a regular file")
 	}
 	return os.Open(path)
+}
+
+// mapFile reads the first size bytes of f.
+func mapFile(f *os.File, size int64) ([]byte, func(), error) {
+	b := make([]byte, size)
+	if _, err := io.ReadFull(f, b); err != nil {
+		return nil, nil, err
+	}
+	return b, func() {}, nil
 }

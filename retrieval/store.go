@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
@@ -19,14 +20,14 @@ import (
 	"strings"
 	"sync"
 	"unicode"
-	"unsafe"
 
 	"github.com/articlebot/articlebot/corpus"
 )
 
 // Store persists an index in one file under a data directory: a header,
-// then each story's chunk terms (the inputs of the postings lists), then
-// every chunk's float32 vector in one block. The file belongs to one
+// then each story's chunk terms (the inputs of the postings lists), the
+// corpus when it is saved with the index, then every chunk's vector in one
+// block (8-bit, see quantize.go). The file belongs to one
 // embedding model, one corpus.ChunkingVersion and one tokeniser; stories
 // are keyed by a hash of their indexed text, so an unchanged story is never
 // tokenised or embedded twice and a changed one always is.
@@ -43,7 +44,7 @@ type Store struct {
 var ErrCorruptIndex = errors.New("the persisted index is corrupt or foreign")
 
 // storeFormat versions the file layout.
-const storeFormat = 2
+const storeFormat = 3
 
 // storeMagic begins every index file.
 const storeMagic = "ABINDEX\x00"
@@ -91,13 +92,18 @@ type storeHeader struct {
 	Chunking string `json:"chunking"`
 	// Analyzer identifies the tokeniser, stemmer, stop words and
 	// background table the stored terms and local vectors came from.
-	Analyzer    string `json:"analyzer"`
-	Dims        int    `json:"dims"`
-	Stories     int    `json:"stories"`
-	Chunks      int    `json:"chunks"`
-	Stems       int    `json:"stems"`
-	TermBytes   int64  `json:"term_bytes"`
-	VectorBytes int64  `json:"vector_bytes"`
+	Analyzer  string `json:"analyzer"`
+	Dims      int    `json:"dims"`
+	Stories   int    `json:"stories"`
+	Chunks    int    `json:"chunks"`
+	Stems     int    `json:"stems"`
+	TermBytes int64  `json:"term_bytes"`
+	// Source fingerprints the collection the corpus section was loaded
+	// from; CorpusBytes is that section's size (0: none).
+	Source      string         `json:"source,omitempty"`
+	CorpusBytes int64          `json:"corpus_bytes,omitempty"`
+	Report      snapshotReport `json:"report"`
+	VectorBytes int64          `json:"vector_bytes"`
 	// CRC32C covers the terms and vectors, so a torn or edited file is
 	// detected rather than trusted.
 	CRC32C uint32 `json:"crc32c"`
@@ -135,7 +141,13 @@ var analyzerID = sync.OnceValue(func() string {
 type persisted struct {
 	stems   []string
 	stories map[[32]byte]stored
-	ids     []string // the stories' IDs
+	ids     []string   // the stories' IDs, in order
+	hashes  [][32]byte // the stories' hashes, in order
+	// source and corpus are the saved corpus (encodeCorpus) and its
+	// source's fingerprint, when the file holds one.
+	source string
+	corpus []byte
+	report snapshotReport
 }
 
 // chunkVectors indexes the stored vectors by chunk content hash, so that a
@@ -184,7 +196,7 @@ func (s *Store) load(ctx context.Context) (*persisted, error) {
 	if !info.Mode().IsRegular() {
 		return nil, corrupt("not a regular file (%s)", info.Mode().Type())
 	}
-	r := bufio.NewReaderSize(f, 1<<16)
+	r := io.NewSectionReader(f, 0, info.Size())
 	var pre [len(storeMagic) + 4]byte
 	if _, err := io.ReadFull(r, pre[:]); err != nil || string(pre[:len(storeMagic)]) != storeMagic {
 		return nil, corrupt("not an articlebot index")
@@ -211,63 +223,61 @@ func (s *Store) load(ctx context.Context) (*persisted, error) {
 	case h.Analyzer != analyzerID():
 		return nil, corrupt("made by another tokeniser (%s, want %s)", h.Analyzer, analyzerID())
 	case h.Dims <= 0 || h.Dims > maxDims || h.Chunks <= 0 || h.Stories <= 0 || h.Stories > h.Chunks || h.Stems < 0 ||
-		h.TermBytes < 0 || h.VectorBytes != int64(h.Chunks)*int64(h.Dims)*4:
+		h.TermBytes < 0 || h.CorpusBytes < 0 || h.VectorBytes != int64(h.Chunks)*int64(quantizedSize(h.Dims)):
 		return nil, corrupt("bad sizes in the header")
-	case int64(len(pre))+hlen+h.TermBytes+h.VectorBytes != info.Size():
-		return nil, corrupt("%d bytes, the header describes %d", info.Size(), int64(len(pre))+hlen+h.TermBytes+h.VectorBytes)
+	case int64(len(pre))+hlen+h.TermBytes+h.CorpusBytes+h.VectorBytes != info.Size():
+		return nil, corrupt("%d bytes, the header describes %d", info.Size(), int64(len(pre))+hlen+h.TermBytes+h.CorpusBytes+h.VectorBytes)
 	}
-	crc := crc32.New(castagnoli)
-	meta := make([]byte, h.TermBytes)
-	if err := readFull(ctx, r, meta); err != nil {
+	// The header checked out against the file's size: map the file and
+	// take its sections in place.
+	data, unmap, err := mapFile(f, info.Size())
+	if err != nil {
 		return nil, corrupt("%v", err)
 	}
-	crc.Write(meta)
-	vecs := make([]float32, h.Chunks*h.Dims)
-	raw := floatBytes(vecs)
-	if err := readFull(ctx, r, raw); err != nil {
-		return nil, corrupt("%v", err)
+	defer unmap()
+	off := int64(len(pre)) + hlen
+	section := func(n int64) []byte {
+		b := data[off : off+n]
+		off += n
+		return b
 	}
-	crc.Write(raw)
-	if crc.Sum32() != h.CRC32C {
+	meta, corp, raw := section(h.TermBytes), section(h.CorpusBytes), section(h.VectorBytes)
+	if crcPieces(ctx, meta, corp, raw) != h.CRC32C {
+		if err := ctx.Err(); err != nil {
+			return nil, corrupt("%v", err)
+		}
 		return nil, corrupt("checksum mismatch")
 	}
-	if !littleEndian {
-		for i := range vecs {
-			vecs[i] = math.Float32frombits(binary.LittleEndian.Uint32(raw[4*i:]))
-		}
+	if len(corp) > 0 {
+		corp = bytes.Clone(corp) // decoded later, after the mapping is gone
 	}
+	vecs := dequantizeAll(raw, h.Chunks, h.Dims)
 	p, err := decodeTerms(meta, h, vecs)
 	if err != nil {
 		return nil, corrupt("%v", err)
 	}
+	if corp != nil {
+		p.source, p.corpus, p.report = h.Source, corp, h.Report
+	}
 	return p, nil
 }
 
-// readFull fills buf from r in pieces, stopping when ctx ends.
-func readFull(ctx context.Context, r io.Reader, buf []byte) error {
+// crcPieces is the CRC32C of the sections, computed in pieces so that it
+// stops when ctx ends (returning 0).
+func crcPieces(ctx context.Context, sections ...[]byte) uint32 {
 	const piece = 4 << 20
-	for len(buf) > 0 {
-		if err := ctx.Err(); err != nil {
-			return err
+	crc := crc32.New(castagnoli)
+	for _, b := range sections {
+		for len(b) > 0 {
+			if ctx.Err() != nil {
+				return 0
+			}
+			n := min(piece, len(b))
+			crc.Write(b[:n])
+			b = b[n:]
 		}
-		n := min(piece, len(buf))
-		if _, err := io.ReadFull(r, buf[:n]); err != nil {
-			return fmt.Errorf("truncated: %w", err)
-		}
-		buf = buf[n:]
 	}
-	return nil
-}
-
-var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
-
-// floatBytes views v's memory as bytes, so that vectors are read and
-// written without a copy (the file is little-endian; see littleEndian).
-func floatBytes(v []float32) []byte {
-	if len(v) == 0 {
-		return nil
-	}
-	return unsafe.Slice((*byte)(unsafe.Pointer(&v[0])), 4*len(v))
+	return crc.Sum32()
 }
 
 // decodeTerms parses the lexicon and the stories' chunk terms, slicing each
@@ -285,6 +295,7 @@ func decodeTerms(b []byte, h storeHeader, vecs []float32) (*persisted, error) {
 		p.ids = append(p.ids, string(d.bytes(d.count(len(d.b)))))
 		var key [32]byte
 		copy(key[:], d.bytes(32))
+		p.hashes = append(p.hashes, key)
 		nc := d.count(h.Chunks - chunk)
 		st := stored{terms: make([]chunkTerms, nc), vecs: make([][]float32, nc), hashes: make([][32]byte, nc)}
 		for c := range nc {
@@ -351,7 +362,7 @@ func (d *decoder) bytes(n int) []byte {
 // save writes the index whole to a temporary file and renames it into
 // place, so a crash, or another process saving at the same time, leaves
 // one complete file, never a mix.
-func (s *Store) save(ix *Index) error {
+func (s *Store) save(ix *Index, snap *snapshot) error {
 	// Number only the stems still in use, in their old order, so term
 	// lists stay sorted and stems of removed stories are dropped.
 	remap := make([]int32, len(ix.lex.stems))
@@ -394,29 +405,26 @@ func (s *Store) save(ix *Index) error {
 			}
 		}
 	}
+	var corp []byte
+	if snap != nil {
+		corp = encodeCorpus(nil, snap.corpus, ix.chunks)
+	}
 	dims := ix.Dims()
 	crc := crc32.New(castagnoli)
 	crc.Write(meta)
-	var le []byte
-	if !littleEndian {
-		le = make([]byte, 4*dims)
-	}
-	vecBytes := func(v []float32) []byte {
-		if littleEndian {
-			return floatBytes(v)
-		}
-		for i, x := range v {
-			binary.LittleEndian.PutUint32(le[4*i:], math.Float32bits(x))
-		}
-		return le
-	}
+	crc.Write(corp)
+	vecs := make([]byte, 0, len(ix.vecs)*quantizedSize(dims))
 	for _, v := range ix.vecs {
-		crc.Write(vecBytes(v))
+		vecs = appendQuantized(vecs, v)
 	}
+	crc.Write(vecs)
 	h := storeHeader{
 		Format: storeFormat, Model: s.model, Chunking: corpus.ChunkingVersion, Analyzer: analyzerID(),
 		Dims: dims, Stories: len(ix.stories), Chunks: len(ix.chunks), Stems: len(stems),
-		TermBytes: int64(len(meta)), VectorBytes: int64(len(ix.chunks)) * int64(dims) * 4, CRC32C: crc.Sum32(),
+		TermBytes: int64(len(meta)), CorpusBytes: int64(len(corp)), VectorBytes: int64(len(vecs)), CRC32C: crc.Sum32(),
+	}
+	if snap != nil {
+		h.Source, h.Report = snap.source, snap.report()
 	}
 	hb, err := json.Marshal(h)
 	if err != nil {
@@ -435,9 +443,8 @@ func (s *Store) save(ix *Index) error {
 	binary.Write(w, binary.LittleEndian, uint32(len(hb)))
 	w.Write(hb)
 	w.Write(meta)
-	for _, v := range ix.vecs {
-		w.Write(vecBytes(v))
-	}
+	w.Write(corp)
+	w.Write(vecs)
 	err = w.Flush()
 	if err == nil {
 		err = tmp.Sync()
@@ -481,6 +488,10 @@ type BuildStats struct {
 // or foreign store is reported in BuildStats.Discarded and rebuilt, never
 // trusted.
 func BuildPersisted(ctx context.Context, chunks []corpus.Chunk, opt Options, st *Store) (*Index, BuildStats, error) {
+	return buildPersisted(ctx, chunks, opt, st, nil)
+}
+
+func buildPersisted(ctx context.Context, chunks []corpus.Chunk, opt Options, st *Store, snap *snapshot) (*Index, BuildStats, error) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	stats := BuildStats{Chunks: len(chunks)}
@@ -491,13 +502,13 @@ func BuildPersisted(ctx context.Context, chunks []corpus.Chunk, opt Options, st 
 		}
 		stats.Discarded, prev = err, nil
 	}
-	ix, bs, err := build(ctx, chunks, opt, prev)
+	ix, bs, err := build(ctx, chunks, opt, prev, nil)
 	if err != nil && prev != nil && errors.Is(err, errDims) {
 		// The model now returns vectors of another length than the
 		// stored ones: start again from nothing.
 		stats.Discarded = fmt.Errorf("%w: %s: %w", ErrCorruptIndex, st.path, err)
 		prev = nil
-		ix, bs, err = build(ctx, chunks, opt, nil)
+		ix, bs, err = build(ctx, chunks, opt, nil, nil)
 	}
 	if err != nil {
 		return nil, stats, err
@@ -512,8 +523,9 @@ func BuildPersisted(ctx context.Context, chunks []corpus.Chunk, opt Options, st 
 			}
 		}
 	}
-	if prev == nil || stats.Processed > 0 || stats.Removed > 0 {
-		stats.SaveErr = st.save(ix)
+	stale := snap != nil && prev != nil && (prev.source != snap.source || prev.corpus == nil)
+	if prev == nil || stats.Processed > 0 || stats.Removed > 0 || stale {
+		stats.SaveErr = st.save(ix, snap)
 		stats.Saved = stats.SaveErr == nil
 	}
 	return ix, stats, nil

@@ -10,6 +10,7 @@ import (
 
 	"github.com/articlebot/articlebot/bot"
 	"github.com/articlebot/articlebot/bot/discord"
+	"github.com/articlebot/articlebot/corpus"
 	"github.com/articlebot/articlebot/internal/config"
 	"github.com/articlebot/articlebot/internal/openaiclient"
 	"github.com/articlebot/articlebot/internal/telemetry"
@@ -138,17 +139,24 @@ func (a *App) buildService(ctx context.Context, o AppOptions) error {
 	cfg, log := a.Config, a.Log
 	start := time.Now()
 	a.Index = indexReport{Embedder: config.ModelLocal}
-	c, err := loadCorpus(cfg, log)
-	if err != nil {
-		return err
-	}
-	a.Index.Articles, a.Index.Duplicates = len(c.Articles), c.Report.Duplicates
-	chunks := c.Chunks()
 	opt := retrieval.Options{Expand: retrieval.Expand}
 	if o.MinCoverage > 0 {
 		opt.Relevance = retrieval.DefaultRelevance
 		opt.Relevance.MinCoverage = o.MinCoverage
 	}
+	// An unchanged collection starts from its index file alone.
+	c, ix, err := openLocalIndex(ctx, cfg, opt, &a.Index)
+	if err != nil {
+		return err
+	}
+	var chunks []corpus.Chunk
+	if c == nil {
+		if c, err = loadCorpus(cfg, log); err != nil {
+			return err
+		}
+		chunks = c.Chunks()
+	}
+	a.Index.Articles, a.Index.Duplicates = len(c.Articles), c.Report.Duplicates
 	bopt := bot.Options{
 		TopK:                cfg.Answer.TopK,
 		MaxQuestionLen:      cfg.Answer.MaxQuestionLength,
@@ -170,8 +178,7 @@ func (a *App) buildService(ctx context.Context, o AppOptions) error {
 		})
 	}
 
-	var ix *retrieval.Index
-	if cfg.OpenAI.UsesEmbeddings() {
+	if ix == nil && cfg.OpenAI.UsesEmbeddings() {
 		emb := retrieval.NewOpenAIEmbedder(client, cfg.OpenAI.EmbeddingModel)
 		emb.Progress = o.Progress
 		ix, err = buildAPIIndex(ctx, cfg, emb, client, chunks, opt, log, &a.Index)
@@ -190,7 +197,7 @@ func (a *App) buildService(ctx context.Context, o AppOptions) error {
 		}
 	}
 	if ix == nil {
-		ix, err = buildLocalIndex(ctx, cfg, chunks, opt, log, &a.Index)
+		ix, err = buildLocalIndex(ctx, cfg, c, chunks, opt, log, &a.Index)
 		if err != nil {
 			return fmt.Errorf("couldn't index the corpus: %w", err)
 		}

@@ -6,10 +6,13 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -115,14 +118,14 @@ func buildAPIIndex(ctx context.Context, cfg config.Config, emb *retrieval.OpenAI
 	opt.LexicalFallback = func(err error) bool { return !openaiclient.IsConfig(err) }
 	rep.Embedder = cfg.OpenAI.EmbeddingModel + " at " + client.BaseURL()
 
-	return buildIndex(ctx, cfg, chunks, opt, cfg.OpenAI.EmbeddingModel, client.BaseURL(), log, rep)
+	return buildIndex(ctx, cfg, chunks, opt, cfg.OpenAI.EmbeddingModel, client.BaseURL(), log, rep, nil)
 }
 
 // buildLocalIndex indexes the chunks with local embeddings: persisted under
 // the data directory for a corpus directory, in memory for the built-in
 // article (a few dozen passages index faster than a file is read, and a
 // first `ask` should write nothing).
-func buildLocalIndex(ctx context.Context, cfg config.Config, chunks []corpus.Chunk, opt retrieval.Options,
+func buildLocalIndex(ctx context.Context, cfg config.Config, c *corpus.Corpus, chunks []corpus.Chunk, opt retrieval.Options,
 	log *slog.Logger, rep *indexReport) (*retrieval.Index, error) {
 	if cfg.CorpusDir == "" {
 		ix, err := retrieval.Build(ctx, chunks, opt)
@@ -132,14 +135,51 @@ func buildLocalIndex(ctx context.Context, cfg config.Config, chunks []corpus.Chu
 		}
 		return ix, err
 	}
-	return buildIndex(ctx, cfg, chunks, opt, retrieval.NewLocalEmbedder(opt.LocalDims).Model(), "", log, rep)
+	return buildIndex(ctx, cfg, chunks, opt, retrieval.NewLocalEmbedder(opt.LocalDims).Model(), "", log, rep,
+		func(st *retrieval.Store) (*retrieval.Index, retrieval.BuildStats, error) {
+			// The corpus is saved with the index, stamped with the
+			// collection's fingerprint, for openLocalIndex.
+			source, err := sourceFingerprint(cfg.CorpusDir)
+			if err != nil {
+				return retrieval.BuildPersisted(ctx, chunks, opt, st)
+			}
+			return retrieval.BuildPersistedCorpus(ctx, c, chunks, source, opt, st)
+		})
+}
+
+// openLocalIndex returns the corpus and its local index from the data
+// directory when the collection's files are as they were when it was
+// indexed; nil otherwise (or for the built-in article, or API
+// embeddings), and the caller loads and builds.
+func openLocalIndex(ctx context.Context, cfg config.Config, opt retrieval.Options, rep *indexReport) (*corpus.Corpus, *retrieval.Index, error) {
+	if cfg.CorpusDir == "" || cfg.OpenAI.UsesEmbeddings() {
+		return nil, nil, nil
+	}
+	dir, err := corpusDataDir(cfg)
+	if err != nil {
+		return nil, nil, nil
+	}
+	source, err := sourceFingerprint(cfg.CorpusDir)
+	if err != nil {
+		return nil, nil, nil
+	}
+	st := retrieval.NewStore(dir, retrieval.NewLocalEmbedder(opt.LocalDims).Model(), "")
+	c, ix, ok, err := retrieval.OpenPersisted(ctx, opt, st, source)
+	if !ok || err != nil {
+		return nil, nil, err
+	}
+	n := len(ix.Stories())
+	rep.BuildStats = retrieval.BuildStats{Stories: n, Chunks: ix.Len(), Unchanged: n, Reused: ix.Len()}
+	rep.Path = st.Path()
+	return c, ix, nil
 }
 
 // buildIndex builds the index persisted under the corpus's data directory
 // for model, re-processing only new and changed stories; without a data
 // directory it builds in memory.
 func buildIndex(ctx context.Context, cfg config.Config, chunks []corpus.Chunk, opt retrieval.Options,
-	model, server string, log *slog.Logger, rep *indexReport) (*retrieval.Index, error) {
+	model, server string, log *slog.Logger, rep *indexReport,
+	build func(st *retrieval.Store) (*retrieval.Index, retrieval.BuildStats, error)) (*retrieval.Index, error) {
 	dir, err := corpusDataDir(cfg)
 	if err != nil {
 		log.Warn("no data directory; the index will not be persisted", "err", err)
@@ -148,7 +188,12 @@ func buildIndex(ctx context.Context, cfg config.Config, chunks []corpus.Chunk, o
 		return ix, err
 	}
 	st := retrieval.NewStore(dir, model, server)
-	ix, stats, err := retrieval.BuildPersisted(ctx, chunks, opt, st)
+	if build == nil {
+		build = func(st *retrieval.Store) (*retrieval.Index, retrieval.BuildStats, error) {
+			return retrieval.BuildPersisted(ctx, chunks, opt, st)
+		}
+	}
+	ix, stats, err := build(st)
 	rep.BuildStats, rep.Path = stats, st.Path()
 	if stats.Discarded != nil {
 		log.Warn("the persisted index was unusable; rebuilding it", "path", st.Path(), "err", stats.Discarded)
@@ -198,3 +243,56 @@ func dataDir(cfg config.Config) (string, error) {
 	}
 	return filepath.Join(dir, "articlebot"), nil
 }
+
+// sourceFingerprint identifies a collection's files as they are now (every
+// entry's path, type, size and modification time) and the program loading
+// them, so that an index saved with the same fingerprint holds the corpus
+// loading them would give. A changed file changes it and the collection is
+// loaded again; only stories whose text changed are then re-processed.
+func sourceFingerprint(dir string) (string, error) {
+	h := sha256.New()
+	h.Write([]byte(programVersion()))
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "\x00%s\x00%v\x00%d\x00%d", path, info.Mode(), info.Size(), info.ModTime().UnixNano())
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// programVersion identifies the program's build: its VCS revision when it
+// was built from a clean checkout, else its executable's size and time.
+var programVersion = sync.OnceValue(func() string {
+	id := "unknown"
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		id = bi.Main.Path + "@" + bi.Main.Version
+		clean := false
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				id += " " + s.Value
+				clean = true
+			case "vcs.modified":
+				clean = clean && s.Value == "false"
+			}
+		}
+		if clean {
+			return id
+		}
+	}
+	if exe, err := os.Executable(); err == nil {
+		if st, err := os.Stat(exe); err == nil {
+			id += fmt.Sprintf(" %s %d %d", exe, st.Size(), st.ModTime().UnixNano())
+		}
+	}
+	return id
+})
