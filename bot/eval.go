@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode"
 
 	"github.com/articlebot/articlebot/corpus"
 )
@@ -227,28 +226,6 @@ func Select(cases []EvalCase, split string) ([]EvalCase, error) {
 		}
 	}
 	return out, nil
-}
-
-// storyKey turns a story path ("business/012.txt") or an article ID
-// ("business-012", "business/012") into one comparable form, whichever
-// way the corpus names articles loaded from subdirectories.
-func storyKey(s string) string {
-	s = strings.ToLower(s)
-	for _, ext := range []string{".txt", ".md"} {
-		s = strings.TrimSuffix(s, ext)
-	}
-	var b strings.Builder
-	dash := false
-	for _, r := range s {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			b.WriteRune(r)
-			dash = false
-		} else if !dash && b.Len() > 0 {
-			b.WriteByte('-')
-			dash = true
-		}
-	}
-	return strings.TrimSuffix(b.String(), "-")
 }
 
 // fold makes text comparable: folded punctuation, lower case, single spaces.

@@ -206,3 +206,10 @@ func dirService(t *testing.T, dir string) *Service {
 	}
 	return serviceOver(t, c)
 }
+
+func TestEvaluateNamesAMissingStory(t *testing.T) {
+	cases := []EvalCase{{ID: "x", Kind: KindUnanswerable, Story: "business/999.txt", Question: "Who?"}}
+	if _, err := newService(t).Evaluate(context.Background(), "t", SplitAll, cases); err == nil || !strings.Contains(err.Error(), "business/999.txt") {
+		t.Errorf("err = %v, want one naming the missing story", err)
+	}
+}

@@ -133,6 +133,15 @@ func (s *Service) Evaluate(ctx context.Context, name, split string, cases []Eval
 		split = SplitAll
 	}
 	rep := &EvalSetReport{Name: name, Split: split, Results: make([]EvalResult, len(cases))}
+	paths := s.storyPaths()
+	owns := make([]map[string]bool, len(cases))
+	for i, c := range cases {
+		own, err := c.ownStories(paths)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", c.ID, err)
+		}
+		owns[i] = own
+	}
 	// Questions are independent and the service answers concurrently, so
 	// a large set is evaluated on every core.
 	errs := make([]error, len(cases))
@@ -141,7 +150,7 @@ func (s *Service) Evaluate(ctx context.Context, name, split string, cases []Eval
 	for range min(runtime.GOMAXPROCS(0), len(cases)) {
 		wg.Go(func() {
 			for i := range next {
-				rep.Results[i], errs[i] = s.evalCase(ctx, cases[i])
+				rep.Results[i], errs[i] = s.evalCase(ctx, cases[i], owns[i])
 			}
 		})
 	}
@@ -171,30 +180,30 @@ func (s *Service) Evaluate(ctx context.Context, name, split string, cases []Eval
 	return rep, nil
 }
 
-func (s *Service) evalCase(ctx context.Context, c EvalCase) (EvalResult, error) {
+func (s *Service) evalCase(ctx context.Context, c EvalCase, own map[string]bool) (EvalResult, error) {
 	var storyRank, passageRank int
 	if c.Answerable() {
 		res, err := s.index.Search(ctx, c.Question, searchDepth)
 		if err != nil {
 			return EvalResult{}, err
 		}
-		storyRank, passageRank = ranks(c, res.Hits)
+		storyRank, passageRank = ranks(c, own, res.Hits)
 	}
 	ans, err := s.Answer(ctx, Request{Question: c.Question}, nil)
 	if err != nil {
 		return EvalResult{}, err
 	}
-	r := judge(c, ans, s.articleOf)
+	r := judge(c, own, ans, s.articleOf)
 	r.StoryRank, r.PassageRank = storyRank, passageRank
 	return r, nil
 }
 
-// judge decides whether ans is right for c. articleOf names the article a
-// cited source is from.
-func judge(c EvalCase, ans *Answer, articleOf func(Source) string) EvalResult {
+// judge decides whether ans is right for c, whose story and its duplicates
+// have the article IDs own. articleOf names the article a cited source is
+// from.
+func judge(c EvalCase, own map[string]bool, ans *Answer, articleOf func(Source) string) EvalResult {
 	r := EvalResult{ID: c.ID, Kind: c.Kind, Split: c.Split, Story: c.Story, Question: c.Question,
 		Refused: ans.Refused, Answer: ans.Text, Why: ans.Why}
-	own := c.ownStories()
 	cited := citedSources(ans)
 	stories := map[string]bool{}
 	for _, src := range cited {
@@ -202,9 +211,9 @@ func judge(c EvalCase, ans *Answer, articleOf func(Source) string) EvalResult {
 		if !slices.Contains(r.Cited, id) {
 			r.Cited = append(r.Cited, id)
 		}
-		key := storyKey(id)
-		if own[key] {
-			key = storyKey(c.Story) // a story's duplicate is the story
+		key := id
+		if own[id] {
+			key = "" // a story's duplicate is the story
 		} else if c.Story != "" {
 			r.OtherStory = true
 		}
@@ -243,28 +252,44 @@ func judge(c EvalCase, ans *Answer, articleOf func(Source) string) EvalResult {
 	return r
 }
 
-// ownStories are the keys of the case's story and its duplicates.
-func (c EvalCase) ownStories() map[string]bool {
-	own := map[string]bool{}
-	if c.Story != "" {
-		own[storyKey(c.Story)] = true
-		for _, a := range c.Also {
-			own[storyKey(a)] = true
+// storyPaths maps the path of every article of the corpus, and of the
+// duplicates folded into it, to the article's ID.
+func (s *Service) storyPaths() map[string]string {
+	paths := map[string]string{}
+	for _, a := range s.corpus.Articles {
+		paths[a.Path] = a.ID
+		for _, al := range a.Aliases {
+			paths[al.Path] = a.ID
 		}
 	}
-	return own
+	return paths
+}
+
+// ownStories are the IDs of the case's story and its duplicates.
+func (c EvalCase) ownStories(paths map[string]string) (map[string]bool, error) {
+	own := map[string]bool{}
+	for _, p := range append([]string{c.Story}, c.Also...) {
+		if p == "" {
+			continue
+		}
+		id, ok := paths[p]
+		if !ok {
+			return nil, fmt.Errorf("story %s is not in the corpus", p)
+		}
+		own[id] = true
+	}
+	return own, nil
 }
 
 // ranks returns the rank of the first hit from the case's story and the
 // rank by which every part's evidence has been retrieved.
-func ranks(c EvalCase, hits []retrieval.Hit) (story, passage int) {
-	own := c.ownStories()
+func ranks(c EvalCase, own map[string]bool, hits []retrieval.Hit) (story, passage int) {
 	need := map[string]bool{}
 	for i := range c.Answer {
 		need[fold(c.evidenceFor(i))] = true
 	}
 	for i, h := range hits {
-		if story == 0 && own[storyKey(h.Chunk.ArticleID)] {
+		if story == 0 && own[h.Chunk.ArticleID] {
 			story = i + 1
 		}
 		text := fold(h.Chunk.Text)

@@ -39,21 +39,24 @@ func oracleFor(t *testing.T, file string) *openaitest.Oracle {
 // each: what is lost, the pipeline loses (gating, retrieval, prompt,
 // citation handling). Raise them as the pipeline improves.
 var perfectModelFloors = []struct {
-	file                        string
+	file, split                 string
 	answered, unanswerable, off float64
 }{
-	{"../../testdata/qa.jsonl", 0.826, 1, 0},
-	{"../../testdata/kessford.jsonl", 0.600, 1, 1},
-	{"../../testdata/bbc-dev.jsonl", 0.971, 1, 1},
+	{"../../testdata/qa.jsonl", bot.SplitAll, 0.826, 1, 0},
+	{"../../testdata/kessford.jsonl", bot.SplitAll, 0.600, 1, 1},
+	{"../../testdata/bbc-dev.jsonl", bot.SplitCalibration, 0.958, 1, 1},
+	{"../../testdata/bbc-dev.jsonl", bot.SplitHeldOut, 0.985, 1, 1},
 }
 
 // TestPerfectModel evaluates LLM mode with a model that answers every
 // question perfectly from the passages it is shown: the real service,
-// go-openai client and index, with the oracle behind the fake API. With
-// -v it logs the questions lost.
+// go-openai client and index, with the oracle behind the fake API. Each
+// file is evaluated once, its halves measured from the results. With -v it
+// logs the questions lost.
 func TestPerfectModel(t *testing.T) {
+	reports := map[string]*bot.EvalSetReport{}
 	for _, f := range perfectModelFloors {
-		t.Run(filepath.Base(f.file), func(t *testing.T) {
+		t.Run(filepath.Base(f.file)+"/"+f.split, func(t *testing.T) {
 			if filepath.Base(f.file) == "bbc-dev.jsonl" {
 				if _, err := os.Stat("../../../shared/corpora/bbc"); errors.Is(err, fs.ErrNotExist) {
 					t.Skip("the BBC collection is absent")
@@ -62,39 +65,79 @@ func TestPerfectModel(t *testing.T) {
 					t.Skip("the BBC collection is too slow to evaluate under the race detector")
 				}
 			}
-			srv, vars := fakeAPI(t)
-			o := oracleFor(t, f.file)
-			srv.SetEmbed(o.Embed)
-			srv.SetChat(o.Chat)
-			code, out, errOut := runWithEnv(t, vars, "eval", "--json", f.file)
-			if code != 0 {
-				t.Fatalf("exit %d: %s", code, errOut)
+			rep, ok := reports[f.file]
+			if !ok {
+				rep = evalWithOracle(t, f.file)
+				reports[f.file] = rep
 			}
-			var reps []bot.EvalSetReport
-			if err := json.Unmarshal([]byte(out), &reps); err != nil || len(reps) != 1 {
-				t.Fatalf("reports: %v\n%.500s", err, out)
-			}
-			rep := reps[0]
-			t.Logf("%s with the perfect model: answers %.3f (%d answerable; false refusals %.3f), unanswerable refused %.3f, off-topic refused %.3f, other story %.3f, passage recall %+v",
-				rep.Name, rep.AnswerAccuracy, rep.Answerable, rep.FalseRefusals, rep.UnanswerableRefused, rep.OffTopicRefused, rep.OtherStory, rep.Recall)
-			for _, k := range rep.Kinds {
-				t.Logf("  %-12s n=%3d answers %.3f refused (unanswerable %.3f, off-topic %.3f)", k.Kind, k.Cases, k.AnswerAccuracy, k.UnanswerableRefused, k.OffTopicRefused)
-			}
-			if testing.Verbose() {
-				for _, r := range rep.Failures() {
-					t.Logf("  lost %s [%s] %q: %s", r.ID, r.Kind, r.Question, r.Problem)
-				}
-			}
-			if rep.AnswerAccuracy < f.answered || rep.UnanswerableRefused < f.unanswerable || rep.OffTopicRefused < f.off {
+			answered, unanswerable, off := halfRates(rep, f.split)
+			t.Logf("%s (%s) with the perfect model: answers %.3f, unanswerable refused %.3f, off-topic refused %.3f",
+				rep.Name, f.split, answered, unanswerable, off)
+			if answered < f.answered || unanswerable < f.unanswerable || off < f.off {
 				t.Errorf("below the floors %+v", f)
 			}
 		})
 	}
 }
 
-// raceEnabled is set by race_test.go: under the race detector the BBC
-// collection takes too long to evaluate.
-var raceEnabled bool
+// evalWithOracle runs `eval --json` on file in LLM mode, with the file's
+// Oracle behind the fake API.
+func evalWithOracle(t *testing.T, file string) *bot.EvalSetReport {
+	t.Helper()
+	srv, vars := fakeAPI(t)
+	o := oracleFor(t, file)
+	srv.SetEmbed(o.Embed)
+	srv.SetChat(o.Chat)
+	code, out, errOut := runWithEnv(t, vars, "eval", "--json", file)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var reps []bot.EvalSetReport
+	if err := json.Unmarshal([]byte(out), &reps); err != nil || len(reps) != 1 {
+		t.Fatalf("reports: %v\n%.500s", err, out)
+	}
+	rep := &reps[0]
+	t.Logf("%s with the perfect model: answers %.3f (%d answerable; false refusals %.3f), unanswerable refused %.3f, off-topic refused %.3f, other story %.3f, recall %+v",
+		rep.Name, rep.AnswerAccuracy, rep.Answerable, rep.FalseRefusals, rep.UnanswerableRefused, rep.OffTopicRefused, rep.OtherStory, rep.Recall)
+	for _, k := range rep.Kinds {
+		t.Logf("  %-12s n=%3d answers %.3f, unanswerable refused %.3f, off-topic refused %.3f", k.Kind, k.Cases, k.AnswerAccuracy, k.UnanswerableRefused, k.OffTopicRefused)
+	}
+	if testing.Verbose() {
+		for _, r := range rep.Failures() {
+			t.Logf("  %s %s [%s] %q: %s", r.Split, r.ID, r.Kind, r.Question, r.Problem)
+		}
+	}
+	return rep
+}
+
+// halfRates are a report's answer accuracy and refusal accuracies over one
+// split's results (every result for SplitAll).
+func halfRates(rep *bot.EvalSetReport, split string) (answered, unanswerable, off float64) {
+	var n, right [3]float64
+	for _, r := range rep.Results {
+		if split != bot.SplitAll && r.Split != split {
+			continue
+		}
+		i := 0
+		switch r.Kind {
+		case bot.KindUnanswerable:
+			i = 1
+		case bot.KindOffTopic:
+			i = 2
+		}
+		n[i]++
+		if r.Correct {
+			right[i]++
+		}
+	}
+	rate := func(i int) float64 {
+		if n[i] == 0 {
+			return 0
+		}
+		return right[i] / n[i]
+	}
+	return rate(0), rate(1), rate(2)
+}
 
 // injections are questions carrying instructions, asked of the built-in
 // article; harbourNotice is a story whose text carries one.
@@ -166,3 +209,7 @@ func TestObedientModelInjections(t *testing.T) {
 		t.Errorf("%d injected replies shown, more than the %d measured", shown, maxInjectedShown)
 	}
 }
+
+// raceEnabled is set by race_test.go: under the race detector the BBC
+// collection takes too long to evaluate.
+var raceEnabled bool
