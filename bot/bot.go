@@ -139,6 +139,12 @@ type Service struct {
 	// version identifies the corpus's indexed content, for the cache key.
 	version string
 	cache   *answerCache
+	// summaries caches summaries as cache does answers.
+	summaries *summaryCache
+	// answering and summarizing let identical requests made at once share
+	// one drafting.
+	answering   flights[*Answer]
+	summarizing flights[*Summary]
 	log     *slog.Logger
 }
 
@@ -230,10 +236,13 @@ func New(c *corpus.Corpus, ix *retrieval.Index, opt Options) *Service {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{
+	s := &Service{
 		corpus: c, index: ix, sentences: retrieval.NewLocalEmbedder(0), split: newPassageSplits(), opt: opt,
 		version: ix.Version(), cache: newAnswerCache(opt.CacheSize, opt.CacheTTL, opt.Now), log: log,
+		summaries: newSummaryCache(opt.CacheSize, opt.CacheTTL, opt.Now),
 	}
+	s.answering.recovered, s.summarizing.recovered = s.recovered, s.recovered
+	return s
 }
 
 // Corpus returns the corpus the service answers from.
@@ -314,23 +323,28 @@ func (s *Service) Answer(ctx context.Context, req Request, onPartial func(text s
 	ctx, cancel := context.WithTimeout(ctx, s.opt.Timeout)
 	defer cancel()
 	fu := s.rewrite(ctx, q, req)
-	key := cacheKey(fu.key(), s.version, s.opt.Model)
+	key := cacheKey(fu.key(), s.version, s.opt.Model) + "\x00" + req.Article
 	if a, ok := s.cache.get(key); ok {
 		a.Question, a.Standalone, a.Usage = q, fu.shown(q), fu.usage
 		return a, nil
 	}
 	req.Question = fu.standalone
-	a, err = s.answer(ctx, req, fu, onPartial)
+	// The same question asked again while it is drafted waits for that
+	// drafting instead of paying for another.
+	a, _, err = s.answering.do(ctx, key, onPartial, shareAnswer, func(ctx context.Context, onPartial func(string)) (*Answer, error) {
+		a, err := s.answer(ctx, req, fu, onPartial)
+		// A fallback, or an answer found without the query's embedding,
+		// is not cached: the model may be back next time.
+		if err == nil && a.Note == "" && a.cause == "" {
+			s.cache.put(key, a)
+		}
+		return a, err
+	})
 	if err != nil {
 		return nil, err
 	}
 	a.Question, a.Standalone = q, fu.shown(q)
 	a.Usage = a.Usage.Add(fu.usage)
-	// A fallback, or an answer found without the query's embedding, is
-	// not cached: the model may be back next time.
-	if a.Note == "" && a.cause == "" {
-		s.cache.put(key, a)
-	}
 	s.log.Debug("answered", "drafter", a.Drafter, "refused", a.Refused, "prompt_tokens", a.Usage.PromptTokens,
 		"completion_tokens", a.Usage.CompletionTokens, "fallback", a.Note != "")
 	return a, nil

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"container/list"
+	"context"
 	"slices"
 	"strings"
 	"sync"
@@ -10,36 +11,66 @@ import (
 	"github.com/articlebot/articlebot/corpus"
 )
 
-// answerCache keeps recent answers, least recently used first out, each for
-// a limited time, so that a repeated question costs no tokens.
-type answerCache struct {
+// lru keeps recent results, least recently used first out, each for a
+// limited time, so that a repeated question or summary costs no tokens. It
+// stores and hands out copies, made by clone.
+type lru[T any] struct {
 	mu    sync.Mutex
 	size  int
 	ttl   time.Duration
 	now   func() time.Time
-	order *list.List // of *cacheEntry, most recently used first
+	clone func(T) T
+	order *list.List // of *lruEntry[T], most recently used first
 	items map[string]*list.Element
 }
 
-type cacheEntry struct {
+type lruEntry[T any] struct {
 	key     string
-	answer  *Answer
+	value   T
 	expires time.Time
 }
 
-// newAnswerCache returns a cache of size answers, or nil (which caches
-// nothing) when size is not positive.
-func newAnswerCache(size int, ttl time.Duration, now func() time.Time) *answerCache {
+// answerCache keeps answers; summaryCache keeps summaries.
+type (
+	answerCache  = lru[*Answer]
+	summaryCache = lru[*Summary]
+)
+
+// newLRU returns a cache of size entries, or nil (which caches nothing)
+// when size is not positive.
+func newLRU[T any](size int, ttl time.Duration, now func() time.Time, clone func(T) T) *lru[T] {
 	if size <= 0 {
 		return nil
 	}
-	return &answerCache{size: size, ttl: ttl, now: now, order: list.New(), items: map[string]*list.Element{}}
+	return &lru[T]{size: size, ttl: ttl, now: now, clone: clone, order: list.New(), items: map[string]*list.Element{}}
+}
+
+func newAnswerCache(size int, ttl time.Duration, now func() time.Time) *answerCache {
+	return newLRU(size, ttl, now, func(a *Answer) *Answer {
+		a = cloneAnswer(a)
+		a.Cached, a.Usage = true, Usage{}
+		return a
+	})
+}
+
+func newSummaryCache(size int, ttl time.Duration, now func() time.Time) *summaryCache {
+	return newLRU(size, ttl, now, func(s *Summary) *Summary {
+		s = cloneSummary(s)
+		s.Usage = Usage{}
+		return s
+	})
 }
 
 // cacheKey identifies an answer: the normalised question, the corpus
 // version and the models.
 func cacheKey(q, corpusVersion, model string) string {
 	return normalizeQuestion(q) + "\x00" + corpusVersion + "\x00" + model
+}
+
+// summaryKey identifies a summary: the story (empty for the whole corpus),
+// the length, the section, the corpus version and the models.
+func summaryKey(story string, length Length, section, corpusVersion, model string) string {
+	return strings.Join([]string{story, string(length), section, corpusVersion, model}, "\x00")
 }
 
 // normalizeQuestion folds what doesn't change a question's meaning: case,
@@ -50,40 +81,38 @@ func normalizeQuestion(q string) string {
 	return strings.TrimRight(q, "?!. ")
 }
 
-// get returns a copy of the cached answer, marked as cached and costing no
-// tokens.
-func (c *answerCache) get(key string) (*Answer, bool) {
+// get returns a copy of the cached value; for answers, marked as cached
+// and costing no tokens.
+func (c *lru[T]) get(key string) (T, bool) {
+	var zero T
 	if c == nil {
-		return nil, false
+		return zero, false
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	el, ok := c.items[key]
 	if !ok {
-		return nil, false
+		return zero, false
 	}
-	e := el.Value.(*cacheEntry)
+	e := el.Value.(*lruEntry[T])
 	if !c.now().Before(e.expires) {
 		c.order.Remove(el)
 		delete(c.items, key)
-		return nil, false
+		return zero, false
 	}
 	c.order.MoveToFront(el)
-	a := cloneAnswer(e.answer)
-	a.Cached = true
-	a.Usage = Usage{}
-	return a, true
+	return c.clone(e.value), true
 }
 
-// put stores a copy of a, evicting the least recently used answer when
+// put stores a copy of v, evicting the least recently used entry when
 // full.
-func (c *answerCache) put(key string, a *Answer) {
+func (c *lru[T]) put(key string, v T) {
 	if c == nil {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e := &cacheEntry{key: key, answer: cloneAnswer(a), expires: c.now().Add(c.ttl)}
+	e := &lruEntry[T]{key: key, value: c.clone(v), expires: c.now().Add(c.ttl)}
 	if el, ok := c.items[key]; ok {
 		el.Value = e
 		c.order.MoveToFront(el)
@@ -93,12 +122,12 @@ func (c *answerCache) put(key string, a *Answer) {
 	for c.order.Len() > c.size {
 		last := c.order.Back()
 		c.order.Remove(last)
-		delete(c.items, last.Value.(*cacheEntry).key)
+		delete(c.items, last.Value.(*lruEntry[T]).key)
 	}
 }
 
-// len is the number of answers held, expired ones included.
-func (c *answerCache) len() int {
+// len is the number of entries held, expired ones included.
+func (c *lru[T]) len() int {
 	if c == nil {
 		return 0
 	}
@@ -110,9 +139,157 @@ func (c *answerCache) len() int {
 func cloneAnswer(a *Answer) *Answer {
 	b := *a
 	b.Sources = slices.Clone(a.Sources)
-	b.Flags = slices.Clone(a.Flags)
-	for i := range b.Flags {
-		b.Flags[i].Sources = slices.Clone(a.Flags[i].Sources)
-	}
+	b.Flags = cloneFlags(a.Flags)
 	return &b
+}
+
+func cloneSummary(s *Summary) *Summary {
+	b := *s
+	b.Sources = slices.Clone(s.Sources)
+	b.Flags = cloneFlags(s.Flags)
+	return &b
+}
+
+func cloneFlags(flags []Flag) []Flag {
+	out := slices.Clone(flags)
+	for i := range out {
+		out[i].Sources = slices.Clone(flags[i].Sources)
+	}
+	return out
+}
+
+// flights lets identical requests made at once share one drafting: the
+// first runs it, the others wait for its result (and see its partial text
+// as it streams). The drafting runs detached from any one caller, so a
+// caller that gives up doesn't fail the others; it is cancelled only when
+// every caller has gone.
+type flights[T any] struct {
+	// recovered turns a panic in a drafting into the error every caller
+	// gets: the drafting runs on a goroutine of its own.
+	recovered func(v any) error
+
+	mu sync.Mutex
+	m  map[string]*flight[T]
+}
+
+type flight[T any] struct {
+	done   chan struct{}
+	value  T
+	err    error
+	cancel context.CancelFunc
+
+	mu      sync.Mutex // guards what follows
+	waiters int
+	partial string
+	watch   []func(string) // by caller; nil once the caller left
+}
+
+// do runs fn once for key among the callers that ask at once. fn gets a
+// context that ends at the first caller's deadline or when every caller
+// has gone, and a function to report partial text, which reaches every
+// caller's onPartial (which may be nil). Every caller gets its own copy of
+// the result, made by share; shared is true for those that got another's.
+func (g *flights[T]) do(ctx context.Context, key string, onPartial func(string), share func(v T, shared bool) T,
+	fn func(ctx context.Context, onPartial func(string)) (T, error)) (v T, shared bool, err error) {
+	g.mu.Lock()
+	if g.m == nil {
+		g.m = map[string]*flight[T]{}
+	}
+	f, joined := g.m[key]
+	if !joined {
+		f = g.start(ctx, key, fn)
+	}
+	f.mu.Lock()
+	f.waiters++
+	me := len(f.watch)
+	f.watch = append(f.watch, onPartial)
+	if onPartial != nil && f.partial != "" {
+		onPartial(f.partial)
+	}
+	f.mu.Unlock()
+	g.mu.Unlock()
+
+	var zero T
+	select {
+	case <-f.done:
+		f.leave(me)
+	case <-ctx.Done():
+		f.leave(me)
+		return zero, joined, ctx.Err()
+	}
+	if f.err != nil {
+		return zero, joined, f.err
+	}
+	return share(f.value, joined), joined, nil
+}
+
+// shareAnswer copies an answer for a caller; one that shared another's
+// drafting cost no tokens.
+func shareAnswer(a *Answer, shared bool) *Answer {
+	a = cloneAnswer(a)
+	if shared {
+		a.Usage = Usage{}
+	}
+	return a
+}
+
+func shareSummary(s *Summary, shared bool) *Summary {
+	s = cloneSummary(s)
+	if shared {
+		s.Usage = Usage{}
+	}
+	return s
+}
+
+// start runs fn for key on a goroutine of its own. The caller holds g.mu.
+func (g *flights[T]) start(ctx context.Context, key string, fn func(ctx context.Context, onPartial func(string)) (T, error)) *flight[T] {
+	var fctx context.Context
+	var cancel context.CancelFunc
+	if d, ok := ctx.Deadline(); ok {
+		fctx, cancel = context.WithDeadline(context.WithoutCancel(ctx), d)
+	} else {
+		fctx, cancel = context.WithCancel(context.WithoutCancel(ctx))
+	}
+	f := &flight[T]{done: make(chan struct{}), cancel: cancel}
+	g.m[key] = f
+	go func() {
+		defer close(f.done)
+		defer cancel()
+		defer func() {
+			if v := recover(); v != nil {
+				f.err = g.recovered(v)
+			}
+			// Gone before done is closed: a later caller starts afresh
+			// (and finds the cache filled by fn).
+			g.mu.Lock()
+			delete(g.m, key)
+			g.mu.Unlock()
+		}()
+		f.value, f.err = fn(fctx, f.report)
+	}()
+	return f
+}
+
+// report passes partial text to every caller still waiting.
+func (f *flight[T]) report(text string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.partial = text
+	for _, w := range f.watch {
+		if w != nil {
+			w(text)
+		}
+	}
+}
+
+// leave removes a caller; the last one to go cancels a drafting still
+// running.
+func (f *flight[T]) leave(me int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.watch[me] = nil
+	f.waiters--
+	if f.waiters == 0 {
+		f.cancel()
+	}
 }

@@ -89,10 +89,27 @@ func (s *Service) Summarize(ctx context.Context, length Length, section string) 
 	if err != nil {
 		return nil, err
 	}
-	if s.opt.Drafter != nil {
-		return s.summarizeLLM(ctx, length, section)
+	// Summaries are cached and shared like answers. The story is "" (the
+	// whole corpus) until summaries can be scoped to one.
+	key := summaryKey("", length, section, s.version, s.opt.Model)
+	if sum, ok := s.summaries.get(key); ok {
+		return sum, nil
 	}
-	return s.summarizeExtractive(ctx, length, section)
+	sum, _, err = s.summarizing.do(ctx, key, nil, shareSummary, func(ctx context.Context, _ func(string)) (*Summary, error) {
+		var sum *Summary
+		var err error
+		if s.opt.Drafter != nil {
+			sum, err = s.summarizeLLM(ctx, length, section)
+		} else {
+			sum, err = s.summarizeExtractive(ctx, length, section)
+		}
+		// A fallback is not cached: the model may be back next time.
+		if err == nil && sum.Note == "" {
+			s.summaries.put(key, sum)
+		}
+		return sum, err
+	})
+	return sum, err
 }
 
 // summarizeExtractive picks the most central sentences of the corpus or
