@@ -177,7 +177,7 @@ func Default() Config {
 			MaxConcurrent:    8,
 			QueueSize:        256,
 			QueueWait:        Duration(45 * time.Second),
-			InstantReplyWait: Duration(40 * time.Millisecond),
+			InstantReplyWait: Duration(20 * time.Millisecond),
 			ShutdownTimeout:  Duration(20 * time.Second),
 		},
 		Log: Log{Format: "auto", Level: "info"},
