@@ -78,6 +78,9 @@ func TestIdentifiesWithOnlyTheIntentsItNeeds(t *testing.T) {
 	if got&discordgo.IntentsMessageContent != 0 {
 		t.Error("asks for the privileged message-content intent")
 	}
+	if st := h.fake.Gateway().Status; st != "online" {
+		t.Errorf("presence status = %q, want online", st)
+	}
 }
 
 func TestSummaryWithSectionAutocomplete(t *testing.T) {

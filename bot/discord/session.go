@@ -43,6 +43,9 @@ func NewSession(token, apiURL string) (*discordgo.Session, error) {
 		return nil, err
 	}
 	s.Identify.Intents = Intents
+	// discordgo sends an empty status unless told, which is not one
+	// Discord knows.
+	s.Identify.Presence.Status = string(discordgo.StatusOnline)
 	// The bot reads nothing from discordgo's cache; don't keep one.
 	s.StateEnabled = false
 	var rt http.RoundTripper = http.DefaultTransport

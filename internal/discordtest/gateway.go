@@ -29,6 +29,9 @@ type GatewayStats struct {
 	Heartbeats  int
 	// Intents are those of the last IDENTIFY.
 	Intents int64
+	// Status is the presence status of the last IDENTIFY, such as
+	// "online"; Discord takes online, dnd, idle, invisible and offline.
+	Status string
 	// Connected reports whether a session is identified or resumed now.
 	Connected bool
 }
@@ -151,12 +154,16 @@ func (s *Server) receive(c *websocket.Conn, f frame) bool {
 		s.write(c, frame{Op: 11})
 	case 2: // identify
 		var id struct {
-			Token   string `json:"token"`
-			Intents int64  `json:"intents"`
+			Token    string `json:"token"`
+			Intents  int64  `json:"intents"`
+			Presence struct {
+				Status string `json:"status"`
+			} `json:"presence"`
 		}
 		_ = json.Unmarshal(f.D, &id)
 		s.gw.stats.Identifies++
 		s.gw.stats.Intents = id.Intents
+		s.gw.stats.Status = id.Presence.Status
 		if id.Token != "Bot "+s.Token {
 			_ = c.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(4004, "Authentication failed."))
 			s.gw.conn = nil
