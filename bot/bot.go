@@ -145,7 +145,7 @@ type Service struct {
 	// one drafting.
 	answering   flights[*Answer]
 	summarizing flights[*Summary]
-	log     *slog.Logger
+	log         *slog.Logger
 }
 
 // Options tune the service. The settings come from the configuration: a

@@ -122,9 +122,9 @@ func canned() *cannedAnswerer {
 	src := []bot.Source{{N: 1, ID: "c1", Article: "Kim vows support", Section: "Growing Military Cooperation",
 		Quote: "Pyongyang has reportedly sent around 15,000 troops.", Passage: "Pyongyang has reportedly sent around 15,000 troops."}}
 	return &cannedAnswerer{
-		answer: &bot.Answer{Text: "North Korea has sent about **15,000** troops [1]. See [this](https://evil.example).", Sources: src, Drafter: "llm"},
+		answer:  &bot.Answer{Text: "North Korea has sent about **15,000** troops [1]. See [this](https://evil.example).", Sources: src, Drafter: "llm"},
 		summary: &bot.Summary{Length: bot.Short, Text: "Kim pledged support [1].", Sources: src, Drafter: "extractive"},
-		hits: []retrieval.Hit{{Score: 0.9}},
+		hits:    []retrieval.Hit{{Score: 0.9}},
 	}
 }
 
