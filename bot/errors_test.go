@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/articlebot/articlebot/internal/openaiclient"
+	"github.com/articlebot/articlebot/internal/openaitest"
 )
 
 func TestKindOf(t *testing.T) {
@@ -44,5 +46,24 @@ func TestFallbackNoteNamesTheCause(t *testing.T) {
 		if got := noteFor(k); got != want {
 			t.Errorf("noteFor(%s) = %q, want %q", k, got, want)
 		}
+	}
+}
+
+// An answer cut short by shutdown says so, rather than blaming the model.
+func TestShutdownDuringDraftSaysRestarting(t *testing.T) {
+	srv := openaitest.New(t)
+	srv.SetChat(func(openaitest.Request) openaitest.Reply {
+		return openaitest.Reply{Chunks: []string{"Pyongyang has sent around 15,000 troops [1].", " It also sent weaponry [1]."}, StallAfter: 1}
+	})
+	svc, _ := newLLMService(t, srv, llmSetup{})
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	// The first streamed words arrive, then the process is told to stop.
+	a, err := svc.AskStream(ctx, troopsQ, func(string) { stop() })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Note != NoteShutdown || a.Drafter != DrafterExtractive || !strings.Contains(a.Text, "15,000") {
+		t.Errorf("answer = %+v", a)
 	}
 }

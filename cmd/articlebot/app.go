@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/articlebot/articlebot/bot"
@@ -38,6 +40,15 @@ type App struct {
 	Listener *telemetry.Server
 
 	discord *discord.Bot
+	client  *openaiclient.Client // nil when no API is configured
+	// live is the service that answers: Service, until a remote index
+	// finished in the background replaces it.
+	live           liveService
+	background     sync.WaitGroup
+	stopBackground context.CancelFunc
+	// swapped is closed when a remote index built in the background is
+	// swapped in.
+	swapped chan struct{}
 }
 
 // AppOptions are what a command adds to the configuration.
@@ -48,6 +59,9 @@ type AppOptions struct {
 	Serve bool
 	// Progress, when set, follows the embedding of the corpus.
 	Progress func(done, total int)
+	// FullIndex lifts openai.index_timeout: the index command exists to
+	// build the remote index, however long it takes.
+	FullIndex bool
 	// MinCoverage and MinSentenceCoverage, when above 0, override the
 	// calibrated relevance thresholds (eval's calibration flags).
 	MinCoverage, MinSentenceCoverage float64
@@ -86,6 +100,17 @@ func NewApp(ctx context.Context, cfg config.Config, opt AppOptions) (_ *App, err
 			}
 		}
 	}
+	if cfg.OpenAI.Enabled() {
+		a.client = openaiclient.New(openaiclient.Config{
+			BaseURL:    cfg.OpenAI.BaseURL,
+			APIKey:     cfg.OpenAI.APIKey.Reveal(),
+			Timeout:    time.Duration(cfg.OpenAI.Timeout),
+			MaxRetries: cfg.OpenAI.MaxRetries,
+		})
+		if err := a.probe(ctx); err != nil {
+			return nil, err
+		}
+	}
 	if err := a.buildService(ctx, opt); err != nil {
 		return nil, err
 	}
@@ -102,7 +127,7 @@ func NewApp(ctx context.Context, cfg config.Config, opt AppOptions) (_ *App, err
 	if err != nil {
 		return nil, err
 	}
-	a.discord = discord.New(s, a.Service, discord.Options{
+	a.discord = discord.New(s, &a.live, discord.Options{
 		GuildID:         cfg.Discord.GuildID,
 		AllowedGuilds:   cfg.Discord.AllowedGuilds,
 		AllowedChannels: cfg.Discord.AllowedChannels,
@@ -134,7 +159,11 @@ func NewApp(ctx context.Context, cfg config.Config, opt AppOptions) (_ *App, err
 
 // buildService builds the answering service the configuration asks for:
 // API embeddings persisted under the data directory, or local ones; a chat
-// model drafting answers, or the extractive drafter.
+// model drafting answers, or the extractive drafter. Embedding the corpus
+// through the API is bounded by openai.index_timeout (but for `index`,
+// whose job it is): past it, or when the API fails, the service answers
+// from local embeddings, and serve finishes the remote index in the
+// background and swaps it in.
 func (a *App) buildService(ctx context.Context, o AppOptions) error {
 	cfg, log := a.Config, a.Log
 	start := time.Now()
@@ -162,55 +191,161 @@ func (a *App) buildService(ctx context.Context, o AppOptions) error {
 		MaxQuestionLen:      cfg.Answer.MaxQuestionLength,
 		MinSentenceCoverage: o.MinSentenceCoverage,
 		Timeout:             time.Duration(cfg.Answer.Timeout),
+		SearchTimeout:       time.Duration(cfg.Answer.SearchTimeout),
 		CacheSize:           cfg.Answer.CacheSize,
 		CacheTTL:            time.Duration(cfg.Answer.CacheTTL),
 		Logger:              log,
-		Observe:             a.Metrics.Observe,
+		Observe:             a.observe,
 	}
-	chat, embedding := config.ModelExtractive, config.ModelLocal
-	var client *openaiclient.Client
-	if cfg.OpenAI.Enabled() {
-		client = openaiclient.New(openaiclient.Config{
-			BaseURL:    cfg.OpenAI.BaseURL,
-			APIKey:     cfg.OpenAI.APIKey.Reveal(),
-			Timeout:    time.Duration(cfg.OpenAI.Timeout),
-			MaxRetries: cfg.OpenAI.MaxRetries,
-		})
+	chat := config.ModelExtractive
+	if cfg.OpenAI.UsesChat() {
+		chat = cfg.OpenAI.ChatModel
+		d := bot.NewOpenAIDrafter(a.client, chat)
+		d.Temperature = float32(cfg.OpenAI.Temperature)
+		bopt.Drafter = d
 	}
+	bopt.Model = chat + "/" + config.ModelLocal
 
 	if ix == nil && cfg.OpenAI.UsesEmbeddings() {
-		emb := retrieval.NewOpenAIEmbedder(client, cfg.OpenAI.EmbeddingModel)
-		emb.Progress = o.Progress
-		ix, err = buildAPIIndex(ctx, cfg, emb, client, chunks, opt, log, &a.Index)
+		// remote builds the service over the API's embeddings.
+		remote := func(ctx context.Context, rep *indexReport, progress func(done, total int)) (*bot.Service, error) {
+			emb := retrieval.NewOpenAIEmbedder(a.client, cfg.OpenAI.EmbeddingModel)
+			emb.Progress = progress
+			ix, err := buildAPIIndex(ctx, cfg, emb, a.client, chunks, opt, log, rep)
+			if err != nil {
+				return nil, err
+			}
+			ropt := bopt
+			// A compound question's parts are embedded in one request.
+			ropt.PrepareQueries = emb.Prefetch
+			ropt.Model = chat + "/" + cfg.OpenAI.EmbeddingModel
+			return bot.New(c, ix, ropt), nil
+		}
+		ictx, cancel := ctx, context.CancelFunc(func() {})
+		if !o.FullIndex {
+			ictx, cancel = context.WithTimeout(ctx, time.Duration(cfg.OpenAI.IndexTimeout))
+		}
+		rep := a.Index
+		svc, err := remote(ictx, &rep, o.Progress)
+		timedOut := ictx.Err() != nil
+		cancel()
 		switch {
 		case err == nil:
-			embedding = cfg.OpenAI.EmbeddingModel
-			// A compound question's parts are embedded in one request.
-			bopt.PrepareQueries = emb.Prefetch
+			a.Index = rep
+			a.Index.Elapsed = time.Since(start)
+			a.setService(svc)
+			return nil
 		case ctx.Err() == nil && !openaiclient.IsConfig(err):
-			// The embeddings API is down: answer from local embeddings
-			// rather than not at all, until the next start.
-			log.Warn("the embeddings API is unavailable; using local embeddings until restart", "err", err)
-			ix, a.Index.Embedder, a.Index.Path, a.Index.APIErr = nil, config.ModelLocal, "", err
+			// The embeddings API is down or slow: answer from local
+			// embeddings rather than not at all.
+			if timedOut {
+				err = fmt.Errorf("embedding the corpus took longer than openai.index_timeout (%s): %w", cfg.OpenAI.IndexTimeout, err)
+			}
+			a.Index.APIErr = err
+			a.degrade(telemetry.ComponentEmbeddings, "the remote index is not in use: "+err.Error())
+			if o.Serve {
+				log.Warn("the embeddings API is unavailable or slow; answering from local embeddings while the remote index is built in the background", "err", err)
+				defer a.finishInBackground(ctx, func(ctx context.Context) (*bot.Service, error) {
+					var rep indexReport
+					return remote(ctx, &rep, nil)
+				})
+			} else {
+				log.Warn("the embeddings API is unavailable or slow; using local embeddings", "err", err)
+			}
 		default:
 			return fmt.Errorf("couldn't index the corpus: %w", err)
 		}
 	}
 	if ix == nil {
-		ix, err = buildLocalIndex(ctx, cfg, c, chunks, opt, log, &a.Index)
-		if err != nil {
+		if ix, err = buildLocalIndex(ctx, cfg, c, chunks, opt, log, &a.Index); err != nil {
 			return fmt.Errorf("couldn't index the corpus: %w", err)
 		}
 	}
-	if cfg.OpenAI.UsesChat() {
-		chat = cfg.OpenAI.ChatModel
-		d := bot.NewOpenAIDrafter(client, chat)
-		d.Temperature = float32(cfg.OpenAI.Temperature)
-		bopt.Drafter = d
-	}
-	bopt.Model = chat + "/" + embedding
 	a.Index.Elapsed = time.Since(start)
-	a.Service = bot.New(c, ix, bopt)
+	a.setService(bot.New(c, ix, bopt))
+	return nil
+}
+
+// setService makes svc the service that answers, for the front ends too.
+func (a *App) setService(svc *bot.Service) {
+	a.Service = svc
+	a.live.Store(svc)
+}
+
+// finishInBackground builds the remote index until it succeeds, ctx ends or
+// the configuration is found wrong, then swaps its service in. A failed
+// attempt is retried after openai.index_timeout.
+func (a *App) finishInBackground(ctx context.Context, build func(context.Context) (*bot.Service, error)) {
+	ctx, a.stopBackground = context.WithCancel(ctx)
+	a.swapped = make(chan struct{})
+	a.background.Add(1)
+	go func() {
+		defer a.background.Done()
+		for {
+			svc, err := build(ctx)
+			switch {
+			case err == nil:
+				a.live.Store(svc)
+				a.restore(telemetry.ComponentEmbeddings)
+				a.Log.Info("the remote index is ready; answering from it", "chunks", svc.Index().Len())
+				close(a.swapped)
+				return
+			case ctx.Err() != nil:
+				return
+			case openaiclient.IsConfig(err):
+				a.Log.Error("the embeddings API rejected articlebot's configuration; staying on local embeddings", "err", err)
+				return
+			}
+			a.Log.Warn("couldn't build the remote index; retrying", "err", err, "in", a.Config.OpenAI.IndexTimeout)
+			t := time.NewTimer(time.Duration(a.Config.OpenAI.IndexTimeout))
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return
+			case <-t.C:
+			}
+		}
+	}()
+}
+
+// observe is told of every question: it feeds the metrics and tracks the
+// language model's degraded state. A rejected configuration degrades it;
+// an answer the model drafted with nothing amiss restores it.
+func (a *App) observe(ev bot.Event) {
+	a.Metrics.Observe(ev)
+	switch {
+	case ev.Kind == bot.KindModelConfig:
+		a.degrade(telemetry.ComponentLLM, "the language model API rejected the API key, model or URL (see the log)")
+	case ev.Kind == "" && ev.Drafter == bot.DrafterLLM:
+		a.restore(telemetry.ComponentLLM)
+	}
+}
+
+func (a *App) degrade(component, reason string) {
+	a.Health.Degrade(component, reason)
+	a.Metrics.Degraded(component, true)
+}
+
+func (a *App) restore(component string) {
+	a.Health.Restore(component)
+	a.Metrics.Degraded(component, false)
+}
+
+// probe checks at start that the API takes the key, so that a wrong
+// OPENAI_API_KEY is a clear startup error rather than a bot whose every
+// answer falls back. Anything else (a server that is down, or lacks the
+// models list) is left to the requests that follow.
+func (a *App) probe(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, time.Duration(a.Config.OpenAI.IndexTimeout))
+	defer cancel()
+	err := a.client.Probe(ctx)
+	var e *openaiclient.Error
+	if errors.As(err, &e) && e.Kind == openaiclient.Unauthorized {
+		return fmt.Errorf("couldn't use the API at %s: %w", a.client.BaseURL(), err)
+	}
+	if err != nil {
+		a.Log.Debug("the API key could not be checked at start", "err", err)
+	}
 	return nil
 }
 
@@ -227,9 +362,13 @@ func (a *App) Run(ctx context.Context) error {
 	return nil
 }
 
-// Close stops the health listener, waiting a little for requests in
-// flight. It is safe to call more than once.
+// Close stops the background indexing and the health listener, waiting a
+// little for requests in flight. It is safe to call more than once.
 func (a *App) Close() error {
+	if a.stopBackground != nil {
+		a.stopBackground()
+	}
+	a.background.Wait()
 	if a.Listener == nil {
 		return nil
 	}
@@ -239,3 +378,30 @@ func (a *App) Close() error {
 	a.Listener = nil
 	return err
 }
+
+// liveService answers through the current service, which a remote index
+// finished in the background may replace while questions are answered.
+type liveService struct{ p atomic.Pointer[bot.Service] }
+
+var _ discord.Answerer = (*liveService)(nil)
+
+func (l *liveService) Store(svc *bot.Service) { l.p.Store(svc) }
+
+// Current is the service answering now.
+func (l *liveService) Current() *bot.Service { return l.p.Load() }
+
+func (l *liveService) Answer(ctx context.Context, req bot.Request, onPartial func(string)) (*bot.Answer, error) {
+	return l.p.Load().Answer(ctx, req, onPartial)
+}
+
+func (l *liveService) Summarize(ctx context.Context, length bot.Length, section string) (*bot.Summary, error) {
+	return l.p.Load().Summarize(ctx, length, section)
+}
+
+func (l *liveService) Search(ctx context.Context, query string, k int) (*retrieval.Result, error) {
+	return l.p.Load().Search(ctx, query, k)
+}
+
+func (l *liveService) CleanQuestion(q string) (string, error) { return l.p.Load().CleanQuestion(q) }
+
+func (l *liveService) Section(name string) (string, error) { return l.p.Load().Section(name) }

@@ -27,7 +27,7 @@ var indexCmd = &command{
 				fmt.Fprintf(e.stderr, "embedded %d of %d passages\n", done, total)
 			}
 		}
-		a, err := cl.app(ctx, e, AppOptions{Progress: progress})
+		a, err := cl.app(ctx, e, AppOptions{Progress: progress, FullIndex: true})
 		if tty && progressed {
 			fmt.Fprintln(e.stderr)
 		}

@@ -146,8 +146,8 @@ func TestAskWithAWrongKeyExitsOne(t *testing.T) {
 	if strings.Contains(errOut, "Incorrect API key") || strings.Contains(errOut, "sk-wrong") {
 		t.Errorf("stderr shows the upstream error or the key: %q", errOut)
 	}
-	if n := srv.Count(openaitest.Embeddings) + srv.Count(openaitest.Chat); n != 1 {
-		t.Errorf("%d requests, want 1: a 401 is never retried", n)
+	if n := len(srv.Requests()); n != 1 || srv.Count(openaitest.Models) != 1 {
+		t.Errorf("%d requests, want 1 (the key's check at start): a 401 is never retried", n)
 	}
 }
 

@@ -114,8 +114,9 @@ func buildAPIIndex(ctx context.Context, cfg config.Config, emb *retrieval.OpenAI
 	opt.Embed = emb.Embed
 	opt.EmbedDocuments = emb.EmbedDocuments
 	// A failed query embedding ranks by BM25 alone rather than failing the
-	// question, unless the configuration is wrong.
-	opt.LexicalFallback = func(err error) bool { return !openaiclient.IsConfig(err) }
+	// question, even when the configuration is wrong: the answer's event
+	// says so, and the App reports the degraded state.
+	opt.LexicalFallback = func(error) bool { return true }
 	rep.Embedder = cfg.OpenAI.EmbeddingModel + " at " + client.BaseURL()
 
 	return buildIndex(ctx, cfg, chunks, opt, cfg.OpenAI.EmbeddingModel, client.BaseURL(), log, rep, nil)

@@ -160,6 +160,23 @@ func (c *Client) Do(ctx context.Context, call func(ctx context.Context) error) e
 	}
 }
 
+// Probe checks with one cheap request (the models list), never retried,
+// that the API takes the key. It returns an *Error like Do; callers act on
+// IsConfig and may ignore the rest (a server without a models list, one
+// briefly down).
+func (c *Client) Probe(ctx context.Context) error {
+	actx, cancel := c.attemptContext(ctx)
+	defer cancel()
+	_, err := c.API.ListModels(actx)
+	if err == nil {
+		return nil
+	}
+	if ctx.Err() != nil {
+		return fmt.Errorf("%w (probe: %w)", ctx.Err(), classify(err, false, 1))
+	}
+	return classify(err, errors.Is(actx.Err(), context.DeadlineExceeded), 1)
+}
+
 // attemptContext bounds one attempt by the configured timeout, if any.
 func (c *Client) attemptContext(ctx context.Context) (context.Context, context.CancelFunc) {
 	if c.timeout <= 0 {

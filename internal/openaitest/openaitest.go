@@ -15,6 +15,8 @@ import (
 const (
 	Embeddings = "embeddings"
 	Chat       = "chat"
+	// Models is GET /v1/models, which clients use to check their key.
+	Models = "models"
 )
 
 // Dims is the length of the default embedder's vectors.

@@ -13,6 +13,10 @@ import (
 // streams and OpenAI-style error bodies.
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodGet && r.URL.Path == "/v1/models" {
+		s.serveModels(w, r)
+		return
+	}
 	var endpoint string
 	switch {
 	case r.Method == http.MethodPost && r.URL.Path == "/v1/embeddings":
@@ -204,6 +208,42 @@ func usage(r Reply) map[string]int {
 		"prompt_tokens": r.PromptTokens, "completion_tokens": r.CompletionTokens,
 		"total_tokens": r.PromptTokens + r.CompletionTokens,
 	}
+}
+
+// serveModels lists one model, after the same key check and faults as the
+// other endpoints: clients probe it to check their API key.
+func (s *Server) serveModels(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	key := s.apiKey
+	var fault *Fault
+	if q := s.faults[Models]; len(q) > 0 {
+		fault = &q[0]
+		s.faults[Models] = q[1:]
+	}
+	if key != "" && r.Header.Get("Authorization") != "Bearer "+key {
+		fault = &Fault{Status: http.StatusUnauthorized, Type: "invalid_request_error", Code: "invalid_api_key",
+			Message: "Incorrect API key provided: sk-wr***ng."}
+	}
+	status := http.StatusOK
+	if fault != nil {
+		status = fault.Status
+	}
+	s.requests = append(s.requests, Request{Endpoint: Models, Status: status})
+	s.mu.Unlock()
+	if fault != nil {
+		if fault.Drop || fault.Hang {
+			if fault.Hang {
+				s.hang(r)
+			}
+			drop(w)
+			return
+		}
+		writeError(w, *fault)
+		return
+	}
+	writeJSON(w, map[string]any{"object": "list", "data": []any{
+		map[string]any{"id": "chat-test", "object": "model", "created": 0, "owned_by": "openaitest"},
+	}})
 }
 
 func writeJSON(w http.ResponseWriter, v any) {

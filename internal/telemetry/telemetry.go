@@ -32,7 +32,17 @@ type Metrics struct {
 	errors           *prometheus.CounterVec
 	feedback         *prometheus.CounterVec
 	cache            *prometheus.CounterVec
+	degraded         *prometheus.GaugeVec
 }
+
+// Components that can be degraded: running, but worse than configured.
+const (
+	// ComponentLLM is the language model: answers fall back to extractive.
+	ComponentLLM = "llm"
+	// ComponentEmbeddings is the remote embedder: answers use local
+	// embeddings or BM25 alone.
+	ComponentEmbeddings = "embeddings"
+)
 
 // New registers articlebot's metrics, and the Go runtime's, on a fresh
 // registry.
@@ -69,8 +79,12 @@ func New() *Metrics {
 			Name: "articlebot_answer_cache_total",
 			Help: "Answer cache lookups, by result (hit, miss).",
 		}, []string{"result"}),
+		degraded: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "articlebot_degraded",
+			Help: "1 while a component runs degraded (llm: the model API rejects the configuration; embeddings: the remote index isn't in use), else 0.",
+		}, []string{"component"}),
 	}
-	m.reg.MustRegister(m.questions, m.answerLatency, m.retrievalLatency, m.tokens, m.errors, m.feedback, m.cache,
+	m.reg.MustRegister(m.questions, m.answerLatency, m.retrievalLatency, m.tokens, m.errors, m.feedback, m.cache, m.degraded,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// Export zeros for the expected label values so dashboards and alerts
 	// see the series before the first event.
@@ -82,6 +96,9 @@ func New() *Metrics {
 	}
 	for _, r := range []string{"hit", "miss"} {
 		m.cache.WithLabelValues(r)
+	}
+	for _, c := range []string{ComponentLLM, ComponentEmbeddings} {
+		m.degraded.WithLabelValues(c)
 	}
 	return m
 }
@@ -163,6 +180,18 @@ func (m *Metrics) CacheLookup(hit bool) {
 	}
 }
 
+// Degraded sets a component's degraded gauge.
+func (m *Metrics) Degraded(component string, degraded bool) {
+	if m == nil {
+		return
+	}
+	v := 0.0
+	if degraded {
+		v = 1
+	}
+	m.degraded.WithLabelValues(component).Set(v)
+}
+
 // Handler serves the metrics in the Prometheus text format.
 func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
@@ -173,6 +202,38 @@ func (m *Metrics) Handler() http.Handler {
 type Health struct {
 	mu    sync.Mutex
 	state map[string]bool
+	// degraded holds why a component runs degraded, by component.
+	degraded map[string]string
+}
+
+// Degrade marks a ready component as running degraded, for the reason
+// given: /readyz fails with it until Restore.
+func (h *Health) Degrade(component, reason string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.degraded == nil {
+		h.degraded = map[string]string{}
+	}
+	h.degraded[component] = reason
+}
+
+// Restore ends a component's degraded state.
+func (h *Health) Restore(component string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	delete(h.degraded, component)
+}
+
+// Degraded lists the degraded components as "component: reason", sorted.
+func (h *Health) Degraded() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []string
+	for c, why := range h.degraded {
+		out = append(out, c+": "+why)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // Require adds a component that starts not ready.
@@ -203,7 +264,8 @@ func (h *Health) NotReady() []string {
 }
 
 // Mux serves /healthz (the process is up), /readyz (every required
-// component is ready) and /metrics.
+// component is ready and none degraded: a bot whose model rejects its key
+// answers, but not as configured) and /metrics.
 func Mux(m *Metrics, h *Health) *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -213,6 +275,11 @@ func Mux(m *Metrics, h *Health) *http.ServeMux {
 		if waiting := h.NotReady(); len(waiting) > 0 {
 			w.WriteHeader(http.StatusServiceUnavailable)
 			fmt.Fprintln(w, "not ready:", strings.Join(waiting, ", "))
+			return
+		}
+		if degraded := h.Degraded(); len(degraded) > 0 {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintln(w, "degraded:", strings.Join(degraded, "; "))
 			return
 		}
 		fmt.Fprintln(w, "ready")

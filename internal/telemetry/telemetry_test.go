@@ -120,3 +120,27 @@ func TestObserve(t *testing.T) {
 		}
 	}
 }
+
+// A component running degraded fails /readyz with the reason, and shows in
+// the degraded gauge.
+func TestDegraded(t *testing.T) {
+	m, h := New(), &Health{}
+	mux := Mux(m, h)
+	if code, body := get(t, mux, "/readyz"); code != 200 {
+		t.Fatalf("/readyz = %d %q before anything degraded", code, body)
+	}
+	h.Degrade(ComponentLLM, "the language model API rejected the API key")
+	m.Degraded(ComponentLLM, true)
+	code, body := get(t, mux, "/readyz")
+	if code != 503 || !strings.Contains(body, "degraded: llm: the language model API rejected the API key") {
+		t.Errorf("/readyz = %d %q", code, body)
+	}
+	if _, out := get(t, mux, "/metrics"); !strings.Contains(out, `articlebot_degraded{component="llm"} 1`) || !strings.Contains(out, `articlebot_degraded{component="embeddings"} 0`) {
+		t.Errorf("metrics lack the degraded gauges:\n%s", out)
+	}
+	h.Restore(ComponentLLM)
+	m.Degraded(ComponentLLM, false)
+	if code, _ := get(t, mux, "/readyz"); code != 200 {
+		t.Errorf("/readyz = %d after Restore", code)
+	}
+}
