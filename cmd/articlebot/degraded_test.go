@@ -12,9 +12,9 @@ import (
 	"github.com/articlebot/articlebot/internal/openaitest"
 )
 
-// served is the program running `serve` against a fake Discord and a fake
+// servedApp is the program running `serve` against a fake Discord and a fake
 // OpenAI API, built by NewApp as run() builds it.
-type served struct {
+type servedApp struct {
 	app     *App
 	discord *discordtest.Server
 	api     *openaitest.Server
@@ -24,13 +24,13 @@ type served struct {
 
 // serveApp starts the program with vars over the fake API's environment
 // and stops it when the test ends.
-func serveApp(t *testing.T, vars map[string]string) *served {
+func serveApp(t *testing.T, vars map[string]string) *servedApp {
 	t.Helper()
 	return serveAppWith(t, vars, nil)
 }
 
 // serveAppWith is serveApp with the fake API set up by setup first.
-func serveAppWith(t *testing.T, vars map[string]string, setup func(*openaitest.Server)) *served {
+func serveAppWith(t *testing.T, vars map[string]string, setup func(*openaitest.Server)) *servedApp {
 	t.Helper()
 	srv, env := fakeAPI(t)
 	if setup != nil {
@@ -57,11 +57,11 @@ func serveAppWith(t *testing.T, vars map[string]string, setup func(*openaitest.S
 		a.Close()
 	})
 	fake.WaitFor(t, "the commands to be registered", func() bool { return len(fake.Commands("")) > 0 })
-	return &served{app: a, discord: fake, api: srv, logs: logs, addr: a.Listener.Addr()}
+	return &servedApp{app: a, discord: fake, api: srv, logs: logs, addr: a.Listener.Addr()}
 }
 
 // ask asks on Discord and returns the final answer's text.
-func (s *served) ask(t *testing.T, q string) string {
+func (s *servedApp) ask(t *testing.T, q string) string {
 	t.Helper()
 	token := s.discord.Interact(discordtest.Slash("ask", discordtest.String("question", q)))
 	var in *discordtest.Interaction
@@ -72,7 +72,7 @@ func (s *served) ask(t *testing.T, q string) string {
 	return in.Original.Content
 }
 
-func (s *served) readyz(t *testing.T) (int, string) {
+func (s *servedApp) readyz(t *testing.T) (int, string) {
 	t.Helper()
 	resp, err := http.Get("http://" + s.addr + "/readyz")
 	if err != nil {
