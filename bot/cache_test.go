@@ -31,13 +31,19 @@ func waitWaiters[T any](t *testing.T, g *flights[T], n int) {
 	}
 }
 
-func TestIdenticalQuestionsAtOnceAreDraftedOnce(t *testing.T) {
+// heldChat is a fake API whose chat replies wait until release is closed.
+func heldChat(t *testing.T) (*openaitest.Server, chan struct{}) {
 	srv := openaitest.New(t)
 	release := make(chan struct{})
 	srv.SetChat(func(req openaitest.Request) openaitest.Reply {
 		<-release
 		return openaitest.CiteFirstPassage(req)
 	})
+	return srv, release
+}
+
+func TestIdenticalQuestionsAtOnceAreDraftedOnce(t *testing.T) {
+	srv, release := heldChat(t)
 	// All ask before any answer is cached: only sharing the drafting
 	// can save the requests.
 	svc, _ := newLLMService(t, srv, llmSetup{remoteEmbeddings: true, key: "k"})
@@ -86,12 +92,7 @@ func TestIdenticalQuestionsAtOnceAreDraftedOnce(t *testing.T) {
 }
 
 func TestACallerGivingUpDoesntFailTheOthers(t *testing.T) {
-	srv := openaitest.New(t)
-	release := make(chan struct{})
-	srv.SetChat(func(req openaitest.Request) openaitest.Reply {
-		<-release
-		return openaitest.CiteFirstPassage(req)
-	})
+	srv, release := heldChat(t)
 	svc, _ := newLLMService(t, srv, llmSetup{key: "k"})
 	ctx, cancel := context.WithCancel(context.Background())
 	first := make(chan error, 1)
