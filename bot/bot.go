@@ -122,7 +122,7 @@ var ErrInternal = errors.New("internal error")
 // IsInputError reports whether err was caused by the caller's input.
 func IsInputError(err error) bool {
 	return errors.Is(err, ErrEmptyQuestion) || errors.Is(err, ErrQuestionTooLong) ||
-		errors.Is(err, ErrUnknownSection) || errors.Is(err, ErrBadLength)
+		errors.Is(err, ErrUnknownSection) || errors.Is(err, ErrBadLength) || errors.Is(err, ErrUnknownArticle)
 }
 
 // Service answers questions about a corpus.
@@ -146,6 +146,8 @@ type Service struct {
 	answering   flights[*Answer]
 	summarizing flights[*Summary]
 	log         *slog.Logger
+	// stories holds services scoped to one story (see forArticle).
+	stories *storyServices
 }
 
 // Options tune the service. The settings come from the configuration: a
@@ -238,7 +240,7 @@ func New(c *corpus.Corpus, ix *retrieval.Index, opt Options) *Service {
 	}
 	s := &Service{
 		corpus: c, index: ix, sentences: retrieval.NewLocalEmbedder(0), split: newPassageSplits(), opt: opt,
-		version: ix.Version(), cache: newAnswerCache(opt.CacheSize, opt.CacheTTL, opt.Now), log: log,
+		version: ix.Version(), cache: newAnswerCache(opt.CacheSize, opt.CacheTTL, opt.Now), log: log, stories: &storyServices{},
 		summaries: newSummaryCache(opt.CacheSize, opt.CacheTTL, opt.Now),
 	}
 	s.answering.recovered, s.summarizing.recovered = s.recovered, s.recovered
@@ -317,8 +319,13 @@ func (s *Service) Answer(ctx context.Context, req Request, onPartial func(text s
 	if err != nil {
 		return nil, err
 	}
+	if req.Article != "" {
+		if req.Article, err = s.ResolveArticle(req.Article); err != nil {
+			return nil, err
+		}
+	}
 	if isSummaryRequest(q) {
-		return s.summaryAnswer(ctx, q)
+		return s.summaryAnswer(ctx, q, req.Article)
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.opt.Timeout)
 	defer cancel()
@@ -376,7 +383,7 @@ func (s *Service) answer(ctx context.Context, req Request, fu followUp, onPartia
 	answered := 0
 	for _, p := range parts {
 		t0 := time.Now()
-		res, err := s.search(sctx, p.text, fu)
+		res, err := s.search(sctx, p.text, fu, req.Article)
 		searching += time.Since(t0)
 		if err != nil {
 			return nil, modelError("couldn't search the article", err)
@@ -428,9 +435,11 @@ func (s *Service) answer(ctx context.Context, req Request, fu followUp, onPartia
 	return a, err
 }
 
-// summaryAnswer answers "what is this article about?" with a short summary.
-func (s *Service) summaryAnswer(ctx context.Context, q string) (*Answer, error) {
-	sum, err := s.Summarize(ctx, Short, "")
+// summaryAnswer answers "what is this article about?" with a short summary
+// of the story asked about, or of the only story; over several stories,
+// with what the collection holds.
+func (s *Service) summaryAnswer(ctx context.Context, q, article string) (*Answer, error) {
+	sum, err := s.SummarizeArticle(ctx, Short, "", article)
 	if err != nil {
 		return nil, err
 	}
@@ -442,11 +451,22 @@ func (s *Service) summaryAnswer(ctx context.Context, q string) (*Answer, error) 
 
 // Search returns the top passages for a query, for showing sources.
 func (s *Service) Search(ctx context.Context, query string, k int) (*retrieval.Result, error) {
+	return s.SearchArticle(ctx, query, k, "")
+}
+
+// SearchArticle is Search within one story (by ID or title) when article
+// is set.
+func (s *Service) SearchArticle(ctx context.Context, query string, k int, article string) (*retrieval.Result, error) {
 	q, err := s.CleanQuestion(query)
 	if err != nil {
 		return nil, err
 	}
-	return s.index.Search(ctx, q, k)
+	if article != "" {
+		if article, err = s.ResolveArticle(article); err != nil {
+			return nil, err
+		}
+	}
+	return s.index.Find(ctx, retrieval.Query{Text: q, K: k, Article: article})
 }
 
 // refusal says plainly that the corpus doesn't answer. It never repeats the

@@ -172,9 +172,9 @@ func (s *Service) lastStory(history []Turn) string {
 
 // search retrieves passages for one part of a question; a follow-up's
 // preferred story ranks first among the hits.
-func (s *Service) search(ctx context.Context, text string, fu followUp) (*retrieval.Result, error) {
-	if fu.prefer == "" {
-		return s.index.Search(ctx, text, s.opt.TopK)
+func (s *Service) search(ctx context.Context, text string, fu followUp, article string) (*retrieval.Result, error) {
+	if fu.prefer == "" || article != "" {
+		return s.index.Find(ctx, retrieval.Query{Text: text, K: s.opt.TopK, Article: article})
 	}
 	res, err := s.index.Search(ctx, text, 4*s.opt.TopK)
 	if err != nil {

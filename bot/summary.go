@@ -85,6 +85,10 @@ func (s *Service) Summarize(ctx context.Context, length Length, section string) 
 	if length == "" {
 		length = Medium
 	}
+	if len(s.corpus.Articles) > 1 && strings.TrimSpace(section) == "" {
+		// Lead sentences of unrelated stories make no summary.
+		return s.collectionSummary(length), nil
+	}
 	section, err = s.resolveSection(section)
 	if err != nil {
 		return nil, err

@@ -59,6 +59,7 @@ type Index struct {
 	// version identifies the indexed content: the stories' hashes.
 	version string
 
+	opt   Options // as built, for Story
 	embed EmbeddingFunc
 	// local is the local embedder when it embeds the chunks: queries are
 	// then weighted by this corpus's IDF (see embedQuery).
@@ -148,7 +149,7 @@ func build(ctx context.Context, chunks []corpus.Chunk, opt Options, prev *persis
 		chunks: chunks, pos: make(map[string]int, len(chunks)), story: make([]int32, len(chunks)),
 		stories: stories, byID: make(map[string]int, len(stories)),
 		terms: make([]chunkTerms, len(chunks)), vecs: make([][]float32, len(chunks)), hashes: make([][32]byte, len(chunks)),
-		embed: opt.Embed, expand: opt.Expand, relevance: opt.Relevance, fallback: opt.LexicalFallback,
+		embed: opt.Embed, expand: opt.Expand, relevance: opt.Relevance, fallback: opt.LexicalFallback, opt: opt,
 	}
 	if ix.relevance == (Relevance{}) {
 		ix.relevance = DefaultRelevance
@@ -396,4 +397,22 @@ func (ix *Index) df(stem string) int {
 func (ix *Index) hasStem(i int, stem string) bool {
 	id, ok := ix.lex.ids[stem]
 	return ok && ix.terms[i].has(id)
+}
+
+// Story returns an index of one story alone, sharing this index's vectors
+// and options: what a summary of one story of a collection works over.
+func (ix *Index) Story(ctx context.Context, id string) (*Index, error) {
+	si, ok := ix.byID[id]
+	if !ok {
+		return nil, fmt.Errorf("%w: %q", ErrUnknownStory, id)
+	}
+	s := ix.stories[si]
+	opt := ix.opt
+	opt.EmbedDocuments = nil
+	opt.NewVectorStore = nil
+	opt.Precomputed = make(map[string][]float32, s.N)
+	for i := s.First; i < s.First+s.N; i++ {
+		opt.Precomputed[ix.chunks[i].ID] = ix.vecs[i]
+	}
+	return Build(ctx, ix.chunks[s.First:s.First+s.N], opt)
 }

@@ -18,6 +18,7 @@ var askCmd = &command{
 	args:    "QUESTION",
 	summary: "Answer a question from the article, citing the passages used.",
 	flags: func(fs *flag.FlagSet, cl *cli) {
+		fs.StringVar(&cl.article, "article", "", "answer from one story only: its `ID` or title (see sources --json for IDs)")
 		fs.BoolVar(&cl.json, "json", false, `print one JSON object: {"question","answer","refused","drafter","usage","note","flags","cached","sources":[{"n","id","article","section","quote","passage","score"}]}`)
 	},
 	run: func(ctx context.Context, e *env, cl *cli, args []string) error {
@@ -34,7 +35,7 @@ var askCmd = &command{
 			return err
 		}
 		if cl.json {
-			a, err := svc.Ask(ctx, q)
+			a, err := svc.Answer(ctx, bot.Request{Question: q, Article: cl.article}, nil)
 			if bot.IsInputError(err) {
 				return cl.usagef("%v", err)
 			}
@@ -44,7 +45,7 @@ var askCmd = &command{
 			return writeJSON(e.stdout, a)
 		}
 		p := &streamPrinter{w: e.stdout, named: severalStories(svc)}
-		a, err := svc.AskStream(ctx, q, p.partial)
+		a, err := svc.Answer(ctx, bot.Request{Question: q, Article: cl.article}, p.partial)
 		if bot.IsInputError(err) {
 			return cl.usagef("%v", err)
 		}
@@ -156,6 +157,7 @@ var sourcesCmd = &command{
 	summary: "Show the passages that best match a query, with their scores.",
 	flags: func(fs *flag.FlagSet, cl *cli) {
 		fs.IntVar(&cl.k, "k", 5, "how many passages to show")
+		fs.StringVar(&cl.article, "article", "", "search one story only: its `ID` or title")
 		fs.BoolVar(&cl.json, "json", false, "print JSON")
 	},
 	run: func(ctx context.Context, e *env, cl *cli, args []string) error {
@@ -170,7 +172,7 @@ var sourcesCmd = &command{
 		if err != nil {
 			return err
 		}
-		res, err := svc.Search(ctx, query, cl.k)
+		res, err := svc.SearchArticle(ctx, query, cl.k, cl.article)
 		if bot.IsInputError(err) {
 			return cl.usagef("%v", err)
 		}
@@ -234,6 +236,7 @@ var summaryCmd = &command{
 	flags: func(fs *flag.FlagSet, cl *cli) {
 		fs.StringVar(&cl.length, "length", "medium", "summary `length`: short, medium or long")
 		fs.StringVar(&cl.section, "section", "", "summarise only the section `NAME`")
+		fs.StringVar(&cl.article, "article", "", "summarise one story: its `ID` or title (without it, a collection gets an overview)")
 		fs.BoolVar(&cl.json, "json", false, `print one JSON object: {"length","section","summary","drafter","usage","note","flags","sources":[…as ask's]}`)
 	},
 	run: func(ctx context.Context, e *env, cl *cli, args []string) error {
@@ -248,7 +251,7 @@ var summaryCmd = &command{
 		if err != nil {
 			return err
 		}
-		sum, err := svc.Summarize(ctx, length, cl.section)
+		sum, err := svc.SummarizeArticle(ctx, length, cl.section, cl.article)
 		if bot.IsInputError(err) {
 			return cl.usagef("%v", err)
 		}

@@ -81,3 +81,28 @@ func TestBuiltinAskWritesNothing(t *testing.T) {
 		t.Errorf("the built-in article's ask wrote %d entries to the data directory", len(entries))
 	}
 }
+
+func TestArticleFlag(t *testing.T) {
+	corpusDir := t.TempDir()
+	writeStories(t, corpusDir, map[string]string{
+		"a/rail.txt": "New rail line opens in May\n\nThe new rail line opens in May, the operator said.\n",
+		"a/tram.txt": "Tram fares rise\n\nTram fares rise in June; the new rail line is not affected.\n",
+	})
+	vars := map[string]string{"ARTICLEBOT_DATA_DIR": t.TempDir()}
+	code, out, errOut := runWithEnv(t, vars, "--corpus", corpusDir, "ask", "--article", "Tram fares rise", "--json", "What about the new rail line?")
+	if code != 0 || strings.Contains(out, `"article_id": "a/rail"`) || !strings.Contains(out, `"article_id": "a/tram"`) {
+		t.Errorf("ask --article: exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, _, errOut = runWithEnv(t, vars, "--corpus", corpusDir, "ask", "--article", "Rail opens", "When?")
+	if code != 2 || !strings.Contains(errOut, "New rail line opens in May") {
+		t.Errorf("unknown article: exit %d, stderr %s; want 2 and a suggestion", code, errOut)
+	}
+	code, out, errOut = runWithEnv(t, vars, "--corpus", corpusDir, "summary")
+	if code != 0 || !strings.Contains(out, "2 stories") {
+		t.Errorf("summary of a collection: exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, _ = runWithEnv(t, vars, "--corpus", corpusDir, "summary", "--article", "a/tram")
+	if code != 0 || !strings.Contains(out, "Tram fares rise in June") {
+		t.Errorf("summary --article: exit %d\n%s", code, out)
+	}
+}

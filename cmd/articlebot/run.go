@@ -65,6 +65,7 @@ type cli struct {
 	k          int
 	length     string
 	section    string
+	article    string
 	verbose    bool
 	// split is eval's half of split sets.
 	split string

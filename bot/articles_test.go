@@ -1,0 +1,105 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/articlebot/articlebot/corpus"
+	"github.com/articlebot/articlebot/retrieval"
+)
+
+// collectionService serves three stories in two folders, two of them
+// about rail.
+func collectionService(t *testing.T) *Service {
+	t.Helper()
+	dir := t.TempDir()
+	for name, body := range map[string]string{
+		"transport/rail.txt":  "New rail line opens in May\n\nThe new rail line between the two towns opens in May, the operator said.\n\nTickets cost four pounds.\n",
+		"transport/tram.txt":  "Tram fares rise\n\nTram fares rise by ten percent in June, the council said.\n\nThe new rail line is not affected.\n",
+		"sport/cup-final.txt": "Town win the cup final\n\nThe town's football club won the cup final 2-1 on Saturday.\n",
+	} {
+		p := filepath.Join(dir, name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := corpus.LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := retrieval.Build(context.Background(), c.Chunks(), retrieval.Options{Expand: retrieval.Expand})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return New(c, ix, Options{TopK: 4})
+}
+
+func TestAnswerScopedToAnArticle(t *testing.T) {
+	s := collectionService(t)
+	ctx := context.Background()
+	for _, ref := range []string{"transport/tram", "Tram fares rise", "tram fares"} {
+		a, err := s.Answer(ctx, Request{Question: "What about the new rail line?", Article: ref}, nil)
+		if err != nil {
+			t.Fatalf("%q: %v", ref, err)
+		}
+		for _, src := range a.Sources {
+			if src.ArticleID != "transport/tram" {
+				t.Errorf("%q: a source from %s, want only the tram story", ref, src.ArticleID)
+			}
+		}
+	}
+	_, err := s.Answer(ctx, Request{Question: "When does it open?", Article: "Rail opens"}, nil)
+	if !errors.Is(err, ErrUnknownArticle) || !IsInputError(err) || !strings.Contains(err.Error(), "New rail line opens in May") {
+		t.Errorf("unknown article: err = %v; want an input error suggesting the close title", err)
+	}
+}
+
+func TestSummaryOfACollectionSaysWhatItHolds(t *testing.T) {
+	s := collectionService(t)
+	ctx := context.Background()
+	sum, err := s.Summarize(ctx, Medium, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(sum.Text, "3 stories") || !strings.Contains(sum.Text, "transport (2)") || !strings.Contains(sum.Text, "sport (1)") {
+		t.Errorf("overview: %s", sum.Text)
+	}
+	if strings.Contains(sum.Text, "Tickets cost") {
+		t.Errorf("the overview stitches story sentences: %s", sum.Text)
+	}
+	a, err := s.Ask(ctx, "What is this article about?")
+	if err != nil || !strings.Contains(a.Text, "3 stories") {
+		t.Errorf("'what is this about' over a collection: %v %q", err, a.Text)
+	}
+	one, err := s.SummarizeArticle(ctx, Short, "", "Town win the cup final")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(one.Text, "cup final") || strings.Contains(one.Text, "rail") {
+		t.Errorf("one story's summary: %s", one.Text)
+	}
+	for _, src := range one.Sources {
+		if src.ArticleID != "sport/cup-final" {
+			t.Errorf("source from %s", src.ArticleID)
+		}
+	}
+}
+
+func TestArticleChoices(t *testing.T) {
+	s := collectionService(t)
+	got := s.ArticleChoices("tr", 25)
+	if len(got) == 0 || got[0].Title != "Tram fares rise" {
+		t.Errorf("prefix tr: %v", got)
+	}
+	if got := s.ArticleChoices("", 2); len(got) != 2 {
+		t.Errorf("empty query, at most 2: %v", got)
+	}
+	if got := s.ArticleChoices("rail line", 25); len(got) != 1 || got[0].ID != "transport/rail" {
+		t.Errorf("words: %v", got)
+	}
+}
