@@ -145,8 +145,9 @@ func (s *Service) forArticle(ctx context.Context, id string) (*Service, error) {
 	}
 	sub = &Service{
 		corpus: &corpus.Corpus{Articles: []*corpus.Article{a}}, index: ix, sentences: s.sentences, split: s.split,
-		opt: s.opt, version: ix.Version(), cache: s.cache, log: s.log, stories: &storyServices{},
+		opt: s.opt, version: ix.Version(), cache: s.cache, summaries: s.summaries, log: s.log, stories: &storyServices{},
 	}
+	sub.answering.recovered, sub.summarizing.recovered = sub.recovered, sub.recovered
 	s.stories.mu.Lock()
 	if s.stories.m == nil || len(s.stories.m) >= maxStoryServices {
 		s.stories.m = map[string]*Service{}
