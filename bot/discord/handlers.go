@@ -402,6 +402,9 @@ func matchSections(sections []string, typed string) []string {
 	return out[:min(len(out), maxChoices)]
 }
 
+// maxAboutTitles is how many story titles /about lists.
+const maxAboutTitles = 5
+
 func (b *Bot) aboutReplies() []reply {
 	a := b.opt.About
 	or := func(s, alt string) string {
@@ -410,9 +413,17 @@ func (b *Bot) aboutReplies() []reply {
 		}
 		return s
 	}
+	// A collection of thousands of stories gets its count and a few
+	// titles, not a list cut off mid-title.
 	var titles []string
-	for _, t := range a.Titles {
-		titles = append(titles, "• "+escapeMarkdown(t))
+	if len(a.Titles) > maxAboutTitles {
+		titles = append(titles, strconv.Itoa(len(a.Titles))+" stories, such as:")
+	}
+	for _, t := range a.Titles[:min(len(a.Titles), maxAboutTitles)] {
+		titles = append(titles, "• "+escapeMarkdown(truncate(t, 120)))
+	}
+	if len(a.Titles) > maxAboutTitles {
+		titles = append(titles, "… and "+strconv.Itoa(len(a.Titles)-maxAboutTitles)+" more")
 	}
 	e := &discordgo.MessageEmbed{
 		Title: "About articlebot",
