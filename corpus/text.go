@@ -130,9 +130,12 @@ func StripControl(s string) string {
 				b.WriteByte('\n')
 			}
 		case isStripped(r):
+		case r == utf8.RuneError && n == 1:
+			// A byte that is not UTF-8 becomes U+FFFD: kept, two of them
+			// around a removed control could join into one (C2 1D 82 would
+			// leave C2 82, the control U+0082).
+			b.WriteRune(utf8.RuneError)
 		default:
-			// Bytes that are not UTF-8 pass as they are: s may be part of
-			// a text cut mid-rune, as a stream writes it.
 			b.WriteString(s[i : i+n])
 		}
 		i += n
@@ -142,7 +145,7 @@ func StripControl(s string) string {
 
 func hasControl(s string) bool {
 	for _, r := range s {
-		if isStripped(r) || r == '\r' {
+		if isStripped(r) || r == '\r' || r == utf8.RuneError {
 			return true
 		}
 	}

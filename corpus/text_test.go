@@ -15,7 +15,8 @@ func TestStripControl(t *testing.T) {
 		"crlf\r\nline":                     "crlf\nline",
 		"lone\rcr":                         "lone\ncr",
 		"Kim’s “heyday” — ünïcode":         "Kim’s “heyday” — ünïcode",
-		"half a rune \xe2\x80\x1b":         "half a rune \xe2\x80",
+		"half a rune \xe2\x80\x1b":         "half a rune \ufffd\ufffd",
+		"\xc2\x1d\x82":                     "\ufffd\ufffd",
 	} {
 		if got := StripControl(in); got != want {
 			t.Errorf("StripControl(%q) = %q, want %q", in, got, want)
