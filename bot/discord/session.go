@@ -48,9 +48,14 @@ func NewSession(token, apiURL string) (*discordgo.Session, error) {
 	s.Identify.Presence.Status = string(discordgo.StatusOnline)
 	// The bot reads nothing from discordgo's cache; don't keep one.
 	s.StateEnabled = false
-	var rt http.RoundTripper = http.DefaultTransport
+	// Every REST call goes to one host. The default transport keeps only
+	// two idle connections per host, so a burst of answers would open and
+	// close a connection for nearly every call.
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 64
+	var rt http.RoundTripper = tr
 	if strings.TrimSuffix(apiURL, "/") != DefaultAPIURL {
-		rt = &rebase{base: base, next: http.DefaultTransport}
+		rt = &rebase{base: base, next: tr}
 	}
 	s.Client = &http.Client{Timeout: 20 * time.Second, Transport: rt}
 	return s, nil

@@ -46,7 +46,12 @@ func TestNewSessionRejectsBadSettings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Client.Transport != http.DefaultTransport {
-		t.Error("the default API URL should need no rewriting")
+	tr, ok := s.Client.Transport.(*http.Transport)
+	if !ok {
+		t.Fatalf("the default API URL should need no rewriting: %T", s.Client.Transport)
+	}
+	// A burst of replies reuses connections to the one host.
+	if tr.MaxIdleConnsPerHost < 32 {
+		t.Errorf("MaxIdleConnsPerHost = %d", tr.MaxIdleConnsPerHost)
 	}
 }

@@ -110,24 +110,60 @@ func (s *served) load(tb testing.TB, n, inFlight int) loadReport {
 		at    time.Time
 	}
 	all := make([]sent, n)
-	slots := make(chan struct{}, inFlight)
-	var wg sync.WaitGroup
+	// One watcher notices final replies and frees their places in flight;
+	// a goroutine per interaction, each woken by every change the fake
+	// records, would cost more CPU than the bot.
+	free := make(chan int, n)
+	var mu sync.Mutex
+	pending := map[int]bool{}
+	sentAll := false
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
+	defer cancel()
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		done := func() bool {
+			mu.Lock()
+			defer mu.Unlock()
+			for i := range pending {
+				if final(s.discord.Interaction(all[i].token)) {
+					delete(pending, i)
+					free <- i
+				}
+			}
+			return sentAll && len(pending) == 0
+		}
+		// Woken by the fake's changes; the short bound re-checks what
+		// changed while an interaction was being added. Latencies come
+		// from the fake's records, not from when this notices.
+		for ctx.Err() == nil {
+			wctx, wcancel := context.WithTimeout(ctx, 50*time.Millisecond)
+			err := s.discord.Await(wctx, done)
+			wcancel()
+			if err == nil {
+				return
+			}
+		}
+	}()
 	for i := range n {
-		slots <- struct{}{}
+		if i >= inFlight {
+			select {
+			case <-free:
+			case <-ctx.Done():
+			}
+		}
 		inv := discordtest.Slash("ask", discordtest.String("question", soakQuestions[i%len(soakQuestions)]))
 		inv.UserID = fmt.Sprintf("61%017d", i)
 		// Timed from when the event is on the wire: the fake writes it
 		// under a lock its REST handlers share, which Discord doesn't.
 		token := s.discord.Interact(inv)
+		mu.Lock()
 		all[i] = sent{token: token, at: time.Now()}
-		wg.Go(func() {
-			defer func() { <-slots }()
-			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-			defer cancel()
-			_ = s.discord.Await(ctx, func() bool { return final(s.discord.Interaction(all[i].token)) })
-		})
+		pending[i] = true
+		sentAll = i == n-1
+		mu.Unlock()
 	}
-	wg.Wait()
+	<-watched
 	rep := loadReport{Sent: n}
 	calls := map[string][]discordtest.Call{}
 	for _, c := range s.discord.Calls() {
