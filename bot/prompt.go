@@ -77,15 +77,20 @@ func answerPrompt(q string, ps []passage, strict bool) Prompt {
 	return Prompt{System: answerSystem, User: b.String(), MaxTokens: answerMaxTokens}
 }
 
+// keyFactsRule asks medium and long summaries for every section's key
+// facts, each once: the lead and first paragraph of a story often say the
+// same thing.
+const keyFactsRule = " Include the key facts of every section: figures, names and dates. State each fact once, never twice."
+
 // lengthRule says how long a summary may be.
 func lengthRule(l Length) string {
 	switch l {
 	case Short:
 		return "Write a short summary: one paragraph of two or three sentences, at most 600 characters."
 	case Long:
-		return `Write a long summary: bullet points, each starting with "- ", at least one for each section, in the article's order, at most 2,400 characters in all.`
+		return `Write a long summary: bullet points, each starting with "- ", at least one for each section, in the article's order, at most 2,400 characters in all.` + keyFactsRule
 	default:
-		return `Write a medium summary: four to six bullet points, each starting with "- ", in the article's order, at most 1,200 characters in all.`
+		return `Write a medium summary: four to six bullet points, each starting with "- ", in the article's order, at most 1,200 characters in all.` + keyFactsRule
 	}
 }
 

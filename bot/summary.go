@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -67,7 +66,10 @@ type sentence struct {
 	text  string
 	order int // reading order across the corpus
 	score float64
-	lead  bool // first sentence of its section
+	lead  bool      // first sentence of its section
+	vec   []float32 // its local embedding, for redundancy
+	facts []string  // its key facts (see keyFacts)
+	stems map[string]bool
 }
 
 // Summarize summarises the corpus, or one section of it, within the
@@ -182,7 +184,7 @@ func (s *Service) scoreSentences(ctx context.Context, section string) ([]sentenc
 		for _, ps := range s.split.of(ch) {
 			key := ch.ArticleID + "\x00" + ch.Section
 			sents = append(sents, sentence{
-				chunk: ch, text: ps.text, order: len(sents), lead: !seenSection[key],
+				chunk: ch, text: ps.text, order: len(sents), lead: !seenSection[key], stems: ps.stems,
 			})
 			seenSection[key] = true
 		}
@@ -200,7 +202,7 @@ func (s *Service) scoreSentences(ctx context.Context, section string) ([]sentenc
 		for j := range v {
 			dot += float64(v[j]) * float64(centroid[j])
 		}
-		sents[i].score = dot
+		sents[i].score, sents[i].vec, sents[i].facts = dot, v, keyFacts(sents[i].text)
 		// News puts the main point first: favour the opening sentence of
 		// the article and of each section.
 		if sents[i].order == 0 {
@@ -210,45 +212,4 @@ func (s *Service) scoreSentences(ctx context.Context, section string) ([]sentenc
 		}
 	}
 	return sents, nil
-}
-
-// pickSummary chooses sentences by score within the budget, one per section
-// first for a long summary, and returns them in reading order.
-func pickSummary(sents []sentence, length Length) []sentence {
-	budget := length.budget()
-	byScore := make([]int, len(sents))
-	for i := range byScore {
-		byScore[i] = i
-	}
-	sort.SliceStable(byScore, func(a, b int) bool { return sents[byScore[a]].score > sents[byScore[b]].score })
-	chosen := map[int]bool{}
-	used := 0
-	// cost counts the sentence, its citation marker and separator.
-	cost := func(i int) int { return len(sents[i].text) + len(" [10]") + 3 }
-	take := func(i int) bool {
-		if chosen[i] || used+cost(i) > budget {
-			return false
-		}
-		chosen[i] = true
-		used += cost(i)
-		return true
-	}
-	if length == Long {
-		covered := map[string]bool{}
-		for _, i := range byScore {
-			if sec := sents[i].chunk.ArticleID + "\x00" + sents[i].chunk.Section; !covered[sec] && take(i) {
-				covered[sec] = true
-			}
-		}
-	}
-	for _, i := range byScore {
-		take(i)
-	}
-	var out []sentence
-	for i, st := range sents {
-		if chosen[i] {
-			out = append(out, st)
-		}
-	}
-	return out
 }
