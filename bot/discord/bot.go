@@ -337,7 +337,16 @@ func (b *Bot) botUser() string {
 // question is the request put to the service for r's asker: the model API
 // is told who asks only by the keyed hash, never by their Discord ID.
 func (b *Bot) question(r *request, q string) bot.Request {
-	return bot.Request{Question: q, User: b.userHash(r.user), History: r.history}
+	return bot.Request{Question: q, User: b.userHash(r.user), History: r.history, Article: r.article}
+}
+
+// ArticleScoper is what an Answerer offers, besides Answer's Request.Article,
+// to scope /summary and /sources to one story and complete story titles.
+// An Answerer without it serves the whole corpus.
+type ArticleScoper interface {
+	SummarizeArticle(ctx context.Context, length bot.Length, section, article string) (*bot.Summary, error)
+	SearchArticle(ctx context.Context, query string, k int, article string) (*retrieval.Result, error)
+	ArticleChoices(query string, n int) []bot.ArticleChoice
 }
 
 // userHash identifies a user in logs, and to the model API, without their

@@ -45,6 +45,7 @@ func Commands(maxQuestion int) []*discordgo.ApplicationCommand {
 				{Type: discordgo.ApplicationCommandOptionString, Name: "question", Description: "Your question", Required: true, MaxLength: maxLen},
 				{Type: discordgo.ApplicationCommandOptionBoolean, Name: "private", Description: "Only you see the answer"},
 				{Type: discordgo.ApplicationCommandOptionBoolean, Name: "thread", Description: "Start a thread on the answer for follow-up questions"},
+				{Type: discordgo.ApplicationCommandOptionString, Name: "article", Description: "Only this story (in a collection of several)", Autocomplete: true},
 			},
 		},
 		{
@@ -53,6 +54,7 @@ func Commands(maxQuestion int) []*discordgo.ApplicationCommand {
 			Options: []*discordgo.ApplicationCommandOption{
 				{Type: discordgo.ApplicationCommandOptionString, Name: "length", Description: "How long a summary (default medium)", Choices: lengths},
 				{Type: discordgo.ApplicationCommandOptionString, Name: "section", Description: "Only this section", Autocomplete: true},
+				{Type: discordgo.ApplicationCommandOptionString, Name: "article", Description: "Only this story (in a collection of several)", Autocomplete: true},
 			},
 		},
 		{
@@ -60,6 +62,7 @@ func Commands(maxQuestion int) []*discordgo.ApplicationCommand {
 			Description: "Show the passages of the article that best match a query",
 			Options: []*discordgo.ApplicationCommandOption{
 				{Type: discordgo.ApplicationCommandOptionString, Name: "query", Description: "What to look for", Required: true, MaxLength: maxLen},
+				{Type: discordgo.ApplicationCommandOptionString, Name: "article", Description: "Only this story (in a collection of several)", Autocomplete: true},
 			},
 		},
 		{

@@ -89,6 +89,7 @@ func (b *Bot) command(ctx context.Context, rp *interactionReplier, r *request, d
 		rp.ephemeral = optBool(data.Options, "private")
 		r.ephemeral = rp.ephemeral
 		q := optString(data.Options, "question")
+		r.article = optString(data.Options, "article")
 		b.newConversation(r)
 		b.ask(ctx, rp, r, q)
 		if optBool(data.Options, "thread") {
@@ -107,8 +108,10 @@ func (b *Bot) command(ctx context.Context, rp *interactionReplier, r *request, d
 		b.newConversation(r)
 		b.ask(ctx, rp, r, q)
 	case cmdSummary:
+		r.article = optString(data.Options, "article")
 		b.summary(ctx, rp, r, optString(data.Options, "length"), optString(data.Options, "section"))
 	case cmdSources:
+		r.article = optString(data.Options, "article")
 		b.sources(ctx, rp, r, optString(data.Options, "query"))
 	case cmdAbout:
 		if !b.admit(rest, rp, r, b.commandLimits, nil) {
@@ -159,7 +162,13 @@ func (b *Bot) summary(ctx context.Context, rp replier, r *request, lengthOpt, se
 		section, err = b.ans.Section(sectionOpt)
 		return err
 	}, func(ctx context.Context, _ func(string)) ([]reply, error) {
-		sum, err := b.ans.Summarize(ctx, length, section)
+		var sum *bot.Summary
+		var err error
+		if sc, ok := b.ans.(ArticleScoper); ok && r.article != "" {
+			sum, err = sc.SummarizeArticle(ctx, length, section, r.article)
+		} else {
+			sum, err = b.ans.Summarize(ctx, length, section)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -179,7 +188,13 @@ func (b *Bot) sources(ctx context.Context, rp replier, r *request, q string) {
 		_, err := b.ans.CleanQuestion(q)
 		return err
 	}, func(ctx context.Context, _ func(string)) ([]reply, error) {
-		res, err := b.ans.Search(ctx, q, sourcesShown)
+		var res *retrieval.Result
+		var err error
+		if sc, ok := b.ans.(ArticleScoper); ok && r.article != "" {
+			res, err = sc.SearchArticle(ctx, q, sourcesShown, r.article)
+		} else {
+			res, err = b.ans.Search(ctx, q, sourcesShown)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -359,14 +374,26 @@ func passageReplies(sources []bot.Source) []reply {
 // autocomplete offers the corpus's sections for /summary's section option.
 func (b *Bot) autocomplete(ctx context.Context, r *request, rp *interactionReplier, data discordgo.ApplicationCommandInteractionData) {
 	r.kind = data.Name + "_autocomplete"
-	var typed string
+	var typed, focused string
 	for _, o := range data.Options {
 		if o.Focused {
 			typed, _ = o.Value.(string)
+			focused = o.Name
 		}
 	}
 	var choices []*discordgo.ApplicationCommandOptionChoice
+	sc, scoped := b.ans.(ArticleScoper)
+	if scoped && focused == "article" {
+		// Story IDs are paths, well under Discord's 100 characters; the
+		// service takes an ID as well as a title.
+		for _, c := range sc.ArticleChoices(typed, maxChoices) {
+			choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: truncate(c.Title, maxChoiceLen), Value: truncate(c.ID, maxChoiceLen)})
+		}
+	}
 	for _, sec := range matchSections(b.opt.About.Sections, typed) {
+		if focused == "article" {
+			break
+		}
 		choices = append(choices, &discordgo.ApplicationCommandOptionChoice{
 			Name: truncate(sec, maxChoiceLen),
 			// The service takes an unambiguous prefix of a section name, so a

@@ -114,6 +114,20 @@ func (f *fakeAnswerer) Search(ctx context.Context, q string, k int) (*retrieval.
 	return f.svc.Search(ctx, q, k)
 }
 
+func (f *fakeAnswerer) SummarizeArticle(ctx context.Context, l bot.Length, section, article string) (*bot.Summary, error) {
+	return f.svc.SummarizeArticle(ctx, l, section, article)
+}
+
+func (f *fakeAnswerer) SearchArticle(ctx context.Context, q string, k int, article string) (*retrieval.Result, error) {
+	return f.svc.SearchArticle(ctx, q, k, article)
+}
+
+func (f *fakeAnswerer) ArticleChoices(query string, n int) []bot.ArticleChoice {
+	return f.svc.ArticleChoices(query, n)
+}
+
+var _ discord.ArticleScoper = (*fakeAnswerer)(nil)
+
 // fakeMetrics counts what the bot records.
 type fakeMetrics struct {
 	mu       sync.Mutex

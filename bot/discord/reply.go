@@ -21,6 +21,7 @@ type request struct {
 	guild     string
 	channel   string
 	text      string // the question or query, checked against the length limit
+	article   string // the story the request is scoped to (its ID or title); "" for all
 	ephemeral bool
 	start     time.Time
 	// conv is the key of the conversation the question belongs to, history

@@ -1,0 +1,28 @@
+package discord_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/articlebot/articlebot/bot/discord"
+	"github.com/articlebot/articlebot/internal/discordtest"
+)
+
+func TestArticleOptionAutocompletesAndScopes(t *testing.T) {
+	t.Parallel()
+	h := start(t, discord.Options{})
+	in := h.waitDone(t, h.fake.Interact(discordtest.Autocomplete("ask", discordtest.Focused("article", "kim"))))
+	if len(in.Choices) != 1 || in.Choices[0].Value != "kim-putin-alliance" {
+		t.Fatalf("article choices for kim = %+v", in.Choices)
+	}
+	in = h.waitDone(t, h.fake.Interact(discordtest.Slash("ask",
+		discordtest.String("question", "How many troops has North Korea sent to Russia?"), discordtest.String("article", "kim-putin-alliance"))))
+	if !strings.Contains(in.Original.Content, "15,000") {
+		t.Errorf("scoped answer: %s", in.Original.Content)
+	}
+	in = h.waitDone(t, h.fake.Interact(discordtest.Slash("sources",
+		discordtest.String("query", "troops"), discordtest.String("article", "No such story"))))
+	if strings.Contains(in.Original.Content, "passages that best match") {
+		t.Errorf("an unknown article was searched: %s", in.Original.Content)
+	}
+}

@@ -1,0 +1,105 @@
+package retrieval
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/articlebot/articlebot/corpus"
+)
+
+// benchCollections are the collections the index benchmarks run on: the
+// BBC stories when ../shared is there, and synthetic ones of 1k, 10k and
+// 50k chunks (5 chunks a story).
+func benchCollections(b *testing.B) []struct {
+	name   string
+	chunks func() []corpus.Chunk
+} {
+	return []struct {
+		name   string
+		chunks func() []corpus.Chunk
+	}{
+		{"bbc", func() []corpus.Chunk { return loadBBC(b).Chunks() }},
+		{"1k", func() []corpus.Chunk { return syntheticChunks(1000, 5, 7) }},
+		{"10k", func() []corpus.Chunk { return syntheticChunks(10000, 5, 7) }},
+		{"50k", func() []corpus.Chunk { return syntheticChunks(50000, 5, 7) }},
+	}
+}
+
+// BenchmarkSearchScale compares one index search (query embedding, vector
+// candidates, BM25 over postings, fusion, relevance) with a bare chromem-go
+// top-10 query of the same collection and dimension, side by side: the
+// ratio of the two ns/op is the overhead the index adds.
+func BenchmarkSearchScale(b *testing.B) {
+	ctx := context.Background()
+	const q = "How much did the company's quarterly profits rise?"
+	for _, col := range benchCollections(b) {
+		b.Run(col.name, func(b *testing.B) {
+			chunks := col.chunks()
+			store, err := NewChromemStore()
+			if err != nil {
+				b.Fatal(err)
+			}
+			ix, err := Build(ctx, chunks, Options{Expand: Expand, NewVectorStore: func() (VectorStore, error) { return store, nil }})
+			if err != nil {
+				b.Fatal(err)
+			}
+			qv, _ := ix.embedQuery(ctx, q, Tokenize(q))
+			qv = Normalize(qv)
+			b.Run("index", func(b *testing.B) {
+				for b.Loop() {
+					if _, err := ix.Search(ctx, q, 4); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			b.Run("chromem-top10", func(b *testing.B) {
+				coll := store.(*chromemStore).coll
+				for b.Loop() {
+					if _, err := coll.QueryEmbedding(ctx, qv, 10, nil, nil); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		})
+	}
+}
+
+// BenchmarkBuild is indexing a collection from nothing: tokenising,
+// embedding locally, postings and the vector store.
+func BenchmarkBuild(b *testing.B) {
+	for _, col := range benchCollections(b) {
+		b.Run(col.name, func(b *testing.B) {
+			chunks := col.chunks()
+			for b.Loop() {
+				if _, err := Build(context.Background(), chunks, Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkReindexOneStory is BuildPersisted after one story changed: that
+// story is tokenised and embedded, the rest loaded, and the file saved.
+func BenchmarkReindexOneStory(b *testing.B) {
+	ctx := context.Background()
+	for _, col := range benchCollections(b) {
+		b.Run(col.name, func(b *testing.B) {
+			chunks := col.chunks()
+			st := NewStore(b.TempDir(), "bench", "")
+			if _, _, err := BuildPersisted(ctx, chunks, Options{}, st); err != nil {
+				b.Fatal(err)
+			}
+			n := 0
+			for b.Loop() {
+				n++
+				chunks[0].Text = fmt.Sprintf("%s (edit %d)", chunks[0].Text, n)
+				_, stats, err := BuildPersisted(ctx, chunks, Options{}, st)
+				if err != nil || stats.Processed != 1 || stats.SaveErr != nil {
+					b.Fatalf("%+v %v", stats, err)
+				}
+			}
+		})
+	}
+}
