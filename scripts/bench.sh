@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Prints the index benchmark table of README.md ("Benchmarks"): for the BBC
+# collection (when ../shared is there) and synthetic collections of 1k, 10k
+# and 50k chunks, the time to index from nothing, the whole-process `ask`
+# with a built index (median of 7 runs of the built binary), its peak memory
+# next to the stored vectors, re-indexing after one changed story, and an
+# in-process search next to a bare chromem-go top-10 query (testing.B).
+#
+#   scripts/bench.sh            # everything (a few minutes)
+#   SIZES="1k" scripts/bench.sh # some collections only
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+go build -o "$tmp/articlebot" ./cmd/articlebot
+bin="$tmp/articlebot"
+SIZES=${SIZES:-"bbc 1k 10k 50k"}
+
+# synth DIR STORIES writes STORIES stories of five paragraphs (five chunks)
+# of words drawn from a news-like vocabulary, in ten folders.
+synth() {
+	awk -v dir="$1" -v n="$2" 'BEGIN {
+		srand(42)
+		split("market shares profit bank rates election minister vote party match goal league striker film award actor music album phone software internet court judge police strike union wages oil prices growth budget tax school health hospital transport rail council plan report deal talks company chief figures year week", w, " ")
+		nw = length(w)
+		for (s = 0; s < n; s++) {
+			f = sprintf("%s/f%d", dir, s % 10)
+			if (s < 10) system("mkdir -p " f)
+			file = sprintf("%s/%05d.txt", f, s)
+			printf "Story %d about %s and %s\n\n", s, w[int(rand()*nw)+1], w[int(rand()*nw)+1] > file
+			for (p = 0; p < 5; p++) {
+				line = "The"
+				for (k = 0; k < 35; k++) line = line " " w[int(rand()*nw)+1]
+				printf "%s %d.\n\n", line, s*5+p > file
+			}
+			close(file)
+		}
+	}'
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+printf "| collection | stories | chunks | index (s) | 2nd index (s) | ask median (ms) | ask peak RSS (MB) | vectors (MB) | RSS/vectors | re-index 1 story (s) |\n"
+printf "|---|---|---|---|---|---|---|---|---|---|\n"
+for size in $SIZES; do
+	case $size in
+	bbc) dir=../shared/corpora/bbc; [ -d "$dir" ] || { echo "| bbc | (no ../shared) |"; continue; }
+		q="How much did Time Warner's quarterly profits rise?" ;;
+	1k) dir=$tmp/c1k; synth "$dir" 200; q="What did the minister say about rail prices?" ;;
+	10k) dir=$tmp/c10k; synth "$dir" 2000; q="What did the minister say about rail prices?" ;;
+	50k) dir=$tmp/c50k; synth "$dir" 10000; q="What did the minister say about rail prices?" ;;
+	esac
+	if [ "$size" = bbc ]; then work=$tmp/bbc; cp -r "$dir" "$work"; dir=$work; fi
+	export ARTICLEBOT_DATA_DIR=$tmp/data-$size
+	t0=$(date +%s.%N); out=$("$bin" index --corpus "$dir" 2>/dev/null); t1=$(date +%s.%N)
+	stories=$(awk '/^stories:/ {print $2}' <<<"$out"); chunks=$(awk '/^chunks:/ {print $2}' <<<"$out")
+	t2=$(date +%s.%N); "$bin" index --corpus "$dir" >/dev/null 2>&1; t3=$(date +%s.%N)
+	times=(); peak=0
+	for i in 1 2 3 4 5 6 7; do
+		/usr/bin/time -f "%e %M" -o "$tmp/t" "$bin" ask --corpus "$dir" "$q" >/dev/null 2>&1
+		read -r e m <"$tmp/t"; times+=("$e"); [ "$m" -gt "$peak" ] && peak=$m
+	done
+	ask=$(printf "%s\n" "${times[@]}" | median)
+	file=$(ls "$ARTICLEBOT_DATA_DIR"/corpora/*/index-*.bin | head -1)
+	dims=$(head -c 4096 "$file" | tr -c '[:print:]' '\n' | grep -o '"dims":[0-9]*' | cut -d: -f2)
+	vec=$(awk -v c="$chunks" -v d="$dims" 'BEGIN {printf "%.1f", c*d*4/1048576}')
+	one=$(find "$dir" -name '*.txt' ! -iname 'readme*' | sort | head -1)
+	printf "\nA sentence added to one story for the benchmark.\n" >>"$one"
+	t4=$(date +%s.%N); "$bin" index --corpus "$dir" >/dev/null 2>&1; t5=$(date +%s.%N)
+	awk -v s="$size" -v st="$stories" -v c="$chunks" -v a="$t0" -v b="$t1" -v c2="$t2" -v d="$t3" -v ask="$ask" \
+		-v p="$peak" -v v="$vec" -v e="$t4" -v f="$t5" 'BEGIN {
+		printf "| %s | %s | %s | %.2f | %.2f | %.0f | %.0f | %s | %.2f | %.2f |\n", s, st, c, b-a, d-c2, ask*1000, p/1024, v, (p/1024)/v, f-e }'
+done
+
+echo
+echo "In-process search (ns/op) next to a bare chromem-go top-10 query of the same collection and dimension:"
+echo
+filter=$(tr ' ' '|' <<<"$SIZES")
+go test ./retrieval -run '^$' -bench "BenchmarkSearchScale/($filter)/" -benchtime 100x -count 5 2>/dev/null |
+	awk '/^BenchmarkSearchScale/ {
+		split($1, p, "/"); name = p[2]; kind = p[3]; sub(/-[0-9]+$/, "", kind)
+		v[name, kind] = v[name, kind] " " $3; if (!(name in seen)) { seen[name] = 1; order[++n] = name }
+	}
+	function med(s,   a, k, i, j, t) { k = split(s, a, " "); for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }; return a[int((k + 1) / 2)] }
+	END {
+		print "| collection | index search (µs) | chromem-go top-10 (µs) | ratio |"; print "|---|---|---|---|"
+		for (i = 1; i <= n; i++) { x = med(v[order[i], "index"]); y = med(v[order[i], "chromem-top10"]); printf "| %s | %.0f | %.0f | %.2f |\n", order[i], x / 1000, y / 1000, x / y }
+	}'
