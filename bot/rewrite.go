@@ -59,13 +59,19 @@ var ellipticOpenings = [][]string{
 	{"what", "about"}, {"how", "about"}, {"and"}, {"also"}, {"so"}, {"but"}, {"what", "else"},
 }
 
+// maxEllipticWords is the most content words a question can have and still
+// name too little to be searched without its conversation ("since when?").
+// Two, which would take "when does the sale close?", changed nothing on the
+// dialogue sets.
+const maxEllipticWords = 1
+
 // maxSubjectTerms bounds the words of the previous subject a follow-up
 // carries: its names and rarest words.
 const maxSubjectTerms = 6
 
 // needsContext reports whether a question leans on the conversation: it
 // uses a pronoun or demonstrative, opens elliptically, or names too little
-// to be searched alone (at most one content word).
+// to be searched alone (at most maxEllipticWords content words).
 func needsContext(q string) bool {
 	words := strings.FieldsFunc(strings.ToLower(corpus.Fold(q)), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\''
@@ -78,21 +84,27 @@ func needsContext(q string) bool {
 			return true
 		}
 	}
-	return len(retrieval.Tokenize(q)) <= 1
+	return len(retrieval.Tokenize(q)) <= maxEllipticWords
 }
 
 // rewrite turns a follow-up into a standalone question. With a language
-// model the model rewrites it, given the conversation as data; without one,
-// or when the model fails, the previous turn's subject (its names and
-// rarest words) joins the question. A question that stands alone is left
-// as it is, but for the story preference in a conversation.
+// model the model rewrites every question of a conversation, given the
+// conversation as data; without one, or when the model fails, an
+// elliptical question (needsContext) gets the previous turn's subject (its
+// names and rarest words) joined, and one that stands alone is left as it
+// is.
 func (s *Service) rewrite(ctx context.Context, q string, req Request) followUp {
 	history := req.History
 	fu := followUp{standalone: q}
-	if len(history) == 0 || !needsContext(q) {
+	if len(history) == 0 {
 		return fu
 	}
-	fu.prefer = s.lastStory(history)
+	elliptical := needsContext(q)
+	if elliptical {
+		fu.prefer = s.lastStory(history)
+	}
+	// The model sees every question of a conversation: it tells ellipsis
+	// ("which programs in particular?") that no word list catches.
 	if s.opt.Drafter != nil {
 		text, usage, err := s.rewriteLLM(ctx, q, history, req.User)
 		fu.usage = usage
@@ -105,6 +117,9 @@ func (s *Service) rewrite(ctx context.Context, q string, req Request) followUp {
 		} else {
 			s.log.Info("the language model's rewrite was unusable; rewriting the follow-up offline", "err", err)
 		}
+	}
+	if !elliptical {
+		return fu
 	}
 	terms := s.subjectTerms(history[len(history)-1].Asked(), q)
 	if len(terms) > 0 {
@@ -170,22 +185,21 @@ func (s *Service) lastStory(history []Turn) string {
 	return ""
 }
 
-// search retrieves passages for one part of a question; a follow-up's
-// preferred story ranks first among the hits.
+// search retrieves passages for one part of a question, within the
+// requested story when there is one. Otherwise a follow-up is searched in
+// the story the previous answer drew on first, and in the whole corpus
+// only when that story doesn't cover it.
 func (s *Service) search(ctx context.Context, text string, fu followUp, article string) (*retrieval.Result, error) {
-	if fu.prefer == "" || article != "" {
-		return s.index.Find(ctx, retrieval.Query{Text: text, K: s.opt.TopK, Article: article})
+	if fu.prefer != "" && article == "" {
+		res, err := s.index.Find(ctx, retrieval.Query{Text: text, K: s.opt.TopK, Article: fu.prefer})
+		if err == nil && res.Covered {
+			return res, nil
+		}
+		if err != nil && !errors.Is(err, retrieval.ErrUnknownStory) {
+			return nil, err
+		}
 	}
-	res, err := s.index.Search(ctx, text, 4*s.opt.TopK)
-	if err != nil {
-		return nil, err
-	}
-	// Stable: within each story the ranking stands.
-	sort.SliceStable(res.Hits, func(i, j int) bool {
-		return res.Hits[i].Chunk.ArticleID == fu.prefer && res.Hits[j].Chunk.ArticleID != fu.prefer
-	})
-	res.Hits = res.Hits[:min(len(res.Hits), s.opt.TopK)]
-	return res, nil
+	return s.index.Find(ctx, retrieval.Query{Text: text, K: s.opt.TopK, Article: article})
 }
 
 // covers reports whether the sentences picked to answer a follow-up hold

@@ -53,3 +53,27 @@ func TestChatJSONShowsTheStandaloneQuestion(t *testing.T) {
 		t.Errorf("answer = %q", ans)
 	}
 }
+
+func TestEvalScoresFollowUpsApart(t *testing.T) {
+	code, out, errOut := runCLI(t, "", "eval", "../../testdata/dialogues.jsonl")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	for _, want := range []string{"dialogues (split all): 22 dialogues", "first", "follow-ups", "standalone", "follow-ups vs standalone"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("eval output lacks %q:\n%s", want, out)
+		}
+	}
+	code, out, _ = runCLI(t, "", "eval", "--json", "../../testdata/dialogues.jsonl", "../../testdata/qa.jsonl")
+	var rep struct {
+		Sets      []json.RawMessage `json:"sets"`
+		Dialogues []struct {
+			FollowUps struct {
+				Turns int `json:"turns"`
+			} `json:"follow_ups"`
+		} `json:"dialogues"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &rep) != nil || len(rep.Sets) != 1 || len(rep.Dialogues) != 1 || rep.Dialogues[0].FollowUps.Turns == 0 {
+		t.Errorf("eval --json with a dialogue set: exit %d\n%.500s", code, out)
+	}
+}

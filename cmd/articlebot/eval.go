@@ -47,25 +47,40 @@ var evalCmd = &command{
 		// Sets over the same corpus share one index.
 		services := map[string]*bot.Service{}
 		var reports []*bot.EvalSetReport
+		service := func(file, corpusDir string) (*bot.Service, error) {
+			dir := cfg.CorpusDir
+			if cl.corpusDir == "" && corpusDir != "" {
+				dir = filepath.Join(filepath.Dir(file), corpusDir)
+			}
+			if svc, ok := services[dir]; ok {
+				return svc, nil
+			}
+			c := cfg
+			c.CorpusDir = dir
+			a, err := NewApp(ctx, c, AppOptions{Stderr: e.stderr, MinCoverage: cl.minCoverage, MinSentenceCoverage: cl.minSentence})
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", file, err)
+			}
+			services[dir] = a.Service
+			return a.Service, nil
+		}
+		var dialogues []*bot.DialogueReport
 		for _, file := range args {
+			if isDialogueFile(file) {
+				rep, err := evalDialogues(ctx, file, cl.split, service)
+				if err != nil {
+					return err
+				}
+				dialogues = append(dialogues, rep)
+				continue
+			}
 			set, err := readEvalSet(file)
 			if err != nil {
 				return err
 			}
-			dir := cfg.CorpusDir
-			if cl.corpusDir == "" && set.Corpus != "" {
-				dir = filepath.Join(filepath.Dir(file), set.Corpus)
-			}
-			svc, ok := services[dir]
-			if !ok {
-				c := cfg
-				c.CorpusDir = dir
-				a, err := NewApp(ctx, c, AppOptions{Stderr: e.stderr, MinCoverage: cl.minCoverage, MinSentenceCoverage: cl.minSentence})
-				if err != nil {
-					return fmt.Errorf("%s: %w", file, err)
-				}
-				svc = a.Service
-				services[dir] = svc
+			svc, err := service(file, set.Corpus)
+			if err != nil {
+				return err
 			}
 			cases, _ := bot.Select(set.Cases, cl.split)
 			rep, err := svc.Evaluate(ctx, set.Name, cl.split, cases)
@@ -73,6 +88,18 @@ var evalCmd = &command{
 				return fmt.Errorf("%s: %w", file, err)
 			}
 			reports = append(reports, rep)
+		}
+		if cl.json && len(dialogues) > 0 {
+			return writeJSON(e.stdout, map[string]any{"sets": reports, "dialogues": dialogues})
+		}
+		for i, rep := range dialogues {
+			if i > 0 {
+				fmt.Fprintln(e.stdout)
+			}
+			writeDialogueReport(e.stdout, rep, cl.verbose)
+		}
+		if len(dialogues) > 0 && len(reports) > 0 {
+			fmt.Fprintln(e.stdout)
 		}
 		if cl.json {
 			return writeJSON(e.stdout, reports)
