@@ -1,10 +1,8 @@
 package bot
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"runtime"
@@ -105,34 +103,11 @@ func IsDialogueSet(head []byte) bool {
 // blank lines and lines starting with # ignored, except "# corpus: DIR".
 func ReadDialogueSet(r io.Reader, name string) (*DialogueSet, error) {
 	set := &DialogueSet{Name: name}
-	seen := map[string]int{}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
-	for line := 1; sc.Scan(); line++ {
-		text := strings.TrimSpace(sc.Text())
-		if dir, ok := strings.CutPrefix(text, "# corpus:"); ok {
-			set.Corpus = strings.TrimSpace(dir)
-			continue
-		}
-		if text == "" || strings.HasPrefix(text, "#") {
-			continue
-		}
-		var d Dialogue
-		dec := json.NewDecoder(strings.NewReader(text))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&d); err != nil {
-			return nil, fmt.Errorf("line %d: %w", line, err)
-		}
-		if err := d.check(); err != nil {
-			return nil, fmt.Errorf("line %d (%s): %w", line, d.ID, err)
-		}
-		if prev, dup := seen[d.ID]; dup {
-			return nil, fmt.Errorf("line %d: id %q is also on line %d", line, d.ID, prev)
-		}
-		seen[d.ID] = line
+	err := readJSONLines(r, &set.Corpus, func(d Dialogue) (string, error) {
 		set.Dialogues = append(set.Dialogues, d)
-	}
-	if err := sc.Err(); err != nil {
+		return d.ID, d.check()
+	})
+	if err != nil {
 		return nil, err
 	}
 	if len(set.Dialogues) == 0 {

@@ -163,40 +163,52 @@ type EvalSet struct {
 // lines and lines starting with # ignored, except "# corpus: DIR".
 func ReadEvalSet(r io.Reader, name string) (*EvalSet, error) {
 	set := &EvalSet{Name: name}
-	seen := map[string]int{}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
-	for line := 1; sc.Scan(); line++ {
-		text := strings.TrimSpace(sc.Text())
-		if dir, ok := strings.CutPrefix(text, "# corpus:"); ok {
-			set.Corpus = strings.TrimSpace(dir)
-			continue
-		}
-		if text == "" || strings.HasPrefix(text, "#") {
-			continue
-		}
-		var c EvalCase
-		dec := json.NewDecoder(strings.NewReader(text))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&c); err != nil {
-			return nil, fmt.Errorf("line %d: %w", line, err)
-		}
-		if err := c.check(); err != nil {
-			return nil, fmt.Errorf("line %d (%s): %w", line, c.ID, err)
-		}
-		if prev, dup := seen[c.ID]; dup {
-			return nil, fmt.Errorf("line %d: id %q is also on line %d", line, c.ID, prev)
-		}
-		seen[c.ID] = line
+	err := readJSONLines(r, &set.Corpus, func(c EvalCase) (string, error) {
 		set.Cases = append(set.Cases, c)
-	}
-	if err := sc.Err(); err != nil {
+		return c.ID, c.check()
+	})
+	if err != nil {
 		return nil, err
 	}
 	if len(set.Cases) == 0 {
 		return nil, fmt.Errorf("no evaluation cases")
 	}
 	return set, nil
+}
+
+// readJSONLines reads a JSON-lines set: one T per line, decoded strictly
+// and given to add, which returns its ID (unique in the file) and whether
+// it is well formed; blank lines and # lines are skipped, but "# corpus:
+// DIR", whose DIR goes to corpus.
+func readJSONLines[T any](r io.Reader, corpus *string, add func(T) (string, error)) error {
+	seen := map[string]int{}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
+	for line := 1; sc.Scan(); line++ {
+		text := strings.TrimSpace(sc.Text())
+		if dir, ok := strings.CutPrefix(text, "# corpus:"); ok {
+			*corpus = strings.TrimSpace(dir)
+			continue
+		}
+		if text == "" || strings.HasPrefix(text, "#") {
+			continue
+		}
+		var v T
+		dec := json.NewDecoder(strings.NewReader(text))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&v); err != nil {
+			return fmt.Errorf("line %d: %w", line, err)
+		}
+		id, err := add(v)
+		if err != nil {
+			return fmt.Errorf("line %d (%s): %w", line, id, err)
+		}
+		if prev, dup := seen[id]; dup {
+			return fmt.Errorf("line %d: id %q is also on line %d", line, id, prev)
+		}
+		seen[id] = line
+	}
+	return sc.Err()
 }
 
 // ReadEvalCases reads a JSON-lines evaluation set's cases.
