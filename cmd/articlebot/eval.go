@@ -16,7 +16,7 @@ import (
 var evalCmd = &command{
 	name:    "eval",
 	args:    "FILE...",
-	summary: "Measure answers, refusals and retrieval against JSON-lines question sets.",
+	summary: "Measure answers, refusals and retrieval against JSON-lines question sets, and follow-ups against dialogue sets.",
 	flags: func(fs *flag.FlagSet, cl *cli) {
 		fs.BoolVar(&cl.json, "json", false, "print the reports as JSON")
 		fs.BoolVar(&cl.verbose, "v", false, "print every question: its answer, what was cited, what went wrong, and why")
