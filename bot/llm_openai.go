@@ -54,6 +54,7 @@ func (d *OpenAIDrafter) Draft(ctx context.Context, p Prompt, onPartial func(text
 	if reasoningModel(d.model) {
 		req.MaxCompletionTokens = p.MaxTokens
 	} else {
+		//lint:ignore SA1019 servers other than OpenAI's (Ollama, vLLM, llama.cpp) still expect max_tokens.
 		req.MaxTokens = p.MaxTokens
 		req.Temperature = d.Temperature
 	}

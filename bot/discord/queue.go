@@ -72,10 +72,3 @@ func (q *queue) acquire(ctx context.Context, long func()) (release func(), err e
 		}
 	}
 }
-
-// queued reports how many requests wait for a slot.
-func (q *queue) queued() int {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	return q.waiting
-}

@@ -20,7 +20,7 @@ const Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | disco
 const DefaultAPIURL = "https://discord.com"
 
 // ErrTokenRejected is returned when Discord refuses the bot token.
-var ErrTokenRejected = errors.New("Discord rejected the bot token")
+var ErrTokenRejected = errors.New("the bot token was rejected by Discord")
 
 // NewSession makes a discordgo session for a bot token ("Bot " prefix
 // optional) whose REST traffic goes to apiURL instead of https://discord.com,

@@ -77,6 +77,6 @@ func TestSourcesNameTheirStory(t *testing.T) {
 	code, out, errOut = runCLI(t, "", "sources", "--corpus", dir, "--json", "ferries")
 	if code != 0 || !strings.Contains(out, `"url": "https://example.org/harbour"`) || !strings.Contains(out, `"article_id": "harbour"`) ||
 		!strings.Contains(out, `"published": "2026-05-01"`) {
-		t.Errorf("sources --json: exit %d\n%s", code, out)
+		t.Errorf("sources --json: exit %d, stderr %q\n%s", code, errOut, out)
 	}
 }

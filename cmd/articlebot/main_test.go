@@ -207,6 +207,9 @@ func TestSummary(t *testing.T) {
 		t.Errorf("short summary: %d characters, %d sources: %s", n, len(sum.Sources), sum.Text)
 	}
 	code, out, _ = runCLI(t, "", "summary", "--length", "long")
+	if code != 0 {
+		t.Errorf("summary --length long: exit %d", code)
+	}
 	for _, sec := range []string{"Introduction", "Growing Military Cooperation", "Continued Diplomatic Exchange",
 		"Strategic Alliance Against Western Pressure", "Symbolism and Global Implications"} {
 		if !strings.Contains(out, "] "+sec+": ") {

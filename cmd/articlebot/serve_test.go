@@ -58,7 +58,7 @@ func TestServeWithRejectedTokenFails(t *testing.T) {
 	if code := exitCode(err, &errb); code != 1 {
 		t.Errorf("exit %d, want 1", code)
 	}
-	if !strings.Contains(errb.String(), "Discord rejected the bot token") || strings.Contains(errb.String(), "wrong") {
+	if !strings.Contains(errb.String(), "the bot token was rejected by Discord") || strings.Contains(errb.String(), "wrong") {
 		t.Errorf("stderr = %q, want a clear rejection without the token", errb.String())
 	}
 }
