@@ -20,20 +20,8 @@ func FuzzCleanCitations(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, text string, n int) {
 		n = min(max(n, 0), 12)
+		checkCleaned(t, text, n)
 		got, order := cleanCitations(text, n)
-		for _, m := range markerRE.FindAllStringSubmatch(got, -1) {
-			if k, err := strconv.Atoi(m[1]); err == nil && (k < 1 || k > len(order)) {
-				t.Fatalf("cleanCitations(%q, %d) = %q, %v: %s has no source", text, n, got, order, m[0])
-			}
-		}
-		for _, p := range order {
-			if p < 1 || p > n {
-				t.Fatalf("cleanCitations(%q, %d): order %v names passage %d", text, n, order, p)
-			}
-		}
-		if again, _ := cleanCitations(got, len(order)); again != got {
-			t.Fatalf("cleanCitations(%q, %d) = %q, but cleaning that gives %q", text, n, got, again)
-		}
 		ps := make([]passage, n)
 		for i := range ps {
 			ps[i] = passage{N: i + 1, Chunk: corpus.Chunk{ID: strconv.Itoa(i), Text: "Passage text number " + strconv.Itoa(i) + "."}}
