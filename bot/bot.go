@@ -54,6 +54,8 @@ type Answer struct {
 	// cause is why the answer is degraded (a fallback, or passages found
 	// without the query's embedding), for Event; "" when it is not.
 	cause ErrorKind
+	// decisions are the answering model's verdicts, for Explanation.
+	decisions []decision
 }
 
 // Source is a passage an answer cites.
@@ -135,6 +137,8 @@ type Service struct {
 	// split holds retrieved chunks' sentences and their stems, by chunk ID,
 	// split on first use rather than every chunk at start.
 	split *passageSplits
+	vocab *vocabulary
+	model *Model
 	opt   Options
 	// version identifies the corpus's indexed content, for the cache key.
 	version string
@@ -159,10 +163,8 @@ type Options struct {
 	TopK int
 	// MaxQuestionLen limits a question's length in characters.
 	MaxQuestionLen int
-	// MinSentenceCoverage is the least share of a question's words (IDF
-	// weighted, synonyms discounted) that the best answering sentence must
-	// hold; below it the article is taken not to answer.
-	MinSentenceCoverage float64
+	// Answering is the calibrated answering model; nil means DefaultModel.
+	Answering *Model
 
 	// Drafter drafts answers and summaries with a language model; nil
 	// keeps them extractive.
@@ -200,10 +202,6 @@ type Options struct {
 // Options.ContextBudget is 0: a property of the drafting, not a setting.
 const DefaultContextBudget = 24000
 
-// DefaultMinSentenceCoverage was calibrated on testdata/qa.jsonl with
-// `articlebot eval -min-sentence-coverage`.
-const DefaultMinSentenceCoverage = 0.22
-
 // New makes a service over an indexed corpus.
 func New(c *corpus.Corpus, ix *retrieval.Index, opt Options) *Service {
 	d := config.Default().Answer
@@ -222,8 +220,8 @@ func New(c *corpus.Corpus, ix *retrieval.Index, opt Options) *Service {
 	if opt.CacheTTL <= 0 {
 		opt.CacheTTL = time.Duration(d.CacheTTL)
 	}
-	if opt.MinSentenceCoverage <= 0 {
-		opt.MinSentenceCoverage = DefaultMinSentenceCoverage
+	if opt.Answering == nil {
+		opt.Answering = DefaultModel
 	}
 	if opt.ContextBudget <= 0 {
 		opt.ContextBudget = DefaultContextBudget
@@ -240,6 +238,7 @@ func New(c *corpus.Corpus, ix *retrieval.Index, opt Options) *Service {
 	}
 	s := &Service{
 		corpus: c, index: ix, sentences: retrieval.NewLocalEmbedder(0), split: newPassageSplits(), opt: opt,
+		vocab: &vocabulary{ix}, model: opt.Answering,
 		version: ix.Version(), cache: newAnswerCache(opt.CacheSize, opt.CacheTTL, opt.Now), log: log, stories: &storyServices{},
 		summaries: newSummaryCache(opt.CacheSize, opt.CacheTTL, opt.Now),
 	}
@@ -362,12 +361,15 @@ func (s *Service) Answer(ctx context.Context, req Request, onPartial func(text s
 // extractively when there is none or it fails.
 func (s *Service) answer(ctx context.Context, req Request, fu followUp, onPartial func(string)) (*Answer, error) {
 	q := req.Question
+	if s.opt.Drafter == nil && !s.vocab.readable(q) {
+		return s.needsEnglish(q), nil
+	}
 	// A remote query embedding that hangs must leave time to answer.
 	dctx, dcancel := draftContext(ctx)
 	defer dcancel()
 	sctx, cancel := context.WithTimeout(dctx, s.opt.SearchTimeout)
 	defer cancel()
-	parts := splitQuestion(q)
+	parts := s.partsOf(q)
 	if len(parts) > 1 && s.opt.PrepareQueries != nil {
 		texts := make([]string, len(parts))
 		for i, p := range parts {
@@ -377,13 +379,15 @@ func (s *Service) answer(ctx context.Context, req Request, fu followUp, onPartia
 		_ = s.opt.PrepareQueries(sctx, texts)
 	}
 	var picked []candidate
-	var answeredBy []*retrieval.Result
+	var answers [][]candidate
+	var decisions []decision
+	var onTopic []*retrieval.Result
 	var embedErr error
 	var searching time.Duration
-	answered := 0
 	for _, p := range parts {
+		an := s.analyze(p)
 		t0 := time.Now()
-		res, err := s.search(sctx, p.text, fu, req.Article)
+		res, err := s.search(sctx, p.text, fu, req.Article, max(s.opt.TopK, candidatePassages))
 		searching += time.Since(t0)
 		if err != nil {
 			return nil, modelError("couldn't search the article", err)
@@ -391,22 +395,25 @@ func (s *Service) answer(ctx context.Context, req Request, fu followUp, onPartia
 		if res.EmbedErr != nil {
 			embedErr = res.EmbedErr
 		}
-		if !res.Covered {
-			continue
+		d := s.extract(an, res, picked)
+		if !s.covers(fu, d.picked) {
+			d.picked = nil
 		}
-		got := s.extract(p, res, picked)
-		if s.covers(fu, got) {
-			answered++
-			picked = append(picked, got...)
-			answeredBy = append(answeredBy, res)
+		decisions = append(decisions, d)
+		if len(d.picked) > 0 {
+			picked = append(picked, d.picked...)
+			answers = append(answers, d.picked)
+		}
+		if d.best != nil && d.best.p >= s.model.Gate {
+			onTopic = append(onTopic, res)
 		}
 	}
 	extractive := func() *Answer {
-		if answered == 0 {
+		if len(answers) == 0 {
 			return s.refusal(q)
 		}
-		a := cite(q, picked)
-		if answered < len(parts) {
+		a := compose(q, answers)
+		if len(answers) < len(parts) {
 			a.Text += "\n\n" + s.articlesDont() + " answer the rest of the question."
 		}
 		return a
@@ -414,25 +421,91 @@ func (s *Service) answer(ctx context.Context, req Request, fu followUp, onPartia
 	var a *Answer
 	var err error
 	switch {
-	case answered == 0:
-		// Refused without asking the model when retrieval finds nothing
-		// that answers: cheap, and instructions smuggled into an
-		// off-topic question never reach it.
-		a = s.refusal(q)
 	case s.opt.Drafter == nil:
 		a = extractive()
+	case len(onTopic) == 0:
+		// Refused without asking the model when retrieval puts the
+		// question far off-topic: cheap, and instructions smuggled into
+		// an off-topic question never reach it.
+		a = s.refusal(q)
 	default:
 		// Passages found by BM25 alone, when the query's embedding failed,
 		// are still worth the model's answer.
-		a, err = s.draftAnswer(ctx, req, answeredBy, extractive, onPartial)
+		a, err = s.draftAnswer(ctx, req, onTopic, extractive, onPartial)
 	}
 	if a != nil {
 		a.retrieval = searching
+		a.decisions = decisions
+		a.Why = a.Explanation()
 		if a.cause == "" && embedErr != nil {
 			a.cause = s.logFallback(embedErr, "found passages by their words alone")
 		}
 	}
 	return a, err
+}
+
+// partsOf normalises a question's chat spellings and typos and splits it
+// into the questions it asks.
+func (s *Service) partsOf(q string) []part {
+	return splitQuestion(s.vocab.correctTypos(normalizeChat(questionSentences(q))))
+}
+
+// questionSentences keeps, of a message of several sentences, those that
+// ask ("… sent to Russia? Please answer with a number." asks the first),
+// dropping the statements and commands beside them: they instruct or chat,
+// and their words would count as the question's. A message that asks
+// nothing with a question mark is kept whole.
+func questionSentences(q string) string {
+	spans := corpus.Sentences(q)
+	if len(spans) < 2 {
+		return q
+	}
+	var keep []string
+	asks := false
+	for _, sp := range spans {
+		t := strings.TrimSpace(q[sp.Start:sp.End])
+		end := strings.TrimRight(t, ")\"'”’ ")
+		switch {
+		case strings.HasSuffix(end, "?"):
+			asks = true
+			keep = append(keep, t)
+		case !strings.HasSuffix(end, ".") && !strings.HasSuffix(end, "!"):
+			keep = append(keep, t) // a fragment, such as carried words in brackets
+		}
+	}
+	if !asks {
+		return q
+	}
+	return strings.Join(keep, " ")
+}
+
+// NoteNeedsEnglish is the reply to a question the offline drafter can't
+// read.
+const NoteNeedsEnglish = "I can only answer questions in English when I answer offline, without a language model. Please ask in English."
+
+// needsEnglish answers a question in a language the offline drafter can't
+// read. It never repeats the question.
+func (s *Service) needsEnglish(q string) *Answer {
+	return &Answer{Question: q, Text: NoteNeedsEnglish, Refused: true, Sources: []Source{}, Drafter: DrafterExtractive}
+}
+
+// Explanation says why the answering model answered or refused: for each
+// part of the question, its answer type and the best sentence's features
+// times their weights. Empty for answers the model had no part in.
+func (a *Answer) Explanation() string {
+	var b strings.Builder
+	for i, d := range a.decisions {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "part %q (wants %s)", d.a.text, d.a.want)
+		if d.best == nil {
+			b.WriteString(": no candidate sentence")
+			continue
+		}
+		fmt.Fprintf(&b, ": best %q from %s\n  %s", corpus.Quote(d.best.text, 120), d.best.chunk.ArticleID, d.best.explain)
+	}
+	return b.String()
 }
 
 // summaryAnswer answers "what is this article about?" with a short summary

@@ -174,13 +174,28 @@ func cutPrefixFold(s, prefix string) (string, bool) {
 // from a model that forgot the marker.
 var refusalRE = regexp.MustCompile(`(?i)\b(?:doesn't|does not|don't|do not|didn't|did not|cannot|can't|can not)\s+(?:say|mention|answer|contain|provide|include|state|specify|address|cover|find)\b|\bno information\b`)
 
-// checkAnswer turns a model's reply into an answer citing ps. It reports
-// false when the reply cites no passage and is no refusal: such a reply is
-// never shown.
-func (s *Service) checkAnswer(q, raw string, ps []passage) (*Answer, bool) {
+// replyVerdict is what checkAnswer made of a model's reply.
+type replyVerdict int
+
+const (
+	replyOK          replyVerdict = iota // an answer or a refusal to show
+	replyUncited                         // no citation and no refusal: ask again
+	replyUnsupported                     // no sentence its passages support
+)
+
+// checkAnswer turns a model's reply into an answer citing ps. A reply that
+// reproduces the instructions is never shown: it is a refusal. Every
+// sentence must be supported by the passages it cites; the others are
+// dropped and logged. It reports replyUncited when the reply cites no
+// passage and is no refusal, and replyUnsupported when no sentence is left.
+func (s *Service) checkAnswer(q, raw string, ps []passage) (*Answer, replyVerdict) {
 	raw = strings.TrimSpace(raw)
+	if echoesInstructions(raw) {
+		s.log.Warn("the model's reply reproduces its instructions; not shown")
+		return s.modelRefusal(q, ""), replyOK
+	}
 	if rest, ok := cutPrefixFold(raw, refusalMarker); ok {
-		return s.modelRefusal(q, rest), true
+		return s.modelRefusal(q, rest), replyOK
 	}
 	raw = trimToLength(raw, maxLLMAnswerChars)
 	text, order := cleanCitations(raw, len(ps))
@@ -190,13 +205,19 @@ func (s *Service) checkAnswer(q, raw string, ps []passage) (*Answer, bool) {
 		// say" is taken for a refusal: "Kim did not say when. 15,000 troops
 		// were sent." makes an uncited claim, and is never shown as it is.
 		if refusalRE.MatchString(text) && len(text) <= 300 && len(corpus.Sentences(text)) == 1 {
-			return s.modelRefusal(q, text), true
+			return s.modelRefusal(q, text), replyOK
 		}
-		return nil, false
+		return nil, replyUncited
+	}
+	text = s.supported(text, order, ps, true)
+	text, order = cleanCitations(text, len(ps))
+	text = strings.TrimSpace(text)
+	if len(order) == 0 {
+		return nil, replyUnsupported
 	}
 	a := &Answer{Question: q, Text: text, Drafter: DrafterLLM}
 	a.Sources, a.Flags = sourcesFor(text, order, ps)
-	return a, true
+	return a, replyOK
 }
 
 // modelRefusal is the model's own words that the article doesn't say, in
@@ -243,7 +264,25 @@ func stripMarkers(s string) string {
 // claims splits a drafted text into sentences, line by line.
 func claims(text string) []claim {
 	var out []claim
+	for _, line := range claimLines(text) {
+		for _, c := range line {
+			out = append(out, c.claim)
+		}
+	}
+	return out
+}
+
+// rawClaim is a claim with its text as drafted, markers included.
+type rawClaim struct {
+	claim
+	raw string
+}
+
+// claimLines splits a drafted text into lines of sentences.
+func claimLines(text string) [][]rawClaim {
+	var out [][]rawClaim
 	for _, line := range strings.Split(text, "\n") {
+		var cs []rawClaim
 		start := 0
 		ends := sentenceEnd.FindAllStringIndex(line, -1)
 		ends = append(ends, []int{len(line), len(line)})
@@ -260,8 +299,21 @@ func claims(text string) []claim {
 					c.sources = append(c.sources, k)
 				}
 			}
-			out = append(out, c)
+			// Markers left alone after the stop, as at the end of a
+			// reply ("… year. [1]"), cite the sentence before them.
+			if c.text == "" && len(cs) > 0 {
+				prev := &cs[len(cs)-1]
+				prev.raw += " " + seg
+				for _, k := range c.sources {
+					if !slices.Contains(prev.sources, k) {
+						prev.sources = append(prev.sources, k)
+					}
+				}
+				continue
+			}
+			cs = append(cs, rawClaim{claim: c, raw: seg})
 		}
+		out = append(out, cs)
 	}
 	return out
 }

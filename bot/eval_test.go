@@ -65,9 +65,13 @@ func readSet(tb testing.TB, file string) *EvalSet {
 // concurrency the other tests don't.
 var raceEnabled bool
 
-// evalRatchets are the levels measured on 2026-12-01, before issue 10's
-// answering model. Raise them as answers improve: a change that lowers a
-// floor, or raises the share of answers citing another story, fails here.
+// evalRatchets are the levels of issue 10's answering model (bot/model.json,
+// fit on the BBC calibration half), measured on 2026-12-01. The levels
+// before it were lower on the BBC held-out half for refusals and wrong
+// stories, higher for answers there and on the built-in set, whose word
+// lists and thresholds had been fitted to its own 60 questions. Raise them
+// as answers improve: a change that lowers a floor, or raises the share of
+// answers citing another story, fails here.
 // The BBC set is guarded on its held-out half only; its calibration half
 // is for fitting.
 var evalRatchets = []struct {
@@ -77,9 +81,9 @@ var evalRatchets = []struct {
 	// ceiling
 	otherStory float64
 }{
-	{"../testdata/qa.jsonl", SplitAll, 0.739, 1, 0, 0.913, 0},
-	{"../testdata/kessford.jsonl", SplitAll, 0.466, 0.5, 1, 1, 0},
-	{"../testdata/bbc-dev.jsonl", SplitHeldOut, 0.529, 0.173, 0.400, 0.720, 0.435},
+	{"../testdata/qa.jsonl", SplitAll, 0.673, 0.642, 0, 0.891, 0},
+	{"../testdata/kessford.jsonl", SplitAll, 0.733, 0.25, 1, 1, 0},
+	{"../testdata/bbc-dev.jsonl", SplitHeldOut, 0.45, 0.56, 1, 0.72, 0.15},
 }
 
 func TestEvalRatchet(t *testing.T) {

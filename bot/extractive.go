@@ -10,90 +10,142 @@ import (
 	"github.com/articlebot/articlebot/retrieval"
 )
 
-// candidate is one sentence of a retrieved passage.
-type candidate struct {
-	chunk corpus.Chunk
-	rank  float64 // the passage's fused retrieval score
-	text  string
-	terms map[string]bool // stems; shared, never modified
-	score float64
-}
-
 // Limits of the extractive answer: enough for a fact that spans two
 // sentences, short enough to read in a chat.
 const (
 	maxPartSentences = 2
 	maxAnswerChars   = 1000
-	// followRatio is how good a further sentence must be, relative to the
-	// best, to join the answer; it must also bring a question word the
-	// answer lacks.
-	followRatio = 0.45
-	// typeBonus favours sentences that state the kind of fact asked for,
-	// such as a date for "when".
-	typeBonus = 1.5
-	// yesNoMinCoverage is how much of a yes/no question its answering
-	// sentence must hold: "Did Kim meet Putin?" is not answered by a
-	// sentence about Kim and Putin that says nothing of a meeting.
-	yesNoMinCoverage = 0.5
+	// candidatePassages is how many passages the offline drafter reads
+	// sentences from: more than a prompt carries, since reading is cheap.
+	candidatePassages = 10
 )
 
-// extract picks, from the sentences of the top passages, those that best
-// match the question's words: the best one, and another if it adds a word of
-// the question the first lacks. Sentences already picked for an earlier part
-// of the question are skipped. It returns nothing when no sentence shares a
-// word with the question, when the best sentence holds too little of the
-// question, or when the question wants a number and no matching sentence
-// has one.
-func (s *Service) extract(p part, res *retrieval.Result, already []candidate) []candidate {
+// decision is the answering model's verdict on one question part.
+type decision struct {
+	a    analysis
+	best *candidate // the most likely answering sentence; nil if none
+	// picked are the sentences that answer, best first; none when the
+	// model finds no sentence likely enough.
+	picked []candidate
+}
+
+// extract scores every sentence of the retrieved passages with the
+// answering model and picks the answering ones (see pick). Sentences
+// already picked for an earlier part of the question are skipped.
+func (s *Service) extract(a analysis, res *retrieval.Result, already []candidate) decision {
+	return s.extractFrom(a, s.candidates(a, res), already)
+}
+
+// extractFrom is extract over candidates already made.
+func (s *Service) extractFrom(a analysis, all, already []candidate) decision {
+	cands := rank(s.model, all, already, s.index.StoryHas, a)
+	d := pick(a, cands, s.model.Answer, s.model.Follow, s.index.StoryHas)
+	if d.best != nil {
+		d.best.explain = s.model.explain(d.best.f)
+	}
+	return d
+}
+
+// rank scores candidates with the model, best first, leaving out the
+// sentences an earlier part of the question picked. Story first: when an
+// earlier part was answered from a story, this part is answered from it
+// too, unless it names something that story never does and another does.
+func rank(m *Model, all, already []candidate, storyHas func(story, stem string) bool, a analysis) []candidate {
 	var cands []candidate
-	for hi, h := range res.Hits {
-		for _, ps := range s.split.of(h.Chunk) {
-			c := candidate{chunk: h.Chunk, rank: h.Score, text: ps.text, terms: ps.stems}
-			if slices.ContainsFunc(already, func(o candidate) bool { return o.text == c.text }) {
-				continue
-			}
-			for term, w := range res.Terms {
-				if c.terms[term] {
-					c.score += w * s.index.IDF(term)
-				}
-			}
-			if p.want.fits(c.text) {
-				if p.want != anyAnswer {
-					c.score *= typeBonus
-				}
-			} else if p.want.strict() {
-				continue
-			}
-			// Prefer sentences from better-ranked passages on ties.
-			c.score *= 1 + 0.15/float64(hi+1)
-			cands = append(cands, c)
-		}
-	}
-	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
-	minCoverage := s.opt.MinSentenceCoverage
-	if p.yesNo {
-		minCoverage = max(minCoverage, yesNoMinCoverage)
-	}
-	if len(cands) == 0 || cands[0].score == 0 || s.index.SentenceCoverage(p.text, cands[0].terms) < minCoverage {
-		return nil
-	}
-	picked := []candidate{cands[0]}
-	covered := copySet(cands[0].terms)
-	size := len(cands[0].text)
-	for _, c := range cands[1:] {
-		if len(picked) == maxPartSentences || c.score < followRatio*cands[0].score {
-			break
-		}
-		if size+len(c.text) > maxAnswerChars || !addsQuestionWord(c.terms, covered, res.Terms) {
+	for _, c := range all {
+		if slices.ContainsFunc(already, func(o candidate) bool { return o.text == c.text }) {
 			continue
 		}
-		picked = append(picked, c)
-		size += len(c.text)
+		c.p = m.prob(c.f)
+		cands = append(cands, c)
+	}
+	// Ties go to the better-ranked passage, which comes first.
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].p > cands[j].p })
+	if len(already) == 0 || len(cands) == 0 {
+		return cands
+	}
+	earlier := map[string]bool{}
+	for _, o := range already {
+		earlier[o.chunk.ArticleID] = true
+	}
+	best := cands[0].chunk.ArticleID
+	if earlier[best] {
+		return cands
+	}
+	for _, t := range a.terms {
+		if !storyHas(best, t.stem) {
+			continue
+		}
+		held := false
+		for st := range earlier {
+			held = held || storyHas(st, t.stem)
+		}
+		if !held {
+			return cands // the part needs another story
+		}
+	}
+	var same []candidate
+	for _, c := range cands {
+		if earlier[c.chunk.ArticleID] {
+			same = append(same, c)
+		}
+	}
+	if len(same) == 0 {
+		return cands
+	}
+	return same
+}
+
+// pick decides from scored candidates, best first: the best answers if its
+// probability reaches answer, and another sentence joins it if its
+// probability reaches follow and it brings a word of the question the
+// first lacks. Story first: the other sentence must come from the same
+// story, unless the word it brings is one that story never uses, so that
+// the question needs another (storyHas tells).
+func pick(a analysis, cands []candidate, answer, follow float64, storyHas func(story, stem string) bool) decision {
+	d := decision{a: a}
+	if len(cands) == 0 {
+		return d
+	}
+	d.best = &cands[0]
+	if d.best.p < answer {
+		return d
+	}
+	d.picked = []candidate{cands[0]}
+	covered := copySet(cands[0].terms)
+	size := len(cands[0].shown())
+	for _, c := range cands[1:] {
+		if len(d.picked) == maxPartSentences || c.p < follow {
+			break
+		}
+		if size+len(c.shown()) > maxAnswerChars || !addsQuestionWord(a, c.terms, covered) {
+			continue
+		}
+		if story := d.best.chunk.ArticleID; c.chunk.ArticleID != story && !needsOtherStory(a, c.terms, covered, func(st string) bool { return storyHas(story, st) }) {
+			continue
+		}
+		if slices.ContainsFunc(d.picked, func(o candidate) bool { return o.near == c.text || c.near == o.text }) {
+			continue
+		}
+		d.picked = append(d.picked, c)
+		size += len(c.shown())
 		for t := range c.terms {
 			covered[t] = true
 		}
 	}
-	return picked
+	return d
+}
+
+// shown is the text a candidate contributes to an answer: the sentence,
+// with the neighbour that states the wanted fact when it doesn't.
+func (c candidate) shown() string {
+	switch {
+	case c.near == "":
+		return c.text
+	case c.nearFirst:
+		return c.near + " " + c.text
+	}
+	return c.text + " " + c.near
 }
 
 func copySet(m map[string]bool) map[string]bool {
@@ -104,26 +156,61 @@ func copySet(m map[string]bool) map[string]bool {
 	return out
 }
 
-// addsQuestionWord reports whether a sentence holds a question word (not an
-// expansion) that the answer so far lacks.
-func addsQuestionWord(terms, covered map[string]bool, q map[string]float64) bool {
-	for t, w := range q {
-		if w == 1 && terms[t] && !covered[t] {
+// addsQuestionWord reports whether a sentence holds a question word that
+// the answer so far lacks.
+func addsQuestionWord(a analysis, terms, covered map[string]bool) bool {
+	for _, t := range a.terms {
+		if terms[t.stem] && !covered[t.stem] {
 			return true
 		}
 	}
 	return false
 }
 
-// cite writes the picked sentences with [n] markers, numbering sources in
-// order of first use.
-func cite(q string, picked []candidate) *Answer {
-	var src sourceList
-	parts := make([]string, len(picked))
-	for i, c := range picked {
-		parts[i] = c.text + " [" + strconv.Itoa(src.cite(c.chunk, c.text, c.rank)) + "]"
+// needsOtherStory reports whether a sentence brings a question word that
+// the answer lacks and its story never uses.
+func needsOtherStory(a analysis, terms, covered map[string]bool, storyHas func(string) bool) bool {
+	for _, t := range a.terms {
+		if terms[t.stem] && !covered[t.stem] && !storyHas(t.stem) {
+			return true
+		}
 	}
-	return &Answer{Question: q, Drafter: DrafterExtractive, Sources: src.list(), Text: strings.Join(parts, " ")}
+	return false
+}
+
+// compose writes the answer from each answered part's sentences. When the
+// parts draw on different stories, each part says which story it comes
+// from.
+func compose(q string, parts [][]candidate) *Answer {
+	stories := map[string]bool{}
+	for _, p := range parts {
+		for _, c := range p {
+			stories[c.chunk.ArticleID] = true
+		}
+	}
+	var src sourceList
+	var texts []string
+	for _, p := range parts {
+		var b strings.Builder
+		for i, c := range p {
+			switch {
+			case len(stories) > 1 && (i == 0 || c.chunk.ArticleID != p[i-1].chunk.ArticleID):
+				if i > 0 {
+					b.WriteString("\n\n")
+				}
+				b.WriteString("“" + c.chunk.ArticleTitle + "” says: ")
+			case i > 0:
+				b.WriteByte(' ')
+			}
+			b.WriteString(c.shown() + " [" + strconv.Itoa(src.cite(c.chunk, c.shown(), c.rank)) + "]")
+		}
+		texts = append(texts, b.String())
+	}
+	sep := " "
+	if len(stories) > 1 {
+		sep = "\n\n"
+	}
+	return &Answer{Question: q, Drafter: DrafterExtractive, Sources: src.list(), Text: strings.Join(texts, sep)}
 }
 
 // sourceList numbers the chunks an extractive text cites in order of first

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/articlebot/articlebot/corpus"
@@ -27,7 +28,20 @@ type Prompt struct {
 type Completion struct {
 	Text  string
 	Usage Usage
+	// FinishReason is why the model stopped: FinishLength when it ran out
+	// of tokens, FinishContentFilter when the server's filter cut it off;
+	// "stop" or empty otherwise.
+	FinishReason string
+	// Refusal is the model's own refusal to answer, from APIs that report
+	// one apart from the text; empty otherwise.
+	Refusal string
 }
+
+// Finish reasons a Drafter reports, as the OpenAI API names them.
+const (
+	FinishLength        = "length"
+	FinishContentFilter = "content_filter"
+)
 
 // Usage counts language model tokens.
 type Usage struct {
@@ -83,10 +97,13 @@ func (s *Service) passagesFor(results []*retrieval.Result) []passage {
 }
 
 // draftAnswer asks the language model to answer from the retrieved
-// passages and checks its citations. A prompt too long for the model is
-// retried with half the passages; a reply that cites nothing and is no
-// refusal is regenerated once, then replaced by the extractive answer, as
-// is any reply the model fails to give.
+// passages and checks the reply: a prompt too long for the model is
+// retried with half the passages; a reply cut off at the token limit loses
+// its unfinished sentence, or is asked for again once with more room; a
+// reply the server filtered or the model refused is a refusal; a reply
+// that cites nothing and is no refusal is regenerated once, then replaced
+// by the extractive answer, as is a reply with no supported sentence and
+// any reply the model fails to give.
 func (s *Service) draftAnswer(ctx context.Context, req Request, results []*retrieval.Result, extractive func() *Answer, onPartial func(string)) (*Answer, error) {
 	q := req.Question
 	ps := s.passagesFor(results)
@@ -94,10 +111,12 @@ func (s *Service) draftAnswer(ctx context.Context, req Request, results []*retri
 	defer cancel()
 	var usage Usage
 	n := len(ps)
+	room := 1
 	for tries := 0; tries < 2; {
 		p := answerPrompt(q, ps[:n], tries > 0)
 		p.EndUser = req.User
-		c, err := s.opt.Drafter.Draft(dctx, p, partialText(onPartial, n))
+		p.MaxTokens *= room
+		c, err := s.opt.Drafter.Draft(dctx, p, s.partialText(onPartial, ps[:n]))
 		usage = usage.Add(c.Usage)
 		switch {
 		case errors.Is(err, ErrContextLength) && n > 1:
@@ -107,9 +126,30 @@ func (s *Service) draftAnswer(ctx context.Context, req Request, results []*retri
 		case err != nil:
 			return s.fallback(extractive(), usage, err), nil
 		}
-		if a, ok := s.checkAnswer(q, c.Text, ps[:n]); ok {
+		if c.Refusal != "" || c.FinishReason == FinishContentFilter {
+			s.log.Warn("the model refused, or its reply was filtered", "finish_reason", c.FinishReason, "refusal", c.Refusal)
+			a := s.modelRefusal(q, "")
+			a.Usage = usage
+			return a, nil
+		}
+		if c.FinishReason == FinishLength {
+			t := trimIncomplete(c.Text)
+			if _, order := cleanCitations(t, n); len(order) == 0 && room == 1 {
+				s.log.Info("the model's reply was cut off before it cited anything; retrying with more room")
+				room = 2
+				continue
+			}
+			c.Text = t
+		}
+		a, v := s.checkAnswer(q, c.Text, ps[:n])
+		switch v {
+		case replyOK:
 			a.Usage = usage
 			s.logFlags(a.Flags)
+			return a, nil
+		case replyUnsupported:
+			a := extractive()
+			a.Usage = usage
 			return a, nil
 		}
 		tries++
@@ -180,20 +220,51 @@ func modelError(what string, err error) error {
 }
 
 // partialText turns the raw reply so far into the text a reader may see:
-// citations cleaned as the final answer's will be, an unfinished marker held
-// back. It calls onPartial only when that text grows or changes.
-func partialText(onPartial func(string), passages int) func(string) {
+// its finished sentences that the passages they cite support, citations
+// cleaned as the final answer's will be; or the refusal as it grows. It
+// calls onPartial only when that text grows or changes. A reply that
+// starts repeating the instructions is never shown, not even in part.
+func (s *Service) partialText(onPartial func(string), ps []passage) func(string) {
 	if onPartial == nil {
 		return nil
 	}
 	last := ""
+	stopped := false
 	return func(raw string) {
-		text := displayPartial(raw, passages)
+		if stopped || echoesAny(raw) {
+			stopped = true
+			return
+		}
+		var text string
+		if _, refusal := cutPrefixFold(strings.TrimLeft(raw, " \t\r\n"), refusalMarker); refusal {
+			text = displayPartial(raw, len(ps))
+		} else {
+			text = s.supportedSoFar(raw, ps)
+		}
 		if text != "" && text != last {
 			last = text
 			onPartial(text)
 		}
 	}
+}
+
+// supportedSoFar is the finished sentences of a partial reply that the
+// passages they cite support, cleaned and renumbered as the whole reply's
+// will be, so that each partial text begins the next.
+func (s *Service) supportedSoFar(raw string, ps []passage) string {
+	text, order := cleanCitations(raw, len(ps))
+	cut := strings.LastIndexByte(text, '\n') + 1
+	if ends := sentenceEnd.FindAllStringIndex(text, -1); len(ends) > 0 {
+		cut = max(cut, ends[len(ends)-1][1])
+	}
+	if cut == 0 || len(order) == 0 {
+		return ""
+	}
+	text, order = cleanCitations(s.supported(text[:cut], order, ps, false), len(ps))
+	if len(order) == 0 {
+		return ""
+	}
+	return strings.TrimSpace(text)
 }
 
 func (s *Service) logFlags(flags []Flag) {

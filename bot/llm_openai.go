@@ -50,9 +50,13 @@ func (d *OpenAIDrafter) Draft(ctx context.Context, p Prompt, onPartial func(text
 	}
 	// Reasoning models take max_completion_tokens and refuse max_tokens,
 	// which most other servers still expect; they also refuse any
-	// temperature but their default.
+	// temperature but their default. Their completion tokens include the
+	// hidden reasoning, so the limit leaves room for it, and low effort
+	// keeps that short; they take the system prompt as the developer's.
 	if reasoningModel(d.model) {
-		req.MaxCompletionTokens = p.MaxTokens
+		req.MaxCompletionTokens = p.MaxTokens + reasoningRoom
+		req.ReasoningEffort = "low"
+		req.Messages[0].Role = openai.ChatMessageRoleDeveloper
 	} else {
 		//lint:ignore SA1019 servers other than OpenAI's (Ollama, vLLM, llama.cpp) still expect max_tokens.
 		req.MaxTokens = p.MaxTokens
@@ -100,9 +104,16 @@ func (d *OpenAIDrafter) stream(ctx context.Context, req openai.ChatCompletionReq
 		}
 		grew := false
 		for _, c := range resp.Choices {
-			if c.Index == 0 && c.Delta.Content != "" {
+			if c.Index != 0 {
+				continue
+			}
+			if c.Delta.Content != "" {
 				text.WriteString(c.Delta.Content)
 				grew = true
+			}
+			out.Refusal += c.Delta.Refusal
+			if c.FinishReason != "" {
+				out.FinishReason = string(c.FinishReason)
 			}
 		}
 		if grew && onPartial != nil {
@@ -115,6 +126,10 @@ func (d *OpenAIDrafter) stream(ctx context.Context, req openai.ChatCompletionReq
 	}
 	return out, nil
 }
+
+// reasoningRoom is the completion tokens a reasoning model gets for its
+// reasoning, on top of the reply's own limit.
+const reasoningRoom = 2048
 
 func reasoningModel(model string) bool {
 	for _, p := range []string{"o1", "o3", "o4", "gpt-5", "gpt-6"} {

@@ -64,15 +64,22 @@ func writePassages(b *strings.Builder, ps []passage) {
 	b.WriteString("</passages>\n")
 }
 
+// The instructions that follow the passages and the question; the second
+// after a reply that cited nothing.
+const (
+	answerInstruction = "Answer the question using only the passages, citing them as [n]."
+	strictInstruction = "Your previous reply cited no passage. End every sentence that states a fact with its citation, such as [1]; if the passages don't answer the question, begin your reply with " + refusalMarker
+)
+
 // answerPrompt asks for a cited answer to q from ps. strict reminds the
 // model, after a reply that cited nothing, that citations are required.
 func answerPrompt(q string, ps []passage, strict bool) Prompt {
 	var b strings.Builder
 	writePassages(&b, ps)
 	fmt.Fprintf(&b, "\n<question>\n%s\n</question>\n\n", sanitizer.Replace(q))
-	b.WriteString("Answer the question using only the passages, citing them as [n].")
+	b.WriteString(answerInstruction)
 	if strict {
-		b.WriteString(" Your previous reply cited no passage. End every sentence that states a fact with its citation, such as [1]; if the passages don't answer the question, begin your reply with " + refusalMarker)
+		b.WriteString(" " + strictInstruction)
 	}
 	return Prompt{System: answerSystem, User: b.String(), MaxTokens: answerMaxTokens}
 }

@@ -5,26 +5,37 @@ import (
 	"strings"
 
 	"github.com/articlebot/articlebot/corpus"
+	"github.com/articlebot/articlebot/retrieval"
 )
 
 // answerType is the kind of fact a question asks for, when its wording says.
 type answerType int
 
 const (
-	anyAnswer answerType = iota
-	quantity             // how many, how much, how old
-	duration             // how long
-	when                 // when, what date, since when
+	anyAnswer    answerType = iota
+	quantity                // how many, what percentage
+	money                   // how much did it cost
+	when                    // when, what date, since when
+	duration                // how long
+	age                     // how old, at what age
+	person                  // who, whom, whose
+	organisation            // which company, what group
+	place                   // where, which country
+	reason                  // why, for what reason
+	yesNo                   // did, is, has
+	definition              // what is X
+	entity                  // which X: a name of one
 )
+
+var typeNames = [...]string{"other", "quantity", "money", "date", "duration", "age", "person", "organisation", "place", "reason", "yes/no", "definition", "entity"}
+
+func (t answerType) String() string { return typeNames[t] }
 
 // part is one question of a compound question such as "When did they speak,
 // and what did they agree?".
 type part struct {
 	text string
 	want answerType
-	// yesNo is true for "Did …?", "Is …?" questions: the answer must state
-	// most of the proposition asked about.
-	yesNo bool
 }
 
 // compoundSplit finds the ", and which …" that joins two questions.
@@ -51,55 +62,74 @@ func splitQuestion(q string) []part {
 	parts := make([]part, 0, len(texts))
 	for _, t := range texts {
 		t = strings.TrimSpace(t)
-		if t != "" {
-			parts = append(parts, part{text: t, want: classify(t), yesNo: yesNoQ.MatchString(t)})
+		if t == "" {
+			continue
 		}
+		p := part{text: t, want: classify(t)}
+		// "… and for how much?" names nothing of its own: it asks about
+		// what the part before it does, so it is searched with its words.
+		if len(parts) > 0 && len(retrieval.Tokenize(t)) < minPartWords {
+			p.text = t + " " + parts[len(parts)-1].text
+		}
+		parts = append(parts, p)
 	}
 	return parts
 }
 
+// minPartWords is the fewest content words a later part of a compound
+// question needs to be searched on its own.
+const minPartWords = 2
+
+// The question patterns below are English grammar: the question words and
+// the general nouns that say what kind of thing is asked for.
 var (
-	quantityQ = regexp.MustCompile(`(?i)\bhow (?:many|much|old|big|large)\b|\bwhat (?:number|percentage|amount)\b`)
-	durationQ = regexp.MustCompile(`(?i)\bhow long\b|\bfor how many\b`)
-	yesNoQ    = regexp.MustCompile(`(?i)^(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|shall|may|might|must)\b`)
-	whenQ     = regexp.MustCompile(`(?i)^(?:since |until |by )?when\b|\b(?:what|which) (?:date|day|year|month|time)\b|\bsince when\b`)
+	moneyQ    = regexp.MustCompile(`(?i)\bhow much (?:money|cash)\b|\bhow much (?:\w+ ){0,4}(?:cost|costs|costing|pay|paid|pays|paying|spend|spent|earn|earned|earns|raise|raised|worth|charge|charged|sell|sold|buy|bought|fine|fined|invest|invested|lose|lost|owe|owed|borrow|borrowed|fetch|fetched|bid|offer|offered|offering|value|valued)\b|\b(?:what|which) (?:price|sum|fee|fine|salary|budget|cost|value)\b|\bat what price\b`)
+	quantityQ = regexp.MustCompile(`(?i)\bhow (?:many|much|big|large|far|high|tall|fast|heavy)\b|\b(?:what|which) (?:number|percentage|proportion|share|amount|size|rate|fraction|total|figure|score)\b|\bby how much\b`)
+	ageQ      = regexp.MustCompile(`(?i)\bhow old\b|\b(?:at )?what age\b`)
+	durationQ = regexp.MustCompile(`(?i)\bhow long\b(?: (?:did|does|do|will|has|have|had|was|were|is|are|would)\b| for\b|\?|$)|\bfor how many (?:seconds|minutes|hours|days|weeks|months|years|decades)\b`)
+	whenQ     = regexp.MustCompile(`(?i)^(?:\w+ )?(?:since |until |by )?when\b|\b(?:what|which) (?:date|day|year|month|time|week|season|decade|century)\b|\bsince when\b|\bhow long ago\b`)
+	whoQ      = regexp.MustCompile(`(?i)^(?:\w+ )?(?:who|whom|whose)\b|\b(?:which|what) (?:person|people|man|woman|men|women|player|players|actor|actress|singer|star|stars|artist|director|minister|chief|boss|leader|official|officials|executive|manager|coach|author|writer)\b|\bwho\b`)
+	orgQ      = regexp.MustCompile(`(?i)\b(?:which|what) (?:\w+ )?(?:company|companies|firm|firms|group|groups|organi[sz]ations?|party|parties|team|teams|club|clubs|band|network|agency|body|union|bank|banks|broadcaster|channel|studio|label|newspaper|paper|magazine|website|department|ministry|government|court|council|committee|institution|airline|carrier|brand|retailer|maker|manufacturer|operator|regulator|watchdog|charity|body)\b`)
+	placeQ    = regexp.MustCompile(`(?i)^(?:\w+ )?where\b|\b(?:which|what) (?:\w+ )?(?:country|countries|city|cities|town|towns|region|state|nation|nations|place|venue|stadium|ground|continent|market|markets|capital|area)\b|\bin which\b(?: (?:country|city|town|region|place))`)
+	reasonQ   = regexp.MustCompile(`(?i)^(?:\w+ )?why\b|\bfor what reason\b|\bwhat (?:caused|causes|led to|prompted|triggered|drove|drives|made|is behind|was behind|explains)\b|\bhow come\b|\bwhat (?:was|is|were|are) the (?:reason|cause|motive)s?\b`)
+	yesNoQ    = regexp.MustCompile(`(?i)^(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|shall|may|might|must|isn't|aren't|wasn't|weren't|doesn't|didn't|hasn't|haven't)\b`)
+	whatDidQ  = regexp.MustCompile(`(?i)\bwhat (?:is|are|was|were|do|does|did|has|have|had|will|would|can|could|should|might|may|else|kind|kinds|sort|type|types)\b`)
+	entityQ   = regexp.MustCompile(`(?i)\b(?:which|what) \w+`)
+	definQ    = regexp.MustCompile(`(?i)^what(?:'s| is| are) (?:a |an )?[^ ']+(?: [^ ']+){0,2}\??$|^what does [^ ]+(?: [^ ]+){0,3} mean\??$|^(?:define|explain) `)
 )
 
+// classify returns the kind of fact a question asks for. The checks run
+// from the most specific wording to the least.
 func classify(q string) answerType {
+	q = strings.TrimSpace(q)
 	switch {
+	case ageQ.MatchString(q):
+		return age
 	case durationQ.MatchString(q):
 		return duration
-	case quantityQ.MatchString(q):
-		return quantity
 	case whenQ.MatchString(q):
 		return when
+	case moneyQ.MatchString(q):
+		return money
+	case quantityQ.MatchString(q):
+		return quantity
+	case reasonQ.MatchString(q):
+		return reason
+	case orgQ.MatchString(q):
+		return organisation
+	case placeQ.MatchString(q):
+		return place
+	case yesNoQ.MatchString(q):
+		return yesNo
+	case definQ.MatchString(q):
+		return definition
+	case whoQ.MatchString(q):
+		return person
+	case entityQ.MatchString(q) && !whatDidQ.MatchString(q):
+		return entity
 	}
 	return anyAnswer
 }
-
-var (
-	numberRE = regexp.MustCompile(`(?i)\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|millions?|billions?|half|several)\b`)
-	timeRE   = regexp.MustCompile(`(?i)\b(?:january|february|march|april|may|june|july|august|september|october|november|december|(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight|tomorrow|ago|era|age|century|centuries|decades?|years?|months?|weeks?|days?|hours?|since|during|until|before|after|earlier|later|recently|soon|now|once|future|past|spring|summer|autumn|fall|winter|morning|evening|night|weekend)\b|\b(?:1[89]|20)\d\d\b|\d{1,2}:\d\d`)
-	spanRE   = regexp.MustCompile(`(?i)\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|many)\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\b`)
-)
-
-// fits reports whether a sentence could state the kind of fact wanted.
-func (t answerType) fits(sentence string) bool {
-	switch t {
-	case quantity:
-		return numberRE.MatchString(sentence)
-	case duration:
-		return spanRE.MatchString(sentence)
-	case when:
-		return timeRE.MatchString(sentence)
-	}
-	return true
-}
-
-// strict reports whether an answer must fit the type: a "how many" question
-// answered without a number, or a "when" question without any expression
-// of time, is not answered at all.
-func (t answerType) strict() bool { return t != anyAnswer }
 
 // summaryQ recognises a question that asks what the article says as a
 // whole ("What is this article about?", "tl;dr"): it is answered with a
@@ -108,8 +138,10 @@ var summaryQ = regexp.MustCompile(`(?i)^(?:so |and |ok,? )?(?:` +
 	`what(?:'s| is| was)? (?:this|the) (?:article|story|piece|news|text|report)(?: (?:all|mainly|mostly|really))? about` +
 	`|(?:please |can you |could you )?summari[sz]e(?: (?:this|the|it))?(?: (?:article|story|piece|news))?(?: for me)?(?: please)?` +
 	`|(?:(?:please )?give me |can you give me |i want |i'd like )?(?:a |the )?(?:short |quick |brief )?summary(?: of (?:this|the|it)(?: (?:article|story|piece))?)?(?: please)?` +
-	`|tl;? ?dr` +
+	`|tl;? ?dr(?: please)?` +
 	`|what are the (?:main|key) (?:points|takeaways|facts)(?: of (?:this|the) (?:article|story))?` +
 	`)[?.!]*$`)
 
-func isSummaryRequest(q string) bool { return summaryQ.MatchString(strings.TrimSpace(corpus.Fold(q))) }
+func isSummaryRequest(q string) bool {
+	return summaryQ.MatchString(strings.TrimSpace(corpus.Fold(normalizeChat(q))))
+}

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -80,8 +81,9 @@ func TestObserveWithoutAnswerOrError(t *testing.T) {
 // Terminal escapes in a model's reply never reach the answer.
 func TestModelControlCharactersStripped(t *testing.T) {
 	srv := openaitest.New(t)
-	srv.SetChat(func(openaitest.Request) openaitest.Reply {
-		return openaitest.Reply{Content: "North Korea sent \x1b]0;pwned\x07troops \x1b[2J[1].\u009b"}
+	srv.SetChat(func(r openaitest.Request) openaitest.Reply {
+		n := passageWith(openaitest.Passages(r.Last("user")), "15,000")
+		return openaitest.Reply{Content: fmt.Sprintf("Pyongyang has \x1b]0;pwned\x07reportedly sent around 15,000 troops and various types of weaponry to assist Moscow's military operations \x1b[2J[%d].\u009b", n)}
 	})
 	svc, _ := newLLMService(t, srv, llmSetup{})
 	var partials []string

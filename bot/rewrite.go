@@ -146,7 +146,9 @@ func (s *Service) subjectTerms(prev, q string) []string {
 		pos  int
 	}
 	var terms []term
-	for i, t := range retrieval.Tokenize(prev) {
+	// Only what the earlier message asked is its subject, not the
+	// instructions beside it.
+	for i, t := range retrieval.Tokenize(questionSentences(prev)) {
 		if have[t.Stem] {
 			continue
 		}
@@ -189,9 +191,9 @@ func (s *Service) lastStory(history []Turn) string {
 // requested story when there is one. Otherwise a follow-up is searched in
 // the story the previous answer drew on first, and in the whole corpus
 // only when that story doesn't cover it.
-func (s *Service) search(ctx context.Context, text string, fu followUp, article string) (*retrieval.Result, error) {
+func (s *Service) search(ctx context.Context, text string, fu followUp, article string, k int) (*retrieval.Result, error) {
 	if fu.prefer != "" && article == "" {
-		res, err := s.index.Find(ctx, retrieval.Query{Text: text, K: s.opt.TopK, Article: fu.prefer})
+		res, err := s.index.Find(ctx, retrieval.Query{Text: text, K: k, Article: fu.prefer})
 		if err == nil && res.Covered {
 			return res, nil
 		}
@@ -199,8 +201,13 @@ func (s *Service) search(ctx context.Context, text string, fu followUp, article 
 			return nil, err
 		}
 	}
-	return s.index.Find(ctx, retrieval.Query{Text: text, K: s.opt.TopK, Article: article})
+	return s.index.Find(ctx, retrieval.Query{Text: text, K: k, Article: article})
 }
+
+// minFocusCoverage is the least share of a follow-up's own words the
+// answering sentences must hold (the answer sentence threshold before the
+// answering model, which was calibrated on testdata/qa.jsonl).
+const minFocusCoverage = 0.22
 
 // covers reports whether the sentences picked to answer a follow-up hold
 // enough of its own words; a carried subject alone answers nothing.
@@ -214,7 +221,7 @@ func (s *Service) covers(fu followUp, picked []candidate) bool {
 			stems[t] = true
 		}
 	}
-	return s.index.SentenceCoverage(fu.focus, stems) >= s.opt.MinSentenceCoverage
+	return s.index.SentenceCoverage(fu.focus, stems) >= minFocusCoverage
 }
 
 // rewriteSystem is the system prompt of the language model rewrite. The

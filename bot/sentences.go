@@ -14,6 +14,8 @@ import (
 type passageSentence struct {
 	text  string
 	stems map[string]bool // shared: never modified
+	seq   []string        // the stems in order, for proximity
+	vec   []float32       // its local embedding, for similarity to a question
 }
 
 // passageSplits holds the stemmed sentences of the passages split so far.
@@ -38,12 +40,32 @@ func (p *passageSplits) of(ch corpus.Chunk) []passageSentence {
 	sents = make([]passageSentence, len(spans))
 	for i, sp := range spans {
 		text := ch.Text[sp.Start:sp.End]
-		sents[i] = passageSentence{text: text, stems: stemSet(text)}
+		toks := retrieval.Tokenize(text)
+		seq := make([]string, len(toks))
+		set := make(map[string]bool, len(seq))
+		for j, t := range toks {
+			seq[j] = t.Stem
+			set[t.Stem] = true
+		}
+		sents[i] = passageSentence{text: text, stems: set, seq: seq, vec: sentenceEmbedder.EmbedTokens(toks)}
 	}
 	p.mu.Lock()
 	p.m[ch.ID] = sents
 	p.mu.Unlock()
 	return sents
+}
+
+// sentenceEmbedder embeds sentences and questions for their similarity; it
+// depends on no corpus statistics.
+var sentenceEmbedder = retrieval.NewLocalEmbedder(0)
+
+// cosine is the dot product of two unit vectors.
+func cosine(a, b []float32) float64 {
+	var d float64
+	for i := range min(len(a), len(b)) {
+		d += float64(a[i]) * float64(b[i])
+	}
+	return d
 }
 
 // stemSet is the set of a text's content-word stems.

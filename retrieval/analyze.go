@@ -127,3 +127,7 @@ s t d ll re ve m`) {
 	}
 	return m
 }()
+
+// IsStopword reports whether a lower-case word is a function word that
+// Tokenize drops.
+func IsStopword(word string) bool { return stopwords[word] }

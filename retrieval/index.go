@@ -28,7 +28,7 @@ const expansionWeight = 0.5
 // and then simple base forms, since the lexicon lists base forms only.
 func (ix *Index) synonyms(t Token) []string {
 	var out []string
-	for _, form := range baseForms(t.Word) {
+	for _, form := range BaseForms(t.Word) {
 		for _, s := range ix.expand(form) {
 			for _, st := range Stems(s) {
 				if st != t.Stem && !slices.Contains(out, st) {
@@ -40,7 +40,10 @@ func (ix *Index) synonyms(t Token) []string {
 	return out
 }
 
-func baseForms(w string) []string {
+// BaseForms returns a word and the base forms simple English suffix rules
+// give it ("invaded": "invad", "invade"), for looking it up in a lexicon of
+// base forms.
+func BaseForms(w string) []string {
 	forms := []string{w}
 	for _, suf := range []string{"ies", "es", "s", "ed", "ing"} {
 		if len(w) > len(suf)+2 && w[len(w)-len(suf):] == suf {
@@ -81,9 +84,6 @@ func (ix *Index) coverageBy(toks []Token, has func(stem string) bool) (float64, 
 		}
 		seen[t.Stem] = true
 		w := ix.IDF(t.Stem)
-		if framing[t.Word] {
-			w *= framingWeight
-		}
 		total += w
 		switch {
 		case has(t.Stem):
@@ -108,25 +108,6 @@ func (ix *Index) inHits(stem string, hits []Hit) bool {
 	}
 	return false
 }
-
-// framing words shape a question ("on what date", "which kinds of") more than
-// they name its topic, so a passage lacking them can still answer it.
-var framing = func() map[string]bool {
-	m := map[string]bool{}
-	for _, w := range []string{
-		"date", "day", "year", "time", "kind", "kinds", "type", "types", "sort", "sorts",
-		"occasion", "reason", "reasons", "way", "ways", "roughly", "approximately", "exactly",
-		"else", "apart", "besides", "number", "amount", "name", "names", "happen", "happened",
-		"mean", "means", "describe", "described", "called", "estimate", "estimated", "main",
-		"specific", "particular", "role", "part", "example", "examples", "exact", "detail", "details",
-		"get", "gets", "got", "gotten", "getting",
-	} {
-		m[w] = true
-	}
-	return m
-}()
-
-const framingWeight = 0.2
 
 // Relevance is the calibrated rule for "the corpus covers this question".
 type Relevance struct {
@@ -155,4 +136,23 @@ func (r Relevance) covers(res *Result, toks []Token) bool {
 		}
 	}
 	return true
+}
+
+// DF is the number of chunks holding stem.
+func (ix *Index) DF(stem string) int { return ix.df(stem) }
+
+// StoryHas reports whether any chunk of the story with the given ID holds
+// stem: whether the story could speak of a question's word at all.
+func (ix *Index) StoryHas(story, stem string) bool {
+	si, ok := ix.byID[story]
+	if !ok {
+		return false
+	}
+	s := ix.stories[si]
+	for i := s.First; i < s.First+s.N; i++ {
+		if ix.hasStem(i, stem) {
+			return true
+		}
+	}
+	return false
 }

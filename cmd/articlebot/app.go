@@ -62,9 +62,9 @@ type AppOptions struct {
 	// FullIndex lifts openai.index_timeout: the index command exists to
 	// build the remote index, however long it takes.
 	FullIndex bool
-	// MinCoverage and MinSentenceCoverage, when above 0, override the
-	// calibrated relevance thresholds (eval's calibration flags).
-	MinCoverage, MinSentenceCoverage float64
+	// MinCoverage, when above 0, overrides the retrieval coverage
+	// threshold that sources reports (eval's flag).
+	MinCoverage float64
 }
 
 // NewApp builds the program cfg describes. With opt.Serve it starts the
@@ -187,15 +187,14 @@ func (a *App) buildService(ctx context.Context, o AppOptions) error {
 	}
 	a.Index.Articles, a.Index.Duplicates = len(c.Articles), c.Report.Duplicates
 	bopt := bot.Options{
-		TopK:                cfg.Answer.TopK,
-		MaxQuestionLen:      cfg.Answer.MaxQuestionLength,
-		MinSentenceCoverage: o.MinSentenceCoverage,
-		Timeout:             time.Duration(cfg.Answer.Timeout),
-		SearchTimeout:       time.Duration(cfg.Answer.SearchTimeout),
-		CacheSize:           cfg.Answer.CacheSize,
-		CacheTTL:            time.Duration(cfg.Answer.CacheTTL),
-		Logger:              log,
-		Observe:             a.observe,
+		TopK:           cfg.Answer.TopK,
+		MaxQuestionLen: cfg.Answer.MaxQuestionLength,
+		Timeout:        time.Duration(cfg.Answer.Timeout),
+		SearchTimeout:  time.Duration(cfg.Answer.SearchTimeout),
+		CacheSize:      cfg.Answer.CacheSize,
+		CacheTTL:       time.Duration(cfg.Answer.CacheTTL),
+		Logger:         log,
+		Observe:        a.observe,
 	}
 	chat := config.ModelExtractive
 	if cfg.OpenAI.UsesChat() {

@@ -22,7 +22,7 @@ var evalCmd = &command{
 		fs.BoolVar(&cl.verbose, "v", false, "print every question: its answer, what was cited, what went wrong, and why")
 		fs.StringVar(&cl.split, "split", bot.SplitAll, "evaluate the `HALF` of split sets: calibration, heldout or all")
 		fs.Float64Var(&cl.minCoverage, "min-coverage", 0, "override the relevance threshold (0 to 1), for calibration")
-		fs.Float64Var(&cl.minSentence, "min-sentence-coverage", 0, "override the answer sentence threshold (0 to 1), for calibration")
+		fs.StringVar(&cl.fitOut, "fit", "", "fit the answering model on the calibration half of FILE and write it to `OUT` (bot/model.json)")
 	},
 	run: func(ctx context.Context, e *env, cl *cli, args []string) error {
 		if len(args) == 0 {
@@ -31,7 +31,7 @@ var evalCmd = &command{
 		for _, f := range []struct {
 			name string
 			v    float64
-		}{{"min-coverage", cl.minCoverage}, {"min-sentence-coverage", cl.minSentence}} {
+		}{{"min-coverage", cl.minCoverage}} {
 			// Written so that NaN fails too.
 			if !(f.v >= 0 && f.v <= 1) {
 				return cl.usagef("--%s must be between 0 and 1, got %v", f.name, f.v)
@@ -39,6 +39,9 @@ var evalCmd = &command{
 		}
 		if _, err := bot.Select(nil, cl.split); err != nil {
 			return cl.usagef("%v", err)
+		}
+		if cl.fitOut != "" && (len(args) != 1 || cl.split != bot.SplitCalibration) {
+			return cl.usagef("-fit takes one question file and --split %s: the model is fit on the calibration half only", bot.SplitCalibration)
 		}
 		cfg, err := cl.config(e)
 		if err != nil {
@@ -57,7 +60,7 @@ var evalCmd = &command{
 			}
 			c := cfg
 			c.CorpusDir = dir
-			a, err := NewApp(ctx, c, AppOptions{Stderr: e.stderr, MinCoverage: cl.minCoverage, MinSentenceCoverage: cl.minSentence})
+			a, err := NewApp(ctx, c, AppOptions{Stderr: e.stderr, MinCoverage: cl.minCoverage})
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", file, err)
 			}
@@ -83,6 +86,9 @@ var evalCmd = &command{
 				return err
 			}
 			cases, _ := bot.Select(set.Cases, cl.split)
+			if cl.fitOut != "" {
+				return fitModel(ctx, e, svc, calibrationOnly(cases), cl.fitOut)
+			}
 			rep, err := svc.Evaluate(ctx, set.Name, cl.split, cases)
 			if err != nil {
 				return fmt.Errorf("%s: %w", file, err)
@@ -201,3 +207,35 @@ func rate(x float64, n int) string {
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// calibrationOnly keeps the calibration half's cases: a set with no halves
+// is a test set, never fit on.
+func calibrationOnly(cases []bot.EvalCase) []bot.EvalCase {
+	var out []bot.EvalCase
+	for _, c := range cases {
+		if c.Split == bot.SplitCalibration {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// fitModel fits the answering model on cases and writes it to out.
+func fitModel(ctx context.Context, e *env, svc *bot.Service, cases []bot.EvalCase, out string) error {
+	m, rep, err := svc.Fit(ctx, cases)
+	if err != nil {
+		return err
+	}
+	b, err := m.Marshal()
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(out, b, 0o644); err != nil {
+		return fmt.Errorf("couldn't write the model: %w", err)
+	}
+	fmt.Fprintf(e.stdout, "fit on %d questions (%d answerable), %d candidate sentences (%d answering)\n", rep.Questions, rep.Answerable, rep.Sentences, rep.Positives)
+	fmt.Fprintf(e.stdout, "worst group's accuracy over its target on the calibration questions: %.3f\n", rep.Score)
+	fmt.Fprintf(e.stdout, "thresholds: answer %.3f, follow %.3f, gate %.3f, support %.3f\n", m.Answer, m.Follow, m.Gate, m.Support)
+	fmt.Fprintf(e.stdout, "wrote %s\n", out)
+	return nil
+}

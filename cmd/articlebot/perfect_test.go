@@ -42,9 +42,9 @@ var perfectModelFloors = []struct {
 	file, split                 string
 	answered, unanswerable, off float64
 }{
-	{"../../testdata/qa.jsonl", bot.SplitAll, 0.826, 1, 0},
-	{"../../testdata/kessford.jsonl", bot.SplitAll, 0.600, 1, 1},
-	{"../../testdata/bbc-dev.jsonl", bot.SplitCalibration, 0.958, 1, 1},
+	{"../../testdata/qa.jsonl", bot.SplitAll, 0.913, 1, 0},
+	{"../../testdata/kessford.jsonl", bot.SplitAll, 1, 1, 1},
+	{"../../testdata/bbc-dev.jsonl", bot.SplitCalibration, 1, 1, 1},
 	{"../../testdata/bbc-dev.jsonl", bot.SplitHeldOut, 0.985, 1, 1},
 }
 

@@ -71,7 +71,7 @@ type cli struct {
 	split string
 	// minCoverage overrides the relevance threshold when above 0.
 	minCoverage float64
-	minSentence float64
+	fitOut      string
 	envTable    bool
 	echo        autoBool
 	cmd         *command // the command being run, for its usage line

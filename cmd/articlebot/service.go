@@ -77,7 +77,7 @@ func (cl *cli) app(ctx context.Context, e *env, opt AppOptions) (*App, error) {
 		return nil, err
 	}
 	opt.Stderr = e.stderr
-	opt.MinCoverage, opt.MinSentenceCoverage = cl.minCoverage, cl.minSentence
+	opt.MinCoverage = cl.minCoverage
 	return NewApp(ctx, cfg, opt)
 }
 

@@ -62,6 +62,10 @@ type Request struct {
 	IncludeUsage bool
 	// MaxTokens is max_tokens or max_completion_tokens.
 	MaxTokens int
+	// MaxCompletionTokens and ReasoningEffort are as sent: reasoning
+	// models take them.
+	MaxCompletionTokens int
+	ReasoningEffort     string
 	// Temperature is nil when the request sent none.
 	Temperature *float64
 	// User is the end-user identifier, "user".
@@ -97,6 +101,17 @@ type Reply struct {
 	// StallAfter, when above 0, streams that many chunks and then stalls,
 	// sending nothing more until the client gives up.
 	StallAfter int
+	// FinishReason is sent as finish_reason; empty means "stop".
+	FinishReason string
+	// Refusal, when set, is streamed as the model's refusal.
+	Refusal string
+}
+
+func (r Reply) finish() string {
+	if r.FinishReason == "" {
+		return "stop"
+	}
+	return r.FinishReason
 }
 
 // Fault is a failure the server answers with instead of a reply.

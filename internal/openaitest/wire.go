@@ -37,6 +37,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		MaxCompletionTokens int             `json:"max_completion_tokens"`
 		Temperature         *float64        `json:"temperature"`
 		User                string          `json:"user"`
+		ReasoningEffort     string          `json:"reasoning_effort"`
 		StreamOptions       *struct {
 			IncludeUsage bool `json:"include_usage"`
 		} `json:"stream_options"`
@@ -56,6 +57,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	req.Model, req.Messages, req.Stream = body.Model, body.Messages, body.Stream
 	req.IncludeUsage = body.StreamOptions != nil && body.StreamOptions.IncludeUsage
 	req.MaxTokens = max(body.MaxTokens, body.MaxCompletionTokens)
+	req.MaxCompletionTokens, req.ReasoningEffort = body.MaxCompletionTokens, body.ReasoningEffort
 	req.Temperature, req.User = body.Temperature, body.User
 	if endpoint == Embeddings {
 		var one string
@@ -129,7 +131,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		"id": "chatcmpl-fake", "object": "chat.completion", "created": time.Now().Unix(), "model": req.Model,
 		"choices": []any{map[string]any{
 			"index": 0, "message": map[string]any{"role": "assistant", "content": reply.Content},
-			"logprobs": nil, "finish_reason": "stop",
+			"logprobs": nil, "finish_reason": reply.finish(),
 		}},
 		"usage": usage(reply),
 	})
@@ -189,7 +191,10 @@ func (s *Server) writeStream(w http.ResponseWriter, r *http.Request, req Request
 		}
 		send(chunk(map[string]any{"content": p}, nil))
 	}
-	send(chunk(map[string]any{}, "stop"))
+	if reply.Refusal != "" {
+		send(chunk(map[string]any{"refusal": reply.Refusal}, nil))
+	}
+	send(chunk(map[string]any{}, reply.finish()))
 	if req.IncludeUsage {
 		// The last chunk carries usage and, unlike the others, no choices.
 		send(map[string]any{

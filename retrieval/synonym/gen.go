@@ -35,6 +35,7 @@ var posNames = []string{"noun", "verb", "adj", "adv"}
 func main() {
 	dir := flag.String("wordnet", "/usr/share/wordnet", "directory holding the WordNet index.* and data.* files")
 	out := flag.String("o", "synonyms.txt", "output file")
+	derivedOut := flag.String("derived", "derived.txt", "output file for derivationally related forms")
 	senses := flag.Int("senses", 2, "most frequent senses kept per word and part of speech")
 	flag.Parse()
 
@@ -42,6 +43,15 @@ func main() {
 	// as WordNet has no corpus frequency of its own for a lemma.
 	tagged := map[string]int{}
 	syns := map[string]map[string]bool{}
+	derived := map[string]map[string]bool{}
+	all := map[string]synset{} // "pos offset" → synset, for derivation targets
+	for _, pos := range posNames {
+		ss, err := readSynsets(filepath.Join(*dir, "data."+pos), pos)
+		if err != nil {
+			log.Fatal(err)
+		}
+		maps.Copy(all, ss)
+	}
 	for _, pos := range posNames {
 		entries, err := readIndex(filepath.Join(*dir, "index."+pos))
 		if err != nil {
@@ -58,6 +68,7 @@ func main() {
 			}
 			for _, off := range e.offsets[:min(*senses, len(e.offsets))] {
 				words := synsets[off]
+				addDerived(derived, e.lemma, all[pos[:1]+" "+off], all)
 				// A synset where the lemma appears only capitalised is a
 				// name or symbol sense ("Cm" for curium, "Chicago" the card
 				// game); its members are not synonyms of the lowercase word.
@@ -77,6 +88,13 @@ func main() {
 		}
 	}
 
+	writeTable(*out, syns, tagged)
+	writeTable(*derivedOut, derived, tagged)
+}
+
+// writeTable writes one line per word, "word rel1 rel2 ...", related words
+// most common first.
+func writeTable(out string, syns map[string]map[string]bool, tagged map[string]int) {
 	var b strings.Builder
 	for _, word := range slices.Sorted(maps.Keys(syns)) {
 		list := slices.Collect(maps.Keys(syns[word]))
@@ -90,10 +108,97 @@ func main() {
 		}
 		b.WriteByte('\n')
 	}
-	if err := os.WriteFile(*out, []byte(b.String()), 0o644); err != nil {
+	if err := os.WriteFile(out, []byte(b.String()), 0o644); err != nil {
 		log.Fatal(err)
 	}
-	log.Printf("wrote %d entries, %d bytes to %s", len(syns), b.Len(), *out)
+	log.Printf("wrote %d entries, %d bytes to %s", len(syns), b.Len(), out)
+}
+
+// synset is one WordNet synset: its words and its derivation pointers.
+type synset struct {
+	words   []string
+	derived []pointer
+}
+
+// pointer is a lexical "+" (derivationally related form) pointer from word
+// number src of a synset to word number dst of the synset at target.
+type pointer struct {
+	src, dst int
+	target   string // "pos offset"
+}
+
+// addDerived records the derivationally related forms of lemma in one of
+// its top senses: "sell" → "sale", "seller".
+func addDerived(derived map[string]map[string]bool, lemma string, s synset, all map[string]synset) {
+	idx := slices.Index(s.words, lemma)
+	if idx < 0 {
+		return
+	}
+	for _, p := range s.derived {
+		if p.src != idx+1 {
+			continue
+		}
+		t, ok := all[p.target]
+		if !ok || p.dst < 1 || p.dst > len(t.words) {
+			continue
+		}
+		w := t.words[p.dst-1]
+		if w == lemma || !isWord(w) {
+			continue
+		}
+		// The relation is symmetric: "sale" is among "sell"'s forms even
+		// when "sell"'s top senses don't point to it.
+		for _, pair := range [][2]string{{lemma, w}, {w, lemma}} {
+			if derived[pair[0]] == nil {
+				derived[pair[0]] = map[string]bool{}
+			}
+			derived[pair[0]][pair[1]] = true
+		}
+	}
+}
+
+// readSynsets parses a data.pos file with its derivation pointers, keyed
+// "p offset" with p the synset type's letter (s, satellite adjectives, is
+// filed as a).
+func readSynsets(path, pos string) (map[string]synset, error) {
+	out := map[string]synset{}
+	err := eachLine(path, func(f []string) error {
+		n, err := strconv.ParseInt(f[3], 16, 0)
+		if err != nil || len(f) < 5+2*int(n) {
+			return fmt.Errorf("bad data line at %s", f[0])
+		}
+		var s synset
+		for i := 0; i < int(n); i++ {
+			w := f[4+2*i]
+			if j := strings.IndexByte(w, '('); j > 0 {
+				w = w[:j]
+			}
+			s.words = append(s.words, w)
+		}
+		at := 4 + 2*int(n)
+		pcnt, err := strconv.Atoi(f[at])
+		if err != nil || len(f) < at+1+4*pcnt {
+			return fmt.Errorf("bad pointer count at %s", f[0])
+		}
+		for i := 0; i < pcnt; i++ {
+			sym, off, tpos, st := f[at+1+4*i], f[at+2+4*i], f[at+3+4*i], f[at+4+4*i]
+			if sym != "+" || len(st) != 4 {
+				continue
+			}
+			src, err1 := strconv.ParseInt(st[:2], 16, 0)
+			dst, err2 := strconv.ParseInt(st[2:], 16, 0)
+			if err1 != nil || err2 != nil {
+				continue
+			}
+			if tpos == "s" {
+				tpos = "a"
+			}
+			s.derived = append(s.derived, pointer{src: int(src), dst: int(dst), target: tpos + " " + off})
+		}
+		out[pos[:1]+" "+f[0]] = s
+		return nil
+	})
+	return out, err
 }
 
 type indexEntry struct {

@@ -99,3 +99,28 @@ func BenchmarkLookup(b *testing.B) {
 		Lookup(words[i%len(words)])
 	}
 }
+
+func TestDerived(t *testing.T) {
+	tests := []struct {
+		word string
+		want string // one form the list must hold
+	}{
+		{"invade", "invasion"},
+		{"invasion", "invade"},
+		{"decide", "decision"},
+		{"sell", "seller"},
+		{"die", "death"},
+		{"grow", "growth"},
+	}
+	for _, tt := range tests {
+		if got := Derived(tt.word); !slices.Contains(got, tt.want) {
+			t.Errorf("Derived(%q) = %q, want it to hold %q", tt.word, got, tt.want)
+		}
+	}
+	if got := Derived("xyzzy"); got != nil {
+		t.Errorf("Derived(xyzzy) = %q", got)
+	}
+	if !Known("invasion") || Known("xyzzy") {
+		t.Error("Known is wrong")
+	}
+}

@@ -1,0 +1,345 @@
+package bot
+
+import (
+	"math"
+	"slices"
+	"sort"
+
+	"github.com/articlebot/articlebot/corpus"
+	"github.com/articlebot/articlebot/retrieval"
+)
+
+// analysis is what the answering model knows of one question part.
+type analysis struct {
+	text  string // as normalised and corrected
+	want  answerType
+	terms []qterm
+	total float64 // the terms' summed weight
+	stems map[string]bool
+	// bigrams are the question's pairs of consecutive content stems.
+	bigrams map[string]bool
+	vec     []float32 // its local embedding
+}
+
+// qterm is one content word of a question.
+type qterm struct {
+	word, stem string
+	// weight is the word's evidence: how rare it is in English.
+	weight float64
+	name   bool
+	// alts are the stems of its WordNet synonyms and derived forms.
+	alts []string
+}
+
+// expansionCredit is how much a synonym or derived form counts for, against
+// the word itself.
+const expansionCredit = 0.5
+
+// analyze reads a question part: its answer type, its content words with
+// their weights, which of them are names.
+func (s *Service) analyze(p part) analysis {
+	a := analysis{text: p.text, want: p.want, stems: map[string]bool{}, bigrams: map[string]bool{}}
+	toks := retrieval.Tokenize(p.text)
+	a.vec = sentenceEmbedder.EmbedTokens(toks)
+	for i := 1; i < len(toks); i++ {
+		a.bigrams[toks[i-1].Stem+" "+toks[i].Stem] = true
+	}
+	for _, t := range toks {
+		if a.stems[t.Stem] {
+			continue
+		}
+		a.stems[t.Stem] = true
+		qt := qterm{word: t.Word, stem: t.Stem, weight: s.weight(t.Stem), name: t.Capital || !english(t.Word)}
+		for _, form := range retrieval.BaseForms(t.Word) {
+			for _, w := range retrieval.Expand(form) {
+				for _, st := range retrieval.Stems(w) {
+					if st != t.Stem && !slices.Contains(qt.alts, st) {
+						qt.alts = append(qt.alts, st)
+					}
+				}
+			}
+		}
+		a.terms = append(a.terms, qt)
+		a.total += qt.weight
+	}
+	return a
+}
+
+// weight is a stem's evidence: how rare it is in English, measured by its
+// inverse document frequency in a background news collection rather than
+// in the loaded corpus, where a one-story corpus makes "boil" look rare.
+func (s *Service) weight(stem string) float64 { return retrieval.BackgroundIDF(stem) }
+
+// coverage is the weighted share of the question's words in a set of
+// stems, a synonym or derived form counting for expansionCredit, and the
+// heaviest word missing from it, as a share of the total.
+func (a analysis) coverage(has func(string) bool) (cov, heaviestMissing float64) {
+	if a.total == 0 {
+		return 0, 0
+	}
+	var got, miss float64
+	for _, t := range a.terms {
+		switch {
+		case has(t.stem):
+			got += t.weight
+		case slices.ContainsFunc(t.alts, has):
+			got += expansionCredit * t.weight
+		default:
+			miss = max(miss, t.weight)
+		}
+	}
+	return got / a.total, miss / a.total
+}
+
+// focus is the part of the question that is not its names: what it asks
+// about them ("chief executive" of "Ask Jeeves").
+func (a analysis) focus() analysis {
+	f := analysis{text: a.text, want: a.want, stems: a.stems}
+	for _, t := range a.terms {
+		if !t.name {
+			f.terms = append(f.terms, t)
+			f.total += t.weight
+		}
+	}
+	return f
+}
+
+// coverageOf is coverage's first result; 1 for a question with no words.
+func (a analysis) coverageOf(has func(string) bool) float64 {
+	if len(a.terms) == 0 {
+		return 1
+	}
+	c, _ := a.coverage(has)
+	return c
+}
+
+// Features of a candidate sentence. Each is a property any English text
+// has; the model's weights say what each is worth.
+const (
+	fBias = iota
+	fCovSent
+	fCovCtx
+	fCovStory
+	fMissStory
+	fNameMiss
+	fTypeSent
+	fTypeNear
+	fTypeMiss
+	fSim
+	fSimMargin
+	fLexical
+	fRank
+	fStoryTop
+	fStoryHits
+	fProximity
+	fYesNoCov
+	fNovelty
+	fFewTerms
+	fCoverageRank
+	fTypedCoverage
+	fFocusCoverage
+	fSentenceSim
+	fBigrams
+	nFeatures
+)
+
+var featureNames = [nFeatures]string{
+	"bias", "coverage_sentence", "coverage_context", "coverage_story", "heaviest_missing_from_story",
+	"names_missing_from_story", "type_in_sentence", "type_in_neighbour", "type_missing", "similarity",
+	"similarity_margin", "lexical", "passage_rank", "story_top", "story_hits", "proximity", "yes_no_coverage",
+	"novelty", "few_terms", "coverage_rank", "typed_coverage", "focus_coverage", "sentence_similarity", "bigrams",
+}
+
+type features [nFeatures]float64
+
+// candidate is one sentence of a retrieved passage.
+type candidate struct {
+	chunk corpus.Chunk
+	rank  float64 // the passage's fused retrieval score
+	text  string
+	terms map[string]bool // stems; shared, never modified
+	// near is the neighbouring sentence that states the wanted fact when
+	// this one doesn't; empty otherwise. nearFirst puts it before.
+	near      string
+	nearFirst bool
+	f         features
+	p         float64 // the model's probability that it answers
+	explain   string  // the model's reasons, for the best candidate only
+}
+
+// candidates scores every sentence of the retrieved passages.
+func (s *Service) candidates(a analysis, res *retrieval.Result) []candidate {
+	hits := res.Hits
+	maxLex := 0.0
+	for _, h := range hits {
+		maxLex = max(maxLex, h.BM25)
+	}
+	topStory := ""
+	if len(hits) > 0 {
+		topStory = hits[0].Chunk.ArticleID
+	}
+	storyHits := map[string]float64{}
+	for _, h := range hits {
+		storyHits[h.Chunk.ArticleID] += 1 / float64(len(hits))
+	}
+	storyCov := map[string][2]float64{}
+	nameMiss := map[string]float64{}
+	var out []candidate
+	for hi, h := range hits {
+		story := h.Chunk.ArticleID
+		sc, ok := storyCov[story]
+		if !ok {
+			has := func(st string) bool { return s.index.StoryHas(story, st) }
+			c, m := a.coverage(has)
+			sc = [2]float64{c, m}
+			storyCov[story] = sc
+			names, missing := 0, 0
+			for _, t := range a.terms {
+				if t.name {
+					names++
+					if !has(t.stem) {
+						missing++
+					}
+				}
+			}
+			if names > 0 {
+				nameMiss[story] = float64(missing) / float64(names)
+			}
+		}
+		otherSim := math.Inf(-1)
+		for _, o := range hits {
+			if o.Chunk.ArticleID != story {
+				otherSim = max(otherSim, o.Similarity)
+			}
+		}
+		margin := 0.0
+		if !math.IsInf(otherSim, -1) {
+			margin = h.Similarity - otherSim
+		}
+		sents := s.split.of(h.Chunk)
+		for si, ps := range sents {
+			c := candidate{chunk: h.Chunk, rank: h.Score, text: ps.text, terms: ps.stems}
+			f := &c.f
+			f[fBias] = 1
+			has := func(st string) bool { return ps.stems[st] }
+			f[fCovSent], _ = a.coverage(has)
+			f[fCovCtx], _ = a.coverage(func(st string) bool {
+				return ps.stems[st] || si > 0 && sents[si-1].stems[st] || si+1 < len(sents) && sents[si+1].stems[st]
+			})
+			f[fCovStory], f[fMissStory] = sc[0], sc[1]
+			f[fNameMiss] = nameMiss[story]
+			if a.want.typed() {
+				switch {
+				case typeEvidence(a.want, ps.text, a.text):
+					f[fTypeSent] = 1
+				case si+1 < len(sents) && typeEvidence(a.want, sents[si+1].text, a.text):
+					f[fTypeNear] = 1
+					c.near = sents[si+1].text
+				case si > 0 && typeEvidence(a.want, sents[si-1].text, a.text):
+					f[fTypeNear] = 1
+					c.near, c.nearFirst = sents[si-1].text, true
+				default:
+					f[fTypeMiss] = 1
+				}
+			}
+			f[fSim] = h.Similarity
+			f[fSimMargin] = margin
+			if maxLex > 0 {
+				f[fLexical] = h.BM25 / maxLex
+			}
+			f[fRank] = 1 / float64(hi+1)
+			if story == topStory {
+				f[fStoryTop] = 1
+			}
+			f[fStoryHits] = storyHits[story]
+			f[fProximity] = proximity(a, ps.seq)
+			if a.want == yesNo {
+				f[fYesNoCov] = f[fCovSent]
+			}
+			f[fNovelty] = novelty(a, ps.stems)
+			f[fSentenceSim] = cosine(a.vec, ps.vec)
+			f[fBigrams] = bigramShare(a, ps.seq)
+			// Coverage counts in full only where the wanted kind of fact is.
+			switch {
+			case !a.want.typed() || f[fTypeSent] == 1:
+				f[fTypedCoverage] = f[fCovCtx]
+			case f[fTypeNear] == 1:
+				f[fTypedCoverage] = f[fCovCtx] / 2
+			}
+			f[fFocusCoverage] = a.focus().coverageOf(func(st string) bool {
+				return ps.stems[st] || si > 0 && sents[si-1].stems[st] || si+1 < len(sents) && sents[si+1].stems[st]
+			})
+			f[fFewTerms] = 1 / float64(len(a.terms)+1)
+			out = append(out, c)
+		}
+	}
+	// How the sentence's coverage ranks among all candidates': the best
+	// covering sentence is likelier the answer than one that merely covers
+	// much, in a passage about the question.
+	order := make([]int, len(out))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(i, j int) bool { return out[order[i]].f[fCovSent] > out[order[j]].f[fCovSent] })
+	for r, i := range order {
+		out[i].f[fCoverageRank] = 1 / float64(r+1)
+	}
+	return out
+}
+
+// proximity is how close together the question's words sit in a
+// sentence: the matched words over the span they take, 0 with fewer than
+// two matched.
+func proximity(a analysis, seq []string) float64 {
+	first, last, n := -1, -1, 0
+	seen := map[string]bool{}
+	for i, st := range seq {
+		if a.stems[st] {
+			if first < 0 {
+				first = i
+			}
+			last = i
+			if !seen[st] {
+				seen[st] = true
+				n++
+			}
+		}
+	}
+	if n < 2 {
+		return 0
+	}
+	return float64(n) / float64(last-first+1)
+}
+
+// bigramShare is the share of the question's pairs of consecutive content
+// words that a sentence holds in the same order.
+func bigramShare(a analysis, seq []string) float64 {
+	if len(a.bigrams) == 0 {
+		return 0
+	}
+	n := 0
+	seen := map[string]bool{}
+	for i := 1; i < len(seq); i++ {
+		b := seq[i-1] + " " + seq[i]
+		if a.bigrams[b] && !seen[b] {
+			seen[b] = true
+			n++
+		}
+	}
+	return float64(n) / float64(len(a.bigrams))
+}
+
+// novelty is the share of a sentence's words that the question doesn't
+// hold: a sentence that only restates the question answers nothing.
+func novelty(a analysis, stems map[string]bool) float64 {
+	if len(stems) == 0 {
+		return 0
+	}
+	n := 0
+	for st := range stems {
+		if !a.stems[st] {
+			n++
+		}
+	}
+	return float64(n) / float64(len(stems))
+}

@@ -1,0 +1,98 @@
+package bot
+
+import "testing"
+
+func TestNormalizeChat(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"whats a multipolar world order", "what is a multipolar world order"},
+		{"tl;dr pls", "tl;dr"},
+		{"y did u say that?", "why did you say that?"},
+		{"how many troops did they send pls?", "how many troops did they send?"},
+		{"who r the leaders abt 2 meet", "who are the leaders about 2 meet"},
+		{"didnt kim write to putin", "did not kim write to putin"},
+		// Names and capitals are kept: "NK" is not a chat word.
+		{"How many troops did NK send?", "How many troops did NK send?"},
+		{"Is U Thant mentioned?", "Is U Thant mentioned?"},
+		// Filler alone is left as it was rather than emptied.
+		{"pls", "pls"},
+	}
+	for _, tt := range tests {
+		if got := normalizeChat(tt.in); got != tt.want {
+			t.Errorf("normalizeChat(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func testVocabulary(t *testing.T) *vocabulary {
+	t.Helper()
+	return newService(t).vocab
+}
+
+func TestCorrectTypos(t *testing.T) {
+	v := testVocabulary(t)
+	tests := []struct{ in, want string }{
+		{"How many trooops were sent?", "How many troops were sent?"},
+		{"What did Kim say to Puttin?", "What did Kim say to Putin?"},
+		{"When was the birthdy letter sent?", "When was the birthday letter sent?"},
+		// English words the article lacks are left alone, not "corrected"
+		// to a neighbour: "mayor" is no typo of "major".
+		{"Who is the mayor?", "Who is the mayor?"},
+		// Short words have too many neighbours to guess.
+		{"Did Kim sey so?", "Did Kim sey so?"},
+	}
+	for _, tt := range tests {
+		if got := v.correctTypos(tt.in); got != tt.want {
+			t.Errorf("correctTypos(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestReadable(t *testing.T) {
+	v := testVocabulary(t)
+	for _, q := range []string{
+		"How many troops has North Korea sent to Russia?",
+		"whats a multipolar world order",
+		"Kim?",
+		"When did Pyongyang and Moscow sign the treaty?",
+	} {
+		if !v.readable(q) {
+			t.Errorf("readable(%q) = false", q)
+		}
+	}
+	for _, q := range []string{
+		"¿Cuántos soldados envió Corea del Norte a Rusia?",
+		"Combien de soldats la Corée du Nord a-t-elle envoyés?",
+		"북한은 러시아에 병력을 몇 명 보냈나요?",
+		"Сколько солдат отправила Северная Корея?",
+		"Wie viele Soldaten hat Nordkorea geschickt?",
+	} {
+		if v.readable(q) {
+			t.Errorf("readable(%q) = true", q)
+		}
+	}
+}
+
+func TestOfflineNeedsEnglish(t *testing.T) {
+	svc := newService(t)
+	a, err := svc.Ask(t.Context(), "¿Cuántos soldados envió Corea del Norte a Rusia?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.Refused || a.Text != NoteNeedsEnglish || len(a.Sources) != 0 {
+		t.Errorf("answer = %+v", a)
+	}
+}
+
+func TestQuestionSentences(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"How many troops were sent? Please answer with the number of soldiers.", "How many troops were sent?"},
+		{"I read the story. Who wrote to Putin? And when?", "Who wrote to Putin? And when?"},
+		{"Tell me about the troops.", "Tell me about the troops."},
+		{"who reported that? (North Korea Russia)", "who reported that? (North Korea Russia)"},
+	}
+	for _, tt := range tests {
+		if got := questionSentences(tt.in); got != tt.want {
+			t.Errorf("questionSentences(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
