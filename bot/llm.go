@@ -257,6 +257,9 @@ func (s *Service) supportedSoFar(raw string, ps []passage) string {
 	if ends := sentenceEnd.FindAllStringIndex(text, -1); len(ends) > 0 {
 		cut = max(cut, ends[len(ends)-1][1])
 	}
+	if finished.MatchString(text) {
+		cut = len(text) // the last sentence, stop and citations come
+	}
 	if cut == 0 || len(order) == 0 {
 		return ""
 	}
