@@ -98,15 +98,20 @@ func english(word string) bool {
 const minBackgroundDF = 3
 
 // minTypoLen is the shortest word corrected as a typo: shorter words have
-// too many neighbours one edit away to guess between.
-const minTypoLen = 5
+// too many neighbours one edit away to guess between. maxTypoLen is the
+// longest: no English word is longer, and the edits of a long run of
+// letters cost time for nothing.
+const (
+	minTypoLen = 5
+	maxTypoLen = 30
+)
 
 // correct returns the corpus word one edit (a letter deleted, inserted,
 // changed, or two swapped) from word, the most frequent if several are,
 // when word is long enough, not in the corpus and not English; otherwise
 // word itself.
 func (v *vocabulary) correct(word string) string {
-	if len([]rune(word)) < minTypoLen || v.has(word) || english(word) || strings.ContainsFunc(word, unicode.IsDigit) {
+	if n := len([]rune(word)); n < minTypoLen || n > maxTypoLen || v.has(word) || english(word) || strings.ContainsFunc(word, unicode.IsDigit) {
 		return word
 	}
 	best, bestN := word, 0

@@ -59,15 +59,6 @@ func (p *passageSplits) of(ch corpus.Chunk) []passageSentence {
 // depends on no corpus statistics.
 var sentenceEmbedder = retrieval.NewLocalEmbedder(0)
 
-// cosine is the dot product of two unit vectors.
-func cosine(a, b []float32) float64 {
-	var d float64
-	for i := range min(len(a), len(b)) {
-		d += float64(a[i]) * float64(b[i])
-	}
-	return d
-}
-
 // stemSet is the set of a text's content-word stems.
 func stemSet(text string) map[string]bool {
 	m := map[string]bool{}
