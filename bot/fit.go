@@ -195,15 +195,6 @@ func statesAll(text string, groups AnswerGroups) bool {
 	return true
 }
 
-func containsCandidate(cs []candidate, c candidate) bool {
-	for _, o := range cs {
-		if o.text == c.text {
-			return true
-		}
-	}
-	return false
-}
-
 // gate is the threshold below which a question is refused without asking
 // the language model: half the lowest best-sentence probability of any
 // answerable calibration question, so that only a question much further
