@@ -61,10 +61,10 @@ for size in $SIZES; do
 		read -r e m <"$tmp/t"; times+=("$e"); [ "$m" -gt "$peak" ] && peak=$m
 	done
 	ask=$(printf "%s\n" "${times[@]}" | median)
-	file=$(ls "$ARTICLEBOT_DATA_DIR"/corpora/*/index-*.bin | head -1)
+	file=$(ls "$ARTICLEBOT_DATA_DIR"/corpora/*/index-*.bin | awk 'NR == 1')
 	dims=$(head -c 4096 "$file" | tr -c '[:print:]' '\n' | grep -o '"dims":[0-9]*' | cut -d: -f2)
 	vec=$(awk -v c="$chunks" -v d="$dims" 'BEGIN {printf "%.1f", c*d*4/1048576}')
-	one=$(find "$dir" -name '*.txt' ! -iname 'readme*' | sort | head -1)
+	one=$(find "$dir" -name '*.txt' ! -iname 'readme*' | sort | awk 'NR == 1')
 	printf "\nA sentence added to one story for the benchmark.\n" >>"$one"
 	t4=$(date +%s.%N); "$bin" index --corpus "$dir" >/dev/null 2>&1; t5=$(date +%s.%N)
 	awk -v s="$size" -v st="$stories" -v c="$chunks" -v a="$t0" -v b="$t1" -v c2="$t2" -v d="$t3" -v ask="$ask" \
