@@ -61,7 +61,11 @@ func printIndexReport(w io.Writer, rep indexReport) {
 	fmt.Fprintf(w, "stories:    %d\n", rep.Articles)
 	fmt.Fprintf(w, "duplicates: %d (loaded once)\n", rep.Duplicates)
 	fmt.Fprintf(w, "chunks:     %d\n", rep.Chunks)
-	fmt.Fprintf(w, "processed:  %d stories new or changed, %d unchanged, %d removed\n", rep.Processed, rep.Unchanged, rep.Removed)
+	noun := "stories"
+	if rep.Processed == 1 {
+		noun = "story"
+	}
+	fmt.Fprintf(w, "processed:  %d %s new or changed, %d unchanged, %d removed\n", rep.Processed, noun, rep.Unchanged, rep.Removed)
 	fmt.Fprintf(w, "embedded:   %d\n", rep.Embedded)
 	fmt.Fprintf(w, "reused:     %d\n", rep.Reused)
 	fmt.Fprintf(w, "embeddings: %s\n", rep.Embedder)

@@ -54,7 +54,7 @@ func TestIndexIsPersistedAndIncremental(t *testing.T) {
 		"business/002.txt": "Rail line opens in May\n\nThe new rail line opens in July, the operator said.\n\nTickets go on sale next week.\n",
 	})
 	out = index()
-	if !strings.Contains(out, "processed:  1 stories new or changed, 2 unchanged, 0 removed") || summaryValue(t, out, "embedded") != "1" {
+	if !strings.Contains(out, "processed:  1 story new or changed, 2 unchanged, 0 removed") || summaryValue(t, out, "embedded") != "1" {
 		t.Errorf("after changing one story's paragraph:\n%s", out)
 	}
 	if err := os.Remove(filepath.Join(corpusDir, "sport/001.txt")); err != nil {
