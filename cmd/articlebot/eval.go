@@ -60,7 +60,10 @@ var evalCmd = &command{
 			}
 			c := cfg
 			c.CorpusDir = dir
-			a, err := NewApp(ctx, c, AppOptions{Stderr: e.stderr, MinCoverage: cl.minCoverage})
+			// An evaluation measures the configured pipeline, so it waits
+			// for the remote index however long it takes rather than
+			// scoring local embeddings in its place.
+			a, err := NewApp(ctx, c, AppOptions{Stderr: e.stderr, MinCoverage: cl.minCoverage, FullIndex: true})
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", file, err)
 			}

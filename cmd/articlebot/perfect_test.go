@@ -86,6 +86,11 @@ func evalWithOracle(t *testing.T, file string) *bot.EvalSetReport {
 	t.Helper()
 	srv, vars := fakeAPI(t)
 	o := oracleFor(t, file)
+	// Embedding the BBC collection takes longer than this even on an idle
+	// machine: eval must wait for the remote index, not measure local
+	// embeddings in its place (as it did when a loaded machine pushed
+	// indexing past the 60s default).
+	vars["ARTICLEBOT_INDEX_TIMEOUT"] = "2s"
 	srv.SetEmbed(o.Embed)
 	srv.SetChat(o.Chat)
 	code, out, errOut := runWithEnv(t, vars, "eval", "--json", file)
