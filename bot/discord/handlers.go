@@ -233,6 +233,13 @@ func (b *Bot) serve(ctx context.Context, rp replier, r *request, lim *userLimits
 	}
 	wctx, cancel := context.WithTimeout(ctx, b.opt.AnswerTimeout)
 	defer cancel()
+	// A full line is known at once: the busy reply is then the response
+	// itself, however slow the machine is to run what follows.
+	wait, busy := b.queue.enter()
+	if busy != nil {
+		b.fail(rest, rp, r, busy)
+		return
+	}
 	st := b.newStreamer(rp, r)
 	done := make(chan result, 1)
 	go func() {
@@ -245,7 +252,7 @@ func (b *Bot) serve(ctx context.Context, rp replier, r *request, lim *userLimits
 			}
 			done <- res
 		}()
-		release, err := b.queue.acquire(wctx, func() { st.show(msgQueued) })
+		release, err := wait(wctx, func() { st.show(msgQueued) })
 		if err != nil {
 			res.err = err
 			return

@@ -35,10 +35,22 @@ const queuedNotice = 2 * time.Second
 // acquire takes a slot, waiting in line when none is free; long is called
 // once the wait passes queuedNotice. The caller must call release.
 func (q *queue) acquire(ctx context.Context, long func()) (release func(), err error) {
-	release = func() { <-q.slots }
+	wait, err := q.enter()
+	if err != nil {
+		return nil, err
+	}
+	return wait(ctx, long)
+}
+
+// enter takes a slot or a place in line without waiting, or returns
+// errBusy when the line is full, so that a caller can turn a request away
+// before it decides how to reply; wait then waits for the slot (returning
+// at once when one was taken) and must be called exactly once.
+func (q *queue) enter() (wait func(ctx context.Context, long func()) (release func(), err error), err error) {
+	release := func() { <-q.slots }
 	select {
 	case q.slots <- struct{}{}:
-		return release, nil
+		return func(context.Context, func()) (func(), error) { return release, nil }, nil
 	default:
 	}
 	q.mu.Lock()
@@ -48,27 +60,29 @@ func (q *queue) acquire(ctx context.Context, long func()) (release func(), err e
 	}
 	q.waiting++
 	q.mu.Unlock()
-	defer func() {
-		q.mu.Lock()
-		q.waiting--
-		q.mu.Unlock()
-	}()
-	notice := q.after(queuedNotice)
-	if q.wait <= queuedNotice {
-		notice = nil
-	}
-	timeout := q.after(q.wait)
-	for {
-		select {
-		case q.slots <- struct{}{}:
-			return release, nil
-		case <-notice:
+	return func(ctx context.Context, long func()) (func(), error) {
+		defer func() {
+			q.mu.Lock()
+			q.waiting--
+			q.mu.Unlock()
+		}()
+		notice := q.after(queuedNotice)
+		if q.wait <= queuedNotice {
 			notice = nil
-			long()
-		case <-timeout:
-			return nil, errBusy
-		case <-ctx.Done():
-			return nil, ctx.Err()
 		}
-	}
+		timeout := q.after(q.wait)
+		for {
+			select {
+			case q.slots <- struct{}{}:
+				return release, nil
+			case <-notice:
+				notice = nil
+				long()
+			case <-timeout:
+				return nil, errBusy
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		}
+	}, nil
 }
