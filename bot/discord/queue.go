@@ -32,16 +32,6 @@ func newQueue(slots, size int, wait time.Duration, after func(time.Duration) <-c
 // told that their question is queued.
 const queuedNotice = 2 * time.Second
 
-// acquire takes a slot, waiting in line when none is free; long is called
-// once the wait passes queuedNotice. The caller must call release.
-func (q *queue) acquire(ctx context.Context, long func()) (release func(), err error) {
-	wait, err := q.enter()
-	if err != nil {
-		return nil, err
-	}
-	return wait(ctx, long)
-}
-
 // enter takes a slot or a place in line without waiting, or returns
 // errBusy when the line is full, so that a caller can turn a request away
 // before it decides how to reply; wait then waits for the slot (returning
