@@ -268,6 +268,7 @@ func TestJSONKeysDocumented(t *testing.T) {
 	}
 	_, summaryDoc, _ := strings.Cut(string(readme), "`summary --json` prints")
 	summaryDoc, _, _ = strings.Cut(summaryDoc, "\n\n")
+	_, askHelp, _ := runCLI(t, "", "ask", "--help")
 	for _, tt := range []struct {
 		args []string
 		doc  string // where the README lists the keys
@@ -287,6 +288,20 @@ func TestJSONKeysDocumented(t *testing.T) {
 			}
 			if !strings.Contains(tt.doc, `"`+k+`"`) && !strings.Contains(tt.doc, "`"+k+"`") {
 				t.Errorf("the README doesn't list the %s --json key %q", tt.args[0], k)
+			}
+		}
+		// A source's keys are listed once, in ask's help and the README's
+		// ask --json section (summary's help says "…as ask's").
+		sources, _ := got["sources"].([]any)
+		if len(sources) == 0 {
+			t.Fatalf("%v printed no sources:\n%s", tt.args, out)
+		}
+		for k := range sources[0].(map[string]any) {
+			if !strings.Contains(askHelp, `"`+k+`"`) {
+				t.Errorf("ask --help doesn't list the source key %q (seen in %s --json)", k, tt.args[0])
+			}
+			if !strings.Contains(string(readme), `"`+k+`"`) {
+				t.Errorf("the README doesn't list the source key %q (seen in %s --json)", k, tt.args[0])
 			}
 		}
 	}
