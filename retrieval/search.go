@@ -1,10 +1,12 @@
 package retrieval
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/articlebot/articlebot/corpus"
 )
@@ -100,6 +102,15 @@ func (ix *Index) Find(ctx context.Context, q Query) (*Result, error) {
 		if err != nil {
 			return nil, fmt.Errorf("couldn't query the vector index: %w", err)
 		}
+		// A store may break ties in any order (chromem-go's concurrent
+		// scan does; a story held twice has equal vectors): ranks must not
+		// change between runs.
+		slices.SortStableFunc(vres, func(a, b VectorHit) int {
+			if c := cmp.Compare(b.Similarity, a.Similarity); c != 0 {
+				return c
+			}
+			return strings.Compare(a.ID, b.ID)
+		})
 	}
 
 	cands := make(map[int]*Hit, 2*depth)

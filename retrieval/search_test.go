@@ -209,3 +209,60 @@ func TestOpenPersistedNeedsTheSameSource(t *testing.T) {
 		t.Errorf("search over the opened index: %v", err)
 	}
 }
+
+// shufflingStore is a VectorStore that returns its results in a random
+// order among equal similarities, as a concurrent scan may.
+type shufflingStore struct {
+	VectorStore
+	r *rand.Rand
+}
+
+func (s *shufflingStore) Query(ctx context.Context, vec []float32, k int, story string) ([]VectorHit, error) {
+	hits, err := s.VectorStore.Query(ctx, vec, k, story)
+	s.r.Shuffle(len(hits), func(i, j int) { hits[i], hits[j] = hits[j], hits[i] })
+	slices.SortStableFunc(hits, func(a, b VectorHit) int {
+		switch {
+		case a.Similarity > b.Similarity:
+			return -1
+		case a.Similarity < b.Similarity:
+			return 1
+		}
+		return 0
+	})
+	return hits, err
+}
+
+// TestEqualVectorsRankTheSameEveryTime: two stories with the same text
+// (a collection holding one story twice) have equal vectors; whatever
+// order the store returns them in, the ranking is the same every time.
+func TestEqualVectorsRankTheSameEveryTime(t *testing.T) {
+	chunks := syntheticChunks(200, 5, 3)
+	for i := 100; i < 105; i++ {
+		chunks[i].Text, chunks[i].ArticleTitle = chunks[i-100].Text, chunks[i-100].ArticleTitle
+	}
+	opt := Options{NewVectorStore: func() (VectorStore, error) {
+		s, err := NewChromemStore()
+		return &shufflingStore{VectorStore: s, r: rand.New(rand.NewPCG(7, 7))}, err
+	}}
+	ix, err := Build(context.Background(), chunks, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	order := func() string {
+		res, err := ix.Search(context.Background(), chunks[2].Text, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, h := range res.Hits {
+			ids = append(ids, fmt.Sprintf("%s@%d", h.Chunk.ID, h.VectorRank))
+		}
+		return strings.Join(ids, " ")
+	}
+	first := order()
+	for range 20 {
+		if got := order(); got != first {
+			t.Fatalf("the ranking changed between runs:\n%s\n%s", first, got)
+		}
+	}
+}
