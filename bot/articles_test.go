@@ -36,7 +36,7 @@ func collectionService(t *testing.T) *Service {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return New(c, ix, Options{TopK: 4})
+	return New(c, testRetriever(ix), Options{TopK: 4})
 }
 
 func TestAnswerScopedToAnArticle(t *testing.T) {

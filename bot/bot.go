@@ -130,7 +130,7 @@ func IsInputError(err error) bool {
 // Service answers questions about a corpus.
 type Service struct {
 	corpus *corpus.Corpus
-	index  *retrieval.Index
+	index  Retriever
 	// sentences embeds sentences for summaries; it depends on no corpus
 	// statistics, so making it costs nothing.
 	sentences *retrieval.LocalEmbedder
@@ -203,7 +203,7 @@ type Options struct {
 const DefaultContextBudget = 24000
 
 // New makes a service over an indexed corpus.
-func New(c *corpus.Corpus, ix *retrieval.Index, opt Options) *Service {
+func New(c *corpus.Corpus, ix Retriever, opt Options) *Service {
 	d := config.Default().Answer
 	if opt.TopK <= 0 {
 		opt.TopK = d.TopK
@@ -250,7 +250,7 @@ func New(c *corpus.Corpus, ix *retrieval.Index, opt Options) *Service {
 func (s *Service) Corpus() *corpus.Corpus { return s.corpus }
 
 // Index returns the service's retrieval index.
-func (s *Service) Index() *retrieval.Index { return s.index }
+func (s *Service) Index() Retriever { return s.index }
 
 // CleanQuestion trims a question and checks it: not empty, not over the
 // length limit. Control characters become spaces.
@@ -381,7 +381,7 @@ func (s *Service) answer(ctx context.Context, req Request, fu followUp, onPartia
 	var picked []candidate
 	var answers [][]candidate
 	var decisions []decision
-	var onTopic []*retrieval.Result
+	var onTopic []*SearchResult
 	var embedErr error
 	var searching time.Duration
 	for _, p := range parts {
@@ -523,13 +523,13 @@ func (s *Service) summaryAnswer(ctx context.Context, q, article string) (*Answer
 }
 
 // Search returns the top passages for a query, for showing sources.
-func (s *Service) Search(ctx context.Context, query string, k int) (*retrieval.Result, error) {
+func (s *Service) Search(ctx context.Context, query string, k int) (*SearchResult, error) {
 	return s.SearchArticle(ctx, query, k, "")
 }
 
 // SearchArticle is Search within one story (by ID or title) when article
 // is set.
-func (s *Service) SearchArticle(ctx context.Context, query string, k int, article string) (*retrieval.Result, error) {
+func (s *Service) SearchArticle(ctx context.Context, query string, k int, article string) (*SearchResult, error) {
 	q, err := s.CleanQuestion(query)
 	if err != nil {
 		return nil, err
@@ -539,7 +539,7 @@ func (s *Service) SearchArticle(ctx context.Context, query string, k int, articl
 			return nil, err
 		}
 	}
-	return s.index.Find(ctx, retrieval.Query{Text: q, K: k, Article: article})
+	return s.index.Find(ctx, Query{Text: q, K: k, Article: article})
 }
 
 // refusal says plainly that the corpus doesn't answer. It never repeats the

@@ -22,7 +22,7 @@ func newService(t testing.TB) *Service {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return New(c, ix, Options{})
+	return New(c, testRetriever(ix), Options{})
 }
 
 var marker = regexp.MustCompile(`\[(\d+)\]`)
@@ -291,7 +291,7 @@ func TestObserveReportsEveryQuestion(t *testing.T) {
 		t.Fatal(err)
 	}
 	var events []Event
-	svc := New(c, ix, Options{CacheSize: 8, Observe: func(e Event) { events = append(events, e) }})
+	svc := New(c, testRetriever(ix), Options{CacheSize: 8, Observe: func(e Event) { events = append(events, e) }})
 	ctx := context.Background()
 	svc.Ask(ctx, "How many troops has North Korea sent to Russia?")
 	svc.Ask(ctx, "How many troops has North Korea sent to Russia?")

@@ -38,7 +38,7 @@ func bbcService(tb testing.TB) *Service {
 			bbc.err = err
 			return
 		}
-		bbc.svc = New(c, ix, Options{})
+		bbc.svc = New(c, testRetriever(ix), Options{})
 	})
 	if bbc.err != nil {
 		tb.Fatal(bbc.err)

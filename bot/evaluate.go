@@ -8,8 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-
-	"github.com/articlebot/articlebot/retrieval"
 )
 
 // This file runs an evaluation set through retrieval and Answer and
@@ -183,7 +181,7 @@ func (s *Service) Evaluate(ctx context.Context, name, split string, cases []Eval
 func (s *Service) evalCase(ctx context.Context, c EvalCase, own map[string]bool) (EvalResult, error) {
 	var storyRank, passageRank int
 	if c.Answerable() {
-		res, err := s.index.Search(ctx, c.Question, searchDepth)
+		res, err := s.index.Find(ctx, Query{Text: c.Question, K: searchDepth})
 		if err != nil {
 			return EvalResult{}, err
 		}
@@ -283,7 +281,7 @@ func (c EvalCase) ownStories(paths map[string]string) (map[string]bool, error) {
 
 // ranks returns the rank of the first hit from the case's story and the
 // rank by which every part's evidence has been retrieved.
-func ranks(c EvalCase, own map[string]bool, hits []retrieval.Hit) (story, passage int) {
+func ranks(c EvalCase, own map[string]bool, hits []Hit) (story, passage int) {
 	need := map[string]bool{}
 	for i := range c.Answer {
 		need[fold(c.evidenceFor(i))] = true

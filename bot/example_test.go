@@ -21,7 +21,7 @@ func serviceOver(t testing.TB, c *corpus.Corpus) *Service {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return New(c, ix, Options{})
+	return New(c, testRetriever(ix), Options{})
 }
 
 // bbcStories loads the first n stories of a BBC folder as a corpus, or

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/articlebot/articlebot/corpus"
-	"github.com/articlebot/articlebot/retrieval"
 )
 
 // Limits of the extractive answer: enough for a fact that spans two
@@ -32,7 +31,7 @@ type decision struct {
 // extract scores every sentence of the retrieved passages with the
 // answering model and picks the answering ones (see pick). Sentences
 // already picked for an earlier part of the question are skipped.
-func (s *Service) extract(a analysis, res *retrieval.Result, already []candidate) decision {
+func (s *Service) extract(a analysis, res *SearchResult, already []candidate) decision {
 	return s.extractFrom(a, s.candidates(a, res), already)
 }
 

@@ -168,7 +168,7 @@ type candidate struct {
 }
 
 // candidates scores every sentence of the retrieved passages.
-func (s *Service) candidates(a analysis, res *retrieval.Result) []candidate {
+func (s *Service) candidates(a analysis, res *SearchResult) []candidate {
 	hits := res.Hits
 	maxLex := 0.0
 	for _, h := range hits {

@@ -54,7 +54,7 @@ func (s *Service) Fit(ctx context.Context, cases []EvalCase) (*Model, *FitReport
 		}
 		for _, p := range s.partsOf(c.Question) {
 			a := s.analyze(p)
-			res, err := s.index.Search(ctx, p.text, max(s.opt.TopK, candidatePassages))
+			res, err := s.index.Find(ctx, Query{Text: p.text, K: max(s.opt.TopK, candidatePassages)})
 			if err != nil {
 				return nil, nil, fmt.Errorf("%s: %w", c.ID, err)
 			}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/articlebot/articlebot/corpus"
 	"github.com/articlebot/articlebot/internal/openaiclient"
-	"github.com/articlebot/articlebot/retrieval"
 )
 
 // Prompt is what a Drafter sends to a language model.
@@ -68,7 +67,7 @@ type passage struct {
 
 // passagesFor merges the hits of each answered part of a question, taking
 // the parts' best hits in turn, without repeats.
-func (s *Service) passagesFor(results []*retrieval.Result) []passage {
+func (s *Service) passagesFor(results []*SearchResult) []passage {
 	limit := s.opt.TopK * len(results)
 	if len(results) > 1 {
 		limit = min(limit, 2*s.opt.TopK)
@@ -104,7 +103,7 @@ func (s *Service) passagesFor(results []*retrieval.Result) []passage {
 // that cites nothing and is no refusal is regenerated once, then replaced
 // by the extractive answer, as is a reply with no supported sentence and
 // any reply the model fails to give.
-func (s *Service) draftAnswer(ctx context.Context, req Request, results []*retrieval.Result, extractive func() *Answer, onPartial func(string)) (*Answer, error) {
+func (s *Service) draftAnswer(ctx context.Context, req Request, results []*SearchResult, extractive func() *Answer, onPartial func(string)) (*Answer, error) {
 	q := req.Question
 	ps := s.passagesFor(results)
 	dctx, cancel := draftContext(ctx)

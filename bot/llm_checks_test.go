@@ -93,26 +93,3 @@ func TestLLMFinishReasons(t *testing.T) {
 		})
 	}
 }
-
-// Reasoning models get max_completion_tokens with room for their
-// reasoning, low effort, and the system prompt as the developer's.
-func TestChatRequestForReasoningModels(t *testing.T) {
-	for _, model := range []string{"gpt-5-mini", "o3-mini", "chat-test"} {
-		t.Run(model, func(t *testing.T) {
-			srv := openaitest.New(t)
-			svc, _ := newLLMService(t, srv, llmSetup{})
-			svc.opt.Drafter.(*OpenAIDrafter).model = model
-			if _, err := svc.Ask(context.Background(), troopsQ); err != nil {
-				t.Fatal(err)
-			}
-			req := lastChat(t, srv)
-			reasoning := model != "chat-test"
-			switch {
-			case reasoning && (req.MaxCompletionTokens <= answerMaxTokens || req.ReasoningEffort != "low" || req.Messages[0].Role != "developer"):
-				t.Errorf("request: max_completion_tokens %d, reasoning_effort %q, first role %q", req.MaxCompletionTokens, req.ReasoningEffort, req.Messages[0].Role)
-			case !reasoning && (req.MaxCompletionTokens != 0 || req.ReasoningEffort != "" || req.Messages[0].Role != "system"):
-				t.Errorf("request: max_completion_tokens %d, reasoning_effort %q, first role %q", req.MaxCompletionTokens, req.ReasoningEffort, req.Messages[0].Role)
-			}
-		})
-	}
-}

@@ -20,38 +20,6 @@ func lastChat(t *testing.T, srv *openaitest.Server) openaitest.Request {
 	return openaitest.Request{}
 }
 
-func TestChatRequestTemperature(t *testing.T) {
-	for _, tt := range []struct {
-		model string
-		want  *float64
-	}{
-		{"chat-test", ptr(0.2)},
-		{"gpt-4o-mini", ptr(0.2)},
-		// Reasoning models refuse any temperature but their default.
-		{"o3-mini", nil},
-		{"gpt-5-mini", nil},
-	} {
-		t.Run(tt.model, func(t *testing.T) {
-			srv := openaitest.New(t)
-			svc, _ := newLLMService(t, srv, llmSetup{})
-			d := svc.opt.Drafter.(*OpenAIDrafter)
-			d.model, d.Temperature = tt.model, 0.2
-			if _, err := svc.Ask(context.Background(), troopsQ); err != nil {
-				t.Fatal(err)
-			}
-			got := lastChat(t, srv).Temperature
-			switch {
-			case tt.want == nil && got != nil:
-				t.Errorf("temperature %v sent to a reasoning model", *got)
-			case tt.want != nil && (got == nil || float32(*got) != float32(*tt.want)):
-				t.Errorf("temperature = %v, want %v", got, *tt.want)
-			}
-		})
-	}
-}
-
-func ptr(f float64) *float64 { return &f }
-
 func TestChatRequestCarriesEndUser(t *testing.T) {
 	srv := openaitest.New(t)
 	svc, _ := newLLMService(t, srv, llmSetup{})

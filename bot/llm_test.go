@@ -70,9 +70,9 @@ func newLLMService(t testing.TB, srv *openaitest.Server, setup llmSetup) (*Servi
 		t.Fatal(err)
 	}
 	srv.Reset()
-	setup.opt.Drafter = NewOpenAIDrafter(client, "chat-test")
+	setup.opt.Drafter = testDrafter(client, "chat-test")
 	setup.opt.Model = "chat-test"
-	return New(c, ix, setup.opt), w
+	return New(c, testRetriever(ix), setup.opt), w
 }
 
 // lastPrompt returns the passages of the last chat request, by number.

@@ -69,7 +69,7 @@ func normalizeChat(q string) string {
 // vocabulary is what the service knows of the corpus's words, from its
 // index: for telling typos from words.
 type vocabulary struct {
-	ix *retrieval.Index
+	ix Retriever
 }
 
 // has reports whether the corpus uses word, in any form of its stem.

@@ -191,17 +191,17 @@ func (s *Service) lastStory(history []Turn) string {
 // requested story when there is one. Otherwise a follow-up is searched in
 // the story the previous answer drew on first, and in the whole corpus
 // only when that story doesn't cover it.
-func (s *Service) search(ctx context.Context, text string, fu followUp, article string, k int) (*retrieval.Result, error) {
+func (s *Service) search(ctx context.Context, text string, fu followUp, article string, k int) (*SearchResult, error) {
 	if fu.prefer != "" && article == "" {
-		res, err := s.index.Find(ctx, retrieval.Query{Text: text, K: k, Article: fu.prefer})
+		res, err := s.index.Find(ctx, Query{Text: text, K: k, Article: fu.prefer})
 		if err == nil && res.Covered {
 			return res, nil
 		}
-		if err != nil && !errors.Is(err, retrieval.ErrUnknownStory) {
+		if err != nil && !errors.Is(err, ErrUnknownArticle) {
 			return nil, err
 		}
 	}
-	return s.index.Find(ctx, retrieval.Query{Text: text, K: k, Article: article})
+	return s.index.Find(ctx, Query{Text: text, K: k, Article: article})
 }
 
 // minFocusCoverage is the least share of a follow-up's own words the

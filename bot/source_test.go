@@ -24,7 +24,7 @@ func TestSourcesCarryTheirStory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := New(c, ix, Options{})
+	s := New(c, testRetriever(ix), Options{})
 	a, err := s.Ask(context.Background(), "How many new ferries will start service?")
 	if err != nil || len(a.Sources) == 0 {
 		t.Fatalf("answer %+v, err %v", a, err)

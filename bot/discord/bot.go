@@ -20,7 +20,6 @@ import (
 
 	"github.com/articlebot/articlebot/bot"
 	"github.com/articlebot/articlebot/internal/config"
-	"github.com/articlebot/articlebot/retrieval"
 )
 
 // Answerer is the answering service the bot fronts; *bot.Service is one.
@@ -29,7 +28,7 @@ type Answerer interface {
 	// onPartial as it grows (an extractive drafter never calls it).
 	Answer(ctx context.Context, req bot.Request, onPartial func(text string)) (*bot.Answer, error)
 	Summarize(ctx context.Context, length bot.Length, section string) (*bot.Summary, error)
-	Search(ctx context.Context, query string, k int) (*retrieval.Result, error)
+	Search(ctx context.Context, query string, k int) (*bot.SearchResult, error)
 	// CleanQuestion and Section check a question and a section name
 	// before any work, so that bad input is refused at once.
 	CleanQuestion(q string) (string, error)
@@ -345,7 +344,7 @@ func (b *Bot) question(r *request, q string) bot.Request {
 // An Answerer without it serves the whole corpus.
 type ArticleScoper interface {
 	SummarizeArticle(ctx context.Context, length bot.Length, section, article string) (*bot.Summary, error)
-	SearchArticle(ctx context.Context, query string, k int, article string) (*retrieval.Result, error)
+	SearchArticle(ctx context.Context, query string, k int, article string) (*bot.SearchResult, error)
 	ArticleChoices(query string, n int) []bot.ArticleChoice
 }
 

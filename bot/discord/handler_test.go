@@ -21,7 +21,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/articlebot/articlebot/bot"
-	"github.com/articlebot/articlebot/retrieval"
 )
 
 // The cheap layer of tests: captured interaction JSON from testdata is
@@ -73,7 +72,7 @@ func (rec *recorder) requests() []recorded {
 type cannedAnswerer struct {
 	answer  *bot.Answer
 	summary *bot.Summary
-	hits    []retrieval.Hit
+	hits    []bot.Hit
 	err     error
 	// wait, when set, runs before answering, e.g. to wait until deferred.
 	wait func(ctx context.Context) error
@@ -99,8 +98,8 @@ func (c *cannedAnswerer) Summarize(context.Context, bot.Length, string) (*bot.Su
 	return c.summary, c.err
 }
 
-func (c *cannedAnswerer) Search(context.Context, string, int) (*retrieval.Result, error) {
-	return &retrieval.Result{Hits: c.hits, Covered: true}, c.err
+func (c *cannedAnswerer) Search(context.Context, string, int) (*bot.SearchResult, error) {
+	return &bot.SearchResult{Hits: c.hits, Covered: true}, c.err
 }
 
 func (c *cannedAnswerer) CleanQuestion(q string) (string, error) {
@@ -124,7 +123,7 @@ func canned() *cannedAnswerer {
 	return &cannedAnswerer{
 		answer:  &bot.Answer{Text: "North Korea has sent about **15,000** troops [1]. See [this](https://evil.example).", Sources: src, Drafter: "llm"},
 		summary: &bot.Summary{Length: bot.Short, Text: "Kim pledged support [1].", Sources: src, Drafter: "extractive"},
-		hits:    []retrieval.Hit{{Score: 0.9}},
+		hits:    []bot.Hit{{Score: 0.9}},
 	}
 }
 

@@ -12,7 +12,6 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/articlebot/articlebot/bot"
-	"github.com/articlebot/articlebot/retrieval"
 )
 
 // onInteraction handles one interaction. discordgo calls it on a goroutine
@@ -188,7 +187,7 @@ func (b *Bot) sources(ctx context.Context, rp replier, r *request, q string) {
 		_, err := b.ans.CleanQuestion(q)
 		return err
 	}, func(ctx context.Context, _ func(string)) ([]reply, error) {
-		var res *retrieval.Result
+		var res *bot.SearchResult
 		var err error
 		if sc, ok := b.ans.(ArticleScoper); ok && r.article != "" {
 			res, err = sc.SearchArticle(ctx, q, sourcesShown, r.article)
@@ -485,7 +484,7 @@ func (b *Bot) aboutReplies() []reply {
 func (b *Bot) severalStories() bool { return len(b.opt.About.Titles) > 1 }
 
 // hitSources turns search hits into numbered sources.
-func hitSources(hits []retrieval.Hit) []bot.Source {
+func hitSources(hits []bot.Hit) []bot.Source {
 	out := make([]bot.Source, 0, len(hits))
 	for i, h := range hits {
 		src := bot.SourceOf(i+1, h.Chunk)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/articlebot/articlebot/bot"
 	"github.com/articlebot/articlebot/bot/discord"
+	"github.com/articlebot/articlebot/bot/retrievalindex"
 	"github.com/articlebot/articlebot/corpus"
 	"github.com/articlebot/articlebot/internal/discordtest"
 	"github.com/articlebot/articlebot/retrieval"
@@ -61,7 +62,7 @@ func realService(t testing.TB) *bot.Service {
 		if err != nil {
 			panic(err)
 		}
-		service = bot.New(c, ix, bot.Options{})
+		service = bot.New(c, retrievalindex.New(ix), bot.Options{})
 	})
 	return service
 }
@@ -110,7 +111,7 @@ func (f *fakeAnswerer) Summarize(ctx context.Context, l bot.Length, section stri
 	return f.svc.Summarize(ctx, l, section)
 }
 
-func (f *fakeAnswerer) Search(ctx context.Context, q string, k int) (*retrieval.Result, error) {
+func (f *fakeAnswerer) Search(ctx context.Context, q string, k int) (*bot.SearchResult, error) {
 	return f.svc.Search(ctx, q, k)
 }
 
@@ -118,7 +119,7 @@ func (f *fakeAnswerer) SummarizeArticle(ctx context.Context, l bot.Length, secti
 	return f.svc.SummarizeArticle(ctx, l, section, article)
 }
 
-func (f *fakeAnswerer) SearchArticle(ctx context.Context, q string, k int, article string) (*retrieval.Result, error) {
+func (f *fakeAnswerer) SearchArticle(ctx context.Context, q string, k int, article string) (*bot.SearchResult, error) {
 	return f.svc.SearchArticle(ctx, q, k, article)
 }
 

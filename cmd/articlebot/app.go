@@ -12,6 +12,8 @@ import (
 
 	"github.com/articlebot/articlebot/bot"
 	"github.com/articlebot/articlebot/bot/discord"
+	"github.com/articlebot/articlebot/bot/openaichat"
+	"github.com/articlebot/articlebot/bot/retrievalindex"
 	"github.com/articlebot/articlebot/corpus"
 	"github.com/articlebot/articlebot/internal/config"
 	"github.com/articlebot/articlebot/internal/openaiclient"
@@ -199,7 +201,7 @@ func (a *App) buildService(ctx context.Context, o AppOptions) error {
 	chat := config.ModelExtractive
 	if cfg.OpenAI.UsesChat() {
 		chat = cfg.OpenAI.ChatModel
-		d := bot.NewOpenAIDrafter(a.client, chat)
+		d := openaichat.New(a.client, chat)
 		d.Temperature = float32(cfg.OpenAI.Temperature)
 		bopt.Drafter = d
 	}
@@ -218,7 +220,7 @@ func (a *App) buildService(ctx context.Context, o AppOptions) error {
 			// A compound question's parts are embedded in one request.
 			ropt.PrepareQueries = emb.Prefetch
 			ropt.Model = chat + "/" + cfg.OpenAI.EmbeddingModel
-			return bot.New(c, ix, ropt), nil
+			return bot.New(c, retrievalindex.New(ix), ropt), nil
 		}
 		ictx, cancel := ctx, context.CancelFunc(func() {})
 		if !o.FullIndex {
@@ -261,7 +263,7 @@ func (a *App) buildService(ctx context.Context, o AppOptions) error {
 		}
 	}
 	a.Index.Elapsed = time.Since(start)
-	a.setService(bot.New(c, ix, bopt))
+	a.setService(bot.New(c, retrievalindex.New(ix), bopt))
 	return nil
 }
 
@@ -397,7 +399,7 @@ func (l *liveService) Summarize(ctx context.Context, length bot.Length, section 
 	return l.p.Load().Summarize(ctx, length, section)
 }
 
-func (l *liveService) Search(ctx context.Context, query string, k int) (*retrieval.Result, error) {
+func (l *liveService) Search(ctx context.Context, query string, k int) (*bot.SearchResult, error) {
 	return l.p.Load().Search(ctx, query, k)
 }
 

@@ -1,4 +1,8 @@
-package bot
+// Package openaichat drafts the answering service's answers and summaries
+// with a chat model behind any OpenAI-compatible API (OpenAI's, Ollama's,
+// vLLM's, llama.cpp's), streaming the reply: the bot.Drafter that
+// cmd/articlebot wires in when a chat model is configured.
+package openaichat
 
 import (
 	"context"
@@ -9,12 +13,12 @@ import (
 
 	openai "github.com/sashabaranov/go-openai"
 
+	"github.com/articlebot/articlebot/bot"
 	"github.com/articlebot/articlebot/internal/openaiclient"
 )
 
-// OpenAIDrafter drafts with a chat model through any OpenAI-compatible API,
-// streaming the reply.
-type OpenAIDrafter struct {
+// Drafter drafts with a chat model through an OpenAI-compatible API.
+type Drafter struct {
 	client *openaiclient.Client
 	model  string
 	// Temperature is the sampling temperature sent to models that take
@@ -24,20 +28,20 @@ type OpenAIDrafter struct {
 	Temperature float32
 }
 
-var _ Drafter = (*OpenAIDrafter)(nil)
+var _ bot.Drafter = (*Drafter)(nil)
 
-// NewOpenAIDrafter drafts with model through client.
-func NewOpenAIDrafter(client *openaiclient.Client, model string) *OpenAIDrafter {
-	return &OpenAIDrafter{client: client, model: model}
+// New drafts with model through client.
+func New(client *openaiclient.Client, model string) *Drafter {
+	return &Drafter{client: client, model: model}
 }
 
 // Model names the chat model.
-func (d *OpenAIDrafter) Model() string { return d.model }
+func (d *Drafter) Model() string { return d.model }
 
 // Draft streams the model's reply to p, with retries (see
 // openaiclient.Client.Do). A retried stream starts again, so onPartial may
 // see the text restart.
-func (d *OpenAIDrafter) Draft(ctx context.Context, p Prompt, onPartial func(text string)) (Completion, error) {
+func (d *Drafter) Draft(ctx context.Context, p bot.Prompt, onPartial func(text string)) (bot.Completion, error) {
 	req := openai.ChatCompletionRequest{
 		Model: d.model,
 		Messages: []openai.ChatCompletionMessage{
@@ -62,7 +66,7 @@ func (d *OpenAIDrafter) Draft(ctx context.Context, p Prompt, onPartial func(text
 		req.MaxTokens = p.MaxTokens
 		req.Temperature = d.Temperature
 	}
-	var out Completion
+	var out bot.Completion
 	err := d.client.Do(ctx, func(ctx context.Context) error {
 		var err error
 		out, err = d.stream(ctx, req, onPartial)
@@ -74,17 +78,17 @@ func (d *OpenAIDrafter) Draft(ctx context.Context, p Prompt, onPartial func(text
 	case openaiclient.IsConfig(err):
 		var e *openaiclient.Error
 		errors.As(err, &e)
-		return out, fmt.Errorf("%w: %w", ErrModelConfig, e)
+		return out, fmt.Errorf("%w: %w", bot.ErrModelConfig, e)
 	case openaiclient.IsContextLength(err):
-		return out, fmt.Errorf("%w: %w", ErrContextLength, err)
+		return out, fmt.Errorf("%w: %w", bot.ErrContextLength, err)
 	}
 	return out, fmt.Errorf("couldn't draft with %s: %w", d.model, err)
 }
 
 // stream runs one streamed request, returning the text and the usage that
 // the last, choice-less chunk reports.
-func (d *OpenAIDrafter) stream(ctx context.Context, req openai.ChatCompletionRequest, onPartial func(string)) (Completion, error) {
-	var out Completion
+func (d *Drafter) stream(ctx context.Context, req openai.ChatCompletionRequest, onPartial func(string)) (bot.Completion, error) {
+	var out bot.Completion
 	s, err := d.client.API.CreateChatCompletionStream(ctx, req)
 	if err != nil {
 		return out, err
@@ -100,7 +104,7 @@ func (d *OpenAIDrafter) stream(ctx context.Context, req openai.ChatCompletionReq
 			return out, err
 		}
 		if resp.Usage != nil {
-			out.Usage = Usage{resp.Usage.PromptTokens, resp.Usage.CompletionTokens, resp.Usage.TotalTokens}
+			out.Usage = bot.Usage{PromptTokens: resp.Usage.PromptTokens, CompletionTokens: resp.Usage.CompletionTokens, TotalTokens: resp.Usage.TotalTokens}
 		}
 		grew := false
 		for _, c := range resp.Choices {

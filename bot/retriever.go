@@ -1,0 +1,95 @@
+package bot
+
+import (
+	"context"
+
+	"github.com/articlebot/articlebot/corpus"
+)
+
+// Retriever is the search index the service answers from: the seam between
+// answering and retrieval. The service owns it, and the types it returns,
+// so that it depends on no index implementation; bot/retrievalindex serves
+// it from a retrieval.Index and cmd/articlebot wires that in.
+type Retriever interface {
+	Searcher
+	WordStats
+	Passages
+	// Story is a Retriever over the story with the given ID alone, sharing
+	// this one's vectors: what a question scoped to one story of a
+	// collection is answered from. Its error wraps ErrUnknownArticle when
+	// there is no such story.
+	Story(ctx context.Context, id string) (Retriever, error)
+}
+
+// Searcher ranks passages for a query.
+type Searcher interface {
+	// Find returns the best q.K passages in q's scope (clamped to its
+	// size), best first, with the relevance decision. A Query.Article the
+	// index lacks is an error wrapping ErrUnknownArticle.
+	Find(ctx context.Context, q Query) (*SearchResult, error)
+}
+
+// WordStats are the indexed corpus's word statistics, by stem.
+type WordStats interface {
+	// DF is the number of passages holding stem.
+	DF(stem string) int
+	// IDF is the inverse document frequency of stem in the corpus.
+	IDF(stem string) float64
+	// StoryHas reports whether any passage of the story with the given ID
+	// holds stem.
+	StoryHas(story, stem string) bool
+	// SentenceCoverage is the IDF-weighted share of query's words, or
+	// their synonyms at a discount, among a sentence's stems.
+	SentenceCoverage(query string, stems map[string]bool) float64
+}
+
+// Passages are the indexed chunks.
+type Passages interface {
+	// Chunk returns the chunk with the given ID.
+	Chunk(id string) (corpus.Chunk, bool)
+	// Chunks returns every chunk in corpus order.
+	Chunks() []corpus.Chunk
+	// StoryChunks returns the chunks of the story with the given ID, in
+	// order; nil when there is no such story.
+	StoryChunks(id string) []corpus.Chunk
+	// Len is the number of chunks.
+	Len() int
+	// Version identifies the indexed content, for cache keys: it changes
+	// whenever any story's text does.
+	Version() string
+}
+
+// Query is one search: its text, how many hits, and what scopes it.
+type Query struct {
+	Text string
+	K    int
+	// Article, when set, restricts the search to the story with this ID.
+	Article string
+}
+
+// Hit is one ranked passage.
+type Hit struct {
+	Chunk       corpus.Chunk
+	Score       float64 // the fused ranking score
+	Similarity  float64 // cosine similarity to the query embedding
+	BM25        float64
+	VectorRank  int // 1-based; 0 when not ranked
+	LexicalRank int // 1-based; 0 when no query word matched
+}
+
+// SearchResult is a search's ranked hits and whether they cover the
+// question.
+type SearchResult struct {
+	Hits []Hit
+	// Covered is the relevance decision: false means the corpus does not
+	// answer this question, whatever the hits are.
+	Covered bool
+	// Coverage is the IDF-weighted share of the question's words found in
+	// the top hits.
+	Coverage float64
+	// Missing lists question words found nowhere in the top hits.
+	Missing []string
+	// EmbedErr is why the query could not be embedded when the ranking
+	// fell back to its words alone; nil otherwise.
+	EmbedErr error
+}
