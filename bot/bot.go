@@ -92,8 +92,8 @@ const (
 // Drafter writes text with a language model: the seam between the service
 // and a model API. The service renders the prompts, checks the citations
 // and falls back to extractive answers; a Drafter only talks to the model.
-// Its errors wrap ErrModelConfig or ErrContextLength when they are those;
-// any other error means the model is unavailable.
+// Its errors wrap ErrModelConfig, ErrContextLength or ErrModelUnavailable;
+// an error wrapping none of them is a bug.
 type Drafter interface {
 	// Draft returns the model's reply to p, passing the reply so far to
 	// onPartial (when not nil) as it arrives.
@@ -115,6 +115,9 @@ var (
 	ErrModelConfig = errors.New("language model configuration error")
 	// ErrContextLength means the prompt was too long for the model.
 	ErrContextLength = errors.New("the prompt is longer than the model's context")
+	// ErrModelUnavailable means the model API (the chat model's, or the
+	// embedding model's behind a Retriever) failed or could not be reached.
+	ErrModelUnavailable = errors.New("the language model is unavailable")
 )
 
 // ErrInternal marks a failure of the service itself, such as a recovered

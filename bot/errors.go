@@ -3,8 +3,6 @@ package bot
 import (
 	"context"
 	"errors"
-
-	"github.com/articlebot/articlebot/internal/openaiclient"
 )
 
 // ErrorKind is what went wrong, in the one vocabulary of the answering
@@ -38,7 +36,6 @@ var Kinds = []ErrorKind{KindInput, KindNotFound, KindModelConfig, KindModelUnava
 
 // KindOf classifies err; it is "" for nil.
 func KindOf(err error) ErrorKind {
-	var apiErr *openaiclient.Error
 	switch {
 	case err == nil:
 		return ""
@@ -52,9 +49,9 @@ func KindOf(err error) ErrorKind {
 		return KindShutdown
 	case errors.Is(err, context.DeadlineExceeded):
 		return KindTimeout
-	case errors.Is(err, ErrModelConfig) || openaiclient.IsConfig(err):
+	case errors.Is(err, ErrModelConfig):
 		return KindModelConfig
-	case errors.As(err, &apiErr), errors.Is(err, ErrContextLength):
+	case errors.Is(err, ErrModelUnavailable), errors.Is(err, ErrContextLength):
 		return KindModelUnavailable
 	default:
 		return KindInternal

@@ -24,11 +24,13 @@ func TestKindOf(t *testing.T) {
 		{fmt.Errorf("%w: boom", ErrInternal), KindInternal},
 		{fmt.Errorf("drafting: %w", context.Canceled), KindShutdown},
 		{context.DeadlineExceeded, KindTimeout},
-		{fmt.Errorf("%w (last attempt: %w)", context.DeadlineExceeded, &openaiclient.Error{Kind: openaiclient.Unavailable}), KindTimeout},
+		{fmt.Errorf("%w: %w (last attempt: %w)", ErrModelUnavailable, context.DeadlineExceeded, &openaiclient.Error{Kind: openaiclient.Unavailable}), KindTimeout},
 		{fmt.Errorf("%w: %w", ErrModelConfig, &openaiclient.Error{Kind: openaiclient.Unauthorized, Status: 401}), KindModelConfig},
-		{&openaiclient.Error{Kind: openaiclient.NotFound, Status: 404}, KindModelConfig},
-		{&openaiclient.Error{Kind: openaiclient.Unavailable, Status: 503}, KindModelUnavailable},
+		{fmt.Errorf("%w: %w", ErrModelUnavailable, &openaiclient.Error{Kind: openaiclient.Unavailable, Status: 503}), KindModelUnavailable},
 		{ErrContextLength, KindModelUnavailable},
+		// The adapters put upstream errors in these terms; one that
+		// reaches the service raw is a bug.
+		{&openaiclient.Error{Kind: openaiclient.Unavailable, Status: 503}, KindInternal},
 		{errors.New("something else"), KindInternal},
 	} {
 		if got := KindOf(tt.err); got != tt.want {

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/articlebot/articlebot/corpus"
-	"github.com/articlebot/articlebot/internal/openaiclient"
 )
 
 // Prompt is what a Drafter sends to a language model.
@@ -198,22 +197,21 @@ func (s *Service) logFallback(cause error, what string) ErrorKind {
 	return k
 }
 
-// upstream is the model API's own error under err, for logs only.
+// upstream is the model API's own error under err, for logs only: adapters'
+// errors keep it apart from the message written for people.
 func upstream(err error) string {
-	var e *openaiclient.Error
-	if errors.As(err, &e) && e.Err != nil {
-		return e.Err.Error()
+	var u interface{ Upstream() string }
+	if errors.As(err, &u) {
+		return u.Upstream()
 	}
 	return ""
 }
 
-// modelError wraps a failure, marking configuration errors from a model
-// API (a wrong key, say) as ErrModelConfig.
+// modelError wraps a failure to search or draft; a configuration error
+// (a wrong key, say) is returned as it is, so that it reads as one.
 func modelError(what string, err error) error {
-	if openaiclient.IsConfig(err) {
-		var e *openaiclient.Error
-		errors.As(err, &e)
-		return fmt.Errorf("%w: %w", ErrModelConfig, e)
+	if errors.Is(err, ErrModelConfig) {
+		return err
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }

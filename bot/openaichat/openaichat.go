@@ -82,7 +82,7 @@ func (d *Drafter) Draft(ctx context.Context, p bot.Prompt, onPartial func(text s
 	case openaiclient.IsContextLength(err):
 		return out, fmt.Errorf("%w: %w", bot.ErrContextLength, err)
 	}
-	return out, fmt.Errorf("couldn't draft with %s: %w", d.model, err)
+	return out, fmt.Errorf("%w: couldn't draft with %s: %w", bot.ErrModelUnavailable, d.model, err)
 }
 
 // stream runs one streamed request, returning the text and the usage that

@@ -9,6 +9,7 @@ import (
 	"fmt"
 
 	"github.com/articlebot/articlebot/bot"
+	"github.com/articlebot/articlebot/internal/openaiclient"
 	"github.com/articlebot/articlebot/retrieval"
 )
 
@@ -28,11 +29,14 @@ func New(ix *retrieval.Index) Retriever { return Retriever{ix} }
 func (r Retriever) Find(ctx context.Context, q bot.Query) (*bot.SearchResult, error) {
 	res, err := r.Index.Find(ctx, retrieval.Query{Text: q.Text, K: q.K, Article: q.Article})
 	if err != nil {
-		return nil, storyError(err)
+		return nil, serviceError(err)
 	}
 	out := &bot.SearchResult{
 		Hits:    make([]bot.Hit, len(res.Hits)),
-		Covered: res.Covered, Coverage: res.Coverage, Missing: res.Missing, EmbedErr: res.EmbedErr,
+		Covered: res.Covered, Coverage: res.Coverage, Missing: res.Missing,
+	}
+	if res.EmbedErr != nil {
+		out.EmbedErr = serviceError(res.EmbedErr)
 	}
 	for i, h := range res.Hits {
 		out.Hits[i] = bot.Hit{
@@ -47,16 +51,23 @@ func (r Retriever) Find(ctx context.Context, q bot.Query) (*bot.SearchResult, er
 func (r Retriever) Story(ctx context.Context, id string) (bot.Retriever, error) {
 	ix, err := r.Index.Story(ctx, id)
 	if err != nil {
-		return nil, storyError(err)
+		return nil, serviceError(err)
 	}
 	return New(ix), nil
 }
 
-// storyError marks the index's unknown story as the service's unknown
-// article.
-func storyError(err error) error {
-	if errors.Is(err, retrieval.ErrUnknownStory) {
+// serviceError puts the index's errors in the service's vocabulary: an
+// unknown story is an unknown article, and a remote embedder's failure is
+// the model API's (its configuration's, when the API rejected that).
+func serviceError(err error) error {
+	var apiErr *openaiclient.Error
+	switch {
+	case errors.Is(err, retrieval.ErrUnknownStory):
 		return fmt.Errorf("%w: %w", bot.ErrUnknownArticle, err)
+	case openaiclient.IsConfig(err):
+		return fmt.Errorf("%w: %w", bot.ErrModelConfig, err)
+	case errors.As(err, &apiErr):
+		return fmt.Errorf("%w: %w", bot.ErrModelUnavailable, err)
 	}
 	return err
 }

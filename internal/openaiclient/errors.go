@@ -80,6 +80,14 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
+// Upstream is the server's own error, for logs only; "" when there is none.
+func (e *Error) Upstream() string {
+	if e.Err == nil {
+		return ""
+	}
+	return e.Err.Error()
+}
+
 // Retryable reports whether sending the request again may succeed.
 func (e *Error) Retryable() bool { return e.Kind == Unavailable && !quotaExhausted(e.Err) }
 
