@@ -53,9 +53,15 @@ var DefaultChunkOptions = ChunkOptions{MaxChars: 800, OverlapSentences: 1}
 
 // Chunks cuts every article of the corpus with the default options.
 func (c *Corpus) Chunks() []Chunk {
-	var out []Chunk
-	for _, a := range c.Articles {
-		out = append(out, a.Chunks(DefaultChunkOptions)...)
+	each := make([][]Chunk, len(c.Articles))
+	n := 0
+	for i, a := range c.Articles {
+		each[i] = a.Chunks(DefaultChunkOptions)
+		n += len(each[i])
+	}
+	out := make([]Chunk, 0, n)
+	for _, cs := range each {
+		out = append(out, cs...)
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"crypto/sha256"
 	"embed"
 	"errors"
 	"fmt"
@@ -36,6 +37,9 @@ type Corpus struct {
 	Articles []*Article
 	// Report says what loading the collection found, warnings included.
 	Report LoadReport
+	// Files records what LoadDir found in each file, for LoadDirSince; nil
+	// for a corpus loaded otherwise.
+	Files []FileRecord
 
 	byID map[string]*Article // article and alias IDs; nil when built by hand
 }
@@ -185,14 +189,8 @@ var errUnreadable = errors.New("couldn't read the file")
 // LoadDir loads every article file under dir, in its subfolders too (see
 // LoadFS). Warnings name files by their path under dir.
 func LoadDir(dir string) (*Corpus, error) {
-	info, err := os.Stat(dir)
-	if err != nil {
-		return nil, fmt.Errorf("couldn't open corpus directory: %w", err)
-	}
-	if !info.IsDir() {
-		return nil, fmt.Errorf("corpus %s is not a directory", dir)
-	}
-	return load(os.DirFS(dir), ".", func(p string) string { return filepath.Join(dir, filepath.FromSlash(p)) })
+	c, _, err := LoadDirSince(dir, nil)
+	return c, err
 }
 
 // LoadFS loads every article file under dir in fsys, walking subfolders
@@ -205,7 +203,7 @@ func LoadDir(dir string) (*Corpus, error) {
 // read concurrently, so fsys must allow that (os.DirFS, embed.FS and
 // fstest.MapFS do).
 func LoadFS(fsys fs.FS, dir string) (*Corpus, error) {
-	return load(fsys, dir, func(p string) string { return pathJoin(dir, p) })
+	return load(fsys, dir, func(p string) string { return pathJoin(dir, p) }, nil)
 }
 
 func pathJoin(dir, name string) string {
@@ -218,7 +216,9 @@ func pathJoin(dir, name string) string {
 	return dir + "/" + name
 }
 
-func load(fsys fs.FS, dir string, fullPath func(rel string) string) (*Corpus, error) {
+// load loads the collection; with since, a file since knows the stat of
+// is taken from it instead of being read (see LoadDirSince).
+func load(fsys fs.FS, dir string, fullPath func(rel string) string, since *reuse) (*Corpus, error) {
 	root := fullPath("")
 	l := loader{
 		c:        &Corpus{byID: map[string]*Article{}},
@@ -244,11 +244,24 @@ func load(fsys fs.FS, dir string, fullPath func(rel string) string) (*Corpus, er
 		if d.IsDir() || !isArticleFile(d.Name()) {
 			return nil
 		}
-		files = append(files, fileResult{path: p, rel: relPath(dir, p)})
+		f := fileResult{path: p, rel: relPath(dir, p)}
+		if since != nil {
+			if info, err := d.Info(); err == nil {
+				f.stat = fileStat{size: info.Size(), mtime: info.ModTime().UnixNano(), ok: true}
+			}
+		}
+		files = append(files, f)
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("couldn't list %s: %w", root, err)
+	}
+	if since != nil {
+		since.take(files)
+		if since.unchanged(files) {
+			return since.prev, nil
+		}
+		l.c.Files = make([]FileRecord, 0, len(files))
 	}
 	readAll(fsys, files)
 	for i := range files {
@@ -307,6 +320,12 @@ type fileResult struct {
 	a         *Article
 	notes     parseNotes
 	err       error
+	stat      fileStat
+	id        string // the story's ID, or the duplicate's alias ID
+	dup       bool   // folded into another story
+	// reused is set when the result came from an earlier load's record
+	// rather than from reading the file.
+	reused bool
 }
 
 // readAll reads and parses files on every CPU: loading is mostly parsing,
@@ -323,7 +342,7 @@ func readAll(fsys fs.FS, files []fileResult) {
 		})
 	}
 	for i := range files {
-		if files[i].err == nil {
+		if files[i].err == nil && !files[i].reused {
 			next <- &files[i]
 		}
 	}
@@ -347,6 +366,9 @@ func (f *fileResult) read(fsys fs.FS) {
 
 // add takes a read file into the corpus, in walk order.
 func (l *loader) add(f *fileResult) {
+	if l.c.Files != nil {
+		defer l.record(f)
+	}
 	if f.notice {
 		return
 	}
@@ -371,9 +393,11 @@ func (l *loader) add(f *fileResult) {
 		id := l.uniqueID(a)
 		kept.Aliases = append(kept.Aliases, Alias{ID: id, Title: a.Title, Path: a.Path})
 		l.c.byID[id] = kept
+		f.id, f.dup = id, true
 		return
 	}
 	a.ID = l.uniqueID(a)
+	f.id = a.ID
 	l.bodies[a.bodyKey] = a
 	l.c.byID[a.ID] = a
 	l.c.Articles = append(l.c.Articles, a)
@@ -434,4 +458,207 @@ func thousands(n int) string {
 		s = s[:i] + "," + s[i:]
 	}
 	return s
+}
+
+// FileRecord is what a load found in one file of a collection, with the
+// file's size and modification time when it was read: what LoadDirSince
+// compares to know which files to read again.
+type FileRecord struct {
+	Path    string // in the collection, with "/" separators
+	Size    int64  // -1: read again whatever its size
+	ModTime int64  // nanoseconds since the Unix epoch
+	Kind    FileKind
+	// Story is the ID of the article the file gave, or for a duplicate
+	// the ID of its alias.
+	Story string
+	// Key is what makes two files one story (a story or a duplicate).
+	Key [sha256.Size]byte
+	// Encoding is the encoding the file was decoded from when not UTF-8.
+	Encoding string
+	// Ignored are the front matter keys the load had no use for.
+	Ignored []string
+	// Err is why a skipped file was skipped.
+	Err string
+}
+
+// FileKind says what a load made of a file.
+type FileKind uint8
+
+const (
+	FileStory     FileKind = iota + 1 // an article
+	FileDuplicate                     // folded into an article with the same body
+	FileNotice                        // one of the collection's notices, passed over
+	FileSkipped                       // could not be loaded
+)
+
+// fileStat is a file's size and modification time, when they were read.
+type fileStat struct {
+	size, mtime int64
+	ok          bool
+}
+
+// record notes what add made of f in the corpus's Files.
+func (l *loader) record(f *fileResult) {
+	r := FileRecord{Path: f.rel, Size: -1}
+	if f.stat.ok {
+		r.Size, r.ModTime = f.stat.size, f.stat.mtime
+	}
+	switch {
+	case f.notice:
+		r.Kind = FileNotice
+	case f.err != nil:
+		r.Kind, r.Err = FileSkipped, strings.TrimPrefix(f.err.Error(), f.rel+": ")
+		if errors.Is(f.err, errUnreadable) {
+			r.Size = -1 // worth trying again
+		}
+	default:
+		r.Kind, r.Story, r.Key = FileStory, f.id, f.a.bodyKey
+		if f.dup {
+			r.Kind = FileDuplicate
+		}
+		r.Encoding, r.Ignored = f.notes.encoding, f.notes.ignored
+	}
+	l.c.Files = append(l.c.Files, r)
+}
+
+// LoadDirSince loads the collection under dir as LoadDir does, reading
+// only the files whose size or modification time differ from what prev
+// recorded (prev.Files), or that prev does not know, and taking the rest
+// from prev; reread is how many files were read. It returns prev itself
+// when no file was added, removed or changed. With a nil prev, or one
+// with no Files, every file is read.
+//
+// A file edited without changing its size or modification time (to the
+// nanosecond) is taken as unchanged: load it with a nil prev to be sure.
+// prev must come from a load of dir by the same program (a stored corpus
+// of an older one may have parsed files differently).
+func LoadDirSince(dir string, prev *Corpus) (c *Corpus, reread int, err error) {
+	info, err := os.Stat(dir)
+	if err != nil {
+		return nil, 0, fmt.Errorf("couldn't open corpus directory: %w", err)
+	}
+	if !info.IsDir() {
+		return nil, 0, fmt.Errorf("corpus %s is not a directory", dir)
+	}
+	r := &reuse{prev: prev}
+	c, err = load(os.DirFS(dir), ".", func(p string) string { return filepath.Join(dir, filepath.FromSlash(p)) }, r)
+	return c, r.reread, err
+}
+
+// reuse takes files unchanged since an earlier load from its corpus.
+type reuse struct {
+	prev   *Corpus
+	reread int
+}
+
+// take fills in the results of the files whose stat matches prev's record
+// of them. A story's duplicates are taken only with every file of their
+// group (same Key) unchanged: which of them is the story, and its text,
+// may otherwise change.
+func (r *reuse) take(files []fileResult) {
+	defer func() {
+		for i := range files {
+			if !files[i].reused && files[i].err == nil {
+				r.reread++
+			}
+		}
+	}()
+	if r.prev == nil || r.prev.Files == nil {
+		return
+	}
+	known := make(map[string]*FileRecord, len(r.prev.Files))
+	for i := range r.prev.Files {
+		known[r.prev.Files[i].Path] = &r.prev.Files[i]
+	}
+	same := func(f *fileResult) *FileRecord {
+		rec := known[f.rel]
+		if rec == nil || !f.stat.ok || rec.Size < 0 || rec.Size != f.stat.size || rec.ModTime != f.stat.mtime {
+			return nil
+		}
+		return rec
+	}
+	// Groups with a file changed or gone are read again whole.
+	present := make(map[string]bool, len(files))
+	broken := map[[sha256.Size]byte]bool{}
+	for i := range files {
+		f := &files[i]
+		present[f.rel] = true
+		if rec := known[f.rel]; rec != nil && same(f) == nil && (rec.Kind == FileStory || rec.Kind == FileDuplicate) {
+			broken[rec.Key] = true
+		}
+	}
+	for _, rec := range r.prev.Files {
+		if !present[rec.Path] && (rec.Kind == FileStory || rec.Kind == FileDuplicate) {
+			broken[rec.Key] = true
+		}
+	}
+	byID := r.prev.byID
+	if byID == nil {
+		byID = map[string]*Article{}
+		for _, a := range r.prev.Articles {
+			byID[a.ID] = a
+			for _, al := range a.Aliases {
+				byID[al.ID] = a
+			}
+		}
+	}
+	for i := range files {
+		f := &files[i]
+		rec := same(f)
+		if rec == nil || f.err != nil {
+			continue
+		}
+		switch rec.Kind {
+		case FileNotice:
+			f.notice = true
+		case FileSkipped:
+			f.err = errors.New(f.rel + ": " + rec.Err)
+		case FileStory, FileDuplicate:
+			kept := byID[rec.Story]
+			if kept == nil || broken[rec.Key] {
+				continue
+			}
+			a := &Article{ID: articleID(f.rel), Path: f.rel, Text: kept.Text, Paragraphs: kept.Paragraphs, bodyKey: rec.Key}
+			if rec.Kind == FileStory {
+				a.Title, a.URL, a.Published = kept.Title, kept.URL, kept.Published
+			} else {
+				i := slices.IndexFunc(kept.Aliases, func(al Alias) bool { return al.ID == rec.Story })
+				if i < 0 {
+					continue
+				}
+				a.Title = kept.Aliases[i].Title
+			}
+			f.a, f.notes = a, parseNotes{encoding: rec.Encoding, ignored: rec.Ignored}
+		default:
+			continue
+		}
+		f.reused = true
+	}
+}
+
+// unchanged reports whether files are the ones prev recorded, in the same
+// order, every one taken from it.
+func (r *reuse) unchanged(files []fileResult) bool {
+	if r.prev == nil || len(files) != len(r.prev.Files) {
+		return false
+	}
+	for i := range files {
+		if !files[i].reused || files[i].rel != r.prev.Files[i].Path {
+			return false
+		}
+	}
+	return true
+}
+
+// Assemble makes a corpus of articles loaded before, with their load's
+// report and file records, as a stored copy of a LoadDir gives them back.
+func Assemble(articles []*Article, report LoadReport, files []FileRecord) *Corpus {
+	c := &Corpus{Articles: articles, Report: report, Files: files, byID: make(map[string]*Article, len(articles))}
+	for _, a := range articles {
+		c.byID[a.ID] = a
+		for _, al := range a.Aliases {
+			c.byID[al.ID] = a
+		}
+	}
+	return c
 }

@@ -55,7 +55,13 @@ type Index struct {
 	lex     *lexicon
 	bm      *bm25
 	vecs    [][]float32 // unit vectors by chunk
-	store   VectorStore
+	// slots are the chunks' vectors' slots in the store's vectors file, -1
+	// for a vector not saved there yet.
+	slots []int32
+	// mapped keeps the vectors file that vecs point into mapped while the
+	// index is in use; nil when no vector came from a store.
+	mapped *mappedVectors
+	store  VectorStore
 	// version identifies the indexed content: the stories' hashes.
 	version string
 
@@ -127,6 +133,7 @@ type stored struct {
 	terms  []chunkTerms
 	vecs   [][]float32
 	hashes [][32]byte // content hashes (corpus.Chunk.ContentHash)
+	slots  []int32    // in the vectors file
 }
 
 // buildStats counts what build did.
@@ -149,6 +156,7 @@ func build(ctx context.Context, chunks []corpus.Chunk, opt Options, prev *persis
 		chunks: chunks, pos: make(map[string]int, len(chunks)), story: make([]int32, len(chunks)),
 		stories: stories, byID: make(map[string]int, len(stories)),
 		terms: make([]chunkTerms, len(chunks)), vecs: make([][]float32, len(chunks)), hashes: make([][32]byte, len(chunks)),
+		slots: make([]int32, len(chunks)),
 		embed: opt.Embed, expand: opt.Expand, relevance: opt.Relevance, fallback: opt.LexicalFallback, opt: opt,
 	}
 	if ix.relevance == (Relevance{}) {
@@ -168,6 +176,7 @@ func build(ctx context.Context, chunks []corpus.Chunk, opt Options, prev *persis
 	ver := sha256.New()
 	if prev != nil {
 		ix.lex = newLexicon(prev.stems)
+		ix.mapped = prev.vectors
 	} else {
 		ix.lex = newLexicon(nil)
 	}
@@ -182,6 +191,7 @@ func build(ctx context.Context, chunks []corpus.Chunk, opt Options, prev *persis
 			copy(ix.terms[s.First:], p.terms)
 			copy(ix.vecs[s.First:], p.vecs)
 			copy(ix.hashes[s.First:], p.hashes)
+			copy(ix.slots[s.First:], p.slots)
 			st.reusedStories++
 			st.reused += s.N
 			continue
@@ -229,8 +239,9 @@ func (ix *Index) process(ctx context.Context, todo []int, opt Options, local *Lo
 				text := ix.chunks[i].IndexText()
 				ix.hashes[i] = sha256.Sum256([]byte(text))
 				toks[j] = Tokenize(text)
-				if v := old[ix.hashes[i]]; v != nil {
-					ix.vecs[i] = v
+				ix.slots[i] = -1
+				if v, ok := old[ix.hashes[i]]; ok {
+					ix.vecs[i], ix.slots[i] = v.vec, v.slot
 				} else if v := opt.Precomputed[ix.chunks[i].ID]; len(v) > 0 {
 					ix.vecs[i] = v
 				}
@@ -257,7 +268,7 @@ func (ix *Index) process(ctx context.Context, todo []int, opt Options, local *Lo
 		case embedded[j]:
 			st.embedded++
 			fresh = append(fresh, i)
-		case old[ix.hashes[i]] == nil: // precomputed
+		case ix.slots[i] < 0: // precomputed
 			st.reused++
 			fresh = append(fresh, i)
 		default:
@@ -297,14 +308,15 @@ func (ix *Index) process(ctx context.Context, todo []int, opt Options, local *Lo
 // vectors came from another model.
 var errDims = errors.New("embeddings differ in length")
 
-// fillStore checks the vectors, brings the fresh ones (not from the store)
-// to the unit vectors the store would give back, and adds them all to the
-// vector store.
+// fillStore checks the vectors and makes the fresh ones (not from the
+// store) unit vectors of their own, as the store saves and gives them
+// back. The vector store is filled at the index's first vector query, so
+// that a process that never searches (`index`) never pays for it.
 func (ix *Index) fillStore(ctx context.Context, opt Options, fresh []int) error {
 	dims := len(ix.vecs[0])
 	for _, i := range fresh {
 		if v := ix.vecs[i]; len(v) == dims {
-			ix.vecs[i] = quantizeRoundTrip(v)
+			ix.vecs[i] = Normalize(v)
 		}
 	}
 	docs := make([]VectorDoc, len(ix.chunks))
@@ -318,23 +330,47 @@ func (ix *Index) fillStore(ctx context.Context, opt Options, fresh []int) error 
 	if newStore == nil {
 		newStore = NewChromemStore
 	}
-	store, err := newStore()
-	if err != nil {
-		return err
-	}
-	if err := store.Add(ctx, docs); err != nil {
-		return fmt.Errorf("couldn't add chunks to the vector store: %w", err)
-	}
-	ix.store = store
+	ix.store = &lazyStore{fill: sync.OnceValues(func() (VectorStore, error) {
+		store, err := newStore()
+		if err != nil {
+			return nil, err
+		}
+		// Not the first query's context: a store half filled when it
+		// ended would stay so.
+		if err := store.Add(context.WithoutCancel(ctx), docs); err != nil {
+			return nil, fmt.Errorf("couldn't add chunks to the vector store: %w", err)
+		}
+		return store, nil
+	})}
 	return nil
 }
 
-// Embeddings returns the unit vector stored for each chunk ID. The map is a
-// copy; the vectors are shared and must not be modified.
+// lazyStore is a VectorStore filled at its first query.
+type lazyStore struct {
+	fill func() (VectorStore, error)
+}
+
+func (s *lazyStore) Add(ctx context.Context, docs []VectorDoc) error {
+	store, err := s.fill()
+	if err != nil {
+		return err
+	}
+	return store.Add(ctx, docs)
+}
+
+func (s *lazyStore) Query(ctx context.Context, vec []float32, k int, story string) ([]VectorHit, error) {
+	store, err := s.fill()
+	if err != nil {
+		return nil, err
+	}
+	return store.Query(ctx, vec, k, story)
+}
+
+// Embeddings returns a copy of the unit vector stored for each chunk ID.
 func (ix *Index) Embeddings() map[string][]float32 {
 	out := make(map[string][]float32, len(ix.chunks))
 	for i, c := range ix.chunks {
-		out[c.ID] = ix.vecs[i]
+		out[c.ID] = slices.Clone(ix.vecs[i])
 	}
 	return out
 }

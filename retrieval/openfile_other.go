@@ -3,6 +3,7 @@
 package retrieval
 
 import (
+	"context"
 	"errors"
 	"io"
 	"os"
@@ -27,4 +28,10 @@ func mapFile(f *os.File, size int64) ([]byte, func(), error) {
 		return nil, nil, err
 	}
 	return b, func() {}, nil
+}
+
+// lockFile is a no-op here: processes saving the same index at once are
+// not kept apart on this system (each save still renames a whole file).
+func lockFile(ctx context.Context, path string) (unlock func(), err error) {
+	return func() {}, ctx.Err()
 }

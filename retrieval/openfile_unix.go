@@ -3,8 +3,13 @@
 package retrieval
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"os"
+	"path/filepath"
 	"syscall"
+	"time"
 )
 
 // openRegular opens path for reading without blocking: opening a FIFO for
@@ -26,4 +31,38 @@ func mapFile(f *os.File, size int64) (data []byte, unmap func(), err error) {
 		return nil, nil, err
 	}
 	return b, func() { _ = syscall.Munmap(b) }, nil
+}
+
+// lockFile takes an exclusive lock on the file at path, creating it,
+// waiting for another process that holds it until ctx ends. unlock
+// releases it; the kernel does too when the process ends.
+func lockFile(ctx context.Context, path string) (unlock func(), err error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("couldn't create the data directory: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		// A read-only data directory: nothing will be saved either.
+		return func() {}, nil
+	}
+	wait := time.Millisecond
+	for {
+		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		if err == nil {
+			return func() { f.Close() }, nil
+		}
+		if !errors.Is(err, syscall.EWOULDBLOCK) && !errors.Is(err, syscall.EINTR) {
+			f.Close()
+			return func() {}, nil
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			f.Close()
+			return nil, ctx.Err()
+		case <-t.C:
+		}
+		wait = min(2*wait, 100*time.Millisecond)
+	}
 }

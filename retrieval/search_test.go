@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -167,49 +166,6 @@ func TestLocalVectorsDependOnlyOnTheChunk(t *testing.T) {
 		t.Error("a chunk's local vector changed with the rest of the corpus")
 	}
 }
-
-func TestQuantizeRoundTripIsStable(t *testing.T) {
-	v, _ := NewLocalEmbedder(0).Embed(context.Background(), "North Korea sent 15,000 troops to Russia")
-	once := quantizeRoundTrip(v)
-	twice := quantizeRoundTrip(once)
-	var dot float64
-	for i := range v {
-		if once[i] != twice[i] {
-			t.Fatalf("component %d: %g then %g; storing a loaded vector must not change it", i, once[i], twice[i])
-		}
-		dot += float64(v[i]) * float64(once[i])
-	}
-	if math.Abs(dot-1) > 1e-6 || math.Abs(norm(once)-1) > 1e-6 {
-		t.Errorf("cosine to the original %.8f, norm %.8f", dot, norm(once))
-	}
-}
-
-func TestOpenPersistedNeedsTheSameSource(t *testing.T) {
-	ctx := context.Background()
-	c, err := corpus.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	st := NewStore(t.TempDir(), "local-test", "")
-	if _, _, err := BuildPersistedCorpus(ctx, c, c.Chunks(), "files v1", Options{}, st); err != nil {
-		t.Fatal(err)
-	}
-	if _, _, ok, err := OpenPersisted(ctx, Options{}, st, "files v2"); ok || err != nil {
-		t.Errorf("another source: ok %v, err %v", ok, err)
-	}
-	got, ix, ok, err := OpenPersisted(ctx, Options{Expand: Expand}, st, "files v1")
-	if !ok || err != nil {
-		t.Fatalf("same source: ok %v, err %v", ok, err)
-	}
-	if got.Titles()[0] != c.Titles()[0] || ix.Len() != len(c.Chunks()) || !slices.Equal(ix.Chunks(), c.Chunks()) {
-		t.Errorf("the stored corpus differs from the loaded one")
-	}
-	res, err := ix.Search(ctx, "How many troops has North Korea sent to Russia?", 1)
-	if err != nil || !strings.Contains(res.Hits[0].Chunk.Text, "15,000") {
-		t.Errorf("search over the opened index: %v", err)
-	}
-}
-
 // shufflingStore is a VectorStore that returns its results in a random
 // order among equal similarities, as a concurrent scan may.
 type shufflingStore struct {

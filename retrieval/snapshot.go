@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
+	"slices"
 
 	"github.com/articlebot/articlebot/corpus"
 )
@@ -21,6 +23,11 @@ type snapshotReport struct {
 // encodeCorpus appends the articles (metadata, text, paragraph bounds) and
 // the chunks' bounds to b.
 func encodeCorpus(b []byte, c *corpus.Corpus, chunks []corpus.Chunk) []byte {
+	size := 64*len(chunks) + 96*len(c.Files)
+	for _, a := range c.Articles {
+		size += len(a.Text) + len(a.Title) + 2*len(a.Path) + 16*len(a.Paragraphs) + 64
+	}
+	b = slices.Grow(b, size)
 	str := func(s string) {
 		b = binary.AppendUvarint(b, uint64(len(s)))
 		b = append(b, s...)
@@ -55,14 +62,38 @@ func encodeCorpus(b []byte, c *corpus.Corpus, chunks []corpus.Chunk) []byte {
 		num(ch.Start)
 		num(ch.End)
 	}
+	num(len(c.Files))
+	for _, f := range c.Files {
+		str(f.Path)
+		b = binary.AppendVarint(b, f.Size)
+		b = binary.AppendVarint(b, f.ModTime)
+		num(int(f.Kind))
+		str(f.Story)
+		b = append(b, f.Key[:]...)
+		str(f.Encoding)
+		num(len(f.Ignored))
+		for _, k := range f.Ignored {
+			str(k)
+		}
+		str(f.Err)
+	}
 	return b
 }
 
 // decodeCorpus is encodeCorpus's inverse; every bound is checked.
 func decodeCorpus(b []byte, rep snapshotReport) (*corpus.Corpus, []corpus.Chunk, error) {
 	d := decoder{b: b}
-	str := func() string { return string(d.bytes(d.count(len(d.b)))) }
-	c := &corpus.Corpus{Report: corpus.LoadReport{Files: rep.Files, Duplicates: rep.Duplicates, Skipped: rep.Skipped, Decoded: rep.Decoded}}
+	// Every string is a part of one copy of the section.
+	all := string(b)
+	str := func() string {
+		n := d.count(len(d.b))
+		off := len(b) - len(d.b)
+		if d.bytes(n); d.err != nil {
+			return ""
+		}
+		return all[off : off+n]
+	}
+	var articles []*corpus.Article
 	byID := map[string]*corpus.Article{}
 	n := d.count(len(d.b))
 	for range n {
@@ -83,7 +114,7 @@ func decodeCorpus(b []byte, rep snapshotReport) (*corpus.Corpus, []corpus.Chunk,
 		if d.err != nil {
 			return nil, nil, d.err
 		}
-		c.Articles = append(c.Articles, a)
+		articles = append(articles, a)
 		byID[a.ID] = a
 	}
 	nc := d.count(len(d.b))
@@ -108,35 +139,104 @@ func decodeCorpus(b []byte, rep snapshotReport) (*corpus.Corpus, []corpus.Chunk,
 		ch.Seq, ch.Text = seq, a.Text[ch.Start:ch.End]
 		chunks = append(chunks, ch)
 	}
+	nf := d.count(len(d.b))
+	files := make([]corpus.FileRecord, 0, nf)
+	varint := func() int64 {
+		v, n := binary.Varint(d.b)
+		if n <= 0 {
+			d.err = errors.New("bad file record")
+			return 0
+		}
+		d.b = d.b[n:]
+		return v
+	}
+	for range nf {
+		f := corpus.FileRecord{Path: str(), Size: varint(), ModTime: varint(), Kind: corpus.FileKind(d.count(255)), Story: str()}
+		copy(f.Key[:], d.bytes(32))
+		f.Encoding = str()
+		for range d.count(len(d.b)) {
+			f.Ignored = append(f.Ignored, str())
+		}
+		f.Err = str()
+		if d.err != nil {
+			return nil, nil, d.err
+		}
+		files = append(files, f)
+	}
 	if d.err == nil && len(d.b) != 0 {
 		d.err = errors.New("trailing bytes after the corpus")
 	}
-	return c, chunks, d.err
+	if nf == 0 {
+		files = nil
+	}
+	report := corpus.LoadReport{Files: rep.Files, Duplicates: rep.Duplicates, Skipped: rep.Skipped, Decoded: rep.Decoded}
+	return corpus.Assemble(articles, report, files), chunks, d.err
 }
 
-// OpenPersisted loads the corpus and index st holds when they were saved
-// (by BuildPersistedCorpus) for source; ok is false, with a nil error, when
-// the file is absent, unusable, or from another source, and the caller
-// loads the corpus and builds.
-func OpenPersisted(ctx context.Context, opt Options, st *Store, source string) (c *corpus.Corpus, ix *Index, ok bool, err error) {
+// OpenCorpus loads the collection under dir and its index, from st as far
+// as it can: the corpus saved with the index when the collection's files
+// are as it recorded them (by size and modification time, see
+// corpus.LoadDirSince), so that nothing is read but the index; otherwise
+// only the files that changed are read, only the stories that changed are
+// tokenised and embedded, and st is updated. source identifies the program
+// loading the files: a corpus saved by another is not reused. reread
+// reads every file again (for an edit that kept a file's size and time).
+func OpenCorpus(ctx context.Context, dir, source string, reread bool, opt Options, st *Store) (*corpus.Corpus, *Index, BuildStats, error) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	prev, err := st.load(ctx)
-	if err != nil || prev == nil || prev.source != source || prev.corpus == nil {
-		return nil, nil, false, ctx.Err()
+	prev, discarded := st.load(ctx)
+	if err := ctx.Err(); err != nil {
+		return nil, nil, BuildStats{}, err
 	}
-	c, chunks, err := decodeCorpus(prev.corpus, prev.report)
+	var saved *corpus.Corpus
+	var savedChunks []corpus.Chunk
+	if prev != nil && prev.corpus != nil && prev.source == source {
+		var err error
+		if saved, savedChunks, err = decodeCorpus(prev.corpus, prev.report); err != nil {
+			saved = nil
+		}
+	}
+	since := saved
+	if reread {
+		since = nil
+	}
+	c, files, err := corpus.LoadDirSince(dir, since)
 	if err != nil {
-		return nil, nil, false, nil
+		return nil, nil, BuildStats{}, err
 	}
-	// The file's checksum and the source's fingerprint vouch for the
-	// stories' hashes: they need not be computed again.
-	ix, bs, err := build(ctx, chunks, opt, prev, prev.hashes)
-	if err != nil || bs.newStories > 0 {
-		// The stored corpus and index disagree: not to be trusted.
-		return nil, nil, false, ctx.Err()
+	if c == saved && saved != nil {
+		// The file's checksum vouches for the stories' hashes: they
+		// need not be computed again.
+		ix, bs, err := build(ctx, savedChunks, opt, prev, prev.hashes)
+		if err == nil && bs.newStories == 0 && prev.verify() == nil {
+			n := len(ix.stories)
+			return c, ix, BuildStats{Stories: n, Chunks: ix.Len(), Unchanged: n, Reused: ix.Len()}, nil
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, nil, BuildStats{}, err
+		}
+		// The stored corpus and index disagree, or the vectors are
+		// damaged: not to be trusted.
+		c, files, err = corpus.LoadDirSince(dir, nil)
+		if err != nil {
+			return nil, nil, BuildStats{}, err
+		}
+		prev, discarded = nil, fmt.Errorf("%w: %s: the saved corpus and index disagree", ErrCorruptIndex, st.path)
 	}
-	return c, ix, true, nil
+	unlock, err := lockFile(ctx, st.path+".lock")
+	if err != nil {
+		return nil, nil, BuildStats{}, err
+	}
+	defer unlock()
+	if prev != nil && !st.unchangedSince(prev) {
+		// Another process saved meanwhile: build on its index.
+		if prev, discarded = st.load(ctx); ctx.Err() != nil {
+			return nil, nil, BuildStats{}, ctx.Err()
+		}
+	}
+	ix, stats, err := buildLocked(ctx, c.Chunks(), opt, st, &snapshot{corpus: c, source: source, changed: c != saved}, prev, discarded)
+	stats.Reread = files
+	return c, ix, stats, err
 }
 
 // BuildPersistedCorpus is BuildPersisted over c's chunks that also saves c,
@@ -149,6 +249,9 @@ func BuildPersistedCorpus(ctx context.Context, c *corpus.Corpus, chunks []corpus
 type snapshot struct {
 	corpus *corpus.Corpus
 	source string
+	// changed is set when the corpus's files changed since it was saved,
+	// even if no story did: the saved corpus is then rewritten.
+	changed bool
 }
 
 func (s *snapshot) report() snapshotReport {

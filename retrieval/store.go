@@ -1,8 +1,6 @@
 package retrieval
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
@@ -24,18 +22,21 @@ import (
 	"github.com/articlebot/articlebot/corpus"
 )
 
-// Store persists an index in one file under a data directory: a header,
-// then each story's chunk terms (the inputs of the postings lists), the
-// corpus when it is saved with the index, then every chunk's vector in one
-// block (8-bit, see quantize.go). The file belongs to one
-// embedding model, one corpus.ChunkingVersion and one tokeniser; stories
-// are keyed by a hash of their indexed text, so an unchanged story is never
-// tokenised or embedded twice and a changed one always is.
+// Store persists an index in two files under a data directory. The index
+// file holds a header, then each story's chunk terms (the inputs of the
+// postings lists) and every chunk's slot in the vectors file, then the
+// corpus when it is saved with the index; the vectors file holds the
+// vectors (see vectorfile.go). The files belong to one embedding model,
+// one corpus.ChunkingVersion and one tokeniser; stories are keyed by a
+// hash of their indexed text, so an unchanged story is never tokenised or
+// embedded twice and a changed one always is.
 type Store struct {
 	path  string
 	model string // the model and where it runs, as the header records it
 	// mu serialises loading, building and saving within a process; between
-	// processes, saving is an atomic rename of a complete file.
+	// processes, a lock file does (see lockFile), and readers need no lock:
+	// the index file is replaced whole by a rename, and the vectors it
+	// names are never changed once written.
 	mu sync.Mutex
 }
 
@@ -44,7 +45,7 @@ type Store struct {
 var ErrCorruptIndex = errors.New("the persisted index is corrupt or foreign")
 
 // storeFormat versions the file layout.
-const storeFormat = 3
+const storeFormat = 4
 
 // storeMagic begins every index file.
 const storeMagic = "ABINDEX\x00"
@@ -69,7 +70,7 @@ func NewStore(dir, model, server string) *Store {
 	return &Store{path: filepath.Join(dir, name), model: id}
 }
 
-// Path is the store's file.
+// Path is the store's index file.
 func (s *Store) Path() string { return s.path }
 
 func fileSafe(s string) string {
@@ -98,14 +99,15 @@ type storeHeader struct {
 	Chunks    int    `json:"chunks"`
 	Stems     int    `json:"stems"`
 	TermBytes int64  `json:"term_bytes"`
-	// Source fingerprints the collection the corpus section was loaded
-	// from; CorpusBytes is that section's size (0: none).
+	// Source identifies the program that loaded the corpus section;
+	// CorpusBytes is that section's size (0: none).
 	Source      string         `json:"source,omitempty"`
 	CorpusBytes int64          `json:"corpus_bytes,omitempty"`
 	Report      snapshotReport `json:"report"`
-	VectorBytes int64          `json:"vector_bytes"`
-	// CRC32C covers the terms and vectors, so a torn or edited file is
-	// detected rather than trusted.
+	// Vectors names the vectors file and the slots of it this index uses.
+	Vectors vectorsRef `json:"vectors"`
+	// CRC32C covers the terms and the corpus (the vectors have their own),
+	// so a torn or edited file is detected rather than trusted.
 	CRC32C uint32 `json:"crc32c"`
 }
 
@@ -143,23 +145,46 @@ type persisted struct {
 	stories map[[32]byte]stored
 	ids     []string   // the stories' IDs, in order
 	hashes  [][32]byte // the stories' hashes, in order
-	// source and corpus are the saved corpus (encodeCorpus) and its
-	// source's fingerprint, when the file holds one.
+	// source and corpus are the saved corpus (encodeCorpus) and the
+	// program that loaded it, when the file holds one.
 	source string
 	corpus []byte
 	report snapshotReport
+	dims   int
+	// vectors is the vectors file the stories' vectors point into, and
+	// ref what the index file says of it.
+	vectors *mappedVectors
+	ref     vectorsRef
+	// verify waits for the vectors' checksum, computed while the rest is
+	// decoded, and says whether they are damaged.
+	verify func() error
+	// file is the index file's identity when it was read.
+	file os.FileInfo
+}
+
+// unchangedSince reports whether the index file is still the one prev was
+// read from.
+func (s *Store) unchangedSince(prev *persisted) bool {
+	info, err := os.Stat(s.path)
+	return err == nil && prev.file != nil && os.SameFile(info, prev.file) && info.ModTime().Equal(prev.file.ModTime()) && info.Size() == prev.file.Size()
+}
+
+// chunkVector is a stored vector and its slot.
+type chunkVector struct {
+	vec  []float32
+	slot int32
 }
 
 // chunkVectors indexes the stored vectors by chunk content hash, so that a
 // changed story's unchanged chunks are not embedded again (an API costs).
-func (p *persisted) chunkVectors() map[[32]byte][]float32 {
+func (p *persisted) chunkVectors() map[[32]byte]chunkVector {
 	if p == nil {
 		return nil
 	}
-	m := map[[32]byte][]float32{}
+	m := map[[32]byte]chunkVector{}
 	for _, st := range p.stories {
 		for i, h := range st.hashes {
-			m[h] = st.vecs[i]
+			m[h] = chunkVector{st.vecs[i], st.slots[i]}
 		}
 	}
 	return m
@@ -173,11 +198,27 @@ func (p *persisted) story(h [32]byte) (stored, bool) {
 	return s, ok
 }
 
+// errVectorsGone is a vectors file that vanished between reading the index
+// file that names it and opening it: another process saved meanwhile.
+var errVectorsGone = errors.New("the vectors file was replaced")
+
 // load reads the index file. A missing file is (nil, nil); anything else
 // unusable is an error wrapping ErrCorruptIndex. Only a regular file is
 // read, only as much as its header says after checking that against the
-// file's size, and reading stops when ctx ends.
+// file's size, and reading stops when ctx ends. The vectors' checksum is
+// still being computed when load returns: call verify before trusting
+// them.
 func (s *Store) load(ctx context.Context) (*persisted, error) {
+	for range 3 {
+		p, err := s.loadOnce(ctx)
+		if !errors.Is(err, errVectorsGone) {
+			return p, err
+		}
+	}
+	return nil, fmt.Errorf("%w: %s: its vectors file keeps being replaced", ErrCorruptIndex, s.path)
+}
+
+func (s *Store) loadOnce(ctx context.Context) (*persisted, error) {
 	f, err := openRegular(s.path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -223,42 +264,62 @@ func (s *Store) load(ctx context.Context) (*persisted, error) {
 	case h.Analyzer != analyzerID():
 		return nil, corrupt("made by another tokeniser (%s, want %s)", h.Analyzer, analyzerID())
 	case h.Dims <= 0 || h.Dims > maxDims || h.Chunks <= 0 || h.Stories <= 0 || h.Stories > h.Chunks || h.Stems < 0 ||
-		h.TermBytes < 0 || h.CorpusBytes < 0 || h.VectorBytes != int64(h.Chunks)*int64(quantizedSize(h.Dims)):
+		h.TermBytes < 0 || h.CorpusBytes < 0 || h.Vectors.Slots <= 0 || h.Vectors.Slots > math.MaxInt32:
 		return nil, corrupt("bad sizes in the header")
-	case int64(len(pre))+hlen+h.TermBytes+h.CorpusBytes+h.VectorBytes != info.Size():
-		return nil, corrupt("%d bytes, the header describes %d", info.Size(), int64(len(pre))+hlen+h.TermBytes+h.CorpusBytes+h.VectorBytes)
+	case int64(len(pre))+hlen+h.TermBytes+h.CorpusBytes != info.Size():
+		return nil, corrupt("%d bytes, the header describes %d", info.Size(), int64(len(pre))+hlen+h.TermBytes+h.CorpusBytes)
 	}
-	// The header checked out against the file's size: map the file and
-	// take its sections in place.
-	data, unmap, err := mapFile(f, info.Size())
+	vecs, err := openVectors(s.path, h.Vectors, h.Dims)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, errVectorsGone
+	}
 	if err != nil {
 		return nil, corrupt("%v", err)
 	}
-	defer unmap()
-	off := int64(len(pre)) + hlen
-	section := func(n int64) []byte {
-		b := data[off : off+n]
-		off += n
-		return b
-	}
-	meta, corp, raw := section(h.TermBytes), section(h.CorpusBytes), section(h.VectorBytes)
-	if crcPieces(ctx, meta, corp, raw) != h.CRC32C {
-		if err := ctx.Err(); err != nil {
-			return nil, corrupt("%v", err)
+	// The vectors' checksum is computed meanwhile, on another CPU.
+	done := make(chan error, 1)
+	go func() {
+		crc, err := vecs.checksum(ctx, h.Vectors.Slots, h.Dims)
+		switch {
+		case err != nil:
+			done <- corrupt("%v", err)
+		case crc != h.Vectors.CRC32C:
+			done <- corrupt("vectors checksum mismatch")
+		default:
+			done <- nil
 		}
-		return nil, corrupt("checksum mismatch")
+	}()
+	verify := sync.OnceValue(func() error { return <-done })
+	p, err := s.loadTerms(ctx, f, int64(len(pre))+hlen, h, vecs)
+	if err != nil {
+		verify()
+		return nil, corrupt("%v", err)
+	}
+	p.verify, p.file = verify, info
+	return p, nil
+}
+
+// loadTerms reads the terms and corpus sections at off and checks them.
+func (s *Store) loadTerms(ctx context.Context, f *os.File, off int64, h storeHeader, vecs *mappedVectors) (*persisted, error) {
+	buf := make([]byte, h.TermBytes+h.CorpusBytes)
+	if _, err := f.ReadAt(buf, off); err != nil {
+		return nil, err
+	}
+	if crcPieces(ctx, buf) != h.CRC32C {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		return nil, errors.New("checksum mismatch")
+	}
+	meta, corp := buf[:h.TermBytes], buf[h.TermBytes:]
+	p, err := decodeTerms(meta, h, vecs.vectors(h.Vectors.Slots, h.Dims))
+	if err != nil {
+		return nil, err
 	}
 	if len(corp) > 0 {
-		corp = bytes.Clone(corp) // decoded later, after the mapping is gone
-	}
-	vecs := dequantizeAll(raw, h.Chunks, h.Dims)
-	p, err := decodeTerms(meta, h, vecs)
-	if err != nil {
-		return nil, corrupt("%v", err)
-	}
-	if corp != nil {
 		p.source, p.corpus, p.report = h.Source, corp, h.Report
 	}
+	p.dims, p.vectors, p.ref = h.Dims, vecs, h.Vectors
 	return p, nil
 }
 
@@ -281,7 +342,7 @@ func crcPieces(ctx context.Context, sections ...[]byte) uint32 {
 }
 
 // decodeTerms parses the lexicon and the stories' chunk terms, slicing each
-// story's vectors out of vecs.
+// chunk's vector out of its slot in vecs.
 func decodeTerms(b []byte, h storeHeader, vecs []float32) (*persisted, error) {
 	d := decoder{b: b}
 	n := d.count(h.Stems)
@@ -290,6 +351,8 @@ func decodeTerms(b []byte, h storeHeader, vecs []float32) (*persisted, error) {
 		l := d.count(len(d.b))
 		p.stems = append(p.stems, string(d.bytes(l)))
 	}
+	// Every story's term lists in one allocation.
+	terms := make([]termFreq, 0, len(d.b)/3)
 	chunk := 0
 	for range h.Stories {
 		p.ids = append(p.ids, string(d.bytes(d.count(len(d.b)))))
@@ -297,23 +360,29 @@ func decodeTerms(b []byte, h storeHeader, vecs []float32) (*persisted, error) {
 		copy(key[:], d.bytes(32))
 		p.hashes = append(p.hashes, key)
 		nc := d.count(h.Chunks - chunk)
-		st := stored{terms: make([]chunkTerms, nc), vecs: make([][]float32, nc), hashes: make([][32]byte, nc)}
+		st := stored{terms: make([]chunkTerms, nc), vecs: make([][]float32, nc), hashes: make([][32]byte, nc), slots: make([]int32, nc)}
 		for c := range nc {
 			copy(st.hashes[c][:], d.bytes(32))
+			slot := d.count(h.Vectors.Slots - 1)
 			ct := chunkTerms{length: uint32(d.count(math.MaxUint32))}
 			nt := d.count(len(p.stems))
-			ct.terms = make([]termFreq, nt)
+			if len(terms)+nt > cap(terms) {
+				terms = make([]termFreq, 0, max(nt, len(d.b)/3))
+			}
+			start := len(terms)
 			term := -1
-			for t := range nt {
+			for range nt {
 				term += 1 + d.count(len(p.stems))
 				tf := d.count(math.MaxUint32)
 				if term >= len(p.stems) || tf == 0 {
 					d.err = errors.New("bad term")
 				}
-				ct.terms[t] = termFreq{uint32(term), uint32(tf)}
+				terms = append(terms, termFreq{uint32(term), uint32(tf)})
 			}
+			ct.terms = terms[start:len(terms):len(terms)]
 			st.terms[c] = ct
-			st.vecs[c] = vecs[chunk*h.Dims : (chunk+1)*h.Dims : (chunk+1)*h.Dims]
+			st.slots[c] = int32(slot)
+			st.vecs[c] = vecs[slot*h.Dims : (slot+1)*h.Dims : (slot+1)*h.Dims]
 			chunk++
 			if d.err != nil {
 				return nil, d.err
@@ -359,10 +428,19 @@ func (d *decoder) bytes(n int) []byte {
 	return out
 }
 
-// save writes the index whole to a temporary file and renames it into
-// place, so a crash, or another process saving at the same time, leaves
-// one complete file, never a mix.
-func (s *Store) save(ix *Index, snap *snapshot) error {
+// save writes the vectors that are not in the store yet and then the index
+// file. New vectors are appended to the vectors file prev was read from,
+// unless most of its slots would then be unused, when a new vectors file
+// takes every vector. The index file is written whole to a temporary file
+// and renamed into place, so a crash, or another process reading at the
+// same time, sees one complete index, never a mix; the caller holds the
+// store's lock against other writers.
+func (s *Store) save(ix *Index, snap *snapshot, prev *persisted) error {
+	dims := ix.Dims()
+	ref, err := s.saveVectors(ix, prev, dims)
+	if err != nil {
+		return fmt.Errorf("couldn't save the index's vectors: %w", err)
+	}
 	// Number only the stems still in use, in their old order, so term
 	// lists stay sorted and stems of removed stories are dropped.
 	remap := make([]int32, len(ix.lex.stems))
@@ -381,7 +459,14 @@ func (s *Store) save(ix *Index, snap *snapshot) error {
 			stems = append(stems, st)
 		}
 	}
-	var meta []byte
+	size := 0
+	for _, st := range stems {
+		size += len(st) + 2
+	}
+	for _, ct := range ix.terms {
+		size += 40 + 3*len(ct.terms)
+	}
+	meta := make([]byte, 0, size+64*len(ix.stories))
 	meta = binary.AppendUvarint(meta, uint64(len(stems)))
 	for _, st := range stems {
 		meta = binary.AppendUvarint(meta, uint64(len(st)))
@@ -394,6 +479,7 @@ func (s *Store) save(ix *Index, snap *snapshot) error {
 		meta = binary.AppendUvarint(meta, uint64(story.N))
 		for i, ct := range ix.terms[story.First : story.First+story.N] {
 			meta = append(meta, ix.hashes[story.First+i][:]...)
+			meta = binary.AppendUvarint(meta, uint64(ix.slots[story.First+i]))
 			meta = binary.AppendUvarint(meta, uint64(ct.length))
 			meta = binary.AppendUvarint(meta, uint64(len(ct.terms)))
 			prev := -1
@@ -409,19 +495,11 @@ func (s *Store) save(ix *Index, snap *snapshot) error {
 	if snap != nil {
 		corp = encodeCorpus(nil, snap.corpus, ix.chunks)
 	}
-	dims := ix.Dims()
-	crc := crc32.New(castagnoli)
-	crc.Write(meta)
-	crc.Write(corp)
-	vecs := make([]byte, 0, len(ix.vecs)*quantizedSize(dims))
-	for _, v := range ix.vecs {
-		vecs = appendQuantized(vecs, v)
-	}
-	crc.Write(vecs)
 	h := storeHeader{
 		Format: storeFormat, Model: s.model, Chunking: corpus.ChunkingVersion, Analyzer: analyzerID(),
 		Dims: dims, Stories: len(ix.stories), Chunks: len(ix.chunks), Stems: len(stems),
-		TermBytes: int64(len(meta)), CorpusBytes: int64(len(corp)), VectorBytes: int64(len(vecs)), CRC32C: crc.Sum32(),
+		TermBytes: int64(len(meta)), CorpusBytes: int64(len(corp)), Vectors: ref,
+		CRC32C: crc32.Update(crc32.Checksum(meta, castagnoli), castagnoli, corp),
 	}
 	if snap != nil {
 		h.Source, h.Report = snap.source, snap.report()
@@ -430,35 +508,61 @@ func (s *Store) save(ix *Index, snap *snapshot) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(s.path), 0o755); err != nil {
-		return fmt.Errorf("couldn't create the data directory: %w", err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(s.path), ".index-*.tmp")
+	err = writeAtomic(s.path, func(w io.Writer) error {
+		var pre [len(storeMagic) + 4]byte
+		copy(pre[:], storeMagic)
+		binary.LittleEndian.PutUint32(pre[len(storeMagic):], uint32(len(hb)))
+		for _, b := range [][]byte{pre[:], hb, meta, corp} {
+			if _, err := w.Write(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		return fmt.Errorf("couldn't save the index: %w", err)
 	}
-	defer os.Remove(tmp.Name())
-	w := bufio.NewWriterSize(tmp, 1<<20)
-	w.WriteString(storeMagic)
-	binary.Write(w, binary.LittleEndian, uint32(len(hb)))
-	w.Write(hb)
-	w.Write(meta)
-	w.Write(corp)
-	w.Write(vecs)
-	err = w.Flush()
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), s.path)
-	}
-	if err != nil {
-		return fmt.Errorf("couldn't save the index: %w", err)
-	}
+	removeOtherVectors(s.path, ref.File)
 	return nil
+}
+
+// saveVectors stores the vectors of ix's chunks that have no slot yet,
+// giving them one, and returns the vectors file's reference.
+func (s *Store) saveVectors(ix *Index, prev *persisted, dims int) (vectorsRef, error) {
+	if prev != nil && prev.vectors != nil && prev.dims == dims && prev.ref.File != "" {
+		used := map[int32]bool{}
+		var fresh []int
+		for i, slot := range ix.slots {
+			if slot >= 0 {
+				used[slot] = true
+			} else {
+				fresh = append(fresh, i)
+			}
+		}
+		total := prev.ref.Slots + len(fresh)
+		if 2*(len(used)+len(fresh)) >= total {
+			vecs := make([][]float32, len(fresh))
+			for j, i := range fresh {
+				vecs[j] = ix.vecs[i]
+			}
+			ref, err := appendVectors(s.path, prev.ref, dims, vecs)
+			if err == nil {
+				for j, i := range fresh {
+					ix.slots[i] = int32(prev.ref.Slots + j)
+				}
+				return ref, nil
+			}
+			// Write a new vectors file instead.
+		}
+	}
+	ref, err := writeVectors(s.path, dims, ix.vecs)
+	if err != nil {
+		return ref, err
+	}
+	for i := range ix.slots {
+		ix.slots[i] = int32(i)
+	}
+	return ref, nil
 }
 
 // BuildStats says what building a persisted index took.
@@ -472,6 +576,9 @@ type BuildStats struct {
 	// Embedded chunks were sent to the embedder; Reused ones had their
 	// vectors from the store (a changed story's unchanged chunks too).
 	Embedded, Reused int
+	// Reread is how many of the collection's files were read (OpenCorpus);
+	// the others were as the index recorded them.
+	Reread int
 	// Saved is true when the store was rewritten; nothing changed otherwise.
 	Saved bool
 	// Discarded is why the stored index could not be used and was
@@ -494,13 +601,32 @@ func BuildPersisted(ctx context.Context, chunks []corpus.Chunk, opt Options, st 
 func buildPersisted(ctx context.Context, chunks []corpus.Chunk, opt Options, st *Store, snap *snapshot) (*Index, BuildStats, error) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	stats := BuildStats{Chunks: len(chunks)}
+	unlock, err := lockFile(ctx, st.path+".lock")
+	if err != nil {
+		return nil, BuildStats{Chunks: len(chunks)}, err
+	}
+	defer unlock()
 	prev, err := st.load(ctx)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, stats, ctx.Err()
+			return nil, BuildStats{Chunks: len(chunks)}, ctx.Err()
 		}
-		stats.Discarded, prev = err, nil
+		prev = nil
+	}
+	return buildLocked(ctx, chunks, opt, st, snap, prev, err)
+}
+
+// buildLocked is buildPersisted once the store is locked and prev, the
+// stored index, loaded (discarded says why it could not be).
+func buildLocked(ctx context.Context, chunks []corpus.Chunk, opt Options, st *Store, snap *snapshot, prev *persisted, discarded error) (*Index, BuildStats, error) {
+	stats := BuildStats{Chunks: len(chunks), Discarded: discarded}
+	if prev != nil {
+		if err := prev.verify(); err != nil {
+			if ctx.Err() != nil {
+				return nil, stats, ctx.Err()
+			}
+			stats.Discarded, prev = err, nil
+		}
 	}
 	ix, bs, err := build(ctx, chunks, opt, prev, nil)
 	if err != nil && prev != nil && errors.Is(err, errDims) {
@@ -523,9 +649,9 @@ func buildPersisted(ctx context.Context, chunks []corpus.Chunk, opt Options, st 
 			}
 		}
 	}
-	stale := snap != nil && prev != nil && (prev.source != snap.source || prev.corpus == nil)
+	stale := snap != nil && prev != nil && (prev.source != snap.source || prev.corpus == nil || snap.changed)
 	if prev == nil || stats.Processed > 0 || stats.Removed > 0 || stale {
-		stats.SaveErr = st.save(ix, snap)
+		stats.SaveErr = st.save(ix, snap, prev)
 		stats.Saved = stats.SaveErr == nil
 	}
 	return ix, stats, nil

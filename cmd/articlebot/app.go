@@ -64,6 +64,9 @@ type AppOptions struct {
 	// FullIndex lifts openai.index_timeout: the index command exists to
 	// build the remote index, however long it takes.
 	FullIndex bool
+	// Reread reads every file of the collection again rather than only
+	// those whose size or modification time changed (index --full).
+	Reread bool
 	// MinCoverage, when above 0, overrides the retrieval coverage
 	// threshold that sources reports (eval's flag).
 	MinCoverage float64
@@ -176,16 +179,17 @@ func (a *App) buildService(ctx context.Context, o AppOptions) error {
 		opt.Relevance.MinCoverage = o.MinCoverage
 	}
 	// An unchanged collection starts from its index file alone.
-	c, ix, err := openLocalIndex(ctx, cfg, opt, &a.Index)
+	c, ix, err := openLocalIndex(ctx, cfg, opt, o.Reread, log, &a.Index)
 	if err != nil {
 		return err
 	}
 	var chunks []corpus.Chunk
+	read := -1 // files loadCorpus read, when it did
 	if c == nil {
 		if c, err = loadCorpus(cfg, log); err != nil {
 			return err
 		}
-		chunks = c.Chunks()
+		chunks, read = c.Chunks(), len(c.Files)
 	}
 	a.Index.Articles, a.Index.Duplicates = len(c.Articles), c.Report.Duplicates
 	bopt := bot.Options{
@@ -233,6 +237,7 @@ func (a *App) buildService(ctx context.Context, o AppOptions) error {
 		switch {
 		case err == nil:
 			a.Index = rep
+			a.Index.Reread = max(a.Index.Reread, read)
 			a.Index.Elapsed = time.Since(start)
 			a.setService(svc)
 			return nil
@@ -262,6 +267,7 @@ func (a *App) buildService(ctx context.Context, o AppOptions) error {
 			return fmt.Errorf("couldn't index the corpus: %w", err)
 		}
 	}
+	a.Index.Reread = max(a.Index.Reread, read)
 	a.Index.Elapsed = time.Since(start)
 	a.setService(bot.New(c, retrievalindex.New(ix), bopt))
 	return nil

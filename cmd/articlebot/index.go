@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -10,7 +11,11 @@ import (
 
 var indexCmd = &command{
 	name:    "index",
-	summary: "Build or refresh the persisted index: embed new and changed passages, reuse the rest.",
+	summary: "Build or refresh the persisted index: read changed story files, embed new and changed passages, reuse the rest.",
+	flags: func(fs *flag.FlagSet, cl *cli) {
+		fs.BoolVar(&cl.full, "full", false, "read every story file again, not only those whose size or modification time changed "+
+			"(for an edit that kept both); unchanged passages are still not re-embedded")
+	},
 	run: func(ctx context.Context, e *env, cl *cli, args []string) error {
 		if len(args) != 0 {
 			return cl.usagef("index takes no arguments, got %q", args)
@@ -27,7 +32,7 @@ var indexCmd = &command{
 				fmt.Fprintf(e.stderr, "embedded %d of %d passages\n", done, total)
 			}
 		}
-		a, err := cl.app(ctx, e, AppOptions{Progress: progress, FullIndex: true})
+		a, err := cl.app(ctx, e, AppOptions{Progress: progress, FullIndex: true, Reread: cl.full})
 		if tty && progressed {
 			fmt.Fprintln(e.stderr)
 		}
@@ -64,6 +69,9 @@ func printIndexReport(w io.Writer, rep indexReport) {
 	noun := "stories"
 	if rep.Processed == 1 {
 		noun = "story"
+	}
+	if rep.Path != "" && rep.Reread >= 0 {
+		fmt.Fprintf(w, "files read: %d (the others unchanged since the last index)\n", rep.Reread)
 	}
 	fmt.Fprintf(w, "processed:  %d %s new or changed, %d unchanged, %d removed\n", rep.Processed, noun, rep.Unchanged, rep.Removed)
 	fmt.Fprintf(w, "embedded:   %d\n", rep.Embedded)

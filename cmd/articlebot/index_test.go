@@ -29,16 +29,17 @@ func TestIndexIsPersistedAndIncremental(t *testing.T) {
 		"sport/001.txt":    "Town win the cup final\n\nThe town's football club won the cup final 2-1 on Saturday.\n",
 	})
 	vars := map[string]string{"ARTICLEBOT_DATA_DIR": data}
-	index := func() string {
+	index := func(flags ...string) string {
 		t.Helper()
-		code, out, errOut := runWithEnv(t, vars, "--corpus", corpusDir, "index")
+		code, out, errOut := runWithEnv(t, vars, append([]string{"--corpus", corpusDir, "index"}, flags...)...)
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, errOut)
 		}
 		return out
 	}
 	out := index()
-	if summaryValue(t, out, "stories") != "3" || !strings.Contains(out, "processed:  3 stories new") || summaryValue(t, out, "reused") != "0" {
+	if summaryValue(t, out, "stories") != "3" || !strings.Contains(out, "processed:  3 stories new") || summaryValue(t, out, "reused") != "0" ||
+		!strings.HasPrefix(summaryValue(t, out, "files read"), "3 ") {
 		t.Errorf("first run:\n%s", out)
 	}
 	path := summaryValue(t, out, "index")
@@ -47,14 +48,15 @@ func TestIndexIsPersistedAndIncremental(t *testing.T) {
 	}
 	out = index()
 	if !strings.Contains(out, "processed:  0 stories new or changed, 3 unchanged") || summaryValue(t, out, "embedded") != "0" ||
-		!strings.Contains(out, "nothing was re-embedded") {
+		!strings.Contains(out, "nothing was re-embedded") || !strings.HasPrefix(summaryValue(t, out, "files read"), "0 ") {
 		t.Errorf("second run re-processed something:\n%s", out)
 	}
 	writeStories(t, corpusDir, map[string]string{
 		"business/002.txt": "Rail line opens in May\n\nThe new rail line opens in July, the operator said.\n\nTickets go on sale next week.\n",
 	})
 	out = index()
-	if !strings.Contains(out, "processed:  1 story new or changed, 2 unchanged, 0 removed") || summaryValue(t, out, "embedded") != "1" {
+	if !strings.Contains(out, "processed:  1 story new or changed, 2 unchanged, 0 removed") || summaryValue(t, out, "embedded") != "1" ||
+		!strings.HasPrefix(summaryValue(t, out, "files read"), "1 ") {
 		t.Errorf("after changing one story's paragraph:\n%s", out)
 	}
 	if err := os.Remove(filepath.Join(corpusDir, "sport/001.txt")); err != nil {
@@ -63,6 +65,10 @@ func TestIndexIsPersistedAndIncremental(t *testing.T) {
 	out = index()
 	if !strings.Contains(out, "0 stories new or changed, 2 unchanged, 1 removed") {
 		t.Errorf("after removing a story:\n%s", out)
+	}
+	// --full reads every file, and still processes no unchanged story.
+	if out = index("--full"); !strings.HasPrefix(summaryValue(t, out, "files read"), "2 ") || !strings.Contains(out, "0 stories new or changed, 2 unchanged") {
+		t.Errorf("index --full:\n%s", out)
 	}
 	// ask loads the index rather than building it.
 	code, answer, errOut := runWithEnv(t, vars, "--corpus", corpusDir, "ask", "When does the new rail line open?")

@@ -74,7 +74,9 @@ type cli struct {
 	fitOut      string
 	envTable    bool
 	echo        autoBool
-	cmd         *command // the command being run, for its usage line
+	// full is index's --full: read every story file again.
+	full bool
+	cmd  *command // the command being run, for its usage line
 }
 
 // usageError is a mistake in how the command was called: exit status 2.

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -138,21 +137,18 @@ func buildLocalIndex(ctx context.Context, cfg config.Config, c *corpus.Corpus, c
 	}
 	return buildIndex(ctx, cfg, chunks, opt, retrieval.NewLocalEmbedder(opt.LocalDims).Model(), "", log, rep,
 		func(st *retrieval.Store) (*retrieval.Index, retrieval.BuildStats, error) {
-			// The corpus is saved with the index, stamped with the
-			// collection's fingerprint, for openLocalIndex.
-			source, err := sourceFingerprint(cfg.CorpusDir)
-			if err != nil {
-				return retrieval.BuildPersisted(ctx, chunks, opt, st)
-			}
-			return retrieval.BuildPersistedCorpus(ctx, c, chunks, source, opt, st)
+			// The corpus is saved with the index, for openLocalIndex.
+			return retrieval.BuildPersistedCorpus(ctx, c, chunks, programVersion(), opt, st)
 		})
 }
 
-// openLocalIndex returns the corpus and its local index from the data
-// directory when the collection's files are as they were when it was
-// indexed; nil otherwise (or for the built-in article, or API
-// embeddings), and the caller loads and builds.
-func openLocalIndex(ctx context.Context, cfg config.Config, opt retrieval.Options, rep *indexReport) (*corpus.Corpus, *retrieval.Index, error) {
+// openLocalIndex loads the configured collection and its local index
+// through the index file in the data directory (retrieval.OpenCorpus):
+// from the file alone when no story file changed, reading and processing
+// only the changed ones otherwise, and saving the result. It returns nil
+// for the built-in article, for API embeddings or without a data
+// directory, and the caller loads and builds.
+func openLocalIndex(ctx context.Context, cfg config.Config, opt retrieval.Options, reread bool, log *slog.Logger, rep *indexReport) (*corpus.Corpus, *retrieval.Index, error) {
 	if cfg.CorpusDir == "" || cfg.OpenAI.UsesEmbeddings() {
 		return nil, nil, nil
 	}
@@ -160,18 +156,16 @@ func openLocalIndex(ctx context.Context, cfg config.Config, opt retrieval.Option
 	if err != nil {
 		return nil, nil, nil
 	}
-	source, err := sourceFingerprint(cfg.CorpusDir)
-	if err != nil {
-		return nil, nil, nil
-	}
 	st := retrieval.NewStore(dir, retrieval.NewLocalEmbedder(opt.LocalDims).Model(), "")
-	c, ix, ok, err := retrieval.OpenPersisted(ctx, opt, st, source)
-	if !ok || err != nil {
+	c, ix, stats, err := retrieval.OpenCorpus(ctx, cfg.CorpusDir, programVersion(), reread, opt, st)
+	if err != nil {
 		return nil, nil, err
 	}
-	n := len(ix.Stories())
-	rep.BuildStats = retrieval.BuildStats{Stories: n, Chunks: ix.Len(), Unchanged: n, Reused: ix.Len()}
-	rep.Path = st.Path()
+	if stats.Reread > 0 {
+		logLoad(c, log)
+	}
+	rep.BuildStats, rep.Path = stats, st.Path()
+	logBuild(log, st, stats)
 	return c, ix, nil
 }
 
@@ -196,17 +190,25 @@ func buildIndex(ctx context.Context, cfg config.Config, chunks []corpus.Chunk, o
 	}
 	ix, stats, err := build(st)
 	rep.BuildStats, rep.Path = stats, st.Path()
+	if err != nil {
+		if stats.Discarded != nil {
+			log.Warn("the persisted index was unusable; rebuilding it", "path", st.Path(), "err", stats.Discarded)
+		}
+		return nil, err
+	}
+	logBuild(log, st, stats)
+	return ix, nil
+}
+
+// logBuild logs what went wrong with a persisted index, and what was done.
+func logBuild(log *slog.Logger, st *retrieval.Store, stats retrieval.BuildStats) {
 	if stats.Discarded != nil {
 		log.Warn("the persisted index was unusable; rebuilding it", "path", st.Path(), "err", stats.Discarded)
-	}
-	if err != nil {
-		return nil, err
 	}
 	if stats.SaveErr != nil {
 		log.Warn("couldn't persist the index; it will be rebuilt at the next start", "path", st.Path(), "err", stats.SaveErr)
 	}
-	log.Debug("index ready", "chunks", stats.Chunks, "embedded", stats.Embedded, "reused", stats.Reused, "path", st.Path())
-	return ix, nil
+	log.Debug("index ready", "chunks", stats.Chunks, "embedded", stats.Embedded, "reused", stats.Reused, "files_read", stats.Reread, "path", st.Path())
 }
 
 // corpusDataDir is where the configured corpus's index lives: the data
@@ -243,31 +245,6 @@ func dataDir(cfg config.Config) (string, error) {
 		return "", errors.New("set ARTICLEBOT_DATA_DIR (data_dir): there is no user cache directory")
 	}
 	return filepath.Join(dir, "articlebot"), nil
-}
-
-// sourceFingerprint identifies a collection's files as they are now (every
-// entry's path, type, size and modification time) and the program loading
-// them, so that an index saved with the same fingerprint holds the corpus
-// loading them would give. A changed file changes it and the collection is
-// loaded again; only stories whose text changed are then re-processed.
-func sourceFingerprint(dir string) (string, error) {
-	h := sha256.New()
-	h.Write([]byte(programVersion()))
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(h, "\x00%s\x00%v\x00%d\x00%d", path, info.Mode(), info.Size(), info.ModTime().UnixNano())
-		return nil
-	})
-	if err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // programVersion identifies the program's build: its VCS revision when it
