@@ -166,6 +166,7 @@ func TestLocalVectorsDependOnlyOnTheChunk(t *testing.T) {
 		t.Error("a chunk's local vector changed with the rest of the corpus")
 	}
 }
+
 // shufflingStore is a VectorStore that returns its results in a random
 // order among equal similarities, as a concurrent scan may.
 type shufflingStore struct {
