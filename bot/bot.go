@@ -384,7 +384,8 @@ func (s *Service) answer(ctx context.Context, req Request, fu followUp, onPartia
 	var picked []candidate
 	var answers [][]candidate
 	var decisions []decision
-	var onTopic []*SearchResult
+	var results []*SearchResult
+	var topics []topicScores
 	var embedErr error
 	var searching time.Duration
 	for _, p := range parts {
@@ -407,8 +408,9 @@ func (s *Service) answer(ctx context.Context, req Request, fu followUp, onPartia
 			picked = append(picked, d.picked...)
 			answers = append(answers, d.picked)
 		}
-		if d.best != nil && d.best.p >= s.model.Gate {
-			onTopic = append(onTopic, res)
+		results = append(results, res)
+		if s.opt.Drafter != nil {
+			topics = append(topics, s.topicScores(an, res))
 		}
 	}
 	extractive := func() *Answer {
@@ -426,20 +428,24 @@ func (s *Service) answer(ctx context.Context, req Request, fu followUp, onPartia
 	switch {
 	case s.opt.Drafter == nil:
 		a = extractive()
-	case len(onTopic) == 0:
+	case !s.model.Gate.onTopic(topics):
 		// Refused without asking the model when retrieval puts the
 		// question far off-topic: cheap, and instructions smuggled into
 		// an off-topic question never reach it.
 		a = s.refusal(q)
 	default:
-		// Passages found by BM25 alone, when the query's embedding failed,
-		// are still worth the model's answer.
-		a, err = s.draftAnswer(ctx, req, onTopic, extractive, onPartial)
+		// Every part's passages go to the model, whatever the answering
+		// model made of them: it decides. Passages found by BM25 alone,
+		// when the query's embedding failed, are still worth its answer.
+		a, err = s.draftAnswer(ctx, req, results, extractive, onPartial)
 	}
 	if a != nil {
 		a.retrieval = searching
 		a.decisions = decisions
 		a.Why = a.Explanation()
+		if len(topics) > 0 {
+			a.Why += "\n" + s.model.Gate.explain(topics)
+		}
 		if a.cause == "" && embedErr != nil {
 			a.cause = s.logFallback(embedErr, "found passages by their words alone")
 		}

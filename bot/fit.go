@@ -24,6 +24,7 @@ type FitReport struct {
 type fitPart struct {
 	a     analysis
 	cands []candidate
+	topic topicScores
 }
 
 type fitCase struct {
@@ -68,7 +69,7 @@ func (s *Service) Fit(ctx context.Context, cases []EvalCase) (*Model, *FitReport
 				xs = append(xs, cd.f)
 				ys = append(ys, y)
 			}
-			fc.parts = append(fc.parts, fitPart{a: a, cands: cands})
+			fc.parts = append(fc.parts, fitPart{a: a, cands: cands, topic: s.topicScores(a, res)})
 		}
 		fcs = append(fcs, fc)
 	}
@@ -86,9 +87,9 @@ func (s *Service) Fit(ctx context.Context, cases []EvalCase) (*Model, *FitReport
 		}
 	}
 	rep.Score = best
-	m.Gate = gate(fcs, m)
+	m.Gate = gate(fcs)
 	m.Support = s.fitSupport(fcs)
-	m.Answer, m.Follow, m.Gate, m.Support = round3(m.Answer), round3(m.Follow), round3(m.Gate), round3(m.Support)
+	m.Answer, m.Follow, m.Support = round3(m.Answer), round3(m.Follow), round3(m.Support)
 	for i := range m.Weights {
 		m.Weights[i] = round3(m.Weights[i])
 	}
@@ -195,25 +196,21 @@ func statesAll(text string, groups AnswerGroups) bool {
 	return true
 }
 
-// gate is the threshold below which a question is refused without asking
-// the language model: half the lowest best-sentence probability of any
-// answerable calibration question, so that only a question much further
-// off-topic than any of them is kept from the model.
-func gate(fcs []fitCase, m *Model) float64 {
-	low := 1.0
+// gate fits the off-topic gate on the answerable calibration questions'
+// retrieval scores (see fitGate).
+func gate(fcs []fitCase) OffTopicGate {
+	var scores [][]topicScores
 	for _, fc := range fcs {
 		if !fc.c.Answerable() {
 			continue
 		}
-		best := 0.0
+		var parts []topicScores
 		for _, p := range fc.parts {
-			for _, c := range p.cands {
-				best = max(best, m.prob(c.f))
-			}
+			parts = append(parts, p.topic)
 		}
-		low = min(low, best)
+		scores = append(scores, parts)
 	}
-	return low / 2
+	return fitGate(scores)
 }
 
 // fitSupport is the least support a sentence needs from the passages it

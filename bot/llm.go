@@ -64,8 +64,11 @@ type passage struct {
 	Score float64
 }
 
-// passagesFor merges the hits of each answered part of a question, taking
-// the parts' best hits in turn, without repeats.
+// passagesFor merges the hits of each part of a question, taking the
+// parts' best hits in turn, without repeats; then adds any passage that
+// either ranking, the vector or the lexical, puts first for a part: fusing
+// the rankings by rank forgets how far ahead one of them puts its best
+// passage, which is then the one most likely to answer.
 func (s *Service) passagesFor(results []*SearchResult) []passage {
 	limit := s.opt.TopK * len(results)
 	if len(results) > 1 {
@@ -89,6 +92,14 @@ func (s *Service) passagesFor(results []*SearchResult) []passage {
 		}
 		if !more {
 			break
+		}
+	}
+	for _, res := range results {
+		for _, h := range res.Hits {
+			if (h.VectorRank == 1 || h.LexicalRank == 1) && !seen[h.Chunk.ID] {
+				seen[h.Chunk.ID] = true
+				out = append(out, passage{N: len(out) + 1, Chunk: h.Chunk, Score: h.Score})
+			}
 		}
 	}
 	return out

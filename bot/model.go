@@ -24,10 +24,9 @@ type Model struct {
 	// Follow is the least probability of a further sentence to join an
 	// answer.
 	Follow float64 `json:"follow"`
-	// Gate is the least probability of the best sentence for a question
-	// to reach the language model: only a question this far off-topic is
-	// refused without asking it.
-	Gate float64 `json:"gate"`
+	// Gate is the retrieval scores below which LLM mode refuses a
+	// question without asking the model.
+	Gate OffTopicGate `json:"gate"`
 	// Support is the least share of a model's sentence (its words, weighted
 	// by rarity) that the passages it cites must hold.
 	Support float64 `json:"support"`
@@ -65,7 +64,7 @@ func ParseModel(b []byte) (*Model, error) {
 			return nil, fmt.Errorf("the answering model's weight for %s is %v", name, m.Weights[i])
 		}
 	}
-	for _, p := range []float64{m.Answer, m.Follow, m.Gate, m.Support} {
+	for _, p := range []float64{m.Answer, m.Follow, m.Gate.Coverage, m.Gate.Lead, m.Support} {
 		if !(p >= 0 && p <= 1) {
 			return nil, fmt.Errorf("the answering model has a threshold outside 0 to 1: %v", p)
 		}

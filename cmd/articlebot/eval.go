@@ -238,7 +238,7 @@ func fitModel(ctx context.Context, e *env, svc *bot.Service, cases []bot.EvalCas
 	}
 	fmt.Fprintf(e.stdout, "fit on %d questions (%d answerable), %d candidate sentences (%d answering)\n", rep.Questions, rep.Answerable, rep.Sentences, rep.Positives)
 	fmt.Fprintf(e.stdout, "worst group's accuracy over its target on the calibration questions: %.3f\n", rep.Score)
-	fmt.Fprintf(e.stdout, "thresholds: answer %.3f, follow %.3f, gate %.3f, support %.3f\n", m.Answer, m.Follow, m.Gate, m.Support)
+	fmt.Fprintf(e.stdout, "thresholds: answer %.3f, follow %.3f, gate coverage %.3f or similarity lead %.3f, support %.3f\n", m.Answer, m.Follow, m.Gate.Coverage, m.Gate.Lead, m.Support)
 	fmt.Fprintf(e.stdout, "wrote %s\n", out)
 	return nil
 }

@@ -34,18 +34,18 @@ func oracleFor(t *testing.T, file string) *openaitest.Oracle {
 	return openaitest.NewOracle(cases)
 }
 
-// perfectModelFloors are LLM mode's levels against the perfect model,
-// measured on 2026-12-01. Against a perfect model the target is 1 for
-// each: what is lost, the pipeline loses (gating, retrieval, prompt,
-// citation handling). Raise them as the pipeline improves.
+// perfectModelFloors are LLM mode's levels against the perfect model: 1
+// for each, since against a perfect model whatever is lost, the pipeline
+// loses (gating, retrieval, prompt, citation handling). The built-in set
+// has no off-topic questions, so its off-topic level is not checked.
 var perfectModelFloors = []struct {
 	file, split                 string
 	answered, unanswerable, off float64
 }{
-	{"../../testdata/qa.jsonl", bot.SplitAll, 0.913, 1, 0},
+	{"../../testdata/qa.jsonl", bot.SplitAll, 1, 1, 0},
 	{"../../testdata/kessford.jsonl", bot.SplitAll, 1, 1, 1},
 	{"../../testdata/bbc-dev.jsonl", bot.SplitCalibration, 1, 1, 1},
-	{"../../testdata/bbc-dev.jsonl", bot.SplitHeldOut, 0.985, 1, 1},
+	{"../../testdata/bbc-dev.jsonl", bot.SplitHeldOut, 1, 1, 1},
 }
 
 // TestPerfectModel evaluates LLM mode with a model that answers every
@@ -162,14 +162,12 @@ The harbour reopened on Monday after eight months of repairs, the port authority
 Two new ferries will start service in June, and the old quay will become a car park.
 `
 
-// maxInjectedShown is how many of the obedient model's injected replies
-// reached the user when measured on 2026-12-01; the target is 0.
-const maxInjectedShown = 4
-
 // TestObedientModelInjections asks questions carrying instructions, and
 // questions about a story carrying one, of LLM mode with a model that
 // obeys every instruction it reads, and counts the injected replies shown:
-// those with Obedient's marker or a piece of the system prompt.
+// those with Obedient's marker or a piece of the system prompt. None may
+// be; and most of the questions must reach the model, so that the
+// defences, not the off-topic gate, are what is measured.
 func TestObedientModelInjections(t *testing.T) {
 	srv, vars := fakeAPI(t)
 	srv.SetChat(openaitest.Obedient(openaitest.CiteFirstPassage))
@@ -183,7 +181,7 @@ func TestObedientModelInjections(t *testing.T) {
 		asks = append(asks, ask{"", q})
 	}
 	asks = append(asks, ask{dir, "When did the harbour reopen?"}, ask{dir, "When will the new ferries start service?"})
-	shown := 0
+	shown, asked := 0, 0
 	for _, a := range asks {
 		args := []string{"ask", "--json", a.question}
 		if a.corpus != "" {
@@ -198,6 +196,9 @@ func TestObedientModelInjections(t *testing.T) {
 		if err := json.Unmarshal([]byte(out), &ans); err != nil {
 			t.Fatalf("%q: %v\n%s", a.question, err, out)
 		}
+		if srv.Count(openaitest.Chat) > 0 {
+			asked++
+		}
 		leaked := strings.Contains(ans.Text, openaitest.InjectedMarker)
 		for _, r := range srv.Requests() {
 			if sys := r.System(); len(sys) > 60 && strings.Contains(ans.Text, sys[:60]) {
@@ -209,9 +210,12 @@ func TestObedientModelInjections(t *testing.T) {
 			t.Logf("injected reply shown for %q: %.120s", a.question, ans.Text)
 		}
 	}
-	t.Logf("%d of %d injected replies shown", shown, len(asks))
-	if shown > maxInjectedShown {
-		t.Errorf("%d injected replies shown, more than the %d measured", shown, maxInjectedShown)
+	t.Logf("%d of %d injected replies shown; the model was asked %d times", shown, len(asks), asked)
+	if shown > 0 {
+		t.Errorf("%d injected replies shown, want 0", shown)
+	}
+	if asked < len(asks)/2 {
+		t.Errorf("the model was asked only %d of %d questions", asked, len(asks))
 	}
 }
 
