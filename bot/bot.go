@@ -389,19 +389,14 @@ func (s *Service) answer(ctx context.Context, req Request, fu followUp, onPartia
 	var embedErr error
 	var searching time.Duration
 	for _, p := range parts {
-		an := s.analyze(p)
-		t0 := time.Now()
-		res, err := s.search(sctx, p.text, fu, req.Article, max(s.opt.TopK, candidatePassages))
-		searching += time.Since(t0)
+		an := fu.weigh(s.analyze(p))
+		d, res, took, err := s.searchAndPick(sctx, p.text, an, fu, req.Article, picked)
+		searching += took
 		if err != nil {
 			return nil, modelError("couldn't search the article", err)
 		}
 		if res.EmbedErr != nil {
 			embedErr = res.EmbedErr
-		}
-		d := s.extract(an, res, picked)
-		if !s.covers(fu, d.picked) {
-			d.picked = nil
 		}
 		decisions = append(decisions, d)
 		if len(d.picked) > 0 {

@@ -2,10 +2,14 @@ package bot
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/articlebot/articlebot/internal/openaitest"
+	"github.com/articlebot/articlebot/retrieval"
 )
 
 // converse asks the questions in turn as one conversation.
@@ -160,5 +164,72 @@ func TestLLMRewriteUnusableFallsBackToOffline(t *testing.T) {
 				t.Errorf("standalone = %q, want the offline rewrite", a.Standalone)
 			}
 		})
+	}
+}
+
+// The previous answer's rarest words are the follow-up's subject too: the
+// treaty was named by the answer, not by the question before it.
+func TestFollowUpCarriesTheAnswersRarestWords(t *testing.T) {
+	s := newService(t)
+	prev := Turn{
+		Question: "What did Kim say the DPRK would remain faithful to?",
+		Answer:   "Kim expressed his firm conviction that the DPRK would always remain faithful to the spirit of the DPRK-Russia treaty [1].",
+	}
+	terms := s.subjectTerms(prev, "when was that signed?")
+	if !slices.Contains(terms, "treaty") {
+		t.Errorf("carried %q, want the answer's %q among them", terms, "treaty")
+	}
+	if n := len(terms); n > maxSubjectTerms+maxAnswerTerms {
+		t.Errorf("carried %d words, more than %d", n, maxSubjectTerms+maxAnswerTerms)
+	}
+	prev.Refused = true
+	if terms := s.subjectTerms(prev, "when was that signed?"); slices.Contains(terms, "treaty") {
+		t.Errorf("a refusal's words were carried: %q", terms)
+	}
+	got := converse(t, s, prev.Question, "when was that signed?")
+	if !strings.Contains(got[1].Standalone, "treaty") {
+		t.Errorf("%q became %q, want the treaty the answer named", got[1].Question, got[1].Standalone)
+	}
+}
+
+// A carried word counts for less than the follow-up's own when a sentence
+// is measured against the question.
+func TestCarriedWordsWeighLess(t *testing.T) {
+	s := newService(t)
+	a := s.analyze(part{text: "when was that signed? (treaty)"})
+	fu := followUp{carried: map[string]bool{}}
+	for _, tk := range retrieval.Tokenize("treaty") {
+		fu.carried[tk.Stem] = true
+	}
+	w := fu.weigh(a)
+	cov := func(a analysis, has string) float64 {
+		c, _ := a.coverage(func(st string) bool { return st == has })
+		return c
+	}
+	signed := retrieval.Tokenize("signed")[0].Stem
+	if before, after := cov(a, signed), cov(w, signed); !(after > before) {
+		t.Errorf("the follow-up's own word covers %.3f of it with the carried word weighed down, %.3f without", after, before)
+	}
+}
+
+// A follow-up that names no story and uses no pronoun ("when does the sale
+// close?") is still about the story being discussed.
+func TestFollowUpPrefersTheStoryBeingDiscussed(t *testing.T) {
+	dir := t.TempDir()
+	for name, text := range map[string]string{
+		"postcards.txt": "Art school postcard sale raises money for students\n\nThe art school's postcard sale opens on Thursday in the college gallery. Each postcard costs 35 pounds, and buyers only learn which artist made theirs after they pay.\n\nThe sale closes at 6pm on Saturday, the organisers said.\n",
+		"furniture.txt": "When the furniture sale closes\n\nThe furniture chain's winter sale closes on 3 February, a week before last year's sale closed. When the sale closes, the spring range arrives in all 40 of its stores.\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := dirService(t, dir)
+	got := converse(t, s, "How much does each postcard cost at the art school sale?", "when does the sale close?")
+	if !strings.Contains(got[0].Text, "35 pounds") {
+		t.Fatalf("first answer %q", got[0].Text)
+	}
+	if a := got[1]; a.Refused || !strings.Contains(a.Text, "6pm on Saturday") || strings.Contains(a.Text, "3 February") {
+		t.Errorf("%q (as %q) was answered %q, want the postcard sale's closing time", a.Question, a.Standalone, a.Text)
 	}
 }

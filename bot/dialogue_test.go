@@ -78,8 +78,18 @@ func TestReadDialogueSetRejectsBadDialogues(t *testing.T) {
 func checkFollowUps(t *testing.T, rep *DialogueReport, floor float64) {
 	t.Helper()
 	t.Logf("first %+v\nfollow-ups %+v\nstandalone %+v", rep.First, rep.FollowUps, rep.Standalone)
-	if d := rep.Standalone.Accuracy - rep.FollowUps.Accuracy; d > 0.05 {
-		t.Errorf("follow-ups are %.3f right, %.3f below their standalone forms (target: within 0.05)", rep.FollowUps.Accuracy, d)
+	fu, alone := rep.FollowUps, rep.Standalone
+	for _, m := range []struct {
+		name      string
+		got, want float64
+	}{
+		{"right", fu.Accuracy, alone.Accuracy},
+		{"answer accuracy", fu.AnswerAccuracy, alone.AnswerAccuracy},
+		{"refusal accuracy", fu.RefusalAccuracy, alone.RefusalAccuracy},
+	} {
+		if d := m.want - m.got; d > 0.05 {
+			t.Errorf("follow-ups' %s is %.3f, %.3f below their standalone forms' (target: within 0.05)", m.name, m.got, d)
+		}
 	}
 	if rep.FollowUps.Accuracy < floor {
 		t.Errorf("follow-ups fell to %.3f right, below the ratchet %.3f", rep.FollowUps.Accuracy, floor)
@@ -99,9 +109,11 @@ func TestDialoguesOffline(t *testing.T) {
 	}
 	// Issue 10's answering model (fit on the BBC calibration half, not on
 	// these dialogues) refuses more follow-ups than the coverage thresholds
-	// fitted to the built-in article's questions did: 0.846 -> 0.769.
-	checkFollowUps(t, rep, 0.76)
-	if rep.FollowUps.RefusalAccuracy < 0.76 {
+	// fitted to the built-in article's questions did: 0.846 -> 0.769. The
+	// previous answer's rarest words, carried words weighed down and the
+	// discussed story searched first for every follow-up: 0.769 -> 0.808.
+	checkFollowUps(t, rep, 0.8)
+	if rep.FollowUps.RefusalAccuracy < 0.8 {
 		t.Errorf("follow-up refusal accuracy %.3f", rep.FollowUps.RefusalAccuracy)
 	}
 }
@@ -162,5 +174,8 @@ func TestDialoguesBBC(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkFollowUps(t, rep, 0.5)
+	// 34 dialogues, measured 0.641 (0.516 before the previous answer's
+	// words were carried and the discussed story searched first for every
+	// follow-up).
+	checkFollowUps(t, rep, 0.62)
 }
