@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/articlebot/articlebot/corpus"
@@ -52,7 +53,7 @@ func newLLMService(t testing.TB, srv *openaitest.Server, setup llmSetup) (*Servi
 	w := &waits{}
 	client := openaiclient.New(openaiclient.Config{
 		BaseURL: srv.URL, APIKey: setup.key, MaxRetries: setup.retries, Timeout: 10 * time.Second,
-		Backoff: openaiclient.Backoff{Sleep: w.sleep},
+		HTTPClient: srv.Client(), Backoff: openaiclient.Backoff{Sleep: w.sleep},
 	})
 	c, err := corpus.Builtin()
 	if err != nil {
@@ -388,22 +389,34 @@ func TestLLMUnauthorizedFallsBackWithNote(t *testing.T) {
 	}
 }
 
+// The fake API is on an in-memory network and time is synctest's, so the
+// stall lasts exactly until the model's share of the deadline runs out.
 func TestLLMStallFallsBackWithinTheDeadline(t *testing.T) {
-	srv := openaitest.New(t)
+	synctest.Test(t, testLLMStallFallsBackWithinTheDeadline)
+}
+
+func testLLMStallFallsBackWithinTheDeadline(t *testing.T) {
+	srv := openaitest.NewInMemory(t)
 	srv.SetChat(func(openaitest.Request) openaitest.Reply {
 		return openaitest.Reply{Chunks: []string{"Pyongyang has sent", " around 15,000 troops [1].", " It also", " sent weaponry [1]."}, StallAfter: 3}
 	})
+	// Under the client's 10s per attempt, so that the stall runs out the
+	// answer's deadline rather than one attempt's.
 	const deadline = time.Second
 	svc, _ := newLLMService(t, srv, llmSetup{retries: 4, opt: Options{Timeout: deadline}})
 	ctx, cancel := context.WithTimeout(context.Background(), deadline)
 	defer cancel()
+	start := time.Now()
 	var partials []string
 	a, err := svc.AskStream(ctx, troopsQ, func(text string) { partials = append(partials, text) })
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ctx.Err() != nil {
-		t.Fatal("the answer came after the deadline")
+	// The model gets the deadline less the fallback's reserve (a tenth of
+	// it, at most maxFallbackReserve), and the fallback takes no time on
+	// synctest's clock.
+	if took, want := time.Since(start), deadline-min(deadline/10, maxFallbackReserve); took != want {
+		t.Errorf("answered after %v, want %v: when the model's share ran out", took, want)
 	}
 	if a.Drafter != DrafterExtractive || a.Note != NoteTimeout || !strings.Contains(a.Text, "15,000") {
 		t.Errorf("answer = %+v", a)
@@ -595,20 +608,27 @@ func TestEmbeddingOutageStillDraftsFromBM25Passages(t *testing.T) {
 
 // A query embedding that hangs is given up after SearchTimeout, leaving
 // the model the rest of the answer's time.
+// As TestLLMStallFallsBackWithinTheDeadline, on synctest's clock: the
+// hanging query embedding costs exactly the search timeout.
 func TestHangingQueryEmbeddingStillDraftsWithinTheDeadline(t *testing.T) {
-	srv := openaitest.New(t)
+	synctest.Test(t, testHangingQueryEmbeddingStillDraftsWithinTheDeadline)
+}
+
+func testHangingQueryEmbeddingStillDraftsWithinTheDeadline(t *testing.T) {
+	srv := openaitest.NewInMemory(t)
 	srv.SetChat(troopsFromPassages)
-	const deadline = 5 * time.Second
-	svc, _ := newLLMService(t, srv, llmSetup{remoteEmbeddings: true, retries: 4, opt: Options{Timeout: deadline, SearchTimeout: 50 * time.Millisecond}})
+	const deadline, search = 5 * time.Second, 50 * time.Millisecond
+	svc, _ := newLLMService(t, srv, llmSetup{remoteEmbeddings: true, retries: 4, opt: Options{Timeout: deadline, SearchTimeout: search}})
 	srv.Fail(openaitest.Embeddings, openaitest.Fault{Hang: true}, 1)
 	ctx, cancel := context.WithTimeout(context.Background(), deadline)
 	defer cancel()
+	start := time.Now()
 	a, err := svc.Ask(ctx, troopsQ)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ctx.Err() != nil {
-		t.Fatal("the answer came after the deadline")
+	if took := time.Since(start); took != search {
+		t.Errorf("answered after %v, want the search timeout, %v", took, search)
 	}
 	if a.Note != "" || a.Drafter != DrafterLLM || !strings.Contains(a.Text, "15,000") || srv.Count(openaitest.Chat) != 1 {
 		t.Errorf("answer = %+v after %d chat requests", a, srv.Count(openaitest.Chat))

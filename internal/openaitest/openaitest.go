@@ -31,6 +31,9 @@ type Server struct {
 	srv     *httptest.Server
 	closing chan struct{}
 	once    sync.Once
+	// pipeClient reaches a server on the in-memory network.
+	pipeClient *http.Client
+	pipeOnce   sync.Once
 
 	mu       sync.Mutex
 	apiKey   string
@@ -133,16 +136,46 @@ type Fault struct {
 // New starts a server on 127.0.0.1 and closes it when the test ends.
 func New(t testing.TB) *Server {
 	t.Helper()
-	s := &Server{
+	s := newServer()
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.URL = s.srv.URL + "/v1"
+	t.Cleanup(s.Close)
+	return s
+}
+
+// NewInMemory starts a server on an in-memory network instead of loopback,
+// and closes it when the test ends: for tests in a testing/synctest bubble,
+// whose fake clock can't advance while a goroutine waits on a socket.
+// Clients reach it only through Client.
+func NewInMemory(t testing.TB) *Server {
+	t.Helper()
+	s := newServer()
+	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	s.srv.Listener = newPipeListener()
+	s.srv.Start()
+	s.URL = s.srv.URL + "/v1"
+	t.Cleanup(s.Close)
+	return s
+}
+
+func newServer() *Server {
+	return &Server{
 		closing: make(chan struct{}),
 		embed:   HashEmbed,
 		chat:    CiteFirstPassage,
 		faults:  map[string][]Fault{},
 	}
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
-	s.URL = s.srv.URL + "/v1"
-	t.Cleanup(s.Close)
-	return s
+}
+
+// Client is an HTTP client that reaches the server, however it listens.
+func (s *Server) Client() *http.Client {
+	if l, ok := s.srv.Listener.(*pipeListener); ok {
+		s.pipeOnce.Do(func() {
+			s.pipeClient = &http.Client{Transport: &http.Transport{DialContext: l.dial}}
+		})
+		return s.pipeClient
+	}
+	return s.srv.Client()
 }
 
 // Close stops the server, releasing any stalled stream first.
@@ -150,6 +183,9 @@ func (s *Server) Close() {
 	s.once.Do(func() { close(s.closing) })
 	s.srv.CloseClientConnections()
 	s.srv.Close()
+	if s.pipeClient != nil {
+		s.pipeClient.CloseIdleConnections()
+	}
 }
 
 // RequireKey makes the server answer 401 unless requests carry key as a
