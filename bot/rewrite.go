@@ -268,15 +268,12 @@ func (s *Service) searchAndPick(ctx context.Context, text string, an analysis, f
 	return d, res, took, nil
 }
 
-// weak reports whether a decision holds no answer worth giving: offline,
-// no sentence picked; with a language model, no sentence likely enough for
-// the question to reach it.
-func (s *Service) weak(d decision) bool {
-	if s.opt.Drafter != nil {
-		return d.best == nil || d.best.p < s.model.Gate
-	}
-	return len(d.picked) == 0
-}
+// weak reports whether a decision holds no answer worth giving: no
+// sentence the answering model would pick. With a language model too: the
+// off-topic gate only keeps far off-topic questions from the model, and
+// would let a story that holds a follow-up's words but not its answer
+// stand in for the whole collection.
+func (s *Service) weak(d decision) bool { return len(d.picked) == 0 }
 
 // carriedWeight is the share of its usual weight a carried word has when
 // the answering model measures how much of the question a sentence covers:
