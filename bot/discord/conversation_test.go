@@ -74,7 +74,14 @@ func (h *harness) askSlash(t testing.TB, inv discordtest.Invocation) *discordtes
 // the modal the bot opened.
 func (h *harness) clickFollowUp(t testing.TB, m *discordtest.Message) *discordtest.Modal {
 	t.Helper()
-	fu := button(t, m, "Ask a follow-up")
+	return h.clickForModal(t, m, "Ask a follow-up")
+}
+
+// clickForModal presses an answer's button and returns the modal the bot
+// opened.
+func (h *harness) clickForModal(t testing.TB, m *discordtest.Message, label string) *discordtest.Modal {
+	t.Helper()
+	fu := button(t, m, label)
 	if len(fu.CustomID) > discordtest.MaxCustomID {
 		t.Errorf("custom ID %q over 100 characters", fu.CustomID)
 	}
@@ -199,6 +206,64 @@ func TestFollowUpButtonAndModal(t *testing.T) {
 				t.Errorf("the second follow-up had %d turns of history, want 2", len(reqs[2].History))
 			}
 		})
+	}
+}
+
+// The follow-up form, opened with "Follow up in a thread", answers in the
+// channel and starts a public thread on that answer, named for the
+// conversation's first question, where the conversation goes on.
+func TestFollowUpModalStartsAThread(t *testing.T) {
+	t.Parallel()
+	h, ans := startConversing(t, newConversations(t, nil, "", 6), discord.Options{})
+	in := h.askSlash(t, discordtest.Slash("ask", discordtest.String("question", troops)))
+	m := h.clickForModal(t, in.Original, "Follow up in a thread")
+	if n := discordtest.Len(m.Title); n == 0 || n > 45 || len(m.CustomID) > discordtest.MaxCustomID {
+		t.Errorf("modal title %q, custom ID %q", m.Title, m.CustomID)
+	}
+	if len(m.Inputs) != 1 {
+		t.Fatalf("modal inputs = %+v, want one text input", m.Inputs)
+	}
+	sub := h.askSlash(t, discordtest.ModalSubmit(m.CustomID, in.Original, map[string]string{m.Inputs[0].CustomID: "who reported that?"}))
+	wantIn(t, "follow-up answer", sub.Original.Content, "National Intelligence Service", "[1]")
+	if sub.Original.Ephemeral() {
+		t.Error("the follow-up that starts a thread was private")
+	}
+	var th discordtest.Thread
+	h.fake.WaitFor(t, "a thread with its intro", func() bool {
+		ths := h.fake.Threads()
+		if len(ths) == 1 {
+			th = ths[0]
+		}
+		return len(ths) == 1 && len(h.fake.ChannelMessages(ths[0].ID)) == 1
+	})
+	if th.MessageID != sub.Original.ID || th.ParentID != discordtest.ChannelID {
+		t.Errorf("thread %+v is not on the follow-up's answer %s", th, sub.Original.ID)
+	}
+	if n := discordtest.Len(th.Name); n > discordtest.MaxThreadName || !strings.HasPrefix(th.Name, "How many troops") {
+		t.Errorf("thread name %q, want the conversation's first question", th.Name)
+	}
+	got := h.postAndWait(t, discordtest.Post{Content: "<@" + discordtest.BotUserID + "> since when?", MentionBot: true, ChannelID: th.ID})
+	wantIn(t, "answer in the thread", got.Content, "October last year")
+	if reqs := ans.requests(); len(reqs) != 3 || len(reqs[2].History) != 2 {
+		t.Errorf("the question in the thread had %d turns of history, want 2", len(reqs[len(reqs)-1].History))
+	}
+	// No thread is offered where none can start: in the bot's thread, and
+	// under a private answer.
+	for _, b := range got.Buttons() {
+		if b.Label == "Follow up in a thread" {
+			t.Error("an answer in a thread offers to start another thread")
+		}
+	}
+	priv := h.askSlash(t, discordtest.Slash("ask", discordtest.String("question", troops), discordtest.Bool("private", true)))
+	for _, b := range priv.Original.Buttons() {
+		if b.Label == "Follow up in a thread" {
+			t.Error("a private answer offers a public thread")
+		}
+	}
+	for _, c := range append(in.Original.Buttons(), sub.Original.Buttons()...) {
+		if len(c.CustomID) > discordtest.MaxCustomID {
+			t.Errorf("custom ID %q over 100 characters", c.CustomID)
+		}
 	}
 }
 

@@ -169,12 +169,18 @@ func (b *Bot) repliedConversation(id string, replied *discordgo.Message) (string
 	return "", false
 }
 
-// Custom IDs of the follow-up button and its modal; the question ID
-// follows, which keeps them far within Discord's 100 characters.
+// Custom IDs of the follow-up buttons and their modals; the question ID
+// follows, which keeps them far within Discord's 100 characters. The
+// thread button opens the same modal, whose answer then starts a public
+// thread: a choice inside the modal (a select or checkbox) must sit in a
+// Label component, which discordgo v0.29.0 can't decode in the submission,
+// so that interaction would never reach the bot to be answered.
 const (
-	btnFollowUp   = "ab:fu:"
-	modalFollowUp = "ab:fm:"
-	inputQuestion = "question"
+	btnFollowUp       = "ab:fu:"
+	btnFollowUpThread = "ab:ft:"
+	modalFollowUp     = "ab:fm:"
+	modalThread       = "ab:fh:"
+	inputQuestion     = "question"
 )
 
 // Discord's limits on modals.
@@ -185,19 +191,25 @@ const (
 	maxTextInputLength = 4000
 )
 
-// followUpButton is the "Ask a follow-up" button under an answer, when the
-// bot keeps conversations.
-func (b *Bot) followUpButton(id string) []discordgo.MessageComponent {
+// followUpButtons are the "Ask a follow-up" button under an answer, when
+// the bot keeps conversations, and "Follow up in a thread" under a public
+// answer in a server channel outside the bot's threads.
+func (b *Bot) followUpButtons(r *request) []discordgo.MessageComponent {
 	if !b.conversing() {
 		return nil
 	}
-	return []discordgo.MessageComponent{discordgo.Button{Label: "Ask a follow-up", Style: discordgo.PrimaryButton,
-		CustomID: btnFollowUp + id, Emoji: &discordgo.ComponentEmoji{Name: "💬"}}}
+	row := []discordgo.MessageComponent{discordgo.Button{Label: "Ask a follow-up", Style: discordgo.PrimaryButton,
+		CustomID: btnFollowUp + r.id, Emoji: &discordgo.ComponentEmoji{Name: "💬"}}}
+	if r.guild != "" && !r.ephemeral && !strings.HasPrefix(r.conv, keyThread) {
+		row = append(row, discordgo.Button{Label: "Follow up in a thread", Style: discordgo.SecondaryButton,
+			CustomID: btnFollowUpThread + r.id, Emoji: &discordgo.ComponentEmoji{Name: "🧵"}})
+	}
+	return row
 }
 
-// openFollowUp answers the follow-up button with a modal asking for the
-// question.
-func (b *Bot) openFollowUp(ctx context.Context, rp *interactionReplier, r *request, qid string) {
+// openFollowUp answers a follow-up button with a modal asking for the
+// question; thread says the answer is to start a thread.
+func (b *Bot) openFollowUp(ctx context.Context, rp *interactionReplier, r *request, qid string, thread bool) {
 	r.kind = "follow_up_button"
 	if !b.allowed(r.guild, r.channel) {
 		b.notice(ctx, rp, r, msgNotHere)
@@ -207,9 +219,13 @@ func (b *Bot) openFollowUp(ctx context.Context, rp *interactionReplier, r *reque
 		b.notice(ctx, rp, r, msgConversationGone)
 		return
 	}
+	id, title := modalFollowUp, "Ask a follow-up"
+	if thread {
+		id, title = modalThread, "Follow up in a new thread"
+	}
 	modal := &discordgo.InteractionResponseData{
-		CustomID: modalFollowUp + qid,
-		Title:    truncate("Ask a follow-up", maxModalTitle),
+		CustomID: id + qid,
+		Title:    truncate(title, maxModalTitle),
 		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 			discordgo.TextInput{
 				CustomID: inputQuestion, Label: truncate("Your follow-up question", maxInputLabel),
@@ -231,6 +247,11 @@ func (b *Bot) openFollowUp(ctx context.Context, rp *interactionReplier, r *reque
 func (b *Bot) submitFollowUp(ctx context.Context, rp *interactionReplier, r *request, data discordgo.ModalSubmitInteractionData) {
 	r.kind = "follow_up"
 	qid, ok := strings.CutPrefix(data.CustomID, modalFollowUp)
+	thread := false
+	if !ok {
+		qid, ok = strings.CutPrefix(data.CustomID, modalThread)
+		thread = ok
+	}
 	if !ok || !b.conversing() {
 		b.notice(context.WithoutCancel(ctx), rp, r, "That form no longer works.")
 		return
@@ -251,7 +272,17 @@ func (b *Bot) submitFollowUp(ctx context.Context, rp *interactionReplier, r *req
 	} else {
 		b.continueConversation(r, key)
 	}
-	b.ask(ctx, rp, r, modalValue(data.Components, inputQuestion))
+	q := modalValue(data.Components, inputQuestion)
+	b.ask(ctx, rp, r, q)
+	if thread {
+		// Named for the question the conversation began with: "since
+		// when?" would name it poorly.
+		name := q
+		if len(r.history) > 0 {
+			name = r.history[0].Question
+		}
+		b.startThread(context.WithoutCancel(ctx), rp, r, name)
+	}
 }
 
 // modalValue is the value of the text input with the given custom ID.

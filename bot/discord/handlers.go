@@ -145,7 +145,7 @@ func (b *Bot) ask(ctx context.Context, rp replier, r *request, q string) {
 		b.log.Info("answered", append(r.attrs(b), "latency", latency, "drafter", a.Drafter, "refused", a.Refused,
 			"sources", len(a.Sources), "prompt_tokens", a.Usage.PromptTokens, "completion_tokens", a.Usage.CompletionTokens,
 			"cached", a.Cached, "fallback", a.Note != "")...)
-		return compose(modelText(a.Text), sourceEmbeds(a.Sources, b.severalStories()), b.buttons(r.id, len(a.Sources) > 0)), nil
+		return compose(modelText(a.Text), sourceEmbeds(a.Sources, b.severalStories()), b.buttons(r, len(a.Sources) > 0)), nil
 	})
 	b.linkAnswer(r, rp)
 }
@@ -177,7 +177,7 @@ func (b *Bot) summary(ctx context.Context, rp replier, r *request, lengthOpt, se
 		if sum.Section != "" {
 			title += " · " + escapeMarkdown(sum.Section)
 		}
-		return compose(title+")\n"+modelText(sum.Text), sourceEmbeds(sum.Sources, b.severalStories()), b.buttons(r.id, len(sum.Sources) > 0)), nil
+		return compose(title+")\n"+modelText(sum.Text), sourceEmbeds(sum.Sources, b.severalStories()), b.buttons(r, len(sum.Sources) > 0)), nil
 	})
 }
 
@@ -207,7 +207,7 @@ func (b *Bot) sources(ctx context.Context, rp replier, r *request, q string) {
 		if len(sources) == 0 {
 			head = "I found no passages for that."
 		}
-		return compose(head, sourceEmbeds(sources, b.severalStories()), b.buttons(r.id, len(sources) > 0)), nil
+		return compose(head, sourceEmbeds(sources, b.severalStories()), b.buttons(r, len(sources) > 0)), nil
 	})
 }
 
@@ -309,7 +309,8 @@ const (
 )
 
 // buttons are the row under an answer: its sources in full, and feedback.
-func (b *Bot) buttons(id string, withSources bool) []discordgo.MessageComponent {
+func (b *Bot) buttons(r *request, withSources bool) []discordgo.MessageComponent {
+	id := r.id
 	var row []discordgo.MessageComponent
 	if withSources {
 		row = append(row, discordgo.Button{Label: "Show sources", Style: discordgo.SecondaryButton, CustomID: btnSources + id,
@@ -319,7 +320,7 @@ func (b *Bot) buttons(id string, withSources bool) []discordgo.MessageComponent 
 		discordgo.Button{Label: "Helpful", Style: discordgo.SecondaryButton, CustomID: btnUp + id, Emoji: &discordgo.ComponentEmoji{Name: "👍"}},
 		discordgo.Button{Label: "Not helpful", Style: discordgo.SecondaryButton, CustomID: btnDown + id, Emoji: &discordgo.ComponentEmoji{Name: "👎"}},
 	)
-	row = append(row, b.followUpButton(id)...)
+	row = append(row, b.followUpButtons(r)...)
 	return []discordgo.MessageComponent{discordgo.ActionsRow{Components: row}}
 }
 
@@ -333,7 +334,9 @@ func (b *Bot) button(ctx context.Context, rp *interactionReplier, r *request, da
 	}
 	switch {
 	case strings.HasPrefix(id, btnFollowUp) && b.conversing():
-		b.openFollowUp(ctx, rp, r, strings.TrimPrefix(id, btnFollowUp))
+		b.openFollowUp(ctx, rp, r, strings.TrimPrefix(id, btnFollowUp), false)
+	case strings.HasPrefix(id, btnFollowUpThread) && b.conversing():
+		b.openFollowUp(ctx, rp, r, strings.TrimPrefix(id, btnFollowUpThread), true)
 	case strings.HasPrefix(id, btnSources):
 		r.kind = "show_sources"
 		sources, ok := b.answers.sources(strings.TrimPrefix(id, btnSources))
