@@ -157,20 +157,46 @@ func TestReindexAppendsVectorsAndCompactsWhenMostAreStale(t *testing.T) {
 func TestDamagedOrMissingVectorsAreRebuilt(t *testing.T) {
 	ctx := context.Background()
 	chunks := builtinChunks(t)
+	flip := func(path string) (time.Time, error) {
+		info, err := os.Stat(path)
+		if err != nil {
+			return time.Time{}, err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return time.Time{}, err
+		}
+		b[len(b)-3] ^= 0x40
+		return info.ModTime(), os.WriteFile(path, b, 0o644)
+	}
 	for name, damage := range map[string]func(path string) error{
 		"flipped byte": func(path string) error {
-			b, err := os.ReadFile(path)
+			was, err := flip(path)
 			if err != nil {
 				return err
 			}
-			b[len(b)-3] ^= 0x40
-			return os.WriteFile(path, b, 0o644)
+			// A write changes the file's time (here beyond a coarse
+			// clock's step): its checksum is computed again.
+			later := was.Add(time.Second)
+			return os.Chtimes(path, later, later)
+		},
+		// An edit that keeps the file's size and time is found only by
+		// checking every vector (index --full).
+		"flipped byte, time restored": func(path string) error {
+			was, err := flip(path)
+			if err != nil {
+				return err
+			}
+			return os.Chtimes(path, was, was)
 		},
 		"truncated": func(path string) error { return os.Truncate(path, vectorsHeader+100) },
 		"missing":   os.Remove,
 	} {
 		t.Run(name, func(t *testing.T) {
 			st := NewStore(t.TempDir(), "local-test", "")
+			if name == "flipped byte, time restored" {
+				st.VerifyAlways()
+			}
 			if _, _, err := BuildPersisted(ctx, chunks, Options{}, st); err != nil {
 				t.Fatal(err)
 			}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"unsafe"
 
 	"github.com/articlebot/articlebot/corpus"
 )
@@ -83,8 +84,11 @@ func encodeCorpus(b []byte, c *corpus.Corpus, chunks []corpus.Chunk) []byte {
 // decodeCorpus is encodeCorpus's inverse; every bound is checked.
 func decodeCorpus(b []byte, rep snapshotReport) (*corpus.Corpus, []corpus.Chunk, error) {
 	d := decoder{b: b}
-	// Every string is a part of one copy of the section.
-	all := string(b)
+	// Every string is a part of the section, which is not modified after.
+	var all string
+	if len(b) > 0 {
+		all = unsafe.String(&b[0], len(b))
+	}
 	str := func() string {
 		n := d.count(len(d.b))
 		off := len(b) - len(d.b)
@@ -184,6 +188,7 @@ func decodeCorpus(b []byte, rep snapshotReport) (*corpus.Corpus, []corpus.Chunk,
 func OpenCorpus(ctx context.Context, dir, source string, reread bool, opt Options, st *Store) (*corpus.Corpus, *Index, BuildStats, error) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	st.verifyAlways = st.verifyAlways || reread
 	prev, discarded := st.load(ctx)
 	if err := ctx.Err(); err != nil {
 		return nil, nil, BuildStats{}, err

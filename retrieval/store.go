@@ -33,6 +33,9 @@ import (
 type Store struct {
 	path  string
 	model string // the model and where it runs, as the header records it
+	// verifyAlways checks the vectors' checksum at every load, even when
+	// the vectors file is as the index saved it (index --full).
+	verifyAlways bool
 	// mu serialises loading, building and saving within a process; between
 	// processes, a lock file does (see lockFile), and readers need no lock:
 	// the index file is replaced whole by a rename, and the vectors it
@@ -269,38 +272,75 @@ func (s *Store) loadOnce(ctx context.Context) (*persisted, error) {
 	case int64(len(pre))+hlen+h.TermBytes+h.CorpusBytes != info.Size():
 		return nil, corrupt("%d bytes, the header describes %d", info.Size(), int64(len(pre))+hlen+h.TermBytes+h.CorpusBytes)
 	}
-	vecs, err := openVectors(s.path, h.Vectors, h.Dims)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, errVectorsGone
+	// The vectors file is mapped, its pages brought in, on another CPU
+	// while the terms and the corpus are read.
+	type mapped struct {
+		vecs *mappedVectors
+		err  error
 	}
-	if err != nil {
-		return nil, corrupt("%v", err)
-	}
-	// The vectors' checksum is computed meanwhile, on another CPU.
-	done := make(chan error, 1)
+	mapping := make(chan mapped, 1)
 	go func() {
-		crc, err := vecs.checksum(ctx, h.Vectors.Slots, h.Dims)
-		switch {
-		case err != nil:
-			done <- corrupt("%v", err)
-		case crc != h.Vectors.CRC32C:
-			done <- corrupt("vectors checksum mismatch")
-		default:
-			done <- nil
-		}
+		vecs, err := openVectors(s.path, h.Vectors, h.Dims)
+		mapping <- mapped{vecs, err}
 	}()
-	verify := sync.OnceValue(func() error { return <-done })
-	p, err := s.loadTerms(ctx, f, int64(len(pre))+hlen, h, vecs)
-	if err != nil {
-		verify()
+	p, err := s.loadTerms(ctx, f, int64(len(pre))+hlen, h)
+	m := <-mapping
+	switch {
+	case errors.Is(m.err, fs.ErrNotExist):
+		return nil, errVectorsGone
+	case m.err != nil:
+		return nil, corrupt("%v", m.err)
+	case err != nil:
 		return nil, corrupt("%v", err)
 	}
-	p.verify, p.file = verify, info
+	p.attach(m.vecs)
+	// The vectors' checksum is computed meanwhile, on another CPU, when
+	// the vectors file changed since the index was saved.
+	done := make(chan error, 1)
+	if m.vecs.unchanged && !s.verifyAlways {
+		done <- nil
+	} else {
+		go s.checkVectors(ctx, m.vecs, h, done, corrupt)
+	}
+	p.verify, p.file = sync.OnceValue(func() error { return <-done }), info
 	return p, nil
 }
 
+// attach points the stories' vectors into their slots of vecs.
+func (p *persisted) attach(vecs *mappedVectors) {
+	all := vecs.vectors(p.ref.Slots, p.dims)
+	for _, st := range p.stories {
+		for c, slot := range st.slots {
+			lo, hi := int(slot)*p.dims, (int(slot)+1)*p.dims
+			st.vecs[c] = all[lo:hi:hi]
+		}
+	}
+	p.vectors = vecs
+}
+
+// checkVectors computes the vectors' checksum and sends what it found.
+func (s *Store) checkVectors(ctx context.Context, vecs *mappedVectors, h storeHeader, done chan<- error, corrupt func(string, ...any) error) {
+	crc, err := vecs.checksum(ctx, h.Vectors.Slots, h.Dims)
+	switch {
+	case err != nil:
+		done <- corrupt("%v", err)
+	case crc != h.Vectors.CRC32C:
+		done <- corrupt("vectors checksum mismatch")
+	default:
+		done <- nil
+	}
+}
+
+// VerifyAlways makes every load check the vectors' checksum, even when
+// the vectors file has the size and modification time the index recorded.
+func (s *Store) VerifyAlways() {
+	s.mu.Lock()
+	s.verifyAlways = true
+	s.mu.Unlock()
+}
+
 // loadTerms reads the terms and corpus sections at off and checks them.
-func (s *Store) loadTerms(ctx context.Context, f *os.File, off int64, h storeHeader, vecs *mappedVectors) (*persisted, error) {
+func (s *Store) loadTerms(ctx context.Context, f *os.File, off int64, h storeHeader) (*persisted, error) {
 	buf := make([]byte, h.TermBytes+h.CorpusBytes)
 	if _, err := f.ReadAt(buf, off); err != nil {
 		return nil, err
@@ -312,14 +352,14 @@ func (s *Store) loadTerms(ctx context.Context, f *os.File, off int64, h storeHea
 		return nil, errors.New("checksum mismatch")
 	}
 	meta, corp := buf[:h.TermBytes], buf[h.TermBytes:]
-	p, err := decodeTerms(meta, h, vecs.vectors(h.Vectors.Slots, h.Dims))
+	p, err := decodeTerms(meta, h)
 	if err != nil {
 		return nil, err
 	}
 	if len(corp) > 0 {
 		p.source, p.corpus, p.report = h.Source, corp, h.Report
 	}
-	p.dims, p.vectors, p.ref = h.Dims, vecs, h.Vectors
+	p.dims, p.ref = h.Dims, h.Vectors
 	return p, nil
 }
 
@@ -341,9 +381,9 @@ func crcPieces(ctx context.Context, sections ...[]byte) uint32 {
 	return crc.Sum32()
 }
 
-// decodeTerms parses the lexicon and the stories' chunk terms, slicing each
-// chunk's vector out of its slot in vecs.
-func decodeTerms(b []byte, h storeHeader, vecs []float32) (*persisted, error) {
+// decodeTerms parses the lexicon and the stories' chunk terms and slots
+// (see attach for their vectors).
+func decodeTerms(b []byte, h storeHeader) (*persisted, error) {
 	d := decoder{b: b}
 	n := d.count(h.Stems)
 	p := &persisted{stems: make([]string, 0, n), stories: make(map[[32]byte]stored, h.Stories)}
@@ -382,7 +422,6 @@ func decodeTerms(b []byte, h storeHeader, vecs []float32) (*persisted, error) {
 			ct.terms = terms[start:len(terms):len(terms)]
 			st.terms[c] = ct
 			st.slots[c] = int32(slot)
-			st.vecs[c] = vecs[slot*h.Dims : (slot+1)*h.Dims : (slot+1)*h.Dims]
 			chunk++
 			if d.err != nil {
 				return nil, d.err
@@ -547,6 +586,9 @@ func (s *Store) saveVectors(ix *Index, prev *persisted, dims int) (vectorsRef, e
 			}
 			ref, err := appendVectors(s.path, prev.ref, dims, vecs)
 			if err == nil {
+				err = ref.stamp(s.path)
+			}
+			if err == nil {
 				for j, i := range fresh {
 					ix.slots[i] = int32(prev.ref.Slots + j)
 				}
@@ -556,6 +598,9 @@ func (s *Store) saveVectors(ix *Index, prev *persisted, dims int) (vectorsRef, e
 		}
 	}
 	ref, err := writeVectors(s.path, dims, ix.vecs)
+	if err == nil {
+		err = ref.stamp(s.path)
+	}
 	if err != nil {
 		return ref, err
 	}

@@ -46,6 +46,23 @@ type vectorsRef struct {
 	Slots int    `json:"slots"`
 	// CRC32C covers the slots' bytes.
 	CRC32C uint32 `json:"crc32c"`
+	// Size and ModTime (nanoseconds) are the file's when the index was
+	// saved. While the file still has them, nothing has written to it
+	// since, and its checksum is not computed again at every load (which
+	// would read every vector once more); a file that changed in any way
+	// is checked before it is used.
+	Size    int64 `json:"size"`
+	ModTime int64 `json:"mtime"`
+}
+
+// stamp records the vectors file's size and modification time in ref.
+func (ref *vectorsRef) stamp(indexPath string) error {
+	info, err := os.Stat(filepath.Join(filepath.Dir(indexPath), ref.File))
+	if err != nil {
+		return err
+	}
+	ref.Size, ref.ModTime = info.Size(), info.ModTime().UnixNano()
+	return nil
 }
 
 // mappedVectors is a vectors file mapped into memory. Vectors taken from it
@@ -54,6 +71,9 @@ type vectorsRef struct {
 // read, an Index) holds it too.
 type mappedVectors struct {
 	data []byte // the slots
+	// unchanged is set when the file's size and modification time are
+	// those the index recorded (see vectorsRef.Size).
+	unchanged bool
 }
 
 // isLittleEndian is whether float32s in memory are laid out as the file
@@ -95,14 +115,15 @@ func openVectors(indexPath string, ref vectorsRef, dims int) (*mappedVectors, er
 	if id := hex.EncodeToString(hdr[len(vectorsMagic)+4:]); id != ref.ID {
 		return nil, fmt.Errorf("vectors: file %s, the index wants %s", id, ref.ID)
 	}
+	unchanged := ref.Size == info.Size() && ref.ModTime == info.ModTime().UnixNano()
 	if ref.Slots == 0 {
-		return &mappedVectors{}, nil
+		return &mappedVectors{unchanged: unchanged}, nil
 	}
 	data, unmap, err := mapFile(f, size)
 	if err != nil {
 		return nil, err
 	}
-	m := &mappedVectors{data: data[vectorsHeader:]}
+	m := &mappedVectors{data: data[vectorsHeader:], unchanged: unchanged}
 	runtime.AddCleanup(m, func(unmap func()) { unmap() }, unmap)
 	return m, nil
 }
