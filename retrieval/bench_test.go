@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/articlebot/articlebot/corpus"
 )
@@ -57,13 +58,32 @@ func BenchmarkSearchScale(b *testing.B) {
 					}
 				}
 			})
+			coll := store.(*chromemStore).coll
 			b.Run("chromem-top10", func(b *testing.B) {
-				coll := store.(*chromemStore).coll
 				for b.Loop() {
 					if _, err := coll.QueryEmbedding(ctx, qv, 10, nil, nil); err != nil {
 						b.Fatal(err)
 					}
 				}
+			})
+			// Both in turn, each timed: on a shared machine, the two
+			// sub-benchmarks above may run at different loads.
+			b.Run("side-by-side", func(b *testing.B) {
+				var inIndex, inChromem time.Duration
+				for b.Loop() {
+					t0 := time.Now()
+					if _, err := ix.Search(ctx, q, 4); err != nil {
+						b.Fatal(err)
+					}
+					t1 := time.Now()
+					if _, err := coll.QueryEmbedding(ctx, qv, 10, nil, nil); err != nil {
+						b.Fatal(err)
+					}
+					inIndex, inChromem = inIndex+t1.Sub(t0), inChromem+time.Since(t1)
+				}
+				b.ReportMetric(float64(inIndex.Nanoseconds())/float64(b.N), "index-ns/op")
+				b.ReportMetric(float64(inChromem.Nanoseconds())/float64(b.N), "chromem-ns/op")
+				b.ReportMetric(float64(inIndex)/float64(inChromem), "ratio")
 			})
 		})
 	}

@@ -2,9 +2,12 @@
 # Prints the index benchmark table of README.md ("Benchmarks"): for the BBC
 # collection (when ../shared is there) and synthetic collections of 1k, 10k
 # and 50k chunks, the time to index from nothing, the whole-process `ask`
-# with a built index (median of 7 runs of the built binary), its peak memory
-# next to the stored vectors, re-indexing after one changed story, and an
+# with a built index (median of 7 runs of the built binary: elapsed time,
+# and CPU time, user+sys, which other jobs on a shared machine inflate
+# less), its peak memory next to the stored vectors (chunks x dims x 4
+# bytes), re-indexing after one changed story (median of 3 edits), and an
 # in-process search next to a bare chromem-go top-10 query (testing.B).
+# The load average is printed before and after.
 #
 #   scripts/bench.sh            # everything (a few minutes)
 #   SIZES="1k" scripts/bench.sh # some collections only
@@ -40,8 +43,10 @@ synth() {
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-printf "| collection | stories | chunks | index (s) | 2nd index (s) | ask median (ms) | ask peak RSS (MB) | vectors (MB) | RSS/vectors | re-index 1 story (s) |\n"
-printf "|---|---|---|---|---|---|---|---|---|---|\n"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
+echo
+printf "| collection | stories | chunks | index (s) | 2nd index (s) | ask median (ms) | ask CPU median (ms) | ask peak RSS (MB) | vectors (MB) | RSS/vectors | re-index 1 story (s) |\n"
+printf "|---|---|---|---|---|---|---|---|---|---|---|\n"
 for size in $SIZES; do
 	case $size in
 	bbc) dir=../shared/corpora/bbc; [ -d "$dir" ] || { echo "| bbc | (no ../shared) |"; continue; }
@@ -55,34 +60,64 @@ for size in $SIZES; do
 	t0=$(date +%s.%N); out=$("$bin" index --corpus "$dir" 2>/dev/null); t1=$(date +%s.%N)
 	stories=$(awk '/^stories:/ {print $2}' <<<"$out"); chunks=$(awk '/^chunks:/ {print $2}' <<<"$out")
 	t2=$(date +%s.%N); "$bin" index --corpus "$dir" >/dev/null 2>&1; t3=$(date +%s.%N)
-	times=(); peak=0
+	times=(); cpus=(); peak=0
 	for i in 1 2 3 4 5 6 7; do
-		/usr/bin/time -f "%e %M" -o "$tmp/t" "$bin" ask --corpus "$dir" "$q" >/dev/null 2>&1
-		read -r e m <"$tmp/t"; times+=("$e"); [ "$m" -gt "$peak" ] && peak=$m
+		/usr/bin/time -f "%e %U %S %M" -o "$tmp/t" "$bin" ask --corpus "$dir" "$q" >/dev/null 2>&1
+		read -r e u sy m <"$tmp/t"; times+=("$e"); cpus+=("$(awk -v u="$u" -v s="$sy" 'BEGIN {print u+s}')")
+		[ "$m" -gt "$peak" ] && peak=$m
 	done
 	ask=$(printf "%s\n" "${times[@]}" | median)
+	cpu=$(printf "%s\n" "${cpus[@]}" | median)
 	file=$(ls "$ARTICLEBOT_DATA_DIR"/corpora/*/index-*.bin | awk 'NR == 1')
 	dims=$(head -c 4096 "$file" | tr -c '[:print:]' '\n' | grep -o '"dims":[0-9]*' | cut -d: -f2)
 	vec=$(awk -v c="$chunks" -v d="$dims" 'BEGIN {printf "%.1f", c*d*4/1048576}')
-	one=$(find "$dir" -name '*.txt' ! -iname 'readme*' | sort | awk 'NR == 1')
-	printf "\nA sentence added to one story for the benchmark.\n" >>"$one"
-	t4=$(date +%s.%N); "$bin" index --corpus "$dir" >/dev/null 2>&1; t5=$(date +%s.%N)
-	awk -v s="$size" -v st="$stories" -v c="$chunks" -v a="$t0" -v b="$t1" -v c2="$t2" -v d="$t3" -v ask="$ask" \
-		-v p="$peak" -v v="$vec" -v e="$t4" -v f="$t5" 'BEGIN {
-		printf "| %s | %s | %s | %.2f | %.2f | %.0f | %.0f | %s | %.2f | %.2f |\n", s, st, c, b-a, d-c2, ask*1000, p/1024, v, (p/1024)/v, f-e }'
+	reidx=()
+	for n in 1 2 3; do
+		one=$(find "$dir" -name '*.txt' ! -iname 'readme*' | sort | awk -v n="$n" 'NR == n')
+		printf "\nA sentence added to one story for the benchmark.\n" >>"$one"
+		t4=$(date +%s.%N); "$bin" index --corpus "$dir" >/dev/null 2>&1; t5=$(date +%s.%N)
+		reidx+=("$(awk -v a="$t4" -v b="$t5" 'BEGIN {print b-a}')")
+	done
+	re=$(printf "%s\n" "${reidx[@]}" | median)
+	awk -v s="$size" -v st="$stories" -v c="$chunks" -v a="$t0" -v b="$t1" -v c2="$t2" -v d="$t3" -v ask="$ask" -v cpu="$cpu" \
+		-v p="$peak" -v v="$vec" -v re="$re" 'BEGIN {
+		printf "| %s | %s | %s | %.2f | %.2f | %.0f | %.0f | %.0f | %s | %.2f | %.2f |\n", s, st, c, b-a, d-c2, ask*1000, cpu*1000, p/1024, v, (p/1024)/v, re }'
+done
+
+# The built-in article's whole-process ask (nothing persisted), 11 runs;
+# with OLD_BIN=path/to/an/older/articlebot, interleaved with that binary's.
+echo
+bins=("$bin"); [ -n "${OLD_BIN:-}" ] && bins+=("$OLD_BIN")
+declare -A bt bc bm
+for i in $(seq 11); do
+	for b in "${bins[@]}"; do
+		ARTICLEBOT_DATA_DIR=$tmp/data-builtin /usr/bin/time -f "%e %U %S %M" -o "$tmp/t" "$b" ask "How many troops has North Korea sent to Russia?" >/dev/null 2>&1
+		read -r e u sy m <"$tmp/t"
+		bt[$b]+="$e "; bc[$b]+="$(awk -v u="$u" -v s="$sy" 'BEGIN {print u+s}') "; bm[$b]=$m
+	done
+done
+for b in "${bins[@]}"; do
+	e=$(tr ' ' '\n' <<<"${bt[$b]}" | grep . | median); c=$(tr ' ' '\n' <<<"${bc[$b]}" | grep . | median)
+	name="this binary"; [ "$b" != "$bin" ] && name="OLD_BIN (interleaved)"
+	awk -v n="$name" -v e="$e" -v c="$c" -v m="${bm[$b]}" 'BEGIN {printf "Built-in article, whole-process ask, %s: median %.0f ms, CPU %.0f ms, peak RSS %.0f MB (11 runs)\n", n, e*1000, c*1000, m/1024}'
 done
 
 echo
-echo "In-process search (ns/op) next to a bare chromem-go top-10 query of the same collection and dimension:"
+echo "In-process search next to a bare chromem-go top-10 query of the same collection and dimension,"
+echo "each iteration timing one of each in turn (BenchmarkSearchScale/*/side-by-side, -count 5, medians):"
 echo
 filter=$(tr ' ' '|' <<<"$SIZES")
-go test ./retrieval -run '^$' -bench "BenchmarkSearchScale/($filter)/" -benchtime 100x -count 5 2>/dev/null |
+go test ./retrieval -run '^$' -bench "BenchmarkSearchScale/($filter)/side-by-side" -benchtime 100x -count 5 2>/dev/null |
 	awk '/^BenchmarkSearchScale/ {
-		split($1, p, "/"); name = p[2]; kind = p[3]; sub(/-[0-9]+$/, "", kind)
-		v[name, kind] = v[name, kind] " " $3; if (!(name in seen)) { seen[name] = 1; order[++n] = name }
+		split($1, p, "/"); name = p[2]
+		for (i = 3; i < NF; i += 2) v[name, $(i + 1)] = v[name, $(i + 1)] " " $i
+		if (!(name in seen)) { seen[name] = 1; order[++n] = name }
 	}
-	function med(s,   a, k, i, j, t) { k = split(s, a, " "); for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }; return a[int((k + 1) / 2)] }
+	function med(s,   a, k, i, j, t) { k = split(s, a, " "); for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }; return a[int((k + 1) / 2)] }
 	END {
 		print "| collection | index search (µs) | chromem-go top-10 (µs) | ratio |"; print "|---|---|---|---|"
-		for (i = 1; i <= n; i++) { x = med(v[order[i], "index"]); y = med(v[order[i], "chromem-top10"]); printf "| %s | %.0f | %.0f | %.2f |\n", order[i], x / 1000, y / 1000, x / y }
+		for (i = 1; i <= n; i++) { o = order[i]; printf "| %s | %.0f | %.0f | %.2f |\n", o, med(v[o, "index-ns/op"]) / 1000, med(v[o, "chromem-ns/op"]) / 1000, med(v[o, "ratio"]) }
 	}'
+
+echo
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
