@@ -3,6 +3,7 @@ package retrieval
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/articlebot/articlebot/corpus"
@@ -82,4 +83,26 @@ func itoa(n int) string {
 		b = append([]byte{byte('0' + n%10)}, b...)
 	}
 	return string(b)
+}
+
+// BenchmarkOpenBBC is what a command does with an unchanged collection and
+// its index built: list the files, load the index file, map the vectors,
+// build the postings and fill the vector store at the first search.
+func BenchmarkOpenBBC(b *testing.B) {
+	loadBBC(b)
+	ctx := context.Background()
+	st := NewStore(b.TempDir(), "bench", "")
+	if _, _, _, err := OpenCorpus(ctx, bbcDir, "bench", false, Options{Expand: Expand}, st); err != nil {
+		b.Fatal(err)
+	}
+	const q = "How much did Time Warner's quarterly profits rise?"
+	for b.Loop() {
+		_, ix, stats, err := OpenCorpus(ctx, bbcDir, "bench", false, Options{Expand: Expand}, NewStore(filepath.Dir(st.Path()), "bench", ""))
+		if err != nil || stats.Reread != 0 {
+			b.Fatalf("%+v %v", stats, err)
+		}
+		if _, err := ix.Search(ctx, q, 4); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

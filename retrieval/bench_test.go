@@ -3,6 +3,7 @@ package retrieval
 import (
 	"context"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -36,15 +37,7 @@ func BenchmarkSearchScale(b *testing.B) {
 	const q = "How much did the company's quarterly profits rise?"
 	for _, col := range benchCollections(b) {
 		b.Run(col.name, func(b *testing.B) {
-			chunks := col.chunks()
-			store, err := NewChromemStore()
-			if err != nil {
-				b.Fatal(err)
-			}
-			ix, err := Build(ctx, chunks, Options{Expand: Expand, NewVectorStore: func() (VectorStore, error) { return store, nil }})
-			if err != nil {
-				b.Fatal(err)
-			}
+			ix, store := searchIndex(b, col.name, col.chunks)
 			qv, _ := ix.embedQuery(ctx, q, Tokenize(q))
 			qv = Normalize(qv)
 			// The index fills its store at its first search.
@@ -87,6 +80,32 @@ func BenchmarkSearchScale(b *testing.B) {
 			})
 		})
 	}
+}
+
+// searchIndexes are BenchmarkSearchScale's indexes by collection, built once
+// for every -count.
+var searchIndexes sync.Map
+
+type searchIndexed struct {
+	ix    *Index
+	store VectorStore
+}
+
+func searchIndex(b *testing.B, name string, chunks func() []corpus.Chunk) (*Index, VectorStore) {
+	if v, ok := searchIndexes.Load(name); ok {
+		s := v.(searchIndexed)
+		return s.ix, s.store
+	}
+	store, err := NewChromemStore()
+	if err != nil {
+		b.Fatal(err)
+	}
+	ix, err := Build(context.Background(), chunks(), Options{Expand: Expand, NewVectorStore: func() (VectorStore, error) { return store, nil }})
+	if err != nil {
+		b.Fatal(err)
+	}
+	searchIndexes.Store(name, searchIndexed{ix, store})
+	return ix, store
 }
 
 // BenchmarkBuild is indexing a collection from nothing: tokenising,

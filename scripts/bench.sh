@@ -107,7 +107,7 @@ echo "In-process search next to a bare chromem-go top-10 query of the same colle
 echo "each iteration timing one of each in turn (BenchmarkSearchScale/*/side-by-side, -count 5, medians):"
 echo
 filter=$(tr ' ' '|' <<<"$SIZES")
-go test ./retrieval -run '^$' -bench "BenchmarkSearchScale/($filter)/side-by-side" -benchtime 100x -count 5 2>/dev/null |
+go test ./retrieval -run '^$' -bench "BenchmarkSearchScale/($filter)/side-by-side" -benchtime 100x -count 5 -timeout 60m 2>/dev/null |
 	awk '/^BenchmarkSearchScale/ {
 		split($1, p, "/"); name = p[2]
 		for (i = 3; i < NF; i += 2) v[name, $(i + 1)] = v[name, $(i + 1)] " " $i
