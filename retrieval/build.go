@@ -33,6 +33,10 @@ type Options struct {
 	// Relevance decides whether a search found the answer's passages. The
 	// zero value means DefaultRelevance.
 	Relevance Relevance
+	// StoryPolicy decides how many stories a search's hits come from
+	// when the query leaves it to the index; the zero value means
+	// DefaultStoryPolicy.
+	StoryPolicy StoryPolicy
 	// LexicalFallback, when set, decides whether a search whose query
 	// embedding failed with err ranks by BM25 alone (reporting err in
 	// Result.EmbedErr) instead of failing: a remote embedder being down, or
@@ -54,6 +58,7 @@ type Index struct {
 	hashes  [][32]byte // chunk content hashes
 	lex     *lexicon
 	bm      *bm25
+	stix    *storyIndex // BM25F over whole stories (storyindex.go)
 	vecs    [][]float32 // unit vectors by chunk
 	// slots are the chunks' vectors' slots in the store's vectors file, -1
 	// for a vector not saved there yet.
@@ -73,6 +78,8 @@ type Index struct {
 	expand    func(string) []string
 	relevance Relevance
 	fallback  func(error) bool
+	// storyPolicy decides how many stories a search's hits come from.
+	storyPolicy StoryPolicy
 }
 
 // Story is one article of the index: its ID, title and chunks.
@@ -162,6 +169,10 @@ func build(ctx context.Context, chunks []corpus.Chunk, opt Options, prev *persis
 	if ix.relevance == (Relevance{}) {
 		ix.relevance = DefaultRelevance
 	}
+	ix.storyPolicy = opt.StoryPolicy
+	if ix.storyPolicy == (StoryPolicy{}) {
+		ix.storyPolicy = DefaultStoryPolicy
+	}
 	var local *LocalEmbedder
 	if ix.embed == nil {
 		local = NewLocalEmbedder(opt.LocalDims)
@@ -207,6 +218,7 @@ func build(ctx context.Context, chunks []corpus.Chunk, opt Options, prev *persis
 		return nil, st, err
 	}
 	ix.bm = newBM25(len(ix.lex.stems), ix.terms)
+	ix.stix = newStoryIndex(ix.stories, ix.terms, ix.lex)
 	if err := ix.fillStore(ctx, opt, fresh); err != nil {
 		return nil, st, err
 	}

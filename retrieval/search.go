@@ -34,6 +34,16 @@ type Result struct {
 	Missing []string
 	// Terms are the question's stems with their weights, expansions included.
 	Terms map[string]float64
+	// Stories are the stories holding the question's words, best first by
+	// BM25F over their title and whole text (at most maxStoryHits of them).
+	Stories []StoryHit
+	// StoryMargin is how far the best story leads the next: 1 − s₂/s₁ of
+	// their scores; 1 when one story alone holds the question's words, 0
+	// when none does.
+	StoryMargin float64
+	// Scope are the IDs of the stories the hits were drawn from, best
+	// first; empty when they were drawn from the whole collection.
+	Scope []string
 	// EmbedErr is why the query could not be embedded when the ranking
 	// fell back to BM25 alone (see Options.LexicalFallback); nil otherwise.
 	EmbedErr error
@@ -48,6 +58,11 @@ type Query struct {
 	K    int
 	// Article, when set, restricts the search to the story with this ID.
 	Article string
+	// Stories caps how many stories the hits come from, the best by their
+	// whole text: 1 asks for passages of the best story only, n for those
+	// of the best n. 0 lets the index decide (see StoryPolicy): the best
+	// story alone when it leads the next clearly, otherwise several.
+	Stories int
 }
 
 // ErrUnknownStory is returned by Find for a Query.Article the index lacks.
@@ -59,9 +74,11 @@ func (ix *Index) Search(ctx context.Context, query string, k int) (*Result, erro
 	return ix.Find(ctx, Query{Text: query, K: k})
 }
 
-// Find ranks the chunks in q's scope for q.Text by reciprocal-rank fusion of
-// the vector and BM25 rankings, and returns the best q.K (clamped to the
-// scope's size) with the relevance decision.
+// Find ranks q's scope story first, then passage: it ranks the stories by
+// their whole text (BM25F over title and body, see storyindex.go), keeps
+// the best story or several (see Query.Stories), and ranks their chunks by
+// reciprocal-rank fusion of the vector and BM25 rankings, returning the
+// best q.K (clamped to the scope's size) with the relevance decision.
 //
 // Each ranking is read only as deep as fusion needs: an item below depth d
 // in both scores under 2/(rrfK+d+1), less than the need-th best item's
@@ -71,34 +88,78 @@ func (ix *Index) Find(ctx context.Context, q Query) (*Result, error) {
 	if q.K <= 0 {
 		return nil, fmt.Errorf("k must be positive, got %d", q.K)
 	}
-	first, n := 0, len(ix.chunks)
-	var keep func(doc uint32) bool
+	if q.Stories < 0 {
+		return nil, fmt.Errorf("stories must not be negative, got %d", q.Stories)
+	}
+	article := -1
 	if q.Article != "" {
 		si, ok := ix.byID[q.Article]
 		if !ok {
 			return nil, fmt.Errorf("%w: %q", ErrUnknownStory, q.Article)
 		}
-		first, n = ix.stories[si].First, ix.stories[si].N
-		keep = func(doc uint32) bool { return ix.story[doc] == int32(si) }
+		article = si
+	}
+	toks := Tokenize(q.Text)
+	terms := ix.queryTerms(toks)
+	res := &Result{Terms: terms}
+	query := ix.weighted(terms, expansionWeight)
+	ranked := ix.rankStories(terms, article)
+	res.Stories, res.StoryMargin = ix.storyHits(ranked)
+	qv, err := ix.embedQuery(ctx, q.Text, toks)
+	switch {
+	case err != nil && ix.fallback != nil && ix.fallback(err):
+		res.EmbedErr = err
+		qv = nil
+	case err != nil:
+		return nil, fmt.Errorf("couldn't embed query: %w", err)
+	default:
+		qv = Normalize(qv)
+	}
+	scope := ix.scope(q, article, ranked)
+	// The passage the embedding finds first is in contention too, from
+	// whichever story: a paraphrase in words its story doesn't use is
+	// found by meaning, not by words.
+	vtop := -1
+	if scope != nil && article < 0 && q.Stories == 0 && qv != nil && len(toks) > 0 {
+		top, err := ix.store.Query(ctx, qv, 1, "")
+		if err != nil {
+			return nil, fmt.Errorf("couldn't query the vector index: %w", err)
+		}
+		if len(top) > 0 {
+			if i, ok := ix.pos[top[0].ID]; ok {
+				vtop = i
+				if si := int(ix.story[i]); !slices.Contains(scope, si) {
+					scope = append(scope, si)
+				}
+			}
+		}
+	}
+	n := 0
+	for _, si := range scope {
+		n += ix.stories[si].N
+	}
+	if scope == nil {
+		n = len(ix.chunks)
+	}
+	var keep func(doc uint32) bool
+	if scope != nil {
+		in := make(map[int32]bool, len(scope))
+		for _, si := range scope {
+			in[int32(si)] = true
+		}
+		keep = func(doc uint32) bool { return in[ix.story[doc]] }
+	}
+	res.Scope = make([]string, len(scope))
+	for i, si := range scope {
+		res.Scope[i] = ix.stories[si].ID
 	}
 	k := min(q.K, n)
 	need := min(n, max(k, ix.relevance.TopN))
 	depth := min(n, rrfK+2*need+1)
 
-	toks := Tokenize(q.Text)
-	terms := ix.queryTerms(toks)
-	res := &Result{Terms: terms}
-
 	var vres []VectorHit
-	qv, err := ix.embedQuery(ctx, q.Text, toks)
-	switch {
-	case err != nil && ix.fallback != nil && ix.fallback(err):
-		res.EmbedErr = err
-	case err != nil:
-		return nil, fmt.Errorf("couldn't embed query: %w", err)
-	default:
-		qv = Normalize(qv)
-		vres, err = ix.store.Query(ctx, qv, depth, q.Article)
+	if qv != nil {
+		vres, err = ix.vectorHits(ctx, qv, depth, q.Article, scope)
 		if err != nil {
 			return nil, fmt.Errorf("couldn't query the vector index: %w", err)
 		}
@@ -134,38 +195,32 @@ func (ix *Index) Find(ctx context.Context, q Query) (*Result, error) {
 			h.Score += 1 / float64(rrfK+r+1)
 		}
 	}
-	query := make([]weightedTerm, 0, len(terms))
-	for stem, w := range terms {
-		if id, ok := ix.lex.ids[stem]; ok {
-			query = append(query, weightedTerm{id, w})
-		}
-	}
-	// Map order must not change the scores' rounding.
-	slices.SortFunc(query, func(a, b weightedTerm) int { return int(a.term) - int(b.term) })
 	for r, s := range ix.bm.top(query, depth, keep) {
 		h := hit(s.doc)
 		h.BM25 = s.score
 		h.LexicalRank = r + 1
 		h.Score += 1 / float64(rrfK+r+1)
 	}
-	ranked := make([]scored, 0, len(cands))
+	order := make([]scored, 0, len(cands))
 	for i, h := range cands {
-		ranked = append(ranked, scored{i, h.Score})
+		order = append(order, scored{i, h.Score})
 	}
-	slices.SortFunc(ranked, func(a, b scored) int {
-		if better(a, b) {
-			return -1
+	ix.sortHits(order, ranked, vtop, func(doc int) int {
+		if r := cands[doc].VectorRank; r > 0 {
+			return r
 		}
-		return 1
+		return len(cands) + 1
 	})
 	hits := make([]Hit, 0, need)
-	for _, s := range ranked[:min(need, len(ranked))] {
+	for _, s := range order[:min(need, len(order))] {
 		hits = append(hits, *cands[s.doc])
 	}
 	// Too few ranked (a query of stop words): the scope's first chunks.
-	for i := first; len(hits) < need && i < first+n; i++ {
-		if _, ok := cands[i]; !ok {
-			hits = append(hits, Hit{Chunk: ix.chunks[i], Similarity: -2})
+	for _, r := range ix.scopeRanges(scope) {
+		for i := r[0]; len(hits) < need && i < r[1]; i++ {
+			if _, ok := cands[i]; !ok {
+				hits = append(hits, Hit{Chunk: ix.chunks[i], Similarity: -2})
+			}
 		}
 	}
 	for j := range hits {

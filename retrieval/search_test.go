@@ -58,6 +58,9 @@ func TestSearchAsksTheStoreForWhatFusionNeeds(t *testing.T) {
 		rec.VectorStore = s
 		return rec, err
 	}}
+	// A search of the whole collection: one narrowed to a few stories
+	// scores their chunks' vectors without the store.
+	opt.StoryPolicy = StoryPolicy{Margin: math.Inf(1)}
 	ix, err := Build(context.Background(), syntheticChunks(2000, 5, 1), opt)
 	if err != nil {
 		t.Fatal(err)

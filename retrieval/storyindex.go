@@ -1,0 +1,148 @@
+package retrieval
+
+import "slices"
+
+// storyIndex is a BM25F index over whole stories, with two fields: the
+// title, and the body (every chunk's text). It is derived from the chunks'
+// term lists when the index is built, so it costs no tokenising and is not
+// persisted.
+//
+// A story is the unit a question is about: its title names the topic and
+// its body holds every word it uses, while one passage holds only some.
+// Ranking stories by their whole text first keeps a passage of another
+// story that happens to share the question's words from winning.
+type storyIndex struct {
+	postings  [][]storyPosting // by stem number, in story order
+	bodyLen   []float32
+	titleLen  []float32
+	avgBody   float64
+	avgTitle  float64
+	nStories  int
+	titleStem [][]uint32 // each story's title stems, sorted, for tests and explanations
+}
+
+// storyPosting is one story that holds a stem: how often in its body and
+// in its title.
+type storyPosting struct {
+	story       uint32
+	body, title uint16
+}
+
+// newStoryIndex aggregates the chunks' terms per story. A chunk's terms
+// include its story's title (IndexText starts with it), so the title's
+// counts are taken out of every chunk's and kept as the title field.
+func newStoryIndex(stories []Story, terms []chunkTerms, lex *lexicon) *storyIndex {
+	si := &storyIndex{
+		postings: make([][]storyPosting, len(lex.stems)), bodyLen: make([]float32, len(stories)),
+		titleLen: make([]float32, len(stories)), nStories: len(stories), titleStem: make([][]uint32, len(stories)),
+	}
+	var totalBody, totalTitle float64
+	tf := map[uint32]int{}
+	title := map[uint32]int{}
+	for s, st := range stories {
+		clear(tf)
+		clear(title)
+		tlen := 0
+		for _, t := range Tokenize(st.Title) {
+			if id, ok := lex.ids[t.Stem]; ok {
+				title[id]++
+				tlen++
+			}
+		}
+		blen := 0
+		for i := st.First; i < st.First+st.N; i++ {
+			for _, t := range terms[i].terms {
+				tf[t.term] += int(t.tf)
+			}
+			blen += int(terms[i].length)
+		}
+		blen = max(0, blen-st.N*tlen)
+		ids := make([]uint32, 0, len(tf))
+		for id := range tf {
+			ids = append(ids, id)
+		}
+		slices.Sort(ids)
+		for _, id := range ids {
+			n, tn := tf[id], title[id]
+			body := max(0, n-st.N*tn)
+			si.postings[id] = append(si.postings[id], storyPosting{uint32(s), clamp16(body), clamp16(tn)})
+		}
+		for id := range title {
+			si.titleStem[s] = append(si.titleStem[s], id)
+		}
+		slices.Sort(si.titleStem[s])
+		si.bodyLen[s], si.titleLen[s] = float32(blen), float32(tlen)
+		totalBody += float64(blen)
+		totalTitle += float64(tlen)
+	}
+	if len(stories) > 0 {
+		si.avgBody = max(1, totalBody/float64(len(stories)))
+		si.avgTitle = max(1, totalTitle/float64(len(stories)))
+	}
+	return si
+}
+
+func clamp16(n int) uint16 { return uint16(min(n, 1<<16-1)) }
+
+// StoryWeights weigh the evidence for a story in BM25F: the title field
+// against the body, and BM25's saturation and length normalisation.
+type storyWeights struct {
+	title, body float64
+	k1, b, bt   float64
+}
+
+var defaultStoryWeights = storyWeights{title: 1, body: 1, k1: 0.9, b: 0.9, bt: 0.5}
+
+// idf is the stem's inverse story frequency.
+func (si *storyIndex) idf(term uint32) float64 {
+	df := 0
+	if int(term) < len(si.postings) {
+		df = len(si.postings[term])
+	}
+	return bm25IDF(float64(si.nStories), float64(df))
+}
+
+// scores returns every story holding a query term with its BM25F score,
+// best first (ties in story order); keep, when set, limits the stories.
+func (si *storyIndex) scores(query []weightedTerm, w storyWeights, keep func(story uint32) bool) []scored {
+	acc := map[uint32]float64{}
+	for _, q := range query {
+		idf := si.idf(q.term)
+		for _, p := range si.postings[q.term] {
+			if keep != nil && !keep(p.story) {
+				continue
+			}
+			tf := w.body*float64(p.body)/(1-w.b+w.b*float64(si.bodyLen[p.story])/si.avgBody) +
+				w.title*float64(p.title)/(1-w.bt+w.bt*float64(si.titleLen[p.story])/si.avgTitle)
+			acc[p.story] += q.w * idf * tf / (w.k1 + tf)
+		}
+	}
+	out := make([]scored, 0, len(acc))
+	for s, v := range acc {
+		out = append(out, scored{int(s), v})
+	}
+	slices.SortFunc(out, func(a, b scored) int {
+		if better(a, b) {
+			return -1
+		}
+		return 1
+	})
+	return out
+}
+
+// weighted numbers the query's stems that the corpus holds, an expansion
+// (weight below 1) scaled by expansion/expansionWeight, sorted by number
+// so that map order can't change the scores' rounding.
+func (ix *Index) weighted(terms map[string]float64, expansion float64) []weightedTerm {
+	query := make([]weightedTerm, 0, len(terms))
+	for stem, w := range terms {
+		if w < 1 {
+			w *= expansion / expansionWeight
+		}
+		if id, ok := ix.lex.ids[stem]; ok && w > 0 {
+			query = append(query, weightedTerm{id, w})
+		}
+	}
+	slices.SortFunc(query, func(a, b weightedTerm) int { return int(a.term) - int(b.term) })
+	return query
+}

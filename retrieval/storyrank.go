@@ -1,0 +1,185 @@
+package retrieval
+
+import (
+	"cmp"
+	"context"
+	"slices"
+)
+
+// StoryHit is one story's evidence for a query: its BM25F score over its
+// title and whole text.
+type StoryHit struct {
+	ID, Title string
+	Score     float64
+}
+
+// maxStoryHits is how many of the best stories a Result lists.
+const maxStoryHits = 10
+
+// storyExpansion is the weight of a synonym or derived form in ranking
+// stories, against 1 for the question's own word: lower than in ranking
+// passages, since a story's many words match some expansion of almost any
+// question (fit on the calibration half; see TestStoryFitBBC).
+const storyExpansion = 0.25
+
+// StoryPolicy decides, for a Query that leaves Stories at 0, how many
+// stories the hits come from.
+type StoryPolicy struct {
+	// Margin is the least lead of the best story over the next
+	// (Result.StoryMargin) for the hits to come from it alone.
+	Margin float64
+	// Several is how many of the best stories the hits come from
+	// otherwise; 0 means the whole collection.
+	Several int
+	// StoryFirst orders the hits by their story's rank, then by their own,
+	// rather than by their own alone.
+	StoryFirst bool
+}
+
+// DefaultStoryPolicy was fit on the calibration half of
+// testdata/bbc-dev.jsonl (see the README's "Evaluating").
+var DefaultStoryPolicy = StoryPolicy{Margin: 1, Several: 3, StoryFirst: true}
+
+// rankStories ranks the stories holding the query's words (only the one at
+// position article when it is not -1) by BM25F, best first.
+func (ix *Index) rankStories(terms map[string]float64, article int) []scored {
+	var keep func(uint32) bool
+	if article >= 0 {
+		keep = func(s uint32) bool { return int(s) == article }
+	}
+	return ix.stix.scores(ix.weighted(terms, storyExpansion), defaultStoryWeights, keep)
+}
+
+// storyHits names the best ranked stories and says how far the first leads.
+func (ix *Index) storyHits(ranked []scored) ([]StoryHit, float64) {
+	out := make([]StoryHit, 0, min(maxStoryHits, len(ranked)))
+	for _, s := range ranked[:min(maxStoryHits, len(ranked))] {
+		st := ix.stories[s.doc]
+		out = append(out, StoryHit{ID: st.ID, Title: st.Title, Score: s.score})
+	}
+	switch {
+	case len(ranked) == 0 || ranked[0].score <= 0:
+		return out, 0
+	case len(ranked) == 1:
+		return out, 1
+	}
+	return out, 1 - ranked[1].score/ranked[0].score
+}
+
+// scope returns the positions of the stories q's hits come from, best
+// first, or nil for the whole collection.
+func (ix *Index) scope(q Query, article int, ranked []scored) []int {
+	if article >= 0 {
+		return []int{article}
+	}
+	if len(ranked) == 0 {
+		// No story holds a word of the question: the vectors alone rank.
+		return nil
+	}
+	n := q.Stories
+	if n == 0 {
+		_, margin := ix.storyHits(ranked[:min(2, len(ranked))])
+		n = ix.storyPolicy.Several
+		if margin >= ix.storyPolicy.Margin {
+			n = 1
+		}
+		if n == 0 {
+			return nil
+		}
+	}
+	out := make([]int, 0, min(n, len(ranked)))
+	for _, s := range ranked[:min(n, len(ranked))] {
+		out = append(out, s.doc)
+	}
+	return out
+}
+
+// scopeRanges are the chunk ranges [first, end) of the scope's stories, in
+// the scope's order; the whole collection for a nil scope.
+func (ix *Index) scopeRanges(scope []int) [][2]int {
+	if scope == nil {
+		return [][2]int{{0, len(ix.chunks)}}
+	}
+	out := make([][2]int, len(scope))
+	for i, si := range scope {
+		s := ix.stories[si]
+		out[i] = [2]int{s.First, s.First + s.N}
+	}
+	return out
+}
+
+// vectorHits returns the depth chunks most similar to qv: from the store
+// over the whole collection (or the story article), or, within a scope of
+// stories, from their chunks' vectors directly.
+func (ix *Index) vectorHits(ctx context.Context, qv []float32, depth int, article string, scope []int) ([]VectorHit, error) {
+	if scope == nil || article != "" {
+		return ix.store.Query(ctx, qv, depth, article)
+	}
+	var out []scored
+	for _, r := range ix.scopeRanges(scope) {
+		for i := r[0]; i < r[1]; i++ {
+			out = append(out, scored{i, ix.similarity(qv, i)})
+		}
+	}
+	slices.SortFunc(out, func(a, b scored) int {
+		if better(a, b) {
+			return -1
+		}
+		return 1
+	})
+	hits := make([]VectorHit, 0, min(depth, len(out)))
+	for _, s := range out[:min(depth, len(out))] {
+		hits = append(hits, VectorHit{ID: ix.chunks[s.doc].ID, Similarity: float32(s.score)})
+	}
+	return hits, ctx.Err()
+}
+
+// sortHits orders scored chunks best first, ties by position; under a
+// StoryFirst policy, those of better-ranked stories first, each story's in
+// their own order, and those of stories holding no word of the question
+// last, except that the chunk vtop (the embedding's first; -1 for none)
+// is never below second.
+func (ix *Index) sortHits(order []scored, ranked []scored, vtop int, vrank func(doc int) int) {
+	var rank map[int32]int
+	if ix.storyPolicy.StoryFirst && len(ranked) > 0 {
+		rank = make(map[int32]int, len(ranked))
+		for r, s := range ranked {
+			rank[int32(s.doc)] = r
+		}
+	}
+	of := func(doc int) int {
+		if r, ok := rank[ix.story[doc]]; ok {
+			return r
+		}
+		return len(ranked)
+	}
+	slices.SortFunc(order, func(a, b scored) int {
+		if rank != nil {
+			if c := of(a.doc) - of(b.doc); c != 0 {
+				return c
+			}
+		}
+		if better(a, b) {
+			return -1
+		}
+		return 1
+	})
+	if rank == nil || vtop < 0 || len(rank) < 2 {
+		return
+	}
+	// Interleave with the embedding's order: a paraphrase in words its
+	// story doesn't use is found by meaning, not by words.
+	byVec := slices.Clone(order)
+	slices.SortStableFunc(byVec, func(a, b scored) int { return cmp.Compare(vrank(a.doc), vrank(b.doc)) })
+	out := make([]scored, 0, len(order))
+	seen := make(map[int]bool, len(order))
+	for i := 0; len(out) < len(order); i++ {
+		for _, s := range []scored{order[i], byVec[i]} {
+			if !seen[s.doc] {
+				seen[s.doc] = true
+				out = append(out, s)
+			}
+		}
+	}
+	copy(order, out)
+}

@@ -1,0 +1,188 @@
+package retrieval
+
+import (
+	"context"
+	"math"
+	"slices"
+	"testing"
+
+	"github.com/articlebot/articlebot/corpus"
+)
+
+// storyChunksOf makes the chunks of one story from its paragraphs.
+func storyChunksOf(id, title string, paras ...string) []corpus.Chunk {
+	out := make([]corpus.Chunk, len(paras))
+	for i, p := range paras {
+		out[i] = corpus.Chunk{ID: id + "-" + itoa(i), ArticleID: id, ArticleTitle: title, Section: corpus.IntroSection, Seq: i, Text: p}
+	}
+	return out
+}
+
+// threeStories: the harbour story speaks of the harbour, its dredging and
+// its cost across three paragraphs; the festival story has one passage
+// that happens to hold two of those words; the budget story holds none.
+func threeStories() []corpus.Chunk {
+	var chunks []corpus.Chunk
+	chunks = append(chunks, storyChunksOf("harbour", "Port to deepen its harbour",
+		"The harbour authority approved the plan on Monday after a long debate.",
+		"Dredging will start in spring and take two years, the authority said.",
+		"The council put the cost at twelve million pounds, paid over a decade.",
+		"Fishermen welcomed the harbour plan but asked for compensation.")...)
+	chunks = append(chunks, storyChunksOf("festival", "Summer festival returns",
+		"The festival's fireworks over the harbour will cost the council less this year.",
+		"Bands from six countries will play on the main stage.",
+		"Tickets go on sale next week.")...)
+	chunks = append(chunks, storyChunksOf("budget", "Council budget agreed",
+		"Councillors agreed the budget after a vote on Tuesday.",
+		"Spending on schools rises while roads get less.")...)
+	return chunks
+}
+
+func storiesOf(hits []Hit) []string {
+	var out []string
+	for _, h := range hits {
+		if !slices.Contains(out, h.Chunk.ArticleID) {
+			out = append(out, h.Chunk.ArticleID)
+		}
+	}
+	return out
+}
+
+func TestStoryIndexCountsTheTitleOnce(t *testing.T) {
+	ix, err := Build(context.Background(), threeStories(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := ix.lex.ids[Stem("harbour")]
+	var got storyPosting
+	for _, p := range ix.stix.postings[id] {
+		if ix.stories[p.story].ID == "harbour" {
+			got = p
+		}
+	}
+	// The title once, the body twice, though every chunk's text starts
+	// with the title.
+	if got.title != 1 || got.body != 2 {
+		t.Errorf("harbour story: title tf %d, body tf %d; want 1 and 2", got.title, got.body)
+	}
+	deepen := ix.lex.ids[Stem("deepen")]
+	if ps := ix.stix.postings[deepen]; len(ps) != 1 || ps[0].body != 0 || ps[0].title != 1 {
+		t.Errorf("a word only of the title: %+v", ps)
+	}
+}
+
+// TestFindRanksStoriesFirst: a question whose words one story spreads over
+// its paragraphs finds that story first, though another story's single
+// passage holds more of them than any one of its paragraphs does.
+func TestFindRanksStoriesFirst(t *testing.T) {
+	ctx := context.Background()
+	ix, err := Build(ctx, threeStories(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := ix.Find(ctx, Query{Text: "What will dredging the harbour cost the council?", K: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Stories) == 0 || res.Stories[0].ID != "harbour" {
+		t.Fatalf("stories %+v, want the harbour story first", res.Stories)
+	}
+	if got := res.Hits[0].Chunk.ArticleID; got != "harbour" {
+		t.Errorf("first hit from %s, want the harbour story", got)
+	}
+	if res.StoryMargin <= 0 || res.StoryMargin > 1 {
+		t.Errorf("story margin %g, want in (0, 1]", res.StoryMargin)
+	}
+	if res.Stories[0].Title != "Port to deepen its harbour" || res.Stories[0].Score <= res.Stories[1].Score {
+		t.Errorf("stories %+v", res.Stories)
+	}
+}
+
+func TestFindTakesPassagesFromOneStoryOrSeveral(t *testing.T) {
+	ctx := context.Background()
+	ix, err := Build(ctx, threeStories(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := "What did the council say about the harbour cost?"
+	one, err := ix.Find(ctx, Query{Text: q, K: 6, Stories: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := storiesOf(one.Hits); !slices.Equal(got, []string{"harbour"}) || len(one.Hits) != 4 {
+		t.Errorf("best story only: %d hits from %v, want the harbour story's 4", len(one.Hits), got)
+	}
+	if !slices.Equal(one.Scope, []string{"harbour"}) {
+		t.Errorf("scope %v", one.Scope)
+	}
+	two, err := ix.Find(ctx, Query{Text: q, K: 6, Stories: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := storiesOf(two.Hits); !slices.Equal(got, []string{"harbour", "festival"}) {
+		t.Errorf("two stories: hits from %v, want harbour's then festival's", got)
+	}
+	if _, err := ix.Find(ctx, Query{Text: q, K: 6, Stories: -1}); err == nil {
+		t.Error("a negative story count was accepted")
+	}
+}
+
+// TestFindKeepsSeveralStoriesWhenNoneLeads: when two stories hold the
+// question's words about equally, the hits come from both, for the
+// answering model to choose or to say which says what; the story that
+// leads comes first, and a question only one story speaks of gets that
+// story's passages alone.
+func TestFindKeepsSeveralStoriesWhenNoneLeads(t *testing.T) {
+	ctx := context.Background()
+	var chunks []corpus.Chunk
+	chunks = append(chunks, storyChunksOf("rail", "Rail strike called",
+		"Train drivers will strike on Friday over pay.", "The union said talks had failed.")...)
+	chunks = append(chunks, storyChunksOf("post", "Postal strike called",
+		"Postal workers will strike on Friday over pay.", "The union said talks had failed.")...)
+	chunks = append(chunks, storyChunksOf("zoo", "Zoo welcomes a panda", "A panda arrived at the zoo.")...)
+	ix, err := Build(ctx, chunks, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tie, err := ix.Find(ctx, Query{Text: "Why is there a strike on Friday?", K: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := storiesOf(tie.Hits); len(got) < 2 {
+		t.Errorf("hits from %v, want both strike stories", got)
+	}
+	lead, err := ix.Find(ctx, Query{Text: "Why will train drivers strike?", K: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := storiesOf(lead.Hits); len(got) == 0 || got[0] != "rail" {
+		t.Errorf("a lead: hits from %v, want the rail story first", got)
+	}
+	if lead.StoryMargin <= tie.StoryMargin {
+		t.Errorf("margins: lead %g, tie %g", lead.StoryMargin, tie.StoryMargin)
+	}
+	alone, err := ix.Find(ctx, Query{Text: "When did the panda arrive?", K: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := storiesOf(alone.Hits); !slices.Equal(got, []string{"zoo"}) || alone.StoryMargin != 1 {
+		t.Errorf("one story holds the words: hits from %v, margin %g; want the zoo story alone", got, alone.StoryMargin)
+	}
+}
+
+// TestWholeCollectionPolicy: a policy that never narrows ranks every
+// story's chunks, as fusion alone would.
+func TestWholeCollectionPolicy(t *testing.T) {
+	ctx := context.Background()
+	ix, err := Build(ctx, threeStories(), Options{StoryPolicy: StoryPolicy{Margin: math.Inf(1)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := ix.Find(ctx, Query{Text: "harbour council", K: ix.Len()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Hits) != ix.Len() || len(res.Scope) != 0 {
+		t.Errorf("%d hits of %d, scope %v", len(res.Hits), ix.Len(), res.Scope)
+	}
+}
