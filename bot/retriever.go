@@ -65,6 +65,16 @@ type Query struct {
 	K    int
 	// Article, when set, restricts the search to the story with this ID.
 	Article string
+	// Stories caps how many stories the passages come from, the best by
+	// their whole text: 1 asks for the best story's passages only, n for
+	// the best n's; 0 lets the retriever decide (several unless one leads).
+	Stories int
+}
+
+// StoryScore is one story's evidence for a query.
+type StoryScore struct {
+	ID, Title string
+	Score     float64 // the story's own ranking score (BM25F over title and text)
 }
 
 // Hit is one ranked passage.
@@ -89,6 +99,11 @@ type SearchResult struct {
 	Coverage float64
 	// Missing lists question words found nowhere in the top hits.
 	Missing []string
+	// Stories are the stories holding the question's words, best first.
+	Stories []StoryScore
+	// StoryMargin is how far the best story leads the next, 1 − s₂/s₁: 1
+	// when one story alone holds the question's words, 0 when none does.
+	StoryMargin float64
 	// EmbedErr is why the query could not be embedded when the ranking
 	// fell back to its words alone; nil otherwise.
 	EmbedErr error

@@ -27,13 +27,17 @@ func New(ix *retrieval.Index) Retriever { return Retriever{ix} }
 
 // Find runs q on the index.
 func (r Retriever) Find(ctx context.Context, q bot.Query) (*bot.SearchResult, error) {
-	res, err := r.Index.Find(ctx, retrieval.Query{Text: q.Text, K: q.K, Article: q.Article})
+	res, err := r.Index.Find(ctx, retrieval.Query{Text: q.Text, K: q.K, Article: q.Article, Stories: q.Stories})
 	if err != nil {
 		return nil, serviceError(err)
 	}
 	out := &bot.SearchResult{
 		Hits:    make([]bot.Hit, len(res.Hits)),
 		Covered: res.Covered, Coverage: res.Coverage, Missing: res.Missing,
+		Stories: make([]bot.StoryScore, len(res.Stories)), StoryMargin: res.StoryMargin,
+	}
+	for i, s := range res.Stories {
+		out.Stories[i] = bot.StoryScore{ID: s.ID, Title: s.Title, Score: s.Score}
 	}
 	if res.EmbedErr != nil {
 		out.EmbedErr = serviceError(res.EmbedErr)
