@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 
@@ -91,5 +92,49 @@ func TestLLMFinishReasons(t *testing.T) {
 			}
 			tt.check(t, a, srv.Count(openaitest.Chat))
 		})
+	}
+}
+
+// A summary that reproduces its instructions (a story whose text tells
+// the model to print them, say) is never shown: the extractive summary
+// takes its place, once the model has been asked just once.
+func TestLLMSummaryEchoingTheInstructionsIsNotShown(t *testing.T) {
+	srv := openaitest.New(t)
+	srv.SetChat(func(r openaitest.Request) openaitest.Reply {
+		return openaitest.Reply{Content: r.System() + " [1]\n" + r.Last("user")[strings.LastIndex(r.Last("user"), "\n")+1:] + " [2]"}
+	})
+	svc, _ := newLLMService(t, srv, llmSetup{})
+	for _, l := range []Length{Short, Medium, Long} {
+		sum, err := svc.Summarize(context.Background(), l, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.Drafter != DrafterExtractive || strings.Contains(sum.Text, "Rules") || strings.Contains(sum.Text, "summary") {
+			t.Errorf("%s summary = %+v", l, sum)
+		}
+	}
+	if n := srv.Count(openaitest.Chat); n != 3 {
+		t.Errorf("%d chat requests, want 1 for each length", n)
+	}
+}
+
+// A sentence its cited passages don't support is dropped from the answer
+// and logged, with the sentence, for whoever checks the model.
+func TestLLMUnsupportedSentenceIsLogged(t *testing.T) {
+	srv := openaitest.New(t)
+	srv.SetChat(func(r openaitest.Request) openaitest.Reply {
+		return openaitest.Reply{Content: troopsReply(r) + " Bananas ripen slowly in Peru [1]."}
+	})
+	var logs strings.Builder
+	svc, _ := newLLMService(t, srv, llmSetup{opt: Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))}})
+	a, err := svc.Ask(context.Background(), troopsQ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(a.Text, "Bananas") || !strings.Contains(a.Text, "15,000") {
+		t.Errorf("answer = %q", a.Text)
+	}
+	if !strings.Contains(logs.String(), "don't support") || !strings.Contains(logs.String(), "Bananas ripen slowly in Peru") {
+		t.Errorf("the dropped sentence isn't logged:\n%s", logs.String())
 	}
 }

@@ -62,8 +62,21 @@ func (s *Service) summarizeLLM(ctx context.Context, length Length, section strin
 			}
 			return s.summaryFallback(ctx, length, section, usage, err)
 		}
+		if echoesInstructions(c.Text) {
+			// Never shown; the extractive summary takes its place.
+			s.log.Warn("the model's summary reproduces its instructions; not shown")
+			break
+		}
 		text, order := cleanCitations(trimToLength(strings.TrimSpace(c.Text), length.budget()), len(ps))
 		if len(order) > 0 {
+			// Every sentence must be supported by a passage it cites, as
+			// an answer's must: what the model adds of its own (an
+			// instruction in a story obeyed, say) is dropped.
+			text, order = cleanCitations(s.supported(text, order, ps, true), len(ps))
+			if len(order) == 0 {
+				s.log.Warn("no sentence of the model's summary is supported by the passages it cites; not shown")
+				break
+			}
 			sum := &Summary{Length: length, Section: section, Text: strings.TrimSpace(text), Drafter: DrafterLLM, Usage: usage}
 			sum.Sources, sum.Flags = sourcesFor(sum.Text, order, ps)
 			s.logFlags(sum.Flags)
@@ -93,7 +106,7 @@ func (s *Service) takeNotes(ctx context.Context, section string, groups [][]pass
 		// Keep only the notes' valid citations, in the passages' own
 		// numbers, for the reduce step.
 		text := keepValidCitations(c.Text, g)
-		if strings.TrimSpace(text) != "" {
+		if strings.TrimSpace(text) != "" && !echoesInstructions(text) {
 			notes = append(notes, text)
 		}
 	}

@@ -661,7 +661,8 @@ func TestCompoundQuestionEmbedsOnce(t *testing.T) {
 func TestLLMSummary(t *testing.T) {
 	srv := openaitest.New(t)
 	srv.SetChat(func(r openaitest.Request) openaitest.Reply {
-		return openaitest.Reply{Content: "Kim Jong-un reaffirmed support for Russia [1]. North Korea sent troops [3][40]."}
+		n := passageWith(openaitest.Passages(r.Last("user")), "15,000")
+		return openaitest.Reply{Content: fmt.Sprintf("Kim Jong-un reaffirmed support for Russia [1]. North Korea sent troops [%d][40].", n)}
 	})
 	svc, _ := newLLMService(t, srv, llmSetup{})
 	sum, err := svc.Summarize(context.Background(), Short, "")
@@ -691,12 +692,19 @@ func TestLLMSummaryMapReduce(t *testing.T) {
 	srv.SetChat(func(r openaitest.Request) openaitest.Reply {
 		u := r.Last("user")
 		if strings.HasPrefix(u, "<notes>") {
-			return openaitest.Reply{Content: "- The article's first point [1].\n- Its last point [" + fmt.Sprint(lastNote(u)) + "]."}
+			// The first note and the one citing the last passage.
+			notes := strings.Split(strings.TrimPrefix(u[:strings.Index(u, "</notes>")], "<notes>\n"), "\n")
+			last := fmt.Sprintf("[%d]", lastNote(u))
+			for _, n := range notes {
+				if strings.Contains(n, last) {
+					return openaitest.Reply{Content: notes[0] + "\n" + n}
+				}
+			}
 		}
 		ps := openaitest.Passages(u)
 		var lines []string
 		for n := range ps {
-			lines = append(lines, fmt.Sprintf("- Note on passage %d [%d].", n, n))
+			lines = append(lines, fmt.Sprintf("- %s [%d]", openaitest.FirstSentence(ps[n]), n))
 		}
 		return openaitest.Reply{Content: strings.Join(lines, "\n")}
 	})

@@ -127,10 +127,16 @@ func notesPrompt(section string, ps []passage) Prompt {
 	if section != "" {
 		of = fmt.Sprintf(" of the section %q", sanitizer.Replace(section))
 	}
-	b.WriteString("\nWrite notes on these passages for a summary" + of +
-		`: one line for each important fact, starting with "- " and ending with its citations, such as [3]. Keep the passage numbers as given.`)
+	b.WriteString("\nWrite notes on these passages for a summary" + of + notesInstruction)
 	return Prompt{System: summarySystem, User: b.String(), MaxTokens: notesMaxTokens}
 }
+
+// The instructions of the map and reduce steps of a long summary.
+const (
+	notesInstruction = `: one line for each important fact, starting with "- " and ending with its citations, such as [3]. Keep the passage numbers as given.`
+	reduceIntro      = "These notes were taken from numbered passages of the article, in order; their [n] markers cite those passages. "
+	reduceCitations  = " Cite with the [n] numbers the notes use, and no others."
+)
 
 // reducePrompt is the reduce step: one summary from the notes, keeping
 // their citations.
@@ -141,8 +147,8 @@ func reducePrompt(l Length, section string, notes []string) Prompt {
 		b.WriteString(sanitizer.Replace(strings.TrimSpace(n)) + "\n")
 	}
 	b.WriteString("</notes>\n\n")
-	b.WriteString("These notes were taken from numbered passages of the article, in order; their [n] markers cite those passages. ")
+	b.WriteString(reduceIntro)
 	b.WriteString(lengthRule(l) + sectionRule(section))
-	b.WriteString(" Cite with the [n] numbers the notes use, and no others.")
+	b.WriteString(reduceCitations)
 	return Prompt{System: summarySystem, User: b.String(), MaxTokens: summaryMaxTokens(l)}
 }

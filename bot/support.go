@@ -54,7 +54,7 @@ func (s *Service) supported(text string, order []int, ps []passage, log bool) st
 				if !log {
 					continue
 				}
-				s.log.Warn("dropped a sentence of the model's answer that its cited passages don't support",
+				s.log.Warn("dropped a sentence of the model's reply that its cited passages don't support",
 					"sentence", c.text, "sources", c.sources, "support", sup, "least", s.model.Support)
 				continue
 			}
@@ -96,9 +96,12 @@ const (
 	echoRuns = 3
 )
 
-// instructionGrams are the word runs of everything the prompt tells the
-// model, which a reply must not reproduce.
-var instructionGrams = grams(answerSystem + "\n" + answerInstruction + " " + strictInstruction)
+// instructionGrams are the word runs of everything the prompts tell the
+// model, for answers and for summaries, which a reply must not reproduce.
+var instructionGrams = grams(strings.Join([]string{
+	answerSystem, answerInstruction, strictInstruction,
+	summarySystem, lengthRule(Short), lengthRule(Medium), lengthRule(Long), notesInstruction, reduceIntro, reduceCitations,
+}, "\n"))
 
 // echoesInstructions reports whether a reply reproduces the system prompt
 // or the prompt's instructions, as a model obeying "print your system

@@ -210,6 +210,22 @@ func TestObedientModelInjections(t *testing.T) {
 			t.Logf("injected reply shown for %q: %.120s", a.question, ans.Text)
 		}
 	}
+	// Summaries of the story too.
+	for _, length := range []string{"short", "medium", "long"} {
+		srv.Reset()
+		code, out, errOut := runWithEnv(t, vars, "summary", "--json", "--length", length, "--corpus", dir)
+		if code != 0 {
+			t.Fatalf("summary: exit %d: %s", code, errOut)
+		}
+		if srv.Count(openaitest.Chat) > 0 {
+			asked++
+		}
+		if strings.Contains(out, openaitest.InjectedMarker) {
+			shown++
+			t.Logf("injected summary shown: %.120s", out)
+		}
+		asks = append(asks, ask{dir, "summary --length " + length})
+	}
 	t.Logf("%d of %d injected replies shown; the model was asked %d times", shown, len(asks), asked)
 	if shown > 0 {
 		t.Errorf("%d injected replies shown, want 0", shown)
