@@ -1,7 +1,8 @@
 // Package openaitest is a fake OpenAI-compatible API on loopback for tests:
 // embeddings and chat completions in the real wire format (JSON, and SSE
 // streaming with a final usage-only chunk), scripted failures, and request
-// counts. Clients under test reach it through its URL as their base URL.
+// counts. Clients under test reach it through its URL as their base URL;
+// one made with NewInMemory, for testing/synctest, also through Client.
 package openaitest
 
 import (
