@@ -294,6 +294,10 @@ func (b *Bot) Run(ctx context.Context) error {
 		b.s.Close()
 		return errors.New("the Discord gateway sent no READY")
 	}
+	// Connected now, before the commands are registered: discordgo runs the
+	// Connect handler on a goroutine of its own, which a loaded machine can
+	// run after registration, leaving /readyz at 503 for a bot that answers.
+	b.opt.OnConnected(true)
 	if err := b.syncCommands(rest); err != nil {
 		b.s.Close()
 		return err

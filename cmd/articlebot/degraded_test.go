@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -79,11 +80,12 @@ func (s *servedApp) readyz(t *testing.T) (int, string) {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var b strings.Builder
-	buf := make([]byte, 512)
-	n, _ := resp.Body.Read(buf)
-	b.Write(buf[:n])
-	return resp.StatusCode, b.String()
+	// One Read may return part of the body.
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, string(b)
 }
 
 // A key rejected after start used to leave serve ready while every

@@ -195,12 +195,24 @@ const (
 )
 
 // WaitFor blocks until cond holds, re-checking it after every change the
-// fake records. It fails the test, listing the REST calls, if cond doesn't
-// hold within a generous bound: that bound guards against a hung test and
-// is not a timing assertion.
+// fake records. It fails the test, listing the REST calls, if cond still
+// doesn't hold shortly before the test binary's -timeout would end it: a
+// hung test is reported with what the bot did, and a slow machine (the race
+// detector on two loaded cores took 18 s for fifty answers that need 2 s
+// when idle) is never mistaken for a hung one, as a fixed 15 s bound was.
 func (s *Server) WaitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	var deadline time.Time
+	if d, ok := t.(interface{ Deadline() (time.Time, bool) }); ok {
+		deadline, _ = d.Deadline()
+	}
+	s.waitUntil(t, deadline, what, cond)
+}
+
+// waitUntil is WaitFor for a test whose deadline is given (zero for none).
+func (s *Server) waitUntil(t testing.TB, deadline time.Time, what string, cond func() bool) {
+	t.Helper()
+	ctx, cancel := waitContext(deadline)
 	defer cancel()
 	if err := s.Await(ctx, cond); err != nil {
 		var b strings.Builder
@@ -209,6 +221,16 @@ func (s *Server) WaitFor(t testing.TB, what string, cond func() bool) {
 		}
 		t.Fatalf("gave up waiting for %s; REST calls:%s", what, b.String())
 	}
+}
+
+// waitContext ends shortly before the test's deadline (-timeout), leaving
+// a tenth of the time left, at most half a minute, to report; it never ends
+// when the test has no deadline.
+func waitContext(deadline time.Time) (context.Context, context.CancelFunc) {
+	if deadline.IsZero() {
+		return context.WithCancel(context.Background())
+	}
+	return context.WithDeadline(context.Background(), deadline.Add(-min(30*time.Second, time.Until(deadline)/10)))
 }
 
 // Await blocks until cond holds, re-checking it after every change the
