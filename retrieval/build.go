@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"runtime"
 	"slices"
 	"sync"
@@ -93,7 +94,8 @@ type Story struct {
 
 // storyChunks groups chunks by article, in order. An article's chunks must
 // be consecutive, as corpus.Corpus.Chunks gives them. Stories are hashed
-// unless hashes, when it has one per story, gives their hashes.
+// unless hashes, when it has one per story, gives their hashes (a zero
+// hash: compute this one).
 func storyChunks(chunks []corpus.Chunk, hashes [][32]byte) ([]Story, error) {
 	var out []Story
 	seen := map[string]bool{}
@@ -108,20 +110,27 @@ func storyChunks(chunks []corpus.Chunk, hashes [][32]byte) ([]Story, error) {
 		seen[c.ArticleID] = true
 		out = append(out, Story{ID: c.ArticleID, Title: c.ArticleTitle, First: i, N: 1})
 	}
-	if len(hashes) == len(out) {
-		for i := range out {
-			out[i].Hash = hashes[i]
-		}
-		return out, nil
+	if len(hashes) != len(out) {
+		hashes = nil
 	}
+	h := sha256.New()
 	for i := range out {
-		h := sha256.New()
-		h.Write([]byte(corpus.ChunkingVersion))
+		if hashes != nil && hashes[i] != ([32]byte{}) {
+			out[i].Hash = hashes[i]
+			continue
+		}
+		h.Reset()
+		io.WriteString(h, corpus.ChunkingVersion)
 		for _, c := range chunks[out[i].First : out[i].First+out[i].N] {
+			// The chunk's ID and IndexText, written in pieces.
 			h.Write([]byte{0})
-			h.Write([]byte(c.ID))
+			io.WriteString(h, c.ID)
 			h.Write([]byte{0})
-			h.Write([]byte(c.IndexText()))
+			io.WriteString(h, c.ArticleTitle)
+			io.WriteString(h, "\n")
+			io.WriteString(h, c.Section)
+			io.WriteString(h, "\n")
+			io.WriteString(h, c.Text)
 		}
 		h.Sum(out[i].Hash[:0])
 	}

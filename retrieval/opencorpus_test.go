@@ -76,6 +76,11 @@ func TestOpenCorpusReadsAndProcessesOnlyChangedFiles(t *testing.T) {
 	if res, err := ix3.Search(ctx, "ferry 999 passengers", 1); err != nil || !strings.Contains(res.Hits[0].Chunk.Text, "999") {
 		t.Errorf("the edit is not searchable: %v", err)
 	}
+	// Unchanged stories' chunks come from the index, the edited one's are
+	// cut again: together what chunking the whole collection gives.
+	if full, err := corpus.LoadDir(dir); err != nil || !slices.Equal(ix3.Chunks(), full.Chunks()) {
+		t.Errorf("the chunks differ from a full load's (%v)", err)
+	}
 	if _, _, stats = open("v1", false); stats.Reread != 0 || stats.Saved {
 		t.Errorf("after the edit was saved: %+v", stats)
 	}

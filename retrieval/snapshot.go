@@ -209,6 +209,7 @@ func OpenCorpus(ctx context.Context, dir, source string, reread bool, opt Option
 	if err != nil {
 		return nil, nil, BuildStats{}, err
 	}
+	distrust := false // prev was found wanting: build from nothing
 	if c == saved && saved != nil {
 		// The file's checksum vouches for the stories' hashes: they
 		// need not be computed again.
@@ -227,25 +228,29 @@ func OpenCorpus(ctx context.Context, dir, source string, reread bool, opt Option
 			return nil, nil, BuildStats{}, err
 		}
 		prev, discarded = nil, fmt.Errorf("%w: %s: the saved corpus and index disagree", ErrCorruptIndex, st.path)
+		distrust = true
 	}
 	unlock, err := lockFile(ctx, st.path+".lock")
 	if err != nil {
 		return nil, nil, BuildStats{}, err
 	}
 	defer unlock()
-	if prev != nil && !st.unchangedSince(prev) {
-		// Another process saved meanwhile: build on its index.
+	same := saved // the corpus the chunks and stories of prev go with
+	if !distrust && (prev == nil || !st.unchangedSince(prev)) {
+		// Another process may have saved meanwhile: build on its index.
 		if prev, discarded = st.load(ctx); ctx.Err() != nil {
 			return nil, nil, BuildStats{}, ctx.Err()
 		}
+		same = nil
 	}
-	ix, stats, err := buildLocked(ctx, c.Chunks(), opt, st, &snapshot{corpus: c, source: source, changed: c != saved}, prev, discarded)
+	chunks, hashes := chunksOf(c, same, savedChunks, prev)
+	ix, stats, err := buildLocked(ctx, chunks, hashes, opt, st, &snapshot{corpus: c, source: source, changed: c != saved}, prev, discarded)
 	stats.Reread = files
 	return c, ix, stats, err
 }
 
 // BuildPersistedCorpus is BuildPersisted over c's chunks that also saves c,
-// stamped with source, for OpenPersisted.
+// stamped with source, for OpenCorpus.
 func BuildPersistedCorpus(ctx context.Context, c *corpus.Corpus, chunks []corpus.Chunk, source string, opt Options, st *Store) (*Index, BuildStats, error) {
 	return buildPersisted(ctx, chunks, opt, st, &snapshot{corpus: c, source: source})
 }
@@ -262,4 +267,53 @@ type snapshot struct {
 func (s *snapshot) report() snapshotReport {
 	r := s.corpus.Report
 	return snapshotReport{Files: r.Files, Duplicates: r.Duplicates, Skipped: r.Skipped, Decoded: r.Decoded}
+}
+
+// chunksOf is c.Chunks(), taking the chunks of every article that is as
+// it was in saved from savedChunks rather than cutting it again, and their
+// story's hash from prev (the others' are zero, to be computed).
+func chunksOf(c, saved *corpus.Corpus, savedChunks []corpus.Chunk, prev *persisted) ([]corpus.Chunk, [][32]byte) {
+	if saved == nil || prev == nil {
+		return c.Chunks(), nil
+	}
+	known := make(map[string][32]byte, len(prev.ids))
+	for i, id := range prev.ids {
+		known[id] = prev.hashes[i]
+	}
+	type span struct{ first, n int }
+	spans := make(map[string]span, len(saved.Articles))
+	for i, ch := range savedChunks {
+		s := spans[ch.ArticleID]
+		if s.n == 0 {
+			s.first = i
+		}
+		s.n++
+		spans[ch.ArticleID] = s
+	}
+	out := make([]corpus.Chunk, 0, len(savedChunks)+64)
+	hashes := make([][32]byte, len(c.Articles))
+	for i, a := range c.Articles {
+		old, ok := saved.Article(a.ID)
+		if s := spans[a.ID]; ok && s.n > 0 && old.ID == a.ID && sameArticle(a, old) {
+			out = append(out, savedChunks[s.first:s.first+s.n]...)
+			hashes[i] = known[a.ID]
+			continue
+		}
+		out = append(out, a.Chunks(corpus.DefaultChunkOptions)...)
+	}
+	return out, hashes
+}
+
+// sameArticle reports whether two articles give the same chunks.
+func sameArticle(a, b *corpus.Article) bool {
+	if a.Title != b.Title || a.URL != b.URL || a.Published != b.Published || a.Text != b.Text || len(a.Paragraphs) != len(b.Paragraphs) {
+		return false
+	}
+	for i, p := range a.Paragraphs {
+		q := b.Paragraphs[i]
+		if p.Section != q.Section || p.Start != q.Start || p.End != q.End {
+			return false
+		}
+	}
+	return true
 }

@@ -184,7 +184,11 @@ func (p *persisted) chunkVectors() map[[32]byte]chunkVector {
 	if p == nil {
 		return nil
 	}
-	m := map[[32]byte]chunkVector{}
+	n := 0
+	for _, st := range p.stories {
+		n += len(st.hashes)
+	}
+	m := make(map[[32]byte]chunkVector, n)
 	for _, st := range p.stories {
 		for i, h := range st.hashes {
 			m[h] = chunkVector{st.vecs[i], st.slots[i]}
@@ -658,12 +662,13 @@ func buildPersisted(ctx context.Context, chunks []corpus.Chunk, opt Options, st 
 		}
 		prev = nil
 	}
-	return buildLocked(ctx, chunks, opt, st, snap, prev, err)
+	return buildLocked(ctx, chunks, nil, opt, st, snap, prev, err)
 }
 
 // buildLocked is buildPersisted once the store is locked and prev, the
-// stored index, loaded (discarded says why it could not be).
-func buildLocked(ctx context.Context, chunks []corpus.Chunk, opt Options, st *Store, snap *snapshot, prev *persisted, discarded error) (*Index, BuildStats, error) {
+// stored index, loaded (discarded says why it could not be). hashes, when
+// not nil, holds the stories' hashes known from prev (see storyChunks).
+func buildLocked(ctx context.Context, chunks []corpus.Chunk, hashes [][32]byte, opt Options, st *Store, snap *snapshot, prev *persisted, discarded error) (*Index, BuildStats, error) {
 	stats := BuildStats{Chunks: len(chunks), Discarded: discarded}
 	if prev != nil {
 		if err := prev.verify(); err != nil {
@@ -673,7 +678,10 @@ func buildLocked(ctx context.Context, chunks []corpus.Chunk, opt Options, st *St
 			stats.Discarded, prev = err, nil
 		}
 	}
-	ix, bs, err := build(ctx, chunks, opt, prev, nil)
+	if prev == nil {
+		hashes = nil
+	}
+	ix, bs, err := build(ctx, chunks, opt, prev, hashes)
 	if err != nil && prev != nil && errors.Is(err, errDims) {
 		// The model now returns vectors of another length than the
 		// stored ones: start again from nothing.
