@@ -128,6 +128,21 @@ func (h *harness) postAndWait(t testing.TB, p discordtest.Post) *discordtest.Mes
 	return got
 }
 
+// waitThread waits for the one thread the bot starts, with its intro
+// posted in it.
+func (h *harness) waitThread(t testing.TB) discordtest.Thread {
+	t.Helper()
+	var th discordtest.Thread
+	h.fake.WaitFor(t, "a thread with its intro", func() bool {
+		ths := h.fake.Threads()
+		if len(ths) == 1 {
+			th = ths[0]
+		}
+		return len(ths) == 1 && len(h.fake.ChannelMessages(ths[0].ID)) == 1
+	})
+	return th
+}
+
 func button(t testing.TB, m *discordtest.Message, label string) discordtest.Component {
 	t.Helper()
 	for _, b := range m.Buttons() {
@@ -228,14 +243,7 @@ func TestFollowUpModalStartsAThread(t *testing.T) {
 	if sub.Original.Ephemeral() {
 		t.Error("the follow-up that starts a thread was private")
 	}
-	var th discordtest.Thread
-	h.fake.WaitFor(t, "a thread with its intro", func() bool {
-		ths := h.fake.Threads()
-		if len(ths) == 1 {
-			th = ths[0]
-		}
-		return len(ths) == 1 && len(h.fake.ChannelMessages(ths[0].ID)) == 1
-	})
+	th := h.waitThread(t)
 	if th.MessageID != sub.Original.ID || th.ParentID != discordtest.ChannelID {
 		t.Errorf("thread %+v is not on the follow-up's answer %s", th, sub.Original.ID)
 	}
@@ -291,14 +299,7 @@ func TestThreadContinuedByMentionAndAsk(t *testing.T) {
 	h, ans := startConversing(t, newConversations(t, nil, "", 6), discord.Options{})
 	long := troops + " " + strings.Repeat("Please answer with the number of soldiers. ", 5)
 	in := h.askSlash(t, discordtest.Slash("ask", discordtest.String("question", long), discordtest.Bool("thread", true)))
-	var th discordtest.Thread
-	h.fake.WaitFor(t, "a thread", func() bool {
-		ths := h.fake.Threads()
-		if len(ths) == 1 {
-			th = ths[0]
-		}
-		return len(ths) == 1 && len(h.fake.ChannelMessages(ths[0].ID)) == 1
-	})
+	th := h.waitThread(t)
 	if th.MessageID != in.Original.ID || th.ParentID != discordtest.ChannelID {
 		t.Errorf("thread %+v is not on the answer %s", th, in.Original.ID)
 	}
