@@ -388,9 +388,15 @@ func (s *Service) answer(ctx context.Context, req Request, fu followUp, onPartia
 	var topics []topicScores
 	var embedErr error
 	var searching time.Duration
+	// The parts of one question look first in the stories the whole of it
+	// is about.
+	about := ""
+	if len(parts) > 1 {
+		about = q
+	}
 	for _, p := range parts {
 		an := fu.weigh(s.analyze(p))
-		d, res, took, err := s.searchAndPick(sctx, p.text, an, fu, req.Article, picked)
+		d, res, took, err := s.searchAndPick(sctx, p.text, about, an, fu, req.Article, picked)
 		searching += took
 		if err != nil {
 			return nil, modelError("couldn't search the article", err)

@@ -88,7 +88,9 @@ var evalRatchets = []struct {
 	// another story 0.141 -> 0.114; unanswerable questions refused fell
 	// 0.565 -> 0.478, as they are about the same names and topic as their
 	// story, whose passages the model now reads instead of scattered ones.
-	{"../testdata/bbc-dev.jsonl", SplitHeldOut, 0.57, 0.47, 1, 0.86, 0.12},
+	// Ranking each part's stories by the whole question lowered it to
+	// 0.100 (mixed 0.043 -> 0.014).
+	{"../testdata/bbc-dev.jsonl", SplitHeldOut, 0.57, 0.47, 1, 0.86, 0.11},
 }
 
 func TestEvalRatchet(t *testing.T) {

@@ -65,6 +65,10 @@ type Query struct {
 	K    int
 	// Article, when set, restricts the search to the story with this ID.
 	Article string
+	// About, when set, is the whole message Text is a part of: its words
+	// help choose the stories, so that every part of one question looks
+	// in the same stories first.
+	About string
 	// Stories caps how many stories the passages come from, the best by
 	// their whole text: 1 asks for the best story's passages only, n for
 	// the best n's; 0 lets the retriever decide (several unless one leads).

@@ -231,7 +231,10 @@ func (s *Service) lastStory(history []Turn) string {
 // model, none likely enough to ask it), and its answer wins when it is
 // more likely: the conversation's story is preferred, not imposed. took is
 // the time spent searching.
-func (s *Service) searchAndPick(ctx context.Context, text string, an analysis, fu followUp, article string, picked []candidate) (d decision, res *SearchResult, took time.Duration, err error) {
+//
+// about, when set, is the whole question text is a part of, for choosing
+// stories (Query.About).
+func (s *Service) searchAndPick(ctx context.Context, text, about string, an analysis, fu followUp, article string, picked []candidate) (d decision, res *SearchResult, took time.Duration, err error) {
 	k := max(s.opt.TopK, candidatePassages)
 	find := func(q Query) (*SearchResult, error) {
 		t0 := time.Now()
@@ -246,7 +249,7 @@ func (s *Service) searchAndPick(ctx context.Context, text string, an analysis, f
 		return d
 	}
 	if fu.prefer != "" && article == "" {
-		res, err = find(Query{Text: text, K: k, Article: fu.prefer})
+		res, err = find(Query{Text: text, K: k, Article: fu.prefer, About: about})
 		switch {
 		case err == nil && res.Covered:
 			if d = decide(res); !s.weak(d) {
@@ -258,7 +261,7 @@ func (s *Service) searchAndPick(ctx context.Context, text string, an analysis, f
 			res = nil
 		}
 	}
-	all, err := find(Query{Text: text, K: k, Article: article})
+	all, err := find(Query{Text: text, K: k, Article: article, About: about})
 	if err != nil {
 		return d, nil, took, err
 	}

@@ -22,6 +22,22 @@ const maxStoryHits = 10
 // question (fit on the calibration half; see TestStoryFitBBC).
 const storyExpansion = 0.25
 
+// withAbout adds to a copy of terms the words of about, the message the
+// query is part of, that it lacks, at their own weights.
+func (ix *Index) withAbout(terms map[string]float64, about string) map[string]float64 {
+	if about == "" {
+		return terms
+	}
+	out := make(map[string]float64, len(terms))
+	for st, w := range terms {
+		out[st] = w
+	}
+	for st, w := range ix.queryTerms(Tokenize(about)) {
+		out[st] = max(out[st], w)
+	}
+	return out
+}
+
 // StoryPolicy decides, for a Query that leaves Stories at 0, how many
 // stories the hits come from.
 type StoryPolicy struct {

@@ -186,3 +186,29 @@ func TestWholeCollectionPolicy(t *testing.T) {
 		t.Errorf("%d hits of %d, scope %v", len(res.Hits), ix.Len(), res.Scope)
 	}
 }
+
+// TestAboutRanksStoriesByTheWholeQuestion: a part of a question that
+// names nothing of its story looks first in the story the whole question
+// is about.
+func TestAboutRanksStoriesByTheWholeQuestion(t *testing.T) {
+	ctx := context.Background()
+	ix, err := Build(ctx, threeStories(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	part := "What will the fireworks cost?"
+	alone, err := ix.Find(ctx, Query{Text: part, K: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if alone.Stories[0].ID != "festival" {
+		t.Fatalf("the part alone: stories %+v", alone.Stories)
+	}
+	res, err := ix.Find(ctx, Query{Text: part, About: "When will dredging start, and what will the dredging cost?", K: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Stories[0].ID != "harbour" || res.Hits[0].Chunk.ArticleID != "harbour" {
+		t.Errorf("with the whole question: stories %+v, first hit from %s; want the harbour story", res.Stories, res.Hits[0].Chunk.ArticleID)
+	}
+}

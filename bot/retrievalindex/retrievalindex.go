@@ -27,7 +27,7 @@ func New(ix *retrieval.Index) Retriever { return Retriever{ix} }
 
 // Find runs q on the index.
 func (r Retriever) Find(ctx context.Context, q bot.Query) (*bot.SearchResult, error) {
-	res, err := r.Index.Find(ctx, retrieval.Query{Text: q.Text, K: q.K, Article: q.Article, Stories: q.Stories})
+	res, err := r.Index.Find(ctx, retrieval.Query{Text: q.Text, K: q.K, Article: q.Article, About: q.About, Stories: q.Stories})
 	if err != nil {
 		return nil, serviceError(err)
 	}
