@@ -2,12 +2,20 @@ package retrieval
 
 import "slices"
 
-// queryTerms weights the question's stems at 1 and the stems of their
-// synonyms, where the corpus has them, at expansionWeight.
+// queryTerms weights the question's stems at 1, and so the stems of two
+// consecutive words joined when the corpus writes them as one, and the
+// stems of their synonyms, where the corpus has them, at expansionWeight.
 func (ix *Index) queryTerms(toks []Token) map[string]float64 {
 	terms := map[string]float64{}
 	for _, t := range toks {
 		terms[t.Stem] = 1
+	}
+	// Two words the corpus writes as one ("golden eye", "GoldenEye";
+	// "time warner", "TimeWarner") are that word too.
+	for i := 1; i < len(toks); i++ {
+		if st := Stem(toks[i-1].Word + toks[i].Word); terms[st] == 0 && ix.df(st) > 0 {
+			terms[st] = 1
+		}
 	}
 	if ix.expand == nil {
 		return terms

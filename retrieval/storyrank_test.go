@@ -212,3 +212,32 @@ func TestAboutRanksStoriesByTheWholeQuestion(t *testing.T) {
 		t.Errorf("with the whole question: stories %+v, first hit from %s; want the harbour story", res.Stories, res.Hits[0].Chunk.ArticleID)
 	}
 }
+
+// TestOpenCompoundFindsTheClosedOne: "golden eye" is also the word
+// "GoldenEye" where the corpus writes it so, and only there.
+func TestOpenCompoundFindsTheClosedOne(t *testing.T) {
+	ctx := context.Background()
+	game := storyChunksOf("game", "Bond game reviewed", "GoldenEye lets the player see through walls.")
+	with, err := Build(ctx, append(threeStories(), game...), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	without, err := Build(ctx, threeStories(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	toks := Tokenize("What can you do with the golden eye?")
+	if w := with.queryTerms(toks)[Stem("goldeneye")]; w != 1 {
+		t.Errorf("the closed compound's weight %g, want 1", w)
+	}
+	if _, ok := without.queryTerms(toks)[Stem("goldeneye")]; ok {
+		t.Error("a compound the corpus never writes was added")
+	}
+	res, err := with.Find(ctx, Query{Text: "What can you do with the golden eye?", K: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Stories[0].ID != "game" {
+		t.Errorf("stories %+v, want the game story first", res.Stories)
+	}
+}
