@@ -366,6 +366,18 @@ func (ix *Index) fillStore(ctx context.Context, opt Options, fresh []int) error 
 	return nil
 }
 
+// Prefill starts filling the vector store, and reading the synonym
+// table, in the background, for a process that is about to search: the
+// work then overlaps whatever comes before the first search.
+func (ix *Index) Prefill() {
+	if s, ok := ix.store.(*lazyStore); ok {
+		go s.fill()
+	}
+	if ix.expand != nil {
+		go ix.expand("the")
+	}
+}
+
 // lazyStore is a VectorStore filled at its first query.
 type lazyStore struct {
 	fill func() (VectorStore, error)

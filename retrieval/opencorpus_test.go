@@ -258,3 +258,47 @@ func TestTwoProcessesSavingAtOnceLeaveAGoodIndex(t *testing.T) {
 		t.Errorf("building on it: %+v %v", stats, err)
 	}
 }
+
+// addSignalStore tells when its vectors are added.
+type addSignalStore struct {
+	VectorStore
+	added chan struct{}
+}
+
+func (s *addSignalStore) Add(ctx context.Context, docs []VectorDoc) error {
+	defer close(s.added)
+	return s.VectorStore.Add(ctx, docs)
+}
+
+func TestTheStoreIsFilledAtTheFirstSearchOrByPrefill(t *testing.T) {
+	ctx := context.Background()
+	for _, prefill := range []bool{false, true} {
+		s := &addSignalStore{added: make(chan struct{})}
+		opt := Options{NewVectorStore: func() (VectorStore, error) {
+			var err error
+			s.VectorStore, err = NewChromemStore()
+			return s, err
+		}}
+		ix, err := Build(ctx, builtinChunks(t), opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-s.added:
+			t.Fatal("the store was filled before anything asked for it")
+		default:
+		}
+		if prefill {
+			ix.Prefill()
+			select {
+			case <-s.added:
+			case <-time.After(time.Minute):
+				t.Fatal("Prefill did not fill the store")
+			}
+		}
+		if res, err := ix.Search(ctx, "How many troops has North Korea sent?", 1); err != nil || !strings.Contains(res.Hits[0].Chunk.Text, "15,000") {
+			t.Errorf("prefill %v: search %v", prefill, err)
+		}
+		<-s.added
+	}
+}

@@ -267,6 +267,11 @@ func (a *App) buildService(ctx context.Context, o AppOptions) error {
 			return fmt.Errorf("couldn't index the corpus: %w", err)
 		}
 	}
+	if !o.FullIndex {
+		// A command that answers searches soon: fill the vector store
+		// meanwhile (index, which never searches, is spared it).
+		ix.Prefill()
+	}
 	a.Index.Reread = max(a.Index.Reread, read)
 	a.Index.Elapsed = time.Since(start)
 	a.setService(bot.New(c, retrievalindex.New(ix), bopt))
