@@ -37,14 +37,18 @@ func newStoryIndex(stories []Story, terms []chunkTerms, lex *lexicon) *storyInde
 		titleLen: make([]float32, len(stories)), nStories: len(stories), titleStem: make([][]uint32, len(stories)),
 	}
 	var totalBody, totalTitle float64
-	tf := map[uint32]int{}
-	title := map[uint32]int{}
+	// Counts by stem ID, and the IDs counted, cleared after each story:
+	// a story's counts without a map.
+	tf, title := make([]int, len(lex.stems)), make([]int, len(lex.stems))
+	var ids, titleIDs []uint32
 	for s, st := range stories {
-		clear(tf)
-		clear(title)
+		ids, titleIDs = ids[:0], titleIDs[:0]
 		tlen := 0
 		for _, t := range Tokenize(st.Title) {
 			if id, ok := lex.ids[t.Stem]; ok {
+				if title[id] == 0 {
+					titleIDs = append(titleIDs, id)
+				}
 				title[id]++
 				tlen++
 			}
@@ -52,25 +56,28 @@ func newStoryIndex(stories []Story, terms []chunkTerms, lex *lexicon) *storyInde
 		blen := 0
 		for i := st.First; i < st.First+st.N; i++ {
 			for _, t := range terms[i].terms {
+				if tf[t.term] == 0 {
+					ids = append(ids, t.term)
+				}
 				tf[t.term] += int(t.tf)
 			}
 			blen += int(terms[i].length)
 		}
 		blen = max(0, blen-st.N*tlen)
-		ids := make([]uint32, 0, len(tf))
-		for id := range tf {
-			ids = append(ids, id)
-		}
 		slices.Sort(ids)
 		for _, id := range ids {
 			n, tn := tf[id], title[id]
 			body := max(0, n-st.N*tn)
 			si.postings[id] = append(si.postings[id], storyPosting{uint32(s), clamp16(body), clamp16(tn)})
 		}
-		for id := range title {
-			si.titleStem[s] = append(si.titleStem[s], id)
-		}
+		si.titleStem[s] = append(si.titleStem[s], titleIDs...)
 		slices.Sort(si.titleStem[s])
+		for _, id := range ids {
+			tf[id] = 0
+		}
+		for _, id := range titleIDs {
+			title[id] = 0
+		}
 		si.bodyLen[s], si.titleLen[s] = float32(blen), float32(tlen)
 		totalBody += float64(blen)
 		totalTitle += float64(tlen)
