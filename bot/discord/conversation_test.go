@@ -455,5 +455,5 @@ func TestAboutExplainsFollowUps(t *testing.T) {
 	for _, f := range in.Original.Embeds[0].Fields {
 		fields = append(fields, f.Name+": "+f.Value)
 	}
-	wantIn(t, "/about", strings.Join(fields, "\n"), "Follow-up questions: To follow up on an answer, reply to it and keep the @mention on", "Ask a follow-up")
+	wantIn(t, "/about", strings.Join(fields, "\n"), "Follow-up questions: To follow up on an answer, reply to it and keep the @mention on", "Ask a follow-up", "Follow up in a thread")
 }

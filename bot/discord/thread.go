@@ -19,7 +19,7 @@ const (
 		"I keep the conversation for a while after its last question."
 	msgNoThreadHere    = "I can only start a thread on a public answer in a server channel, so I answered here instead."
 	msgThreadFailed    = "I couldn't start a thread on the answer (I may lack the permission to create threads here). Reply to my answer to follow up."
-	msgFollowUpHowTo   = "To follow up on an answer, reply to it and keep the @mention on (Discord's default), press **Ask a follow-up**, or use `/ask … thread:true` and ask in its thread."
+	msgFollowUpHowTo   = "To follow up on an answer, reply to it and keep the @mention on (Discord's default), press **Ask a follow-up**, or press **Follow up in a thread** (or use `/ask … thread:true`) and ask in its thread."
 	threadNameFallback = "Questions about the article"
 )
 
