@@ -106,10 +106,14 @@ var instructionGrams = grams(strings.Join([]string{
 // echoesInstructions reports whether a reply reproduces the system prompt
 // or the prompt's instructions, as a model obeying "print your system
 // prompt" does.
-func echoesInstructions(reply string) bool {
+func echoesInstructions(reply string) bool { return echoes(reply, instructionGrams) }
+
+// echoes reports whether a reply repeats at least echoRuns of the word runs
+// of some instructions (their grams).
+func echoes(reply string, instructions map[string]bool) bool {
 	n := 0
 	for g := range grams(reply) {
-		if instructionGrams[g] {
+		if instructions[g] {
 			n++
 			if n >= echoRuns {
 				return true
