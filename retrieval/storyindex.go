@@ -41,6 +41,12 @@ func newStoryIndex(stories []Story, terms []chunkTerms, lex *lexicon) *storyInde
 	// a story's counts without a map.
 	tf, title := make([]int, len(lex.stems)), make([]int, len(lex.stems))
 	var ids, titleIDs []uint32
+	// Every story's postings in story order, laid out by stem at the end.
+	type stemPosting struct {
+		id uint32
+		p  storyPosting
+	}
+	flat := make([]stemPosting, 0, len(terms)*16)
 	for s, st := range stories {
 		ids, titleIDs = ids[:0], titleIDs[:0]
 		tlen := 0
@@ -68,7 +74,7 @@ func newStoryIndex(stories []Story, terms []chunkTerms, lex *lexicon) *storyInde
 		for _, id := range ids {
 			n, tn := tf[id], title[id]
 			body := max(0, n-st.N*tn)
-			si.postings[id] = append(si.postings[id], storyPosting{uint32(s), clamp16(body), clamp16(tn)})
+			flat = append(flat, stemPosting{id, storyPosting{uint32(s), clamp16(body), clamp16(tn)}})
 		}
 		si.titleStem[s] = append(si.titleStem[s], titleIDs...)
 		slices.Sort(si.titleStem[s])
@@ -81,6 +87,21 @@ func newStoryIndex(stories []Story, terms []chunkTerms, lex *lexicon) *storyInde
 		si.bodyLen[s], si.titleLen[s] = float32(blen), float32(tlen)
 		totalBody += float64(blen)
 		totalTitle += float64(tlen)
+	}
+	count := make([]int, len(lex.stems))
+	for _, f := range flat {
+		count[f.id]++
+	}
+	all := make([]storyPosting, len(flat))
+	off := 0
+	for id, n := range count {
+		if n > 0 {
+			si.postings[id] = all[off : off : off+n]
+			off += n
+		}
+	}
+	for _, f := range flat {
+		si.postings[f.id] = append(si.postings[f.id], f.p)
 	}
 	if len(stories) > 0 {
 		si.avgBody = max(1, totalBody/float64(len(stories)))
