@@ -3,40 +3,19 @@ package bot
 import (
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/articlebot/articlebot/corpus"
-	"github.com/articlebot/articlebot/retrieval"
 )
 
 // collectionService serves three stories in two folders, two of them
 // about rail.
 func collectionService(t *testing.T) *Service {
 	t.Helper()
-	dir := t.TempDir()
-	for name, body := range map[string]string{
+	return filesService(t, map[string]string{
 		"transport/rail.txt":  "New rail line opens in May\n\nThe new rail line between the two towns opens in May, the operator said.\n\nTickets cost four pounds.\n",
 		"transport/tram.txt":  "Tram fares rise\n\nTram fares rise by ten percent in June, the council said.\n\nThe new rail line is not affected.\n",
 		"sport/cup-final.txt": "Town win the cup final\n\nThe town's football club won the cup final 2-1 on Saturday.\n",
-	} {
-		p := filepath.Join(dir, name)
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	c, err := corpus.LoadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := retrieval.Build(context.Background(), c.Chunks(), retrieval.Options{Expand: retrieval.Expand})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return New(c, testRetriever(ix), Options{TopK: 4})
+	})
 }
 
 func TestAnswerScopedToAnArticle(t *testing.T) {

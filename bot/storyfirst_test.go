@@ -15,8 +15,7 @@ import (
 // storiesService serves short stories, most of them about tickets.
 func storiesService(t *testing.T) *Service {
 	t.Helper()
-	dir := t.TempDir()
-	for name, body := range map[string]string{
+	return filesService(t, map[string]string{
 		"transport/rail.txt":  "New rail line opens in May\n\nThe new rail line between the two towns opens in May, the operator said.\n\nTickets on the line cost four pounds.\n",
 		"arts/concert.txt":    "Concert tickets on sale\n\nTickets for the summer concert cost twenty pounds, the promoter said.\n\nThe concert is in the park.\n",
 		"sport/cup-final.txt": "Town win the cup final\n\nThe town's football club won the cup final 2-1 on Saturday.\n",
@@ -24,7 +23,15 @@ func storiesService(t *testing.T) *Service {
 		"arts/theatre.txt":    "Theatre tickets cost more\n\nTickets for the theatre cost more this year: tickets cost up to thirty pounds.\n",
 		"sport/match.txt":     "Match tickets sold out\n\nTickets for the match cost fifteen pounds and sold out in an hour; more tickets cost extra.\n",
 		"arts/festival.txt":   "Festival tickets cost less\n\nFestival tickets cost less than last year, at twelve pounds.\n",
-	} {
+	})
+}
+
+// filesService serves a collection of the given files (path: text),
+// extractively, with four passages an answer.
+func filesService(t *testing.T, files map[string]string) *Service {
+	t.Helper()
+	dir := t.TempDir()
+	for name, body := range files {
 		p := filepath.Join(dir, name)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)

@@ -52,8 +52,11 @@ type StoryPolicy struct {
 	StoryFirst bool
 }
 
-// DefaultStoryPolicy was fit on the calibration half of
-// testdata/bbc-dev.jsonl (see the README's "Evaluating").
+// DefaultStoryPolicy was chosen on the calibration half of
+// testdata/bbc-dev.jsonl by articlebot eval: narrowing to the best story by
+// a margin, or to one story always, and reading the best 2, 3, 5 or all
+// stories were tried; three, story by story, kept passage recall@4 highest
+// (0.92 against 0.69 with each story's best passage first).
 var DefaultStoryPolicy = StoryPolicy{Margin: 1, Several: 3, StoryFirst: true}
 
 // rankStories ranks the stories holding the query's words (only the one at
