@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/articlebot/articlebot/retrieval/synonym"
 )
 
 // TestStoryFitBBC is how the story ranking's weights were chosen: it
@@ -19,6 +21,7 @@ import (
 //
 //	go test ./retrieval -run TestStoryFitBBC -storyfit -v             # fusion with vectors
 //	STORYFIT_GRID=1 go test ./retrieval -run TestStoryFitBBC -storyfit -v  # BM25F parameters
+//	STORYFIT_EXPAND=synonyms|derived ...                                   # one WordNet relation only
 var storyFit = flag.Bool("storyfit", false, "print story-ranking variants on the BBC development set's halves")
 
 type devCase struct {
@@ -57,7 +60,14 @@ func TestStoryFitBBC(t *testing.T) {
 	c := loadBBC(t)
 	cases := readDevCases(t)
 	ctx := context.Background()
-	ix, err := Build(ctx, c.Chunks(), Options{Expand: Expand})
+	expand := Expand
+	switch os.Getenv("STORYFIT_EXPAND") { // which WordNet relations expand queries
+	case "synonyms":
+		expand = synonym.Lookup
+	case "derived":
+		expand = synonym.Derived
+	}
+	ix, err := Build(ctx, c.Chunks(), Options{Expand: expand})
 	if err != nil {
 		t.Fatal(err)
 	}
