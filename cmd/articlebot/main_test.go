@@ -144,9 +144,11 @@ func TestUsageErrors(t *testing.T) {
 }
 
 func TestFailuresExitOne(t *testing.T) {
-	code, _, errOut := runCLI(t, "", "ask", "--corpus", filepath.Join(t.TempDir(), "missing"), "q")
-	if code != 1 || !strings.Contains(errOut, "corpus") {
-		t.Errorf("missing corpus: exit %d, stderr %q", code, errOut)
+	// A directory that holds no article is a failure to load it; one that
+	// is missing is a usage error (TestCorpusFlagNamingNoDirectoryIsAUsageError).
+	code, _, errOut := runCLI(t, "", "ask", "--corpus", t.TempDir(), "q")
+	if code != 1 || !strings.Contains(errOut, "no article files") {
+		t.Errorf("corpus without articles: exit %d, stderr %q", code, errOut)
 	}
 	code, _, errOut = runCLI(t, "", "eval", filepath.Join(t.TempDir(), "none.jsonl"))
 	if code != 1 || !strings.Contains(errOut, "question set") {

@@ -30,6 +30,12 @@ func (cl *cli) config(e *env) (config.Config, error) {
 		return cfg, err
 	}
 	if cl.corpusDir != "" {
+		// A --corpus that names no directory is a mistake in the call
+		// (exit 2), like an unknown article; a directory that can't be
+		// read is a failure found while loading (exit 1).
+		if info, err := os.Stat(cl.corpusDir); err != nil || !info.IsDir() {
+			return cfg, cl.usagef("--corpus %s: no such directory", cl.corpusDir)
+		}
 		cfg.CorpusDir = cl.corpusDir
 	}
 	if err := cfg.Validate(); err != nil {
