@@ -416,11 +416,11 @@ func (s *Service) answer(ctx context.Context, req Request, fu followUp, onPartia
 	}
 	extractive := func() *Answer {
 		if len(answers) == 0 {
-			return s.refusal(q)
+			return s.refusalIn(q, req.Article)
 		}
 		a := compose(q, answers)
 		if len(answers) < len(parts) {
-			a.Text += "\n\n" + s.articlesDont() + " answer the rest of the question."
+			a.Text += "\n\n" + s.articlesDont(req.Article) + " answer the rest of the question."
 		}
 		return a
 	}
@@ -433,7 +433,7 @@ func (s *Service) answer(ctx context.Context, req Request, fu followUp, onPartia
 		// Refused without asking the model when retrieval puts the
 		// question far off-topic: cheap, and instructions smuggled into
 		// an off-topic question never reach it.
-		a = s.refusal(q)
+		a = s.refusalIn(q, req.Article)
 	default:
 		// Every part's passages go to the model, whatever the answering
 		// model made of them: it decides. Passages found by BM25 alone,
@@ -554,9 +554,18 @@ func (s *Service) SearchArticle(ctx context.Context, query string, k int, articl
 
 // refusal says plainly that the corpus doesn't answer. It never repeats the
 // question, so instructions smuggled into one are not echoed back.
-func (s *Service) refusal(q string) *Answer {
+func (s *Service) refusal(q string) *Answer { return s.refusalIn(q, "") }
+
+// refusalIn is the refusal of a question asked of one story (article, an
+// ID) or, when article is empty, of the whole corpus: a question scoped to
+// one story of a collection is refused by naming that story.
+func (s *Service) refusalIn(q, article string) *Answer {
 	text := "The article doesn't say. I couldn't find anything in it that answers this question."
-	if titles := s.corpus.Titles(); len(titles) == 1 {
+	titles := s.corpus.Titles()
+	if a, ok := s.corpus.Article(article); ok {
+		titles = []string{a.Title}
+	}
+	if len(titles) == 1 {
 		text = "The article doesn't say. I couldn't find anything in the article “" + titles[0] + "” that answers this question."
 	} else if len(titles) > 1 {
 		text = "These articles don't say. I couldn't find anything in them that answers this question."
@@ -572,8 +581,10 @@ func (s *Service) refusal(q string) *Answer {
 
 // articlesDont begins a sentence saying the corpus lacks something: "The
 // article doesn't" or, for several stories, "These articles don't".
-func (s *Service) articlesDont() string {
-	if len(s.corpus.Titles()) > 1 {
+// A question scoped to one story (article, an ID) gets "The article
+// doesn't".
+func (s *Service) articlesDont(article string) string {
+	if _, ok := s.corpus.Article(article); !ok && len(s.corpus.Titles()) > 1 {
 		return "These articles don't"
 	}
 	return "The article doesn't"

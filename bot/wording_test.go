@@ -42,3 +42,31 @@ func TestRefusalWordingForSeveralStories(t *testing.T) {
 		t.Errorf("refusal over one story: %q", a.Text)
 	}
 }
+
+// A question asked of one story of a collection (Request.Article) is
+// refused, wholly or in part, by naming that story, not "these articles".
+func TestRefusalWordingForOneStoryOfSeveral(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "harbour.md"), []byte("---\ntitle: Harbour News\n---\nTwo new ferries will start service in June.\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "airport.md"), []byte("---\ntitle: Airport News\n---\nThree new gates will open at the airport in July.\n"), 0o644)
+	c, err := corpus.LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := serviceOver(t, c)
+	ask := func(q string) *Answer {
+		t.Helper()
+		a, err := svc.Answer(context.Background(), Request{Question: q, Article: "Harbour News"}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	if a := ask("Who won the 2022 World Cup?"); !a.Refused || !strings.HasPrefix(a.Text, "The article doesn't say.") || !strings.Contains(a.Text, "“Harbour News”") {
+		t.Errorf("refusal within one story: %q", a.Text)
+	}
+	if a := ask("When will the new ferries start service, and who won the 2022 World Cup?"); !strings.Contains(a.Text, "June") ||
+		!strings.HasSuffix(a.Text, "The article doesn't answer the rest of the question.") {
+		t.Errorf("half-answered within one story: %q", a.Text)
+	}
+}
