@@ -12,8 +12,9 @@ import (
 var (
 	numberRE  = regexp.MustCompile(`(?i)\d[\d,.]*%?|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|trillions?|dozens?|half|quarter|third|double|twice|triple|several|score)\b`)
 	moneyRE   = regexp.MustCompile(`(?i)[$£€¥]\s?\d[\d,.]*\s?(?:bn|m|k|billion|million|trillion)?|\b\d[\d,.]*\s?(?:bn|m)?\s?(?:dollars?|pounds?|euros?|yen|yuan|rupees?|roubles?|pence|cents?|p\b)|\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|hundreds? of|thousands? of|millions? of|billions? of)\s+(?:dollars|pounds|euros)\b`)
-	dateRE    = regexp.MustCompile(`(?i)\b(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight|tomorrow|weekend|spring|summer|autumn|winter|christmas|easter|new year)\b|\b(?:1[89]|20)\d\d\b|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|few)\s+(?:days?|weeks?|months?|years?|decades?)\s+(?:ago|earlier|later|before|after)\b|\b(?:last|next|this|earlier this|later this)\s+(?:week|month|year|decade|century|season)\b|\b\d{1,2}:\d\d\b|\b(?:in|since|until|by|from)\s+the\s+(?:\d{4}s|\w+ (?:century|era))\b`)
+	dateRE    = regexp.MustCompile(`(?i)\b(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight|tomorrow|weekend|spring|summer|autumn|winter|christmas|easter|new year)\b|\b(?:1[89]|20)\d\d\b|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|few)\s+(?:days?|weeks?|months?|years?|decades?)\s+(?:ago|earlier|later|before|after)\b|\b(?:last|next|this|earlier this|later this)\s+(?:week|month|year|decade|century|season)\b|\b\d{1,2}:\d\d\b|\b(?:in|since|until|by|from|during|before|after)\s+the\s+(?:\d{4}s|(?:[\w'’-]+ ){1,3}(?:century|era|period|age))\b`)
 	spanRE    = regexp.MustCompile(`(?i)\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|a hundred|several|many|a few|few|a|an)[\s-]+(?:seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?|centuries|seasons?)\b|\b(?:since|for)\s+(?:\d{4}|decades|years|months)\b`)
+	lengthRE  = regexp.MustCompile(`(?i)\b\d[\d,.]*\s?(?:-|\s)?(?:millimetres?|millimeters?|mm|centimetres?|centimeters?|cm|metres?|meters?|m|kilometres?|kilometers?|km|inches|inch|feet|foot|ft|yards?|miles?)\b`)
 	ageRE     = regexp.MustCompile(`(?i)\b\d{1,3}[\s-]+years?[\s-]+old\b|\b\d{1,3}-year-old\b|\baged?\s+\d{1,3}\b|\b(?:age|ages) of \d{1,3}\b|,\s*\d{1,3},|\(\d{1,3}\)|\bin (?:his|her|their) (?:teens|twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b`)
 	reasonRE  = regexp.MustCompile(`(?i)\b(?:because|due to|as a result|owing to|thanks to|in order to|so that|so as to|after|since|amid|following|reason|reasons|caused|causes|cause|led to|lead to|leading to|blamed|blame|result of|resulted|driven by|prompted|sparked|triggered|over concerns?|fears? (?:of|that|over)|in response to|aimed at|to (?:help|boost|cut|avoid|prevent|protect|reduce|allow|stop|make|ensure|meet|improve|tackle|end))\b`)
 	placeRE   = regexp.MustCompile(`\b(?:in|at|from|to|near|across|outside|inside|throughout|around)\s+(?:the\s+)?(\p{Lu}[\pL'’-]+(?:\s+\p{Lu}[\pL'’-]+)*)`)
@@ -26,49 +27,110 @@ var (
 // that the question does not already hold: "15,000" answers "how many
 // troops" only if the question doesn't say 15,000 itself.
 func typeEvidence(want answerType, sentence, question string) bool {
+	return !want.typed() || len(typeSpans(want, sentence, question)) > 0
+}
+
+// typeSpans returns where sentence states a fact of the wanted type that
+// the question does not already hold, as byte offsets [start, end). A run
+// of capitalised words counts only by its words the question lacks: in
+// "Euro MP Robert Kilroy-Silk", asked about Kilroy-Silk, "Euro MP Robert".
+func typeSpans(want answerType, sentence, question string) [][2]int {
 	q := fold(question)
-	fresh := func(matches []string) bool {
-		for _, m := range matches {
-			m = strings.TrimSpace(fold(m))
+	var out [][2]int
+	fresh := func(locs [][]int) {
+		for _, l := range locs {
+			m := strings.TrimSpace(fold(sentence[l[0]:l[1]]))
 			if m != "" && !strings.Contains(q, m) {
-				return true
+				out = append(out, [2]int{l[0], l[1]})
 			}
 		}
-		return false
+	}
+	qwords := map[string]bool{}
+	for _, w := range strings.FieldsFunc(q, notWordRune) {
+		qwords[w] = true
+	}
+	// freshNames keeps, of each capitalised run, the runs of its words
+	// the question lacks.
+	freshNames := func(locs [][]int) {
+		for _, l := range locs {
+			run := sentence[l[0]:l[1]]
+			start, end := -1, -1
+			for _, w := range wordRE.FindAllStringIndex(run, -1) {
+				word := fold(run[w[0]:w[1]])
+				if qwords[word] || honorifics[word] || !startsUpper(run[w[0]:]) {
+					if start >= 0 {
+						out = append(out, [2]int{l[0] + start, l[0] + end})
+						start = -1
+					}
+					continue
+				}
+				if start < 0 {
+					start = w[0]
+				}
+				end = w[1]
+			}
+			if start >= 0 {
+				out = append(out, [2]int{l[0] + start, l[0] + end})
+			}
+		}
 	}
 	switch want {
 	case quantity:
-		return fresh(numberRE.FindAllString(sentence, -1))
+		fresh(numberRE.FindAllStringIndex(sentence, -1))
 	case money:
-		return fresh(moneyRE.FindAllString(sentence, -1))
+		fresh(moneyRE.FindAllStringIndex(sentence, -1))
 	case when:
-		return fresh(dateRE.FindAllString(sentence, -1))
+		fresh(dateRE.FindAllStringIndex(sentence, -1))
 	case duration:
-		return fresh(spanRE.FindAllString(sentence, -1))
+		// "How long will the bridge be?" asks for a length as well.
+		fresh(spanRE.FindAllStringIndex(sentence, -1))
+		fresh(lengthRE.FindAllStringIndex(sentence, -1))
 	case age:
-		return fresh(ageRE.FindAllString(sentence, -1))
+		fresh(ageRE.FindAllStringIndex(sentence, -1))
 	case reason:
-		return fresh(reasonRE.FindAllString(sentence, -1))
-	case person:
-		return fresh(names(sentence))
+		fresh(reasonRE.FindAllStringIndex(sentence, -1))
+	case person, entity:
+		freshNames(nameSpans(sentence))
 	case organisation:
-		return fresh(orgWordRE.FindAllString(sentence, -1)) || fresh(names(sentence))
-	case entity:
-		return fresh(names(sentence))
+		fresh(orgWordRE.FindAllStringIndex(sentence, -1))
+		freshNames(nameSpans(sentence))
 	case place:
-		var ms []string
-		for _, m := range placeRE.FindAllStringSubmatch(sentence, -1) {
-			ms = append(ms, m[1])
+		var locs [][]int
+		for _, m := range placeRE.FindAllStringSubmatchIndex(sentence, -1) {
+			// A month or a day is a time, not a place: "in March".
+			if loc := dateRE.FindStringIndex(sentence[m[2]:m[3]]); loc != nil && loc[0] == 0 && loc[1] == m[3]-m[2] {
+				continue
+			}
+			locs = append(locs, m[2:4])
 		}
-		return fresh(ms)
+		freshNames(locs)
 	}
-	return true
+	return out
 }
 
-// names returns the capitalised runs of a sentence, leaving out a
-// sentence-initial word that is only capitalised for starting it.
-func names(sentence string) []string {
-	var out []string
+// honorifics are the titles before a name, not part of it: "Mrs Howard"
+// names no one new when the question asks about Sandra Howard.
+var honorifics = map[string]bool{"mr": true, "mrs": true, "ms": true, "miss": true, "dr": true, "sir": true, "dame": true,
+	"lord": true, "lady": true, "prof": true, "professor": true, "mr.": true, "mrs.": true, "ms.": true, "dr.": true}
+
+// wordRE finds the words of a text.
+var wordRE = regexp.MustCompile(`[\pL\pN][\pL\pN'’.-]*[\pL\pN]|[\pL\pN]`)
+
+func notWordRune(r rune) bool {
+	return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '’' && r != '-' && r != '.'
+}
+
+func startsUpper(s string) bool {
+	for _, r := range s {
+		return unicode.IsUpper(r) || unicode.IsDigit(r)
+	}
+	return false
+}
+
+// nameSpans returns where the capitalised runs of a sentence are, leaving
+// out a sentence-initial word that is only capitalised for starting it.
+func nameSpans(sentence string) [][]int {
+	var out [][]int
 	for _, loc := range nameRE.FindAllStringIndex(sentence, -1) {
 		m := sentence[loc[0]:loc[1]]
 		if loc[0] == 0 || strings.TrimLeft(sentence[:loc[0]], " “\"‘'(") == "" {
@@ -77,10 +139,10 @@ func names(sentence string) []string {
 				if rest == "" {
 					continue
 				}
-				m = rest
+				loc = []int{loc[0] + len(first) + 1, loc[1]}
 			}
 		}
-		out = append(out, m)
+		out = append(out, loc)
 	}
 	return out
 }

@@ -1,9 +1,7 @@
 package bot
 
 import (
-	"math"
 	"slices"
-	"sort"
 
 	"github.com/articlebot/articlebot/corpus"
 	"github.com/articlebot/articlebot/retrieval"
@@ -19,6 +17,11 @@ type analysis struct {
 	// bigrams are the question's pairs of consecutive content stems.
 	bigrams map[string]bool
 	vec     []float32 // its local embedding
+	// matches are the stems of its terms and of their synonyms and
+	// derived forms.
+	matches map[string]bool
+	// focusMatches are those of its terms that are not names.
+	focusMatches map[string]bool
 }
 
 // qterm is one content word of a question.
@@ -38,7 +41,7 @@ const expansionCredit = 0.5
 // analyze reads a question part: its answer type, its content words with
 // their weights, which of them are names.
 func (s *Service) analyze(p part) analysis {
-	a := analysis{text: p.text, want: p.want, stems: map[string]bool{}, bigrams: map[string]bool{}}
+	a := analysis{text: p.text, want: p.want, stems: map[string]bool{}, bigrams: map[string]bool{}, matches: map[string]bool{}, focusMatches: map[string]bool{}}
 	toks := retrieval.Tokenize(p.text)
 	a.vec = sentenceEmbedder.EmbedTokens(toks)
 	for i := 1; i < len(toks); i++ {
@@ -61,6 +64,16 @@ func (s *Service) analyze(p part) analysis {
 		}
 		a.terms = append(a.terms, qt)
 		a.total += qt.weight
+		a.matches[qt.stem] = true
+		for _, st := range qt.alts {
+			a.matches[st] = true
+		}
+		if !qt.name {
+			a.focusMatches[qt.stem] = true
+			for _, st := range qt.alts {
+				a.focusMatches[st] = true
+			}
+		}
 	}
 	return a
 }
@@ -126,28 +139,32 @@ const (
 	fTypeNear
 	fTypeMiss
 	fSim
-	fSimMargin
 	fLexical
 	fRank
 	fStoryTop
 	fStoryHits
 	fProximity
-	fYesNoCov
 	fNovelty
-	fFewTerms
 	fCoverageRank
 	fTypedCoverage
 	fFocusCoverage
 	fSentenceSim
 	fBigrams
+	fSlot
+	fFocusSentence
+	fMissContext
+	fSlotFocus
+	fSimilarityLead
 	nFeatures
 )
 
 var featureNames = [nFeatures]string{
 	"bias", "coverage_sentence", "coverage_context", "coverage_story", "heaviest_missing_from_story",
 	"names_missing_from_story", "type_in_sentence", "type_in_neighbour", "type_missing", "similarity",
-	"similarity_margin", "lexical", "passage_rank", "story_top", "story_hits", "proximity", "yes_no_coverage",
-	"novelty", "few_terms", "coverage_rank", "typed_coverage", "focus_coverage", "sentence_similarity", "bigrams",
+	"lexical", "passage_rank", "story_top", "story_hits", "proximity",
+	"novelty", "coverage_of_best", "typed_coverage", "focus_coverage", "sentence_similarity", "bigrams",
+	"type_near_question_words", "focus_coverage_sentence", "heaviest_missing_from_context",
+	"type_near_focus_words", "similarity_lead",
 }
 
 type features [nFeatures]float64
@@ -178,6 +195,13 @@ func (s *Service) candidates(a analysis, res *SearchResult) []candidate {
 	if len(hits) > 0 {
 		topStory = hits[0].Chunk.ArticleID
 	}
+	// How far the best vector match leads the other passages: an
+	// off-topic question's everyday words match every passage alike.
+	sims := make([]float64, len(hits))
+	for i, h := range hits {
+		sims[i] = h.Similarity
+	}
+	simLead := lead(sims)
 	storyHits := map[string]float64{}
 	for _, h := range hits {
 		storyHits[h.Chunk.ArticleID] += 1 / float64(len(hits))
@@ -206,16 +230,6 @@ func (s *Service) candidates(a analysis, res *SearchResult) []candidate {
 				nameMiss[story] = float64(missing) / float64(names)
 			}
 		}
-		otherSim := math.Inf(-1)
-		for _, o := range hits {
-			if o.Chunk.ArticleID != story {
-				otherSim = max(otherSim, o.Similarity)
-			}
-		}
-		margin := 0.0
-		if !math.IsInf(otherSim, -1) {
-			margin = h.Similarity - otherSim
-		}
 		sents := s.split.of(h.Chunk)
 		for si, ps := range sents {
 			c := candidate{chunk: h.Chunk, rank: h.Score, text: ps.text, terms: ps.stems}
@@ -223,27 +237,28 @@ func (s *Service) candidates(a analysis, res *SearchResult) []candidate {
 			f[fBias] = 1
 			has := func(st string) bool { return ps.stems[st] }
 			f[fCovSent], _ = a.coverage(has)
-			f[fCovCtx], _ = a.coverage(func(st string) bool {
+			inContext := func(st string) bool {
 				return ps.stems[st] || si > 0 && sents[si-1].stems[st] || si+1 < len(sents) && sents[si+1].stems[st]
-			})
+			}
+			f[fCovCtx], f[fMissContext] = a.coverage(inContext)
 			f[fCovStory], f[fMissStory] = sc[0], sc[1]
 			f[fNameMiss] = nameMiss[story]
 			if a.want.typed() {
-				switch {
-				case typeEvidence(a.want, ps.text, a.text):
+				if sp := typeSpans(a.want, ps.text, a.text); len(sp) > 0 {
 					f[fTypeSent] = 1
-				case si+1 < len(sents) && typeEvidence(a.want, sents[si+1].text, a.text):
+					f[fSlot] = slot(a.matches, ps.words, sp)
+					f[fSlotFocus] = slot(a.focusMatches, ps.words, sp)
+				} else if si+1 < len(sents) && typeEvidence(a.want, sents[si+1].text, a.text) {
 					f[fTypeNear] = 1
 					c.near = sents[si+1].text
-				case si > 0 && typeEvidence(a.want, sents[si-1].text, a.text):
+				} else if si > 0 && typeEvidence(a.want, sents[si-1].text, a.text) {
 					f[fTypeNear] = 1
 					c.near, c.nearFirst = sents[si-1].text, true
-				default:
+				} else {
 					f[fTypeMiss] = 1
 				}
 			}
 			f[fSim] = h.Similarity
-			f[fSimMargin] = margin
 			if maxLex > 0 {
 				f[fLexical] = h.BM25 / maxLex
 			}
@@ -252,10 +267,8 @@ func (s *Service) candidates(a analysis, res *SearchResult) []candidate {
 				f[fStoryTop] = 1
 			}
 			f[fStoryHits] = storyHits[story]
+			f[fSimilarityLead] = simLead
 			f[fProximity] = proximity(a, ps.seq)
-			if a.want == yesNo {
-				f[fYesNoCov] = f[fCovSent]
-			}
 			f[fNovelty] = novelty(a, ps.stems)
 			f[fSentenceSim] = cosine(a.vec, ps.vec)
 			f[fBigrams] = bigramShare(a, ps.seq)
@@ -266,23 +279,24 @@ func (s *Service) candidates(a analysis, res *SearchResult) []candidate {
 			case f[fTypeNear] == 1:
 				f[fTypedCoverage] = f[fCovCtx] / 2
 			}
-			f[fFocusCoverage] = a.focus().coverageOf(func(st string) bool {
-				return ps.stems[st] || si > 0 && sents[si-1].stems[st] || si+1 < len(sents) && sents[si+1].stems[st]
-			})
-			f[fFewTerms] = 1 / float64(len(a.terms)+1)
+			focus := a.focus()
+			f[fFocusCoverage] = focus.coverageOf(inContext)
+			f[fFocusSentence] = focus.coverageOf(has)
 			out = append(out, c)
 		}
 	}
-	// How the sentence's coverage ranks among all candidates': the best
-	// covering sentence is likelier the answer than one that merely covers
-	// much, in a passage about the question.
-	order := make([]int, len(out))
-	for i := range order {
-		order[i] = i
+	// How the sentence's coverage compares with the best covering
+	// candidate's: the best covering sentence is likelier the answer than
+	// one that merely covers much, in a passage about the question.
+	// Sentences that cover alike score alike.
+	most := 0.0
+	for _, c := range out {
+		most = max(most, c.f[fFocusSentence])
 	}
-	sort.SliceStable(order, func(i, j int) bool { return out[order[i]].f[fCovSent] > out[order[j]].f[fCovSent] })
-	for r, i := range order {
-		out[i].f[fCoverageRank] = 1 / float64(r+1)
+	if most > 0 {
+		for i := range out {
+			out[i].f[fCoverageRank] = out[i].f[fFocusSentence] / most
+		}
 	}
 	return out
 }
@@ -309,6 +323,41 @@ func proximity(a analysis, seq []string) float64 {
 		return 0
 	}
 	return float64(n) / float64(last-first+1)
+}
+
+// slot is how near a fact of the wanted type sits to the question's words
+// in a sentence: 1 over the fewest words between one of spans and a word
+// of the question (or its synonym) among matches, 0 when none is beside
+// one. The answer to "how many listeners voted" is the number next to
+// "listeners", not a number elsewhere in a sentence that restates the
+// question.
+func slot(matches map[string]bool, words []sentenceWord, spans [][2]int) float64 {
+	best := 0.0
+	for _, sp := range spans {
+		first, last := -1, -1
+		for i, w := range words {
+			if w.end > sp[0] && w.start < sp[1] {
+				if first < 0 {
+					first = i
+				}
+				last = i
+			}
+		}
+		if first < 0 {
+			continue
+		}
+		for i, w := range words {
+			if i >= first && i <= last || !slices.ContainsFunc(w.stems, func(st string) bool { return matches[st] }) {
+				continue
+			}
+			d := i - last
+			if i < first {
+				d = first - i
+			}
+			best = max(best, 1/float64(d))
+		}
+	}
+	return best
 }
 
 // bigramShare is the share of the question's pairs of consecutive content

@@ -43,6 +43,7 @@ func (s *Service) Fit(ctx context.Context, cases []EvalCase) (*Model, *FitReport
 	var fcs []fitCase
 	var xs []features
 	var ys []float64
+	var groups []fitGroup
 	paths := s.storyPaths()
 	for _, c := range cases {
 		own, err := c.ownStories(paths)
@@ -60,6 +61,7 @@ func (s *Service) Fit(ctx context.Context, cases []EvalCase) (*Model, *FitReport
 				return nil, nil, fmt.Errorf("%s: %w", c.ID, err)
 			}
 			cands := s.candidates(a, res)
+			g := fitGroup{first: len(xs)}
 			for _, cd := range cands {
 				y := 0.0
 				if c.Answerable() && answersCase(fc, cd) {
@@ -68,6 +70,11 @@ func (s *Service) Fit(ctx context.Context, cases []EvalCase) (*Model, *FitReport
 				}
 				xs = append(xs, cd.f)
 				ys = append(ys, y)
+				g.positives += int(y)
+			}
+			g.end = len(xs)
+			if g.positives > 0 {
+				groups = append(groups, g)
 			}
 			fc.parts = append(fc.parts, fitPart{a: a, cands: cands, topic: s.topicScores(a, res)})
 		}
@@ -77,7 +84,7 @@ func (s *Service) Fit(ctx context.Context, cases []EvalCase) (*Model, *FitReport
 	if rep.Positives == 0 || rep.Positives == len(xs) {
 		return nil, nil, fmt.Errorf("can't fit: %d of %d candidate sentences answer", rep.Positives, len(xs))
 	}
-	m := &Model{Features: featureNames[:], Weights: logistic(xs, ys, fitL2)}
+	m := &Model{Features: featureNames[:], Weights: logistic(xs, ys, groups, fitL2)}
 	best := -1.0
 	for answer := 0.02; answer < 0.99; answer += 0.02 {
 		for follow := answer; follow < 0.99; follow += 0.04 {
@@ -264,24 +271,70 @@ func shareOf(xs []float64, ok func(float64) bool) float64 {
 	return float64(n) / float64(len(xs))
 }
 
-// logistic fits logistic regression weights by Newton's method with an L2
-// penalty on every weight but the bias (feature 0).
-func logistic(xs []features, ys []float64, l2 float64) []float64 {
+// fitGroup is the candidate sentences of one answerable question part,
+// xs[first:end], of which positives answer it.
+type fitGroup struct{ first, end, positives int }
+
+// logistic fits the model's weights by Newton's method, minimising two
+// log losses together, with an L2 penalty on every weight but the bias
+// (feature 0): each sentence's, for whether it answers (which sets how
+// likely an answer is at all, and so refusals), and each answerable
+// question part's, for which of its sentences answers (a conditional logit
+// over the part's sentences: what ranks the answering sentence first).
+func logistic(xs []features, ys []float64, groups []fitGroup, l2 float64) []float64 {
 	w := make([]float64, nFeatures)
-	for iter := 0; iter < 50; iter++ {
+	for iter := 0; iter < 100; iter++ {
 		var grad [nFeatures]float64
 		var hess [nFeatures][nFeatures]float64
+		z := make([]float64, len(xs))
 		for n, x := range xs {
-			z := 0.0
 			for i := range w {
-				z += w[i] * x[i]
+				z[n] += w[i] * x[i]
 			}
-			p := sigmoid(z)
+			p := sigmoid(z[n])
 			r := p * (1 - p)
 			for i := range w {
 				grad[i] += (p - ys[n]) * x[i]
 				for j := range w {
 					hess[i][j] += r * x[i] * x[j]
+				}
+			}
+		}
+		for _, g := range groups {
+			// The loss is log Σ_all e^z − log Σ_answering e^z; each term's
+			// gradient is its softmax mean of x, its Hessian the covariance.
+			for _, sign := range []float64{1, -1} {
+				keep := func(n int) bool { return sign > 0 || ys[n] == 1 }
+				top := math.Inf(-1)
+				for n := g.first; n < g.end; n++ {
+					if keep(n) {
+						top = max(top, z[n])
+					}
+				}
+				var sum float64
+				var mean [nFeatures]float64
+				var second [nFeatures][nFeatures]float64
+				for n := g.first; n < g.end; n++ {
+					if !keep(n) {
+						continue
+					}
+					e := math.Exp(z[n] - top)
+					sum += e
+					for i := range w {
+						mean[i] += e * xs[n][i]
+						for j := range w {
+							second[i][j] += e * xs[n][i] * xs[n][j]
+						}
+					}
+				}
+				for i := range w {
+					mean[i] /= sum
+				}
+				for i := range w {
+					grad[i] += sign * mean[i]
+					for j := range w {
+						hess[i][j] += sign * (second[i][j]/sum - mean[i]*mean[j])
+					}
 				}
 			}
 		}

@@ -306,7 +306,11 @@ func TestLLMNotAskedWhenFarOffTopic(t *testing.T) {
 	if n := srv.Count(openaitest.Chat); n != 0 {
 		t.Errorf("%d chat requests for questions far off-topic, want 0", n)
 	}
-	a, err := svc.Ask(context.Background(), "What did Keir Starmer say during his visit to India?")
+	// About the article's names, but not answered by it: the model's to
+	// refuse. (A question naming no one the article does, "What did Keir
+	// Starmer say during his visit to India?", is now far off-topic by
+	// the gate refit after story-first retrieval.)
+	a, err := svc.Ask(context.Background(), "What did Putin say during his visit to India?")
 	if err != nil {
 		t.Fatal(err)
 	}

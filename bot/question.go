@@ -2,6 +2,7 @@ package bot
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/articlebot/articlebot/corpus"
@@ -68,12 +69,34 @@ func splitQuestion(q string) []part {
 		p := part{text: t, want: classify(t)}
 		// "… and for how much?" names nothing of its own: it asks about
 		// what the part before it does, so it is searched with its words.
-		if len(parts) > 0 && len(retrieval.Tokenize(t)) < minPartWords {
-			p.text = t + " " + parts[len(parts)-1].text
+		if len(parts) > 0 {
+			toks := retrieval.Tokenize(t)
+			switch prev := parts[len(parts)-1].text; {
+			case len(toks) < minPartWords:
+				p.text = t + " " + prev
+			case !slices.ContainsFunc(toks, func(tk retrieval.Token) bool { return tk.Capital }):
+				// "… and how many flights does it run?" names no one: it
+				// is about whom the part before it names.
+				if names := capitalised(prev); names != "" {
+					p.text = t + " " + names
+				}
+			}
 		}
 		parts = append(parts, p)
 	}
 	return parts
+}
+
+// capitalised returns the words of a text that are capitalised though not
+// at its start: its names.
+func capitalised(text string) string {
+	var out []string
+	for i, loc := range wordRE.FindAllStringIndex(text, -1) {
+		if w := text[loc[0]:loc[1]]; i > 0 && startsUpper(w) {
+			out = append(out, w)
+		}
+	}
+	return strings.Join(out, " ")
 }
 
 // minPartWords is the fewest content words a later part of a compound
@@ -83,11 +106,11 @@ const minPartWords = 2
 // The question patterns below are English grammar: the question words and
 // the general nouns that say what kind of thing is asked for.
 var (
-	moneyQ    = regexp.MustCompile(`(?i)\bhow much (?:money|cash)\b|\bhow much (?:\w+ ){0,4}(?:cost|costs|costing|pay|paid|pays|paying|spend|spent|earn|earned|earns|raise|raised|worth|charge|charged|sell|sold|buy|bought|fine|fined|invest|invested|lose|lost|owe|owed|borrow|borrowed|fetch|fetched|bid|offer|offered|offering|value|valued)\b|\b(?:what|which) (?:price|sum|fee|fine|salary|budget|cost|value)\b|\bat what price\b`)
+	moneyQ    = regexp.MustCompile(`(?i)\bhow much (?:money|cash)\b|\bhow much (?:[\w'’-]+ ){0,8}(?:cost|costs|costing|pay|paid|pays|paying|spend|spent|earn|earned|earns|raise|raised|worth|charge|charged|sell|sold|buy|bought|fine|fined|invest|invested|lose|lost|owe|owed|borrow|borrowed|fetch|fetched|bid|offer|offered|offering|value|valued)\b|\b(?:what|which) (?:price|sum|fee|fine|salary|budget|cost|value)\b|\bat what price\b`)
 	quantityQ = regexp.MustCompile(`(?i)\bhow (?:many|much|big|large|far|high|tall|fast|heavy)\b|\b(?:what|which) (?:number|percentage|proportion|share|amount|size|rate|fraction|total|figure|score)\b|\bby how much\b`)
 	ageQ      = regexp.MustCompile(`(?i)\bhow old\b|\b(?:at )?what age\b`)
 	durationQ = regexp.MustCompile(`(?i)\bhow long\b(?: (?:did|does|do|will|has|have|had|was|were|is|are|would)\b| for\b|\?|$)|\bfor how many (?:seconds|minutes|hours|days|weeks|months|years|decades)\b`)
-	whenQ     = regexp.MustCompile(`(?i)^(?:\w+ )?(?:since |until |by )?when\b|\b(?:what|which) (?:date|day|year|month|time|week|season|decade|century)\b|\bsince when\b|\bhow long ago\b`)
+	whenQ     = regexp.MustCompile(`(?i)^(?:\w+ )?(?:since |until |by )?when\b|\b(?:what|which) (?:dates?|days?|years?|months?|time|weeks?|seasons?|decades?|century|centuries)\b|\bsince when\b|\bhow long ago\b`)
 	whoQ      = regexp.MustCompile(`(?i)^(?:\w+ )?(?:who|whom|whose)\b|\b(?:which|what) (?:person|people|man|woman|men|women|player|players|actor|actress|singer|star|stars|artist|director|minister|chief|boss|leader|official|officials|executive|manager|coach|author|writer)\b|\bwho\b`)
 	orgQ      = regexp.MustCompile(`(?i)\b(?:which|what) (?:\w+ )?(?:company|companies|firm|firms|group|groups|organi[sz]ations?|party|parties|team|teams|club|clubs|band|network|agency|body|union|bank|banks|broadcaster|channel|studio|label|newspaper|paper|magazine|website|department|ministry|government|court|council|committee|institution|airline|carrier|brand|retailer|maker|manufacturer|operator|regulator|watchdog|charity|body)\b`)
 	placeQ    = regexp.MustCompile(`(?i)^(?:\w+ )?where\b|\b(?:which|what) (?:\w+ )?(?:country|countries|city|cities|town|towns|region|state|nation|nations|place|venue|stadium|ground|continent|market|markets|capital|area)\b|\bin which\b(?: (?:country|city|town|region|place))`)

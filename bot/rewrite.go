@@ -293,14 +293,23 @@ func (f followUp) weigh(a analysis) analysis {
 	}
 	terms := make([]qterm, len(a.terms))
 	a.total = 0
+	focus := map[string]bool{}
 	for i, t := range a.terms {
 		if f.carried[t.stem] {
+			// The earlier subject is what the follow-up is about, as a
+			// name is, not what it asks.
 			t.weight *= carriedWeight
+			t.name = true
+		} else if !t.name {
+			focus[t.stem] = true
+			for _, st := range t.alts {
+				focus[st] = true
+			}
 		}
 		terms[i] = t
 		a.total += t.weight
 	}
-	a.terms = terms
+	a.terms, a.focusMatches = terms, focus
 	return a
 }
 

@@ -16,6 +16,24 @@ type passageSentence struct {
 	stems map[string]bool // shared: never modified
 	seq   []string        // the stems in order, for proximity
 	vec   []float32       // its local embedding, for similarity to a question
+	words []sentenceWord  // every word, for how near a fact is to the question's words
+}
+
+// sentenceWord is one word of a sentence: where it is and its content
+// stems (none for a stop word).
+type sentenceWord struct {
+	start, end int
+	stems      []string
+}
+
+// wordsOf returns the words of a sentence with their stems.
+func wordsOf(text string) []sentenceWord {
+	locs := wordRE.FindAllStringIndex(text, -1)
+	out := make([]sentenceWord, len(locs))
+	for i, l := range locs {
+		out[i] = sentenceWord{start: l[0], end: l[1], stems: retrieval.Stems(text[l[0]:l[1]])}
+	}
+	return out
 }
 
 // passageSplits holds the stemmed sentences of the passages split so far.
@@ -47,7 +65,7 @@ func (p *passageSplits) of(ch corpus.Chunk) []passageSentence {
 			seq[j] = t.Stem
 			set[t.Stem] = true
 		}
-		sents[i] = passageSentence{text: text, stems: set, seq: seq, vec: sentenceEmbedder.EmbedTokens(toks)}
+		sents[i] = passageSentence{text: text, stems: set, seq: seq, vec: sentenceEmbedder.EmbedTokens(toks), words: wordsOf(text)}
 	}
 	p.mu.Lock()
 	p.m[ch.ID] = sents

@@ -1,0 +1,97 @@
+package bot
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestClassifyReadsTheWholeQuestion(t *testing.T) {
+	tests := []struct {
+		q    string
+		want answerType
+	}{
+		// The verb that makes "how much" a price may come many words on.
+		{"How much did the new three-bedroom family house in town cost?", money},
+		{"In which years did she win the title?", when},
+		{"What days is the market open?", when},
+	}
+	for _, tt := range tests {
+		if got := classify(tt.q); got != tt.want {
+			t.Errorf("classify(%q) = %s, want %s", tt.q, got, tt.want)
+		}
+	}
+}
+
+func spanTexts(want answerType, sentence, question string) []string {
+	var out []string
+	for _, sp := range typeSpans(want, sentence, question) {
+		out = append(out, sentence[sp[0]:sp[1]])
+	}
+	return out
+}
+
+func TestTypeSpansAreWhatTheQuestionLacks(t *testing.T) {
+	tests := []struct {
+		name               string
+		want               answerType
+		sentence, question string
+		spans              []string
+	}{
+		{"a title and a name the question holds are no one new", person,
+			"Yesterday Mrs Doe spoke to reporters.", "Who did Jane Doe speak to?", nil},
+		{"a new name beside one the question holds", person,
+			"Then Labour MP Jane Doe met Tom Smith.", "Who did Jane Doe meet?", []string{"Labour MP", "Tom Smith"}},
+		{"a month is not a place", place,
+			"She won the title back in March.", "In which city did she win the title?", nil},
+		{"a place", place,
+			"She won the title in Lisbon.", "Where did she win the title?", []string{"Lisbon"}},
+		{"how long asks for a length too", duration,
+			"The bridge will be 85 metres long.", "How long will the bridge be?", []string{"85 metres"}},
+		{"a number the question holds answers nothing", quantity,
+			"The 15,000 troops arrived.", "Did the 15,000 troops arrive?", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := spanTexts(tt.want, tt.sentence, tt.question)
+			if strings.Join(got, "|") != strings.Join(tt.spans, "|") {
+				t.Errorf("typeSpans = %q, want %q", got, tt.spans)
+			}
+		})
+	}
+}
+
+// TestTheFactBesideTheQuestionsWordsIsNearer: "how many listeners" is
+// answered by the number next to "listeners", not by a number elsewhere
+// in a sentence that restates the question.
+func TestTheFactBesideTheQuestionsWordsIsNearer(t *testing.T) {
+	svc := newService(t)
+	a := svc.analyze(part{text: "How many listeners voted in the survey?", want: quantity})
+	near := "The annual survey was voted for by nearly 4,000 listeners."
+	far := "Listeners voted in the survey, which the station first ran in its studio in 1999."
+	slotOf := func(s string) float64 {
+		return slot(a.focusMatches, wordsOf(s), typeSpans(a.want, s, a.text))
+	}
+	if n, f := slotOf(near), slotOf(far); !(n > f) || n < 0.5 {
+		t.Errorf("slot(near) = %.2f, slot(far) = %.2f; want the number beside 'listeners' nearer, at least 0.5", n, f)
+	}
+}
+
+func TestALaterPartThatNamesNoOneIsAboutTheFirstPartsNames(t *testing.T) {
+	parts := splitQuestion("How many planes does Acme Air have, and how many flights does it run each day?")
+	if len(parts) != 2 {
+		t.Fatalf("parts = %+v, want 2", parts)
+	}
+	if !strings.Contains(parts[1].text, "Acme") || !strings.Contains(parts[1].text, "Air") {
+		t.Errorf("second part %q doesn't carry the first part's names", parts[1].text)
+	}
+	parts = splitQuestion("Where is Acme Air based, and when did Globex launch its service?")
+	if len(parts) != 2 || strings.Contains(parts[1].text, "Acme") {
+		t.Errorf("parts = %+v; a part with names of its own carries none", parts)
+	}
+}
+
+func TestAnEraIsADate(t *testing.T) {
+	if got := spanTexts(when, "The pact, first signed during the Cold War era, still holds.", "When was the pact signed?"); len(got) != 1 || got[0] != "during the Cold War era" {
+		t.Errorf("typeSpans = %q, want the era", got)
+	}
+}
