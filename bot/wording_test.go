@@ -10,8 +10,10 @@ import (
 	"github.com/articlebot/articlebot/corpus"
 )
 
-// A collection of stories is "these articles", not "the article".
-func TestRefusalWordingForSeveralStories(t *testing.T) {
+// harbourAndAirport is a service over a collection of two short stories,
+// "Harbour News" and "Airport News".
+func harbourAndAirport(t *testing.T) *Service {
+	t.Helper()
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "harbour.md"), []byte("---\ntitle: Harbour News\n---\nTwo new ferries will start service in June.\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "airport.md"), []byte("---\ntitle: Airport News\n---\nThree new gates will open at the airport in July.\n"), 0o644)
@@ -20,6 +22,12 @@ func TestRefusalWordingForSeveralStories(t *testing.T) {
 		t.Fatal(err)
 	}
 	svc := serviceOver(t, c)
+	return svc
+}
+
+// A collection of stories is "these articles", not "the article".
+func TestRefusalWordingForSeveralStories(t *testing.T) {
+	svc := harbourAndAirport(t)
 	a, err := svc.Ask(context.Background(), "Who won the 2022 World Cup?")
 	if err != nil {
 		t.Fatal(err)
@@ -46,14 +54,7 @@ func TestRefusalWordingForSeveralStories(t *testing.T) {
 // A question asked of one story of a collection (Request.Article) is
 // refused, wholly or in part, by naming that story, not "these articles".
 func TestRefusalWordingForOneStoryOfSeveral(t *testing.T) {
-	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "harbour.md"), []byte("---\ntitle: Harbour News\n---\nTwo new ferries will start service in June.\n"), 0o644)
-	os.WriteFile(filepath.Join(dir, "airport.md"), []byte("---\ntitle: Airport News\n---\nThree new gates will open at the airport in July.\n"), 0o644)
-	c, err := corpus.LoadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc := serviceOver(t, c)
+	svc := harbourAndAirport(t)
 	ask := func(q string) *Answer {
 		t.Helper()
 		a, err := svc.Answer(context.Background(), Request{Question: q, Article: "Harbour News"}, nil)
