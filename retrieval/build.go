@@ -351,7 +351,7 @@ func (ix *Index) fillStore(ctx context.Context, opt Options, fresh []int) error 
 	if newStore == nil {
 		newStore = NewChromemStore
 	}
-	ix.store = &lazyStore{fill: sync.OnceValues(func() (VectorStore, error) {
+	ix.store = &lazyStore{keep: ix.mapped, fill: sync.OnceValues(func() (VectorStore, error) {
 		store, err := newStore()
 		if err != nil {
 			return nil, err
@@ -371,7 +371,10 @@ func (ix *Index) fillStore(ctx context.Context, opt Options, fresh []int) error 
 // work then overlaps whatever comes before the first search.
 func (ix *Index) Prefill() {
 	if s, ok := ix.store.(*lazyStore); ok {
-		go s.fill()
+		go func() {
+			defer runtime.KeepAlive(s)
+			s.fill()
+		}()
 	}
 	if ix.expand != nil {
 		go ix.expand("the")
@@ -381,6 +384,9 @@ func (ix *Index) Prefill() {
 // lazyStore is a VectorStore filled at its first query.
 type lazyStore struct {
 	fill func() (VectorStore, error)
+	// keep holds the mapping the vectors point into for as long as the
+	// store is in use, an index's or a Prefill's.
+	keep *mappedVectors
 }
 
 func (s *lazyStore) Add(ctx context.Context, docs []VectorDoc) error {
@@ -392,6 +398,7 @@ func (s *lazyStore) Add(ctx context.Context, docs []VectorDoc) error {
 }
 
 func (s *lazyStore) Query(ctx context.Context, vec []float32, k int, story string) ([]VectorHit, error) {
+	defer runtime.KeepAlive(s)
 	store, err := s.fill()
 	if err != nil {
 		return nil, err
