@@ -256,14 +256,16 @@ func (s *Service) Corpus() *corpus.Corpus { return s.corpus }
 func (s *Service) Index() Retriever { return s.index }
 
 // CleanQuestion trims a question and checks it: not empty, not over the
-// length limit. Control characters become spaces.
+// length limit. Terminal escape sequences go whole and control characters
+// other than line breaks and tabs go (corpus.StripControl); what is left
+// of them becomes spaces.
 func (s *Service) CleanQuestion(q string) (string, error) {
 	q = strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) {
 			return ' '
 		}
 		return r
-	}, q)
+	}, corpus.StripControl(q))
 	q = strings.Join(strings.Fields(q), " ")
 	if q == "" {
 		return "", ErrEmptyQuestion

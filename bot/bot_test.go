@@ -128,9 +128,15 @@ func TestAskValidates(t *testing.T) {
 		}
 	}
 	// Exactly at the limit is fine; control characters are cleaned.
-	q, err := svc.CleanQuestion("troops\x00 sent\u0007?")
-	if err != nil || q != "troops sent ?" {
-		t.Errorf("CleanQuestion = %q, %v", q, err)
+	for in, want := range map[string]string{
+		"troops\x00 sent\u0007?":             "troops sent?",
+		"\x1b[31mhow many troops\x1b[0m":     "how many troops",
+		"how many\ntroops\tsent?":            "how many troops sent?",
+		"\x1b]0;title\x07troops \u009bsent?": "troops sent?",
+	} {
+		if q, err := svc.CleanQuestion(in); err != nil || q != want {
+			t.Errorf("CleanQuestion(%q) = %q, %v; want %q", in, q, err, want)
+		}
 	}
 	if _, err := svc.Ask(context.Background(), strings.Repeat("a", svc.opt.MaxQuestionLen)); err != nil {
 		t.Errorf("question at the limit: %v", err)

@@ -233,3 +233,21 @@ func TestFollowUpPrefersTheStoryBeingDiscussed(t *testing.T) {
 		t.Errorf("%q (as %q) was answered %q, want the postcard sale's closing time", a.Question, a.Standalone, a.Text)
 	}
 }
+
+// A carried name keeps the letters the earlier turn wrote it with, so the
+// standalone question `chat --json` shows says "NIS", not "Nis".
+func TestCarriedNamesKeepTheirSpelling(t *testing.T) {
+	s := newService(t)
+	prev := Turn{Question: "What did the NIS and KCNA say about the McDonald deal?"}
+	terms := s.subjectTerms(prev, "who reported that?")
+	for _, want := range []string{"NIS", "KCNA", "McDonald"} {
+		if !slices.Contains(terms, want) {
+			t.Errorf("carried %q, want %q spelt as asked", terms, want)
+		}
+	}
+	for in, want := range map[string]string{"nis": "NIS", "élan": "Élan"} {
+		if got := surfaceForm("The NIS said so.", in); got != want {
+			t.Errorf("surfaceForm(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

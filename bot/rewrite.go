@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/articlebot/articlebot/corpus"
 	"github.com/articlebot/articlebot/retrieval"
@@ -146,6 +147,20 @@ func (s *Service) rewrite(ctx context.Context, q string, req Request) followUp {
 	return fu
 }
 
+// surfaceForm is word as text writes it ("NIS", "McDonald", not "Nis",
+// "Mcdonald"), or capitalised when text doesn't hold it as a word.
+func surfaceForm(text, word string) string {
+	for _, f := range strings.FieldsFunc(corpus.Fold(text), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	}) {
+		if strings.EqualFold(f, word) {
+			return f
+		}
+	}
+	r, n := utf8.DecodeRuneInString(word)
+	return string(unicode.ToUpper(r)) + word[n:]
+}
+
 // subjectTerms are the subject of the previous turn that a follow-up
 // lacks: its question's names first, then its other words by falling IDF
 // (at most maxSubjectTerms), and, when it was answered, the rarest words of
@@ -173,7 +188,7 @@ func (s *Service) subjectTerms(prev Turn, q string) []string {
 			have[t.Stem] = true
 			w := t.Word
 			if t.Capital {
-				w = strings.ToUpper(w[:1]) + w[1:]
+				w = surfaceForm(text, w)
 			}
 			terms = append(terms, term{word: w, name: t.Capital, idf: idf(t.Stem), pos: i})
 		}

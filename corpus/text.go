@@ -125,6 +125,10 @@ func StripControl(s string) string {
 	for i := 0; i < len(s); {
 		r, n := utf8.DecodeRuneInString(s[i:])
 		switch {
+		case r == 0x1b:
+			// A whole terminal sequence goes, not only its ESC: "[31m"
+			// left in a question is a word nobody asked about.
+			n += escapeLen(s[i+1:])
 		case r == '\r':
 			if !strings.HasPrefix(s[i+1:], "\n") {
 				b.WriteByte('\n')
@@ -141,6 +145,41 @@ func StripControl(s string) string {
 		i += n
 	}
 	return b.String()
+}
+
+// escapeLen is the length of the rest of a terminal sequence after its
+// ESC: a CSI sequence (ESC [ parameters intermediates final) or an OSC
+// string ended by BEL or ESC \. Anything else, or an unterminated
+// sequence, is 0: only the ESC itself is dropped.
+func escapeLen(rest string) int {
+	if rest == "" {
+		return 0
+	}
+	switch rest[0] {
+	case '[':
+		j := 1
+		for j < len(rest) && rest[j] >= 0x30 && rest[j] <= 0x3f {
+			j++
+		}
+		for j < len(rest) && rest[j] >= 0x20 && rest[j] <= 0x2f {
+			j++
+		}
+		if j < len(rest) && rest[j] >= 0x40 && rest[j] <= 0x7e {
+			return j + 1
+		}
+	case ']':
+		for j := 1; j < len(rest); j++ {
+			switch {
+			case rest[j] == 0x07:
+				return j + 1
+			case rest[j] == 0x1b && j+1 < len(rest) && rest[j+1] == '\\':
+				return j + 2
+			case rest[j] == '\n':
+				return 0
+			}
+		}
+	}
+	return 0
 }
 
 func hasControl(s string) bool {

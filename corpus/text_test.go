@@ -9,8 +9,13 @@ func TestStripControl(t *testing.T) {
 	for in, want := range map[string]string{
 		"plain text":                       "plain text",
 		"keeps\nnewlines\tand tabs":        "keeps\nnewlines\tand tabs",
-		"\x1b[31mred\x1b[0m":               "[31mred[0m",
-		"\x1b]8;;http://x\x07link\x1b]8;;": "]8;;http://xlink]8;;",
+		"\x1b[31mred\x1b[0m":               "red",
+		"\x1b[1;31mbold red\x1b[m now":     "bold red now",
+		"\x1b]8;;http://x\x07link\x1b]8;;": "link]8;;",
+		"\x1b]0;title\x1b\\after":          "after",
+		"cut short \x1b[31":                "cut short [31",
+		"osc\x1b]0;no end\nnext":           "osc]0;no end\nnext",
+		"trailing esc\x1b":                 "trailing esc",
 		"nul\x00 del\x7f c1\u0085\u009b":   "nul del c1",
 		"crlf\r\nline":                     "crlf\nline",
 		"lone\rcr":                         "lone\ncr",
@@ -36,7 +41,7 @@ func TestParseStripsControlCharacters(t *testing.T) {
 			t.Errorf("control character kept in %q", s)
 		}
 	}
-	if a.Paragraphs[0].Text != "North Korea sent [2Jtroops." {
+	if a.Paragraphs[0].Text != "North Korea sent troops." {
 		t.Errorf("paragraph = %q", a.Paragraphs[0].Text)
 	}
 }
