@@ -32,6 +32,16 @@ type qterm struct {
 	name   bool
 	// alts are the stems of its WordNet synonyms and derived forms.
 	alts []string
+	// joins are the stems of it and the question's word before or after
+	// it written as one: "Time Warner" is there where a text writes
+	// "TimeWarner".
+	joins []string
+}
+
+// in reports whether a text with the stems has holds the word itself,
+// written alone or joined to its neighbour in the question.
+func (t qterm) in(has func(string) bool) bool {
+	return has(t.stem) || slices.ContainsFunc(t.joins, has)
 }
 
 // expansionCredit is how much a synonym or derived form counts for, against
@@ -47,12 +57,18 @@ func (s *Service) analyze(p part) analysis {
 	for i := 1; i < len(toks); i++ {
 		a.bigrams[toks[i-1].Stem+" "+toks[i].Stem] = true
 	}
-	for _, t := range toks {
+	for i, t := range toks {
 		if a.stems[t.Stem] {
 			continue
 		}
 		a.stems[t.Stem] = true
 		qt := qterm{word: t.Word, stem: t.Stem, weight: s.weight(t.Stem), name: t.Capital || !english(t.Word)}
+		if i > 0 {
+			qt.joins = append(qt.joins, joinStem(toks[i-1], t))
+		}
+		if i+1 < len(toks) {
+			qt.joins = append(qt.joins, joinStem(t, toks[i+1]))
+		}
 		for _, form := range retrieval.BaseForms(t.Word) {
 			for _, w := range retrieval.Expand(form) {
 				for _, st := range retrieval.Stems(w) {
@@ -93,7 +109,7 @@ func (a analysis) coverage(has func(string) bool) (cov, heaviestMissing float64)
 	var got, miss float64
 	for _, t := range a.terms {
 		switch {
-		case has(t.stem):
+		case t.in(has):
 			got += t.weight
 		case slices.ContainsFunc(t.alts, has):
 			got += expansionCredit * t.weight
@@ -206,6 +222,21 @@ func (s *Service) candidates(a analysis, res *SearchResult) []candidate {
 	for _, h := range hits {
 		storyHits[h.Chunk.ArticleID] += 1 / float64(len(hits))
 	}
+	// The index knows a story's words one by one; the retrieved
+	// passages also say which it writes as two ("multi-polar").
+	storyJoined := map[string]map[string]bool{}
+	for _, h := range hits {
+		m := storyJoined[h.Chunk.ArticleID]
+		if m == nil {
+			m = map[string]bool{}
+			storyJoined[h.Chunk.ArticleID] = m
+		}
+		for _, ps := range s.split.of(h.Chunk) {
+			for st := range ps.joined {
+				m[st] = true
+			}
+		}
+	}
 	storyCov := map[string][2]float64{}
 	nameMiss := map[string]float64{}
 	var out []candidate
@@ -213,7 +244,7 @@ func (s *Service) candidates(a analysis, res *SearchResult) []candidate {
 		story := h.Chunk.ArticleID
 		sc, ok := storyCov[story]
 		if !ok {
-			has := func(st string) bool { return s.index.StoryHas(story, st) }
+			has := func(st string) bool { return s.index.StoryHas(story, st) || storyJoined[story][st] }
 			c, m := a.coverage(has)
 			sc = [2]float64{c, m}
 			storyCov[story] = sc
@@ -221,7 +252,7 @@ func (s *Service) candidates(a analysis, res *SearchResult) []candidate {
 			for _, t := range a.terms {
 				if t.name {
 					names++
-					if !has(t.stem) {
+					if !t.in(has) {
 						missing++
 					}
 				}
@@ -235,10 +266,10 @@ func (s *Service) candidates(a analysis, res *SearchResult) []candidate {
 			c := candidate{chunk: h.Chunk, rank: h.Score, text: ps.text, terms: ps.stems}
 			f := &c.f
 			f[fBias] = 1
-			has := func(st string) bool { return ps.stems[st] }
+			has := ps.has
 			f[fCovSent], _ = a.coverage(has)
 			inContext := func(st string) bool {
-				return ps.stems[st] || si > 0 && sents[si-1].stems[st] || si+1 < len(sents) && sents[si+1].stems[st]
+				return ps.has(st) || si > 0 && sents[si-1].has(st) || si+1 < len(sents) && sents[si+1].has(st)
 			}
 			f[fCovCtx], f[fMissContext] = a.coverage(inContext)
 			f[fCovStory], f[fMissStory] = sc[0], sc[1]

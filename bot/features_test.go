@@ -3,6 +3,8 @@ package bot
 import (
 	"strings"
 	"testing"
+
+	"github.com/articlebot/articlebot/corpus"
 )
 
 func TestClassifyReadsTheWholeQuestion(t *testing.T) {
@@ -93,5 +95,34 @@ func TestALaterPartThatNamesNoOneIsAboutTheFirstPartsNames(t *testing.T) {
 func TestAnEraIsADate(t *testing.T) {
 	if got := spanTexts(when, "The pact, first signed during the Cold War era, still holds.", "When was the pact signed?"); len(got) != 1 || got[0] != "during the Cold War era" {
 		t.Errorf("typeSpans = %q, want the era", got)
+	}
+}
+
+// TestAWordIsThereJoinedOrSplit: a question's word is in a sentence that
+// writes it hyphenated or as two words ("multipolar", "multi-polar"), and
+// two of the question's words are in one that writes them as one ("Time
+// Warner", "TimeWarner"), for every coverage the answering model counts.
+func TestAWordIsThereJoinedOrSplit(t *testing.T) {
+	svc := newService(t)
+	tests := []struct{ question, sentence string }{
+		{"What is a multipolar world order?", "States under sanctions call for a multi-polar world order."},
+		{"How much did Time Warner's profits grow?", "Profits at TimeWarner grew by 76%."},
+	}
+	for _, tt := range tests {
+		a := svc.analyze(part{text: tt.question, want: classify(tt.question)})
+		sents := svc.split.of(corpus.Chunk{ID: tt.sentence, Text: tt.sentence})
+		if len(sents) != 1 {
+			t.Fatalf("%q split into %d sentences", tt.sentence, len(sents))
+		}
+		if cov, miss := a.coverage(sents[0].has); cov != 1 || miss != 0 {
+			t.Errorf("%q in %q: coverage %.2f, heaviest missing %.2f; want 1 and 0", tt.question, tt.sentence, cov, miss)
+		}
+	}
+	// Only the words written so count: a sentence with one of them
+	// covers only that one.
+	a := svc.analyze(part{text: "What is a multipolar world order?"})
+	other := svc.split.of(corpus.Chunk{ID: "other", Text: "The world watched."})
+	if cov, _ := a.coverage(other[0].has); cov >= 0.5 {
+		t.Errorf("coverage of an unrelated sentence %.2f, want under 0.5", cov)
 	}
 }

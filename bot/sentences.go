@@ -14,9 +14,12 @@ import (
 type passageSentence struct {
 	text  string
 	stems map[string]bool // shared: never modified
-	seq   []string        // the stems in order, for proximity
-	vec   []float32       // its local embedding, for similarity to a question
-	words []sentenceWord  // every word, for how near a fact is to the question's words
+	// joined are the stems of two consecutive words written as one
+	// ("multi-polar" is also "multipolar"); shared, never modified.
+	joined map[string]bool
+	seq    []string       // the stems in order, for proximity
+	vec    []float32      // its local embedding, for similarity to a question
+	words  []sentenceWord // every word, for how near a fact is to the question's words
 }
 
 // sentenceWord is one word of a sentence: where it is and its content
@@ -65,13 +68,35 @@ func (p *passageSplits) of(ch corpus.Chunk) []passageSentence {
 			seq[j] = t.Stem
 			set[t.Stem] = true
 		}
-		sents[i] = passageSentence{text: text, stems: set, seq: seq, vec: sentenceEmbedder.EmbedTokens(toks), words: wordsOf(text)}
+		sents[i] = passageSentence{text: text, stems: set, joined: joinedStems(toks), seq: seq, vec: sentenceEmbedder.EmbedTokens(toks), words: wordsOf(text)}
 	}
 	p.mu.Lock()
 	p.m[ch.ID] = sents
 	p.mu.Unlock()
 	return sents
 }
+
+// has reports whether the sentence holds a stem, as a word or as two
+// consecutive words written apart.
+func (ps passageSentence) has(st string) bool { return ps.stems[st] || ps.joined[st] }
+
+// joinedStems are the stems of each two consecutive words of toks written
+// as one: English writes a compound open, hyphenated or closed ("multi-polar",
+// "multipolar"; "Time Warner", "TimeWarner"), and a reader takes them for
+// the same word.
+func joinedStems(toks []retrieval.Token) map[string]bool {
+	var out map[string]bool
+	for i := 1; i < len(toks); i++ {
+		if out == nil {
+			out = map[string]bool{}
+		}
+		out[joinStem(toks[i-1], toks[i])] = true
+	}
+	return out
+}
+
+// joinStem is the stem of two words written as one.
+func joinStem(a, b retrieval.Token) string { return retrieval.Stem(a.Word + b.Word) }
 
 // sentenceEmbedder embeds sentences and questions for their similarity; it
 // depends on no corpus statistics.
