@@ -17,8 +17,8 @@ type analysis struct {
 	// bigrams are the question's pairs of consecutive content stems.
 	bigrams map[string]bool
 	vec     []float32 // its local embedding
-	// matches are the stems of its terms and of their synonyms and
-	// derived forms.
+	// matches are the stems of its terms, of their synonyms and
+	// derived forms, and of two of them written as one.
 	matches map[string]bool
 	// focusMatches are those of its terms that are not names.
 	focusMatches map[string]bool
@@ -80,13 +80,9 @@ func (s *Service) analyze(p part) analysis {
 		}
 		a.terms = append(a.terms, qt)
 		a.total += qt.weight
-		a.matches[qt.stem] = true
-		for _, st := range qt.alts {
+		for _, st := range append(append([]string{qt.stem}, qt.alts...), qt.joins...) {
 			a.matches[st] = true
-		}
-		if !qt.name {
-			a.focusMatches[qt.stem] = true
-			for _, st := range qt.alts {
+			if !qt.name {
 				a.focusMatches[st] = true
 			}
 		}
