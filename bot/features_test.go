@@ -126,3 +126,15 @@ func TestAWordIsThereJoinedOrSplit(t *testing.T) {
 		t.Errorf("coverage of an unrelated sentence %.2f, want under 0.5", cov)
 	}
 }
+
+// TestAFactBesideTwoWordsWrittenAsOneIsNear: "Time Warner" is a word of
+// the question beside "76%" in "TimeWarner jumped 76%".
+func TestAFactBesideTwoWordsWrittenAsOneIsNear(t *testing.T) {
+	svc := newService(t)
+	q := "How much did Time Warner's profits grow?"
+	a := svc.analyze(part{text: q, want: classify(q)})
+	s := "Profits at the big media group TimeWarner jumped 76% to $1bn."
+	if got := slot(a.matches, wordsOf(s), typeSpans(a.want, s, a.text)); got < 0.5 {
+		t.Errorf("slot = %.2f, want at least 0.5: one word between TimeWarner and 76%%", got)
+	}
+}
