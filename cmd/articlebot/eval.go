@@ -124,14 +124,21 @@ var evalCmd = &command{
 }
 
 func readEvalSet(file string) (*bot.EvalSet, error) {
+	return readSet(file, "question set", bot.ReadEvalSet)
+}
+
+// readSet opens an evaluation file and reads it with read, naming the set
+// after the file.
+func readSet[T any](file, what string, read func(io.Reader, string) (T, error)) (T, error) {
+	var zero T
 	f, err := os.Open(file)
 	if err != nil {
-		return nil, fmt.Errorf("couldn't open the question set: %w", err)
+		return zero, fmt.Errorf("couldn't open the %s: %w", what, err)
 	}
 	defer f.Close()
-	set, err := bot.ReadEvalSet(f, strings.TrimSuffix(filepath.Base(file), filepath.Ext(file)))
+	set, err := read(f, strings.TrimSuffix(filepath.Base(file), filepath.Ext(file)))
 	if err != nil {
-		return nil, fmt.Errorf("couldn't read %s: %w", file, err)
+		return zero, fmt.Errorf("couldn't read %s: %w", file, err)
 	}
 	return set, nil
 }

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/articlebot/articlebot/bot"
@@ -27,14 +25,9 @@ func isDialogueFile(file string) bool {
 
 // evalDialogues evaluates a dialogue set with the service for its corpus.
 func evalDialogues(ctx context.Context, file, split string, service func(file, corpusDir string) (*bot.Service, error)) (*bot.DialogueReport, error) {
-	f, err := os.Open(file)
+	set, err := readSet(file, "dialogue set", bot.ReadDialogueSet)
 	if err != nil {
-		return nil, fmt.Errorf("couldn't open the dialogue set: %w", err)
-	}
-	defer f.Close()
-	set, err := bot.ReadDialogueSet(f, strings.TrimSuffix(filepath.Base(file), filepath.Ext(file)))
-	if err != nil {
-		return nil, fmt.Errorf("couldn't read %s: %w", file, err)
+		return nil, err
 	}
 	svc, err := service(file, set.Corpus)
 	if err != nil {
