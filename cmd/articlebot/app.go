@@ -78,8 +78,8 @@ type AppOptions struct {
 // Close releases what it started.
 func NewApp(ctx context.Context, cfg config.Config, opt AppOptions) (_ *App, err error) {
 	if opt.Serve && cfg.Discord.Token == "" {
-		return nil, errors.New("DISCORD_TOKEN is not set: set it (or DISCORD_TOKEN_FILE) to the bot token from " +
-			"https://discord.com/developers/applications → your application → Bot")
+		return nil, badInput(errors.New("DISCORD_TOKEN is not set: set it (or DISCORD_TOKEN_FILE) to the bot token from " +
+			"https://discord.com/developers/applications → your application → Bot"))
 	}
 	stderr := opt.Stderr
 	if stderr == nil {

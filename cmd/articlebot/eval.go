@@ -133,12 +133,12 @@ func readSet[T any](file, what string, read func(io.Reader, string) (T, error)) 
 	var zero T
 	f, err := os.Open(file)
 	if err != nil {
-		return zero, fmt.Errorf("couldn't open the %s: %w", what, err)
+		return zero, badInput(fmt.Errorf("couldn't open the %s: %w", what, err))
 	}
 	defer f.Close()
 	set, err := read(f, strings.TrimSuffix(filepath.Base(file), filepath.Ext(file)))
 	if err != nil {
-		return zero, fmt.Errorf("couldn't read %s: %w", file, err)
+		return zero, badInput(fmt.Errorf("couldn't read %s: %w", file, err))
 	}
 	return set, nil
 }

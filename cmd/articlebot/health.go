@@ -23,11 +23,11 @@ var healthCmd = &command{
 			return err
 		}
 		if cfg.HTTP.Addr == "" {
-			return errors.New("the health listener is off: set ARTICLEBOT_HTTP_ADDR (http.addr)")
+			return badInput(errors.New("the health listener is off: set ARTICLEBOT_HTTP_ADDR (http.addr)"))
 		}
 		host, port, err := net.SplitHostPort(cfg.HTTP.Addr)
 		if err != nil {
-			return fmt.Errorf("invalid http.addr %q: %w", cfg.HTTP.Addr, err)
+			return badInput(fmt.Errorf("invalid http.addr %q: %w", cfg.HTTP.Addr, err))
 		}
 		// A listener on all interfaces is reached through loopback.
 		if host == "" || host == "0.0.0.0" || host == "::" {

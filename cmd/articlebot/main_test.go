@@ -150,9 +150,67 @@ func TestFailuresExitOne(t *testing.T) {
 	if code != 1 || !strings.Contains(errOut, "no article files") {
 		t.Errorf("corpus without articles: exit %d, stderr %q", code, errOut)
 	}
-	code, _, errOut = runCLI(t, "", "eval", filepath.Join(t.TempDir(), "none.jsonl"))
-	if code != 1 || !strings.Contains(errOut, "question set") {
-		t.Errorf("missing eval file: exit %d, stderr %q", code, errOut)
+}
+
+// Bad input found before any work starts exits with 2, like a usage error,
+// whether it is a setting (environment, config file, a file they name) or a
+// file named on the command line; --help documents it.
+func TestBadInputExitsTwo(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	badYAML := write("bad.yaml", "answer: [\n")
+	badValue := write("value.yaml", "answer:\n  top_k: -3\n")
+	badSet := write("bad.jsonl", "not json\n")
+	missing := filepath.Join(dir, "none")
+	for _, tt := range []struct {
+		name string
+		env  map[string]string
+		args []string
+		want string // in stderr
+	}{
+		{"env value not a number", map[string]string{"ARTICLEBOT_TOP_K": "many"}, []string{"ask", "q"}, "ARTICLEBOT_TOP_K"},
+		{"env value not allowed", map[string]string{"ARTICLEBOT_LOG_FORMAT": "xml"}, []string{"ask", "q"}, "log.format"},
+		{"config file missing", nil, []string{"ask", "--config", missing, "q"}, "config file"},
+		{"config file from env missing", map[string]string{"ARTICLEBOT_CONFIG": missing}, []string{"summary"}, "config file"},
+		{"config file not YAML", nil, []string{"ask", "--config", badYAML, "q"}, "invalid YAML"},
+		{"config value out of range", nil, []string{"sources", "--config", badValue, "q"}, "answer.top_k"},
+		{"token file missing", map[string]string{"DISCORD_TOKEN_FILE": missing}, []string{"serve"}, "DISCORD_TOKEN_FILE"},
+		{"serve without a token", nil, []string{"serve"}, "DISCORD_TOKEN is not set"},
+		{"eval file missing", nil, []string{"eval", missing + ".jsonl"}, "question set"},
+		{"eval dialogue file missing", nil, []string{"eval", missing + "-dialogues.jsonl"}, "none-dialogues"},
+		{"eval file not JSON lines", nil, []string{"eval", badSet}, "bad.jsonl"},
+		{"health listener off", nil, []string{"health"}, "ARTICLEBOT_HTTP_ADDR"},
+		{"health address invalid", map[string]string{"ARTICLEBOT_HTTP_ADDR": "nocolon"}, []string{"health"}, "http.addr"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, json := range []bool{false, true} {
+				args := tt.args
+				if json && args[0] != "summary" && args[0] != "serve" && args[0] != "health" {
+					args = append([]string{args[0], "--json"}, args[1:]...)
+				}
+				var out, errb bytes.Buffer
+				err := run(context.Background(), args, envOf(tt.env), strings.NewReader(""), &out, &errb)
+				if code := exitCode(err, &errb); code != 2 || !strings.Contains(errb.String(), tt.want) {
+					t.Errorf("%q: exit %d, want 2; stderr %q, want it to name %q", args, code, errb.String(), tt.want)
+				}
+				if json && len(args) != len(tt.args) && !strings.Contains(out.String(), `"exit_status":2`) {
+					t.Errorf("%q: JSON error lacks exit_status 2: %s", args, out.String())
+				}
+			}
+		})
+	}
+	// The usage text says which is which.
+	_, out, _ := runCLI(t, "", "--help")
+	for _, want := range []string{"2    usage errors and bad input", "config file", "DISCORD_TOKEN", "1    failures while working"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("--help lacks %q:\n%s", want, out)
+		}
 	}
 }
 
@@ -350,14 +408,14 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "bad.yaml")
 	os.WriteFile(file, []byte("answer:\n  top_kk: 3\n"), 0o600)
 	code, _, errOut := runCLI(t, "", "config", "--config", file)
-	if code != 1 || !strings.Contains(errOut, `"top_kk"`) || !strings.Contains(errOut, "top_k") {
+	if code != 2 || !strings.Contains(errOut, `"top_kk"`) || !strings.Contains(errOut, "top_k") {
 		t.Errorf("exit %d, stderr %q", code, errOut)
 	}
 	var out, errb bytes.Buffer
 	err := run(context.Background(), []string{"ask", "q"}, func(k string) string {
 		return map[string]string{"ARTICLEBOT_LOG_FORMAT": "xml"}[k]
 	}, strings.NewReader(""), &out, &errb)
-	if code := exitCode(err, &errb); code != 1 || !strings.Contains(errb.String(), "log.format") || !strings.Contains(errb.String(), "auto, text, json") {
+	if code := exitCode(err, &errb); code != 2 || !strings.Contains(errb.String(), "log.format") || !strings.Contains(errb.String(), "auto, text, json") {
 		t.Errorf("invalid value: exit %d, stderr %q", code, errb.String())
 	}
 }
@@ -397,7 +455,7 @@ func TestHealthCommand(t *testing.T) {
 	if exitCode(err, &errb) != 1 {
 		t.Errorf("server down: err %v", err)
 	}
-	if code, _, errOut := runCLI(t, "", "health"); code != 1 || !strings.Contains(errOut, "ARTICLEBOT_HTTP_ADDR") {
+	if code, _, errOut := runCLI(t, "", "health"); code != 2 || !strings.Contains(errOut, "ARTICLEBOT_HTTP_ADDR") {
 		t.Errorf("listener off: exit %d %q", code, errOut)
 	}
 }

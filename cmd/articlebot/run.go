@@ -88,6 +88,26 @@ type usageError struct {
 func (u *usageError) Error() string { return u.err.Error() + "\n" + u.usage }
 func (u *usageError) Unwrap() error { return u.err }
 
+// inputError is something the command was given that it can't use, found
+// before any work starts: a setting that is missing or invalid (in the
+// config file, the environment, or a file one of them names) or a file
+// named on the command line that can't be opened or read as its format.
+// Like a usage error it is fixed by changing how the command is run, so it
+// exits with status 2; failures while working (a corpus that can't be
+// loaded, a model or Discord refusing the credentials) exit with 1.
+type inputError struct{ err error }
+
+func (i *inputError) Error() string { return i.err.Error() }
+func (i *inputError) Unwrap() error { return i.err }
+
+// badInput marks err as an inputError; nil stays nil.
+func badInput(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &inputError{err: err}
+}
+
 // usagef reports a usage error with the running command's usage line.
 func (cl *cli) usagef(format string, args ...any) error {
 	c := cl.cmd
@@ -314,8 +334,16 @@ Environment:
 `)
 	config.WriteEnvTable(w)
 	fmt.Fprintf(w, `
-Exit status: 0 for answers (refusals included), 2 for usage errors, 130 when
-interrupted, 1 for other failures.
+Exit status:
+  0    answers, refusals included
+  2    usage errors and bad input, found before any work starts: a flag,
+       argument, question, article or section; a setting missing or invalid
+       in the environment or the config file (serve without DISCORD_TOKEN
+       too); a named file (config, question set) that can't be read
+  1    failures while working: a corpus that can't be loaded, a model API or
+       Discord that refuses the credentials or can't be reached; health: not
+       healthy
+  130  interrupted
 `)
 }
 
@@ -341,10 +369,12 @@ func printFlags(w io.Writer, fs *flag.FlagSet) {
 }
 
 // exitStatus is the exit status for err: 0 for success, 2 for usage
-// errors and bad input, 130 when interrupted, 1 for other failures.
+// errors and bad input (settings and named files included), 130 when
+// interrupted, 1 for other failures.
 func exitStatus(err error) int {
 	var u *usageError
-	if errors.As(err, &u) {
+	var in *inputError
+	if errors.As(err, &u) || errors.As(err, &in) {
 		return 2
 	}
 	switch bot.KindOf(err) {

@@ -97,10 +97,11 @@ func TestExitStatusByKind(t *testing.T) {
 		bot.ErrEmptyQuestion:                     2,
 		bot.ErrUnknownSection:                    2,
 		&usageError{err: errors.New("bad flag")}: 2,
-		fmt.Errorf("asking: %w", context.Canceled): 130,
-		context.DeadlineExceeded:                   1,
-		bot.ErrModelConfig:                         1,
-		bot.ErrInternal:                            1,
+		fmt.Errorf("x: %w", badInput(errors.New("bad setting"))): 2,
+		fmt.Errorf("asking: %w", context.Canceled):               130,
+		context.DeadlineExceeded:                                 1,
+		bot.ErrModelConfig:                                       1,
+		bot.ErrInternal:                                          1,
 	} {
 		if got := exitStatus(err); got != want {
 			t.Errorf("exitStatus(%v) = %d, want %d", err, got, want)

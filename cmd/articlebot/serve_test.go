@@ -41,8 +41,8 @@ func envOf(vars map[string]string) func(string) string {
 func TestServeWithoutTokenFails(t *testing.T) {
 	var out, errb bytes.Buffer
 	err := run(context.Background(), []string{"serve"}, envOf(nil), strings.NewReader(""), &out, &errb)
-	if code := exitCode(err, &errb); code != 1 {
-		t.Errorf("exit %d, want 1", code)
+	if code := exitCode(err, &errb); code != 2 {
+		t.Errorf("exit %d, want 2: a missing setting is bad input", code)
 	}
 	if !strings.Contains(errb.String(), "DISCORD_TOKEN is not set") {
 		t.Errorf("stderr = %q, want it to name DISCORD_TOKEN", errb.String())

@@ -27,7 +27,7 @@ import (
 func (cl *cli) config(e *env) (config.Config, error) {
 	cfg, err := config.Resolve(cl.configFile, e.getenv)
 	if err != nil {
-		return cfg, err
+		return cfg, badInput(err)
 	}
 	if cl.corpusDir != "" {
 		// A --corpus that names no directory is a mistake in the call
@@ -39,7 +39,7 @@ func (cl *cli) config(e *env) (config.Config, error) {
 		cfg.CorpusDir = cl.corpusDir
 	}
 	if err := cfg.Validate(); err != nil {
-		return cfg, fmt.Errorf("invalid configuration:\n%w", err)
+		return cfg, badInput(fmt.Errorf("invalid configuration:\n%w", err))
 	}
 	return cfg, nil
 }
@@ -248,7 +248,7 @@ func dataDir(cfg config.Config) (string, error) {
 	}
 	dir, err := os.UserCacheDir()
 	if err != nil {
-		return "", errors.New("set ARTICLEBOT_DATA_DIR (data_dir): there is no user cache directory")
+		return "", badInput(errors.New("set ARTICLEBOT_DATA_DIR (data_dir): there is no user cache directory"))
 	}
 	return filepath.Join(dir, "articlebot"), nil
 }
