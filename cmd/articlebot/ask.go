@@ -36,21 +36,15 @@ var askCmd = &command{
 		}
 		if cl.json {
 			a, err := svc.Answer(ctx, bot.Request{Question: q, Article: cl.article}, nil)
-			if bot.IsInputError(err) {
-				return cl.usagef("%v", err)
-			}
 			if err != nil {
-				return err
+				return cl.serviceError(err)
 			}
 			return writeJSON(e.stdout, a)
 		}
 		p := &streamPrinter{w: e.stdout, named: severalStories(svc)}
 		a, err := svc.Answer(ctx, bot.Request{Question: q, Article: cl.article}, p.partial)
-		if bot.IsInputError(err) {
-			return cl.usagef("%v", err)
-		}
 		if err != nil {
-			return err
+			return cl.serviceError(err)
 		}
 		p.final(a)
 		return nil
@@ -173,11 +167,8 @@ var sourcesCmd = &command{
 			return err
 		}
 		res, err := svc.SearchArticle(ctx, query, cl.k, cl.article)
-		if bot.IsInputError(err) {
-			return cl.usagef("%v", err)
-		}
 		if err != nil {
-			return err
+			return cl.serviceError(err)
 		}
 		if cl.json {
 			type hit struct {
@@ -252,11 +243,8 @@ var summaryCmd = &command{
 			return err
 		}
 		sum, err := svc.SummarizeArticle(ctx, length, cl.section, cl.article)
-		if bot.IsInputError(err) {
-			return cl.usagef("%v", err)
-		}
 		if err != nil {
-			return err
+			return cl.serviceError(err)
 		}
 		if cl.json {
 			return writeJSON(e.stdout, sum)

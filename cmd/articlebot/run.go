@@ -114,6 +114,15 @@ func (cl *cli) usagef(format string, args ...any) error {
 	return &usageError{err: fmt.Errorf(format, args...), usage: "usage: " + c.usageLine() + "\nRun 'articlebot " + c.name + " --help' for details."}
 }
 
+// serviceError is err from the answering service, with the usage line
+// when it was the caller's input (an empty question, an unknown article).
+func (cl *cli) serviceError(err error) error {
+	if bot.IsInputError(err) {
+		return cl.usagef("%v", err)
+	}
+	return err
+}
+
 func (c *command) usageLine() string {
 	return strings.TrimSpace("articlebot " + c.name + " [flags] " + c.args)
 }

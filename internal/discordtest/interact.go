@@ -1,6 +1,9 @@
 package discordtest
 
-import "time"
+import (
+	"cmp"
+	"time"
+)
 
 // Invocation describes an interaction for the fake to dispatch.
 type Invocation struct {
@@ -101,23 +104,13 @@ func (s *Server) Interact(inv Invocation) string {
 	if inv.Message != nil {
 		in["message"] = inv.Message
 	}
+	g, ch := place(inv.DM, inv.GuildID, inv.ChannelID)
+	in["channel_id"] = ch
 	if inv.DM {
-		ch := inv.ChannelID
-		if ch == "" {
-			ch = "710000000000000001"
-		}
-		in["channel_id"] = ch
 		in["user"] = u
 		in["context"] = 1
 	} else {
-		g, ch := inv.GuildID, inv.ChannelID
-		if g == "" {
-			g = GuildID
-		}
-		if ch == "" {
-			ch = ChannelID
-		}
-		in["guild_id"], in["channel_id"], in["context"] = g, ch, 0
+		in["guild_id"], in["context"] = g, 0
 		in["member"] = map[string]any{"user": u, "roles": []any{}, "permissions": "2147483648", "joined_at": "2026-01-01T00:00:00Z", "deaf": false, "mute": false}
 		in["guild_locale"] = "en-US"
 	}
@@ -126,6 +119,18 @@ func (s *Server) Interact(inv Invocation) string {
 	s.mu.Unlock()
 	s.Dispatch("INTERACTION_CREATE", in)
 	return token
+}
+
+// dmChannelID is the DM channel used when a DM names none.
+const dmChannelID = "710000000000000001"
+
+// place is where a user acts: the guild and channel given, or the default
+// guild's channel, or for a DM (no guild) the default DM channel.
+func place(dm bool, guild, channel string) (g, ch string) {
+	if dm {
+		return "", cmp.Or(channel, dmChannelID)
+	}
+	return cmp.Or(guild, GuildID), cmp.Or(channel, ChannelID)
 }
 
 // Post describes a message a user posts.
@@ -162,21 +167,10 @@ func (s *Server) PostMessage(p Post) string {
 		"mentions": mentions, "mention_roles": []any{}, "mention_everyone": false,
 		"embeds": []any{}, "attachments": []any{}, "tts": false, "pinned": false,
 	}
-	if p.DM {
-		ch := p.ChannelID
-		if ch == "" {
-			ch = "710000000000000001"
-		}
-		m["channel_id"] = ch
-	} else {
-		g, ch := p.GuildID, p.ChannelID
-		if g == "" {
-			g = GuildID
-		}
-		if ch == "" {
-			ch = ChannelID
-		}
-		m["guild_id"], m["channel_id"] = g, ch
+	g, ch := place(p.DM, p.GuildID, p.ChannelID)
+	m["channel_id"] = ch
+	if !p.DM {
+		m["guild_id"] = g
 	}
 	if p.ReplyTo != "" {
 		s.reference(m, p.ReplyTo)
