@@ -2,6 +2,7 @@ package bot
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -19,9 +20,30 @@ var (
 	reasonRE  = regexp.MustCompile(`(?i)\b(?:because|due to|as a result|owing to|thanks to|in order to|so that|so as to|after|since|amid|following|reason|reasons|caused|causes|cause|led to|lead to|leading to|blamed|blame|result of|resulted|driven by|prompted|sparked|triggered|over concerns?|fears? (?:of|that|over)|in response to|aimed at|to (?:help|boost|cut|avoid|prevent|protect|reduce|allow|stop|make|ensure|meet|improve|tackle|end))\b`)
 	placeRE   = regexp.MustCompile(`\b(?:in|at|from|to|near|across|outside|inside|throughout|around)\s+(?:the\s+)?(\p{Lu}[\pL'’-]+(?:\s+\p{Lu}[\pL'’-]+)*)`)
 	orgWordRE = regexp.MustCompile(`\b(?:\p{Lu}[\pL&'’.-]*\s+)*(?:\p{Lu}[\pL&'’.-]*\s+)?(?:Inc|Ltd|Plc|plc|Corp|Corporation|Company|Group|Party|Association|Council|Committee|Commission|Union|Bank|Agency|Office|Ministry|Department|Authority|Board|Trust|Foundation|Institute|University|College|Club|FC|United|City|Records|Studios|Pictures|Network|News|Times|Post|Federation|League|Organisation|Organization)\b|\b\p{Lu}{2,}[\p{Lu}\d&]*\b`)
+	// clockRE finds the numbers that are parts of a date or a time of day,
+	// not counts: "17 February", "March 3rd", "8am", "in 1993".
+	clockRE = regexp.MustCompile(`(?i)\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?` + monthWords + `\b|\b` + monthWords + `\s+\d{1,2}(?:st|nd|rd|th)?\b|\b\d{1,2}(?:[:.]\d\d)?\s?(?:am|pm|a\.m\.|p\.m\.)|\b(?:1[89]|20)\d\d\b`)
 	// nameRE is a run of capitalised words: a person, place or body.
 	nameRE = regexp.MustCompile(`\p{Lu}[\pL'’.-]*(?:\s+(?:of|de|van|von|the|and|&)?\s*\p{Lu}[\pL'’.-]*)*`)
 )
+
+const monthWords = `(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)`
+
+// counts leaves out of number spans those inside a date or a time of day:
+// "how many customers" is not answered by "17 February" nor by "8am", nor
+// a count by a year.
+func counts(sentence string, locs [][]int) [][]int {
+	clock := clockRE.FindAllStringIndex(sentence, -1)
+	var out [][]int
+	for _, l := range locs {
+		// A number's span may end in the sentence's comma or full stop.
+		end := l[0] + len(strings.TrimRight(sentence[l[0]:l[1]], ",."))
+		if !slices.ContainsFunc(clock, func(c []int) bool { return c[0] <= l[0] && end <= c[1] }) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
 
 // typeEvidence reports whether sentence states a fact of the wanted type
 // that the question does not already hold: "15,000" answers "how many
@@ -76,7 +98,7 @@ func typeSpans(want answerType, sentence, question string) [][2]int {
 	}
 	switch want {
 	case quantity:
-		fresh(numberRE.FindAllStringIndex(sentence, -1))
+		fresh(counts(sentence, numberRE.FindAllStringIndex(sentence, -1)))
 	case money:
 		fresh(moneyRE.FindAllStringIndex(sentence, -1))
 	case when:

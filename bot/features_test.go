@@ -16,6 +16,8 @@ func TestClassifyReadsTheWholeQuestion(t *testing.T) {
 		{"How much did the new three-bedroom family house in town cost?", money},
 		{"In which years did she win the title?", when},
 		{"What days is the market open?", when},
+		// "How long a …" asks for a duration of the thing it names.
+		{"How long a lease did the club sign?", duration},
 	}
 	for _, tt := range tests {
 		if got := classify(tt.q); got != tt.want {
@@ -49,6 +51,8 @@ func TestTypeSpansAreWhatTheQuestionLacks(t *testing.T) {
 			"She won the title in Lisbon.", "Where did she win the title?", []string{"Lisbon"}},
 		{"how long asks for a length too", duration,
 			"The bridge will be 85 metres long.", "How long will the bridge be?", []string{"85 metres"}},
+		{"a date or a time of day is no count", quantity,
+			"Doors open at 8am on 17 February, as in 1999, for 40 guests.", "How many guests came?", []string{"40"}},
 		{"a number the question holds answers nothing", quantity,
 			"The 15,000 troops arrived.", "Did the 15,000 troops arrive?", nil},
 	}
