@@ -175,7 +175,7 @@ func TestFollowUpCarriesTheAnswersRarestWords(t *testing.T) {
 		Question: "What did Kim say the DPRK would remain faithful to?",
 		Answer:   "Kim expressed his firm conviction that the DPRK would always remain faithful to the spirit of the DPRK-Russia treaty [1].",
 	}
-	terms := s.subjectTerms(prev, "when was that signed?")
+	terms := s.subjectTerms(prev, "when was that signed?", "")
 	if !slices.Contains(terms, "treaty") {
 		t.Errorf("carried %q, want the answer's %q among them", terms, "treaty")
 	}
@@ -183,7 +183,7 @@ func TestFollowUpCarriesTheAnswersRarestWords(t *testing.T) {
 		t.Errorf("carried %d words, more than %d", n, maxSubjectTerms+maxAnswerTerms)
 	}
 	prev.Refused = true
-	if terms := s.subjectTerms(prev, "when was that signed?"); slices.Contains(terms, "treaty") {
+	if terms := s.subjectTerms(prev, "when was that signed?", ""); slices.Contains(terms, "treaty") {
 		t.Errorf("a refusal's words were carried: %q", terms)
 	}
 	got := converse(t, s, prev.Question, "when was that signed?")
@@ -239,7 +239,7 @@ func TestFollowUpPrefersTheStoryBeingDiscussed(t *testing.T) {
 func TestCarriedNamesKeepTheirSpelling(t *testing.T) {
 	s := newService(t)
 	prev := Turn{Question: "What did the NIS and KCNA say about the McDonald deal?"}
-	terms := s.subjectTerms(prev, "who reported that?")
+	terms := s.subjectTerms(prev, "who reported that?", "")
 	for _, want := range []string{"NIS", "KCNA", "McDonald"} {
 		if !slices.Contains(terms, want) {
 			t.Errorf("carried %q, want %q spelt as asked", terms, want)
@@ -249,5 +249,31 @@ func TestCarriedNamesKeepTheirSpelling(t *testing.T) {
 		if got := surfaceForm("The NIS said so.", in); got != want {
 			t.Errorf("surfaceForm(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// Only words the story being discussed holds are carried: a word of the
+// earlier question that the story never uses ("promise", where it writes
+// "pledged") finds nothing in it and would count against every sentence.
+func TestFollowUpCarriesOnlyWordsTheStoryHolds(t *testing.T) {
+	s := newService(t)
+	story := s.Corpus().Articles[0].ID
+	prev := Turn{Question: "What did Kim promise Putin in his birthday letter?", Refused: true}
+	all := s.subjectTerms(prev, "when was it sent?", "")
+	if !slices.Contains(all, "promise") {
+		t.Fatalf("carried %q with no story, want %q among them", all, "promise")
+	}
+	held := s.subjectTerms(prev, "when was it sent?", story)
+	if slices.Contains(held, "promise") {
+		t.Errorf("carried %q, though %s never uses %q", held, story, "promise")
+	}
+	for _, want := range []string{"Kim", "Putin", "letter"} {
+		if !slices.Contains(held, want) {
+			t.Errorf("carried %q, want %q, which %s holds", held, want, story)
+		}
+	}
+	got := converse(t, s, "On what occasion did Kim send a letter to Putin?", "what did he promise in it?", "and what did he say the alliance had entered?")
+	if st := got[2].Standalone; strings.Contains(st, "promise") {
+		t.Errorf("%q became %q, carrying a word the story lacks", got[2].Question, st)
 	}
 }

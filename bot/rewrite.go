@@ -133,7 +133,7 @@ func (s *Service) rewrite(ctx context.Context, q string, req Request) followUp {
 	if !elliptical {
 		return fu
 	}
-	terms := s.subjectTerms(history[len(history)-1], q)
+	terms := s.subjectTerms(history[len(history)-1], q, fu.prefer)
 	if len(terms) > 0 {
 		fu.standalone = strings.TrimSpace(q) + " (" + strings.Join(terms, " ") + ")"
 		fu.carried = map[string]bool{}
@@ -168,7 +168,14 @@ func surfaceForm(text, word string) string {
 // signed?" after "What did Kim say the DPRK would remain faithful to?"
 // refers to the treaty the answer named, not to anything the question did.
 // They only steer the search; the answer is still drawn from passages.
-func (s *Service) subjectTerms(prev Turn, q string) []string {
+//
+// story, when set, is the story the conversation is about (the one the
+// follow-up is searched in first): only words it holds are carried. A word
+// of an earlier question that the story never uses ("promise" where it
+// writes "pledge", or a refused question's words) can't find a passage in
+// it, and would count against every sentence as a word of the question
+// that the story lacks.
+func (s *Service) subjectTerms(prev Turn, q, story string) []string {
 	have := map[string]bool{}
 	for _, t := range retrieval.Tokenize(q) {
 		have[t.Stem] = true
@@ -186,6 +193,9 @@ func (s *Service) subjectTerms(prev Turn, q string) []string {
 				continue
 			}
 			have[t.Stem] = true
+			if story != "" && !s.index.StoryHas(story, t.Stem) {
+				continue
+			}
 			w := t.Word
 			if t.Capital {
 				w = surfaceForm(text, w)
