@@ -26,3 +26,25 @@ func TestArticleOptionAutocompletesAndScopes(t *testing.T) {
 		t.Errorf("an unknown article was searched: %s", in.Original.Content)
 	}
 }
+
+// /sources over a collection says whether its articles cover the query;
+// scoped to one story, whether that article does.
+func TestSourcesVerdictOverACollection(t *testing.T) {
+	t.Parallel()
+	svc := realService(t)
+	opt := discord.Options{About: about(svc)}
+	opt.About.Titles = append(opt.About.Titles, "Another story")
+	h := start(t, opt)
+	for _, tc := range []struct {
+		opts []discordtest.Option
+		want string
+	}{
+		{[]discordtest.Option{discordtest.String("query", "world cup winner")}, "These articles don't seem to cover this"},
+		{[]discordtest.Option{discordtest.String("query", "world cup winner"), discordtest.String("article", "kim-putin-alliance")}, "The article doesn't seem to cover this"},
+	} {
+		in := h.waitDone(t, h.fake.Interact(discordtest.Slash("sources", tc.opts...)))
+		if !strings.HasPrefix(in.Original.Content, tc.want) {
+			t.Errorf("%v: %q, want it to begin %q", tc.opts, in.Original.Content, tc.want)
+		}
+	}
+}

@@ -203,6 +203,9 @@ func (b *Bot) sources(ctx context.Context, rp replier, r *request, q string) {
 		head := "The passages that best match your query:"
 		if !res.Covered {
 			head = "The article doesn't seem to cover this; these are the closest passages:"
+			if b.severalStories() && r.article == "" {
+				head = "These articles don't seem to cover this; these are the closest passages:"
+			}
 		}
 		if len(sources) == 0 {
 			head = "I found no passages for that."

@@ -199,16 +199,18 @@ var sourcesCmd = &command{
 			}
 			return writeJSON(e.stdout, out)
 		}
-		verdict := "the article covers this"
-		if !res.Covered {
-			verdict = "the article does not seem to cover this"
-		}
+		named := severalStories(svc)
+		// Over a collection, unless --article picked one story, the search
+		// was of all its articles, as the refusals word it.
+		verdict := map[[2]bool]string{
+			{true, false}: "the article covers this", {false, false}: "the article does not seem to cover this",
+			{true, true}: "these articles cover this", {false, true}: "these articles do not seem to cover this",
+		}[[2]bool{res.Covered, named && cl.article == ""}]
 		top := fmt.Sprintf("Top %d passages", len(res.Hits))
 		if len(res.Hits) == 1 {
 			top = "Top passage"
 		}
 		fmt.Fprintf(e.stdout, "%s (%s; %.0f%% of the query's words found):\n", top, verdict, 100*res.Coverage)
-		named := severalStories(svc)
 		for i, h := range res.Hits {
 			fmt.Fprintf(e.stdout, "\n%d. %s  score %.4f (cosine %.3f, bm25 %.2f)  %s\n   “%s”\n",
 				i+1, sourceWhere(h.Chunk.ArticleTitle, h.Chunk.Section, named), h.Score, h.Similarity, h.BM25, h.Chunk.ID,

@@ -80,3 +80,31 @@ func TestSourcesNameTheirStory(t *testing.T) {
 		t.Errorf("sources --json: exit %d, stderr %q\n%s", code, errOut, out)
 	}
 }
+
+// sources over a collection says whether its articles cover the query, as
+// the refusals do; scoped to one story, whether that article does.
+func TestSourcesVerdictOverACollection(t *testing.T) {
+	dir := t.TempDir()
+	for name, body := range map[string]string{
+		"harbour.txt": "Ferries return to the harbour\n\nTwo new ferries will start service in June.\n",
+		"airport.txt": "Airport adds gates\n\nThree new gates will open at the airport in July.\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"new ferries"}, "(these articles cover this;"},
+		{[]string{"world cup winner"}, "(these articles do not seem to cover this;"},
+		{[]string{"--article", "airport", "world cup winner"}, "(the article does not seem to cover this;"},
+		{[]string{"--article", "harbour", "new ferries"}, "(the article covers this;"},
+	} {
+		code, out, errOut := runCLI(t, "", append([]string{"sources", "--corpus", dir}, tt.args...)...)
+		if code != 0 || !strings.Contains(out, tt.want) {
+			t.Errorf("sources %q: exit %d, want %q in:\n%s%s", tt.args, code, tt.want, out, errOut)
+		}
+	}
+}
