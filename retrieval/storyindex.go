@@ -42,11 +42,19 @@ func newStoryIndex(stories []Story, terms []chunkTerms, lex *lexicon) *storyInde
 	tf, title := make([]int, len(lex.stems)), make([]int, len(lex.stems))
 	var ids, titleIDs []uint32
 	// Every story's postings in story order, laid out by stem at the end.
+	// A story holds a stem at most once for each chunk holding it: that
+	// bound as the capacity, the slice never grows (copying it whole each
+	// time), and the memory it reserves beyond what is used is never
+	// touched.
 	type stemPosting struct {
 		id uint32
 		p  storyPosting
 	}
-	flat := make([]stemPosting, 0, len(terms)*16)
+	bound := 0
+	for _, ct := range terms {
+		bound += len(ct.terms)
+	}
+	flat := make([]stemPosting, 0, bound)
 	for s, st := range stories {
 		ids, titleIDs = ids[:0], titleIDs[:0]
 		tlen := 0
@@ -70,7 +78,8 @@ func newStoryIndex(stories []Story, terms []chunkTerms, lex *lexicon) *storyInde
 			blen += int(terms[i].length)
 		}
 		blen = max(0, blen-st.N*tlen)
-		slices.Sort(ids)
+		// ids need no sorting: each stem's postings are in story order
+		// whatever the order within a story.
 		for _, id := range ids {
 			n, tn := tf[id], title[id]
 			body := max(0, n-st.N*tn)
