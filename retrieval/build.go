@@ -366,18 +366,15 @@ func (ix *Index) fillStore(ctx context.Context, opt Options, fresh []int) error 
 	return nil
 }
 
-// Prefill starts filling the vector store, and reading the synonym
-// table, in the background, for a process that is about to search: the
-// work then overlaps whatever comes before the first search.
+// Prefill starts filling the vector store in the background, for a
+// process that is about to search: the work then overlaps whatever comes
+// before the first search.
 func (ix *Index) Prefill() {
 	if s, ok := ix.store.(*lazyStore); ok {
 		go func() {
 			defer runtime.KeepAlive(s)
 			s.fill()
 		}()
-	}
-	if ix.expand != nil {
-		go ix.expand("the")
 	}
 }
 

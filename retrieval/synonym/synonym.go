@@ -8,9 +8,7 @@ package synonym
 
 import (
 	_ "embed"
-	"slices"
 	"strings"
-	"sync"
 )
 
 // synonymsTxt holds one line per word, sorted: "word syn1 syn2 ...", with
@@ -26,36 +24,58 @@ var synonymsTxt string
 //go:embed derived.txt
 var derivedTxt string
 
-// The tables are parsed on first use so that programs which never expand a
-// query don't pay for building the maps at init.
-var (
-	table        = sync.OnceValue(func() map[string][]string { return parse(synonymsTxt) })
-	derivedTable = sync.OnceValue(func() map[string][]string { return parse(derivedTxt) })
-)
+// The tables are not parsed: a word is found by binary search over the
+// sorted lines of the embedded text itself, so that no program pays for
+// building maps of some 25,000 words (20 to 30 ms and several MB at every
+// start) to look up the few words of a question. TestTable guards the
+// order the search relies on.
 
-func parse(txt string) map[string][]string {
-	m := make(map[string][]string, strings.Count(txt, "\n"))
-	for line := range strings.Lines(txt) {
-		f := strings.Fields(line)
-		if len(f) > 1 {
-			m[f[0]] = f[1:]
+// find returns the words after word on its line of the sorted table txt,
+// or nil.
+func find(txt, word string) []string {
+	if rest, ok := line(txt, word); ok {
+		return strings.Fields(rest)
+	}
+	return nil
+}
+
+// line returns what follows word on its line of the sorted table txt.
+func line(txt, word string) (string, bool) {
+	lo, hi := 0, len(txt)
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		start := strings.LastIndexByte(txt[:mid], '\n') + 1
+		end := strings.IndexByte(txt[mid:], '\n')
+		if end < 0 {
+			end = len(txt)
+		} else {
+			end += mid
+		}
+		key, rest, _ := strings.Cut(txt[start:end], " ")
+		switch c := strings.Compare(key, word); {
+		case c == 0:
+			return rest, strings.TrimSpace(rest) != ""
+		case c < 0:
+			lo = end + 1
+		default:
+			hi = start
 		}
 	}
-	return m
+	return "", false
 }
 
 // Derived returns the derivationally related forms of word ("decide":
 // "decision", "decisive"), most common first, or nil. Like Lookup, the
 // match is exact and the result a copy.
 func Derived(word string) []string {
-	return slices.Clone(derivedTable()[word])
+	return find(derivedTxt, word)
 }
 
 // Known reports whether WordNet lists word, in its base form, as having
 // synonyms or related forms: a sign that a word is English.
 func Known(word string) bool {
-	_, a := table()[word]
-	_, b := derivedTable()[word]
+	_, a := line(synonymsTxt, word)
+	_, b := line(derivedTxt, word)
 	return a || b
 }
 
@@ -65,12 +85,17 @@ func Known(word string) bool {
 // form finds nothing, retry with its lemma or stem. The result is a copy
 // that the caller may modify.
 func Lookup(word string) []string {
-	// Cloning keeps callers from rewriting the shared table; a nil entry
-	// clones to nil.
-	return slices.Clone(table()[word])
+	// Each call returns new strings' slice: callers may rewrite it.
+	return find(synonymsTxt, word)
 }
 
 // Len returns the number of words that have synonyms.
 func Len() int {
-	return len(table())
+	n := 0
+	for line := range strings.Lines(synonymsTxt) {
+		if strings.Contains(strings.TrimSpace(line), " ") {
+			n++
+		}
+	}
+	return n
 }

@@ -63,13 +63,15 @@ func TestTable(t *testing.T) {
 	for line := range strings.Lines(synonymsTxt) {
 		words = append(words, strings.Fields(line)[0])
 	}
-	if !slices.IsSorted(words) {
-		t.Error("synonyms.txt is not sorted by word")
+	// Lookup's binary search needs the lines sorted by word, each word
+	// once.
+	if !slices.IsSorted(words) || len(slices.Compact(slices.Clone(words))) != len(words) {
+		t.Error("synonyms.txt is not sorted by word, each word once")
 	}
 	if n := Len(); n < 10000 {
 		t.Fatalf("Len() = %d, want at least 10000 entries", n)
 	}
-	for word, syns := range table() {
+	for word, syns := range parse(synonymsTxt) {
 		if len(syns) == 0 || len(syns) > 6 {
 			t.Errorf("%q has %d synonyms, want 1 to 6", word, len(syns))
 		}
@@ -94,7 +96,6 @@ func TestTable(t *testing.T) {
 
 func BenchmarkLookup(b *testing.B) {
 	words := []string{"troops", "country", "attack", "xyzzy"}
-	Lookup("") // parse the table before b.Loop starts the timer
 	for i := 0; b.Loop(); i++ {
 		Lookup(words[i%len(words)])
 	}
@@ -122,5 +123,44 @@ func TestDerived(t *testing.T) {
 	}
 	if !Known("invasion") || Known("xyzzy") {
 		t.Error("Known is wrong")
+	}
+}
+
+// parse reads a table whole, for checking it.
+func parse(txt string) map[string][]string {
+	m := map[string][]string{}
+	for line := range strings.Lines(txt) {
+		if f := strings.Fields(line); len(f) > 1 {
+			m[f[0]] = f[1:]
+		}
+	}
+	return m
+}
+
+// Every word of both tables is found by the binary search with its own
+// line's words, and words between and beyond them are not.
+func TestFindEveryWord(t *testing.T) {
+	for name, txt := range map[string]string{"synonyms.txt": synonymsTxt, "derived.txt": derivedTxt} {
+		var words []string
+		for line := range strings.Lines(txt) {
+			words = append(words, strings.Fields(line)[0])
+		}
+		if !slices.IsSorted(words) || len(slices.Compact(slices.Clone(words))) != len(words) {
+			t.Fatalf("%s is not sorted by word, each word once", name)
+		}
+		m := parse(txt)
+		for _, word := range words {
+			if got := find(txt, word); !slices.Equal(got, m[word]) {
+				t.Fatalf("%s: find(%q) = %q, want %q", name, word, got, m[word])
+			}
+			if near := word + "zz"; m[near] == nil && find(txt, near) != nil {
+				t.Fatalf("%s: find(%q) found something", name, near)
+			}
+		}
+		for _, w := range []string{"", "\n", "a b", "\x00", "~~~~", "zzzzzzzz"} {
+			if got := find(txt, w); got != nil && m[w] == nil {
+				t.Errorf("%s: find(%q) = %q", name, w, got)
+			}
+		}
 	}
 }
