@@ -71,7 +71,13 @@ func printIndexReport(w io.Writer, rep indexReport) {
 		noun = "story"
 	}
 	if rep.Path != "" && rep.Reread >= 0 {
-		fmt.Fprintf(w, "files read: %d (the others unchanged since the last index)\n", rep.Reread)
+		// With no story unchanged (a first index, --full, or every story
+		// edited) every file was read: there are no "others".
+		which := "the others unchanged since the last index"
+		if rep.Unchanged == 0 {
+			which = "all of them"
+		}
+		fmt.Fprintf(w, "files read: %d (%s)\n", rep.Reread, which)
 	}
 	fmt.Fprintf(w, "processed:  %d %s new or changed, %d unchanged, %d removed\n", rep.Processed, noun, rep.Unchanged, rep.Removed)
 	fmt.Fprintf(w, "embedded:   %d\n", rep.Embedded)
