@@ -48,6 +48,17 @@ func TestFollowUpsAnsweredFromTheConversation(t *testing.T) {
 	}
 }
 
+// A follow-up's answer holds a second sentence only for a word the
+// follow-up asks: the KCNA sentence shares only the carried "North Korea"
+// with "who reported that?", and answers nothing about the troops.
+func TestFollowUpAddsNoSentenceForCarriedWords(t *testing.T) {
+	s := newService(t)
+	got := converse(t, s, troopsQ, "who reported that?")
+	if a := got[1]; len(a.Sources) != 1 || strings.Contains(a.Text, "KCNA") {
+		t.Errorf("%q (as %q) was answered from %d passages: %q", a.Question, a.Standalone, len(a.Sources), a.Text)
+	}
+}
+
 func TestUnansweredFollowUpIsRefused(t *testing.T) {
 	s := newService(t)
 	got := converse(t, s, troopsQ, "what did their wives say about it?", "and what is its population?")

@@ -267,7 +267,13 @@ func (s *Service) searchAndPick(ctx context.Context, text, about string, an anal
 		return s.index.Find(ctx, q)
 	}
 	decide := func(res *SearchResult) decision {
-		d := s.extract(an, res, picked)
+		// Every word finds and scores the sentences, but only the
+		// follow-up's own bring a second sentence to the answer (or call
+		// for another story): a sentence holding the carried subject's
+		// other words answers nothing more ("who reported that?" gets the
+		// sentence naming who reported the troops, not also one about
+		// another report that says "North Korea").
+		d := s.extractFrom(fu.own(an), s.candidates(an, res), picked)
 		if !s.covers(fu, d.picked) {
 			d.picked = nil
 		}
@@ -335,6 +341,24 @@ func (f followUp) weigh(a analysis) analysis {
 		a.total += t.weight
 	}
 	a.terms, a.focusMatches = terms, focus
+	return a
+}
+
+// own is a follow-up's analysis without the words carried into it: what
+// the follow-up itself asks.
+func (f followUp) own(a analysis) analysis {
+	if len(f.carried) == 0 {
+		return a
+	}
+	terms := make([]qterm, 0, len(a.terms))
+	a.total = 0
+	for _, t := range a.terms {
+		if !f.carried[t.stem] {
+			terms = append(terms, t)
+			a.total += t.weight
+		}
+	}
+	a.terms = terms
 	return a
 }
 
