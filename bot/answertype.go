@@ -79,7 +79,7 @@ func typeSpans(want answerType, sentence, question string) [][2]int {
 			start, end := -1, -1
 			for _, w := range wordRE.FindAllStringIndex(run, -1) {
 				word := fold(run[w[0]:w[1]])
-				if qwords[word] || honorifics[word] || !startsUpper(run[w[0]:]) {
+				if qwords[word] || honorifics[word] || !startsUpper(run[w[0]:]) || calendarWord(word, sentence[:l[0]+w[0]]) {
 					if start >= 0 {
 						out = append(out, [2]int{l[0] + start, l[0] + end})
 						start = -1
@@ -98,7 +98,15 @@ func typeSpans(want answerType, sentence, question string) [][2]int {
 	}
 	switch want {
 	case quantity:
-		fresh(counts(sentence, numberRE.FindAllStringIndex(sentence, -1)))
+		locs := counts(sentence, numberRE.FindAllStringIndex(sentence, -1))
+		if howManyQ.MatchString(question) {
+			// "How many Mac minis" counts things: a price is no count.
+			price := moneyRE.FindAllStringIndex(sentence, -1)
+			locs = slices.DeleteFunc(locs, func(l []int) bool {
+				return slices.ContainsFunc(price, func(p []int) bool { return p[0] < l[1] && l[0] < p[1] })
+			})
+		}
+		fresh(locs)
 	case money:
 		fresh(moneyRE.FindAllStringIndex(sentence, -1))
 	case when:
@@ -129,6 +137,24 @@ func typeSpans(want answerType, sentence, question string) [][2]int {
 	}
 	return out
 }
+
+// howManyQ asks for a count of things.
+var howManyQ = regexp.MustCompile(`(?i)\bhow many\b`)
+
+// calendarWord reports whether a capitalised word of a sentence, after
+// before, names a day or a month rather than someone: "Friday", "March";
+// "May" only after a word that puts a time after it ("in May").
+func calendarWord(word, before string) bool {
+	if word == "may" {
+		prev := strings.Fields(strings.ToLower(before))
+		return len(prev) > 0 && timePrepositions[prev[len(prev)-1]]
+	}
+	loc := dateRE.FindStringIndex(word)
+	return loc != nil && loc[0] == 0 && loc[1] == len(word) && !strings.ContainsAny(word, "0123456789")
+}
+
+var timePrepositions = map[string]bool{"in": true, "on": true, "by": true, "since": true, "until": true, "from": true,
+	"last": true, "next": true, "this": true, "early": true, "late": true, "mid": true, "of": true, "during": true}
 
 // honorifics are the titles before a name, not part of it: "Mrs Howard"
 // names no one new when the question asks about Sandra Howard.

@@ -259,7 +259,9 @@ func TestClassify(t *testing.T) {
 		{"Is the deal done?", yesNo},
 		{"What is a multipolar world order?", definition},
 		{"What did Kim say?", anyAnswer},
-		{"Which bookmakers gave evidence?", entity},
+		// Which names the noun; WordNet says bookmakers are people.
+		{"Which bookmakers gave evidence?", person},
+		{"Which recent games does she rate?", entity},
 		{"In which French city is the race?", place},
 		{"How much is Newcastle ready to bid?", money},
 	}

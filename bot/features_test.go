@@ -18,6 +18,16 @@ func TestClassifyReadsTheWholeQuestion(t *testing.T) {
 		{"What days is the market open?", when},
 		// "How long a …" asks for a duration of the thing it names.
 		{"How long a lease did the club sign?", duration},
+		// "What" and "which" say no kind; the noun they ask about does,
+		// by WordNet, after a possessive and up to a verb.
+		{"What was the firm's annual revenue?", money},
+		{"What is the band's salary for the tour?", money},
+		{"what slice of the shares does she hold", quantity},
+		{"Which lawyers gave evidence?", person},
+		{"Which nations signed the pact?", place},
+		{"What's the name of the man who sang?", person},
+		// The noun is the subject of another verb: not what is asked.
+		{"what were the lawyers expecting the court to decide", anyAnswer},
 	}
 	for _, tt := range tests {
 		if got := classify(tt.q); got != tt.want {
@@ -53,6 +63,12 @@ func TestTypeSpansAreWhatTheQuestionLacks(t *testing.T) {
 			"The bridge will be 85 metres long.", "How long will the bridge be?", []string{"85 metres"}},
 		{"a date or a time of day is no count", quantity,
 			"Doors open at 8am on 17 February, as in 1999, for 40 guests.", "How many guests came?", []string{"40"}},
+		{"a price is no count", quantity,
+			"It will sell for £339 or $499, in 3 colours.", "How many will it sell?", []string{"3"}},
+		{"a day or a month is no one", person,
+			"The teenager was held on Friday in May by Jo Bloggs.", "Who held the teenager?", []string{"Jo Bloggs"}},
+		{"May is someone after no time word", person,
+			"She met Theresa May.", "Who did she meet?", []string{"Theresa May"}},
 		{"a number the question holds answers nothing", quantity,
 			"The 15,000 troops arrived.", "Did the 15,000 troops arrive?", nil},
 	}

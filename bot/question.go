@@ -4,7 +4,9 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 
+	"github.com/articlebot/articlebot/bot/nountype"
 	"github.com/articlebot/articlebot/corpus"
 	"github.com/articlebot/articlebot/retrieval"
 )
@@ -121,9 +123,22 @@ var (
 	definQ    = regexp.MustCompile(`(?i)^what(?:'s| is| are) (?:a |an )?[^ ']+(?: [^ ']+){0,2}\??$|^what does [^ ]+(?: [^ ]+){0,3} mean\??$|^(?:define|explain) `)
 )
 
-// classify returns the kind of fact a question asks for. The checks run
-// from the most specific wording to the least.
+// classify returns the kind of fact a question asks for: from its wording,
+// and where the wording says only "what" or "which", from the noun it asks
+// about.
 func classify(q string) answerType {
+	t := classifyWording(q)
+	if t == anyAnswer || t == entity {
+		if f := focusType(q); f != anyAnswer {
+			return f
+		}
+	}
+	return t
+}
+
+// classifyWording returns the kind of fact a question's wording asks for.
+// The checks run from the most specific wording to the least.
+func classifyWording(q string) answerType {
 	q = strings.TrimSpace(q)
 	switch {
 	case ageQ.MatchString(q):
@@ -168,3 +183,80 @@ var summaryQ = regexp.MustCompile(`(?i)^(?:so |and |ok,? )?(?:` +
 func isSummaryRequest(q string) bool {
 	return summaryQ.MatchString(strings.TrimSpace(corpus.Fold(normalizeChat(q))))
 }
+
+// nounKinds are the answer types of the kinds of fact a noun can name.
+var nounKinds = map[string]answerType{
+	nountype.Money: money, nountype.Quantity: quantity, nountype.Duration: duration, nountype.Date: when,
+	nountype.Person: person, nountype.Organisation: organisation, nountype.Place: place,
+}
+
+// focusType is the kind of fact named by the noun a "what" or "which"
+// question asks for, by WordNet (package nountype): "What was Ask Jeeves'
+// Q4 revenue?" asks for money, "what slice of the market" for a quantity,
+// "which bookmakers gave evidence" for people. It is the head of the noun
+// phrase after the question word, or after "what is" and a possessive;
+// anyAnswer when there is none, or when the phrase is the subject of
+// another verb ("what were the experts expecting").
+func focusType(q string) answerType {
+	words := strings.FieldsFunc(strings.ToLower(strings.ReplaceAll(q, "’", "'")), func(r rune) bool {
+		return unicode.IsSpace(r) || strings.ContainsRune(`?!,;:()"“”`, r)
+	})
+	at := slices.IndexFunc(words, func(w string) bool { return w == "what" || w == "which" || w == "what's" || w == "whats" })
+	if at < 0 {
+		return anyAnswer
+	}
+	copula := words[at] == "what's" || words[at] == "whats"
+	i := at + 1
+	if !copula && i < len(words) && copulas[words[i]] {
+		copula, i = true, i+1
+	}
+	var run []string
+	end := ""
+	for ; i < len(words); i++ {
+		w := words[i]
+		switch {
+		case strings.HasSuffix(w, "'s") || strings.HasSuffix(w, "'"):
+			run = nil // "Ask Jeeves' Q4 revenue": the phrase starts after it
+		case len(run) == 0 && determiners[w]:
+		case retrieval.IsStopword(w) || nountype.Of(w) == nountype.Verb || len(w) > 4 && (strings.HasSuffix(w, "ed") || strings.HasSuffix(w, "ing")):
+			end = w
+		default:
+			run = append(run, w)
+			continue
+		}
+		if end != "" {
+			break
+		}
+	}
+	if len(run) == 0 || copula && end != "" && !phraseEnds[end] {
+		return anyAnswer
+	}
+	// "the name of the man who …", "what kind of bird": the noun after
+	// "of" says what kind of thing is asked for.
+	if end == "of" && len(run) == 1 && ofNouns[run[0]] {
+		if t := focusType("which " + strings.Join(words[i+1:], " ")); t != anyAnswer {
+			return t
+		}
+	}
+	for _, f := range retrieval.BaseForms(run[len(run)-1]) {
+		if t, ok := nounKinds[nountype.Of(f)]; ok {
+			return t
+		}
+	}
+	return anyAnswer
+}
+
+var (
+	// ofNouns name no kind of their own but that of the noun after "of".
+	ofNouns     = map[string]bool{"name": true, "names": true, "kind": true, "kinds": true, "type": true, "types": true, "sort": true, "sorts": true}
+	copulas     = map[string]bool{"is": true, "was": true, "are": true, "were": true, "'s": true}
+	determiners = map[string]bool{"the": true, "a": true, "an": true, "its": true, "his": true, "her": true, "their": true,
+		"our": true, "your": true, "my": true, "this": true, "that": true, "these": true, "those": true}
+	// phraseEnds are the words that can follow the noun of "what is the
+	// …" when nothing else is asked of it: a preposition, a conjunction or
+	// a question word ("what is the deadline for …", "what was the score
+	// when …").
+	phraseEnds = map[string]bool{"of": true, "for": true, "in": true, "at": true, "on": true, "to": true, "from": true, "with": true,
+		"by": true, "after": true, "before": true, "during": true, "since": true, "over": true, "under": true, "about": true,
+		"and": true, "or": true, "when": true, "where": true, "while": true, "as": true, "than": true, "this": true, "that": true}
+)

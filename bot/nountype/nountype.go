@@ -1,0 +1,43 @@
+// Package nountype says what kind of fact an English noun names: money
+// ("revenue"), a quantity ("slice"), a duration, a date, a person
+// ("spokesman"), an organisation or a place. The table is WordNet's, built
+// by gen.go from each noun's most frequent sense and its hypernyms; it
+// names no word of any story or question.
+package nountype
+
+import (
+	_ "embed"
+	"strings"
+	"sync"
+)
+
+// Kinds a noun can name.
+const (
+	Money        = "money"
+	Quantity     = "quantity"
+	Duration     = "duration"
+	Date         = "date"
+	Person       = "person"
+	Organisation = "organisation"
+	Place        = "place"
+	// Verb marks a verb's irregular past ("gave"), which no noun phrase
+	// holds.
+	Verb = "verb"
+)
+
+//go:embed nountypes.txt
+var table string
+
+var kinds = sync.OnceValue(func() map[string]string {
+	m := make(map[string]string, strings.Count(table, "\n"))
+	for line := range strings.Lines(table) {
+		if w, k, ok := strings.Cut(strings.TrimSpace(line), " "); ok {
+			m[w] = k
+		}
+	}
+	return m
+})
+
+// Of returns the kind of fact a lowercase noun in its base form names, ""
+// for one that names none of them.
+func Of(noun string) string { return kinds()[noun] }
