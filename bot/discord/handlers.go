@@ -396,10 +396,8 @@ func (b *Bot) autocomplete(ctx context.Context, r *request, rp *interactionRepli
 	var choices []*discordgo.ApplicationCommandOptionChoice
 	sc, scoped := b.ans.(ArticleScoper)
 	if scoped && focused == "article" {
-		// Story IDs are paths, well under Discord's 100 characters; the
-		// service takes an ID as well as a title.
 		for _, c := range sc.ArticleChoices(typed, maxChoices) {
-			choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: truncate(c.Title, maxChoiceLen), Value: truncate(c.ID, maxChoiceLen)})
+			choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: truncate(c.Title, maxChoiceLen), Value: articleValue(c)})
 		}
 	}
 	for _, sec := range matchSections(b.opt.About.Sections, typed) {
@@ -417,6 +415,18 @@ func (b *Bot) autocomplete(ctx context.Context, r *request, rp *interactionRepli
 	if err != nil {
 		b.log.Warn("couldn't send autocomplete choices", append(r.attrs(b), "err", err)...)
 	}
+}
+
+// articleValue is what choosing an article submits: its ID, which the
+// service resolves exactly. Story IDs are paths; one over Discord's 100
+// characters (a story deep in folders) would arrive cut and name nothing,
+// so its title goes instead, cut to 100 characters if need be: the service
+// takes a title, or a unique part of one.
+func articleValue(c bot.ArticleChoice) string {
+	if textLen(c.ID) <= maxChoiceLen {
+		return c.ID
+	}
+	return c.Title[:prefix(c.Title, maxChoiceLen)]
 }
 
 // matchSections lists the sections that start with what was typed, then
