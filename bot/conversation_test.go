@@ -256,6 +256,12 @@ func TestCarriedNamesKeepTheirSpelling(t *testing.T) {
 			t.Errorf("carried %q, want %q spelt as asked", terms, want)
 		}
 	}
+	// The first carried word of an earlier follow-up opens a sentence of
+	// its standalone form, and is still a name.
+	chained := Turn{Question: "what did he say?", Standalone: "what did he say? (Charles Kennedy speech)"}
+	if terms := s.subjectTerms(chained, "and why?", ""); !slices.Contains(terms, "Charles") {
+		t.Errorf("carried %q from %q, want %q", terms, chained.Standalone, "Charles")
+	}
 	for in, want := range map[string]string{"nis": "NIS", "élan": "Élan"} {
 		if got := surfaceForm("The NIS said so.", in); got != want {
 			t.Errorf("surfaceForm(%q) = %q, want %q", in, got, want)

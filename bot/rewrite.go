@@ -161,6 +161,22 @@ func surfaceForm(text, word string) string {
 	return string(unicode.ToUpper(r)) + word[n:]
 }
 
+// writtenCapitalised reports whether text writes word with a capital after its
+// first word: a name that opens a later sentence, such as the first
+// carried word of an earlier follow-up ("Charles" in "what did he say? (Charles
+// Kennedy …)"), which Tokenize doesn't mark as one.
+func writtenCapitalised(text, word string) bool {
+	for i, f := range strings.FieldsFunc(corpus.Fold(text), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	}) {
+		if i > 0 && strings.EqualFold(f, word) {
+			r, _ := utf8.DecodeRuneInString(f)
+			return unicode.IsUpper(r)
+		}
+	}
+	return false
+}
+
 // subjectTerms are the subject of the previous turn that a follow-up
 // lacks: its question's names first, then its other words by falling IDF
 // (at most maxSubjectTerms), and, when it was answered, the rarest words of
@@ -196,11 +212,12 @@ func (s *Service) subjectTerms(prev Turn, q, story string) []string {
 			if story != "" && !s.index.StoryHas(story, t.Stem) {
 				continue
 			}
+			name := t.Capital || i > 0 && writtenCapitalised(text, t.Word)
 			w := t.Word
-			if t.Capital {
+			if name {
 				w = surfaceForm(text, w)
 			}
-			terms = append(terms, term{word: w, name: t.Capital, idf: idf(t.Stem), pos: i})
+			terms = append(terms, term{word: w, name: name, idf: idf(t.Stem), pos: i})
 		}
 		return terms
 	}
