@@ -472,8 +472,12 @@ func (ix *Index) hasStem(i int, stem string) bool {
 	return ok && ix.terms[i].has(id)
 }
 
-// Story returns an index of one story alone, sharing this index's vectors
+// Story returns an index of one story alone, with this index's vectors
 // and options: what a summary of one story of a collection works over.
+// Its vectors are copies (Build makes every vector it is given a unit
+// vector of its own), never slices of this index's mapped vectors file,
+// which is released once this index is unreachable while the story's
+// index may still be in use (TestStoryIndexOutlivesItsParentsMapping).
 func (ix *Index) Story(ctx context.Context, id string) (*Index, error) {
 	si, ok := ix.byID[id]
 	if !ok {
