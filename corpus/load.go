@@ -219,13 +219,16 @@ func pathJoin(dir, name string) string {
 // load loads the collection; with since, a file since knows the stat of
 // is taken from it instead of being read (see LoadDirSince).
 func load(fsys fs.FS, dir string, fullPath func(rel string) string, since *reuse) (*Corpus, error) {
-	root := fullPath("")
-	l := loader{
-		c:        &Corpus{byID: map[string]*Article{}},
-		fullPath: fullPath,
-		bodies:   map[[32]byte]*Article{},
-		ignored:  map[string]int{},
+	files, err := walk(fsys, dir, since != nil)
+	if err != nil {
+		return nil, fmt.Errorf("couldn't list %s: %w", fullPath(""), err)
 	}
+	return loadFiles(fsys, files, fullPath, since)
+}
+
+// walk lists the article files under dir in fsys, in name order, with
+// their sizes and modification times when stat is set.
+func walk(fsys fs.FS, dir string, stat bool) ([]fileResult, error) {
 	var files []fileResult
 	err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -245,7 +248,7 @@ func load(fsys fs.FS, dir string, fullPath func(rel string) string, since *reuse
 			return nil
 		}
 		f := fileResult{path: p, rel: relPath(dir, p)}
-		if since != nil {
+		if stat {
 			if info, err := d.Info(); err == nil {
 				f.stat = fileStat{size: info.Size(), mtime: info.ModTime().UnixNano(), ok: true}
 			}
@@ -253,8 +256,18 @@ func load(fsys fs.FS, dir string, fullPath func(rel string) string, since *reuse
 		files = append(files, f)
 		return nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("couldn't list %s: %w", root, err)
+	return files, err
+}
+
+// loadFiles reads and parses the files a walk found, but those since
+// takes from an earlier load.
+func loadFiles(fsys fs.FS, files []fileResult, fullPath func(rel string) string, since *reuse) (*Corpus, error) {
+	root := fullPath("")
+	l := loader{
+		c:        &Corpus{byID: map[string]*Article{}},
+		fullPath: fullPath,
+		bodies:   map[[32]byte]*Article{},
+		ignored:  map[string]int{},
 	}
 	if since != nil {
 		since.take(files)
@@ -533,15 +546,51 @@ func (l *loader) record(f *fileResult) {
 // prev must come from a load of dir by the same program (a stored corpus
 // of an older one may have parsed files differently).
 func LoadDirSince(dir string, prev *Corpus) (c *Corpus, reread int, err error) {
+	l, err := ListDir(dir)
+	if err != nil {
+		return nil, 0, err
+	}
+	return l.LoadSince(prev)
+}
+
+// Listing is the files of a collection as a walk of its folder found
+// them, with their sizes and modification times: the first half of
+// LoadDirSince, which a caller can run while it reads the earlier load to
+// compare them with (a stored index), and then finish with LoadSince.
+type Listing struct {
+	dir   string
+	fsys  fs.FS
+	files []fileResult
+}
+
+// ListDir walks the collection under dir, taking every article file's
+// size and modification time; no file is read.
+func ListDir(dir string) (*Listing, error) {
 	info, err := os.Stat(dir)
 	if err != nil {
-		return nil, 0, fmt.Errorf("couldn't open corpus directory: %w", err)
+		return nil, fmt.Errorf("couldn't open corpus directory: %w", err)
 	}
 	if !info.IsDir() {
-		return nil, 0, fmt.Errorf("corpus %s is not a directory", dir)
+		return nil, fmt.Errorf("corpus %s is not a directory", dir)
 	}
+	l := &Listing{dir: dir, fsys: os.DirFS(dir)}
+	if l.files, err = walk(l.fsys, ".", true); err != nil {
+		return nil, fmt.Errorf("couldn't list %s: %w", dir, err)
+	}
+	return l, nil
+}
+
+// LoadSince loads the listed collection as LoadDirSince(dir, prev) does,
+// comparing prev's records with the sizes and modification times the
+// listing took; a nil prev reads every file. A Listing is loaded once.
+func (l *Listing) LoadSince(prev *Corpus) (c *Corpus, reread int, err error) {
+	if l.fsys == nil {
+		return nil, 0, errors.New("corpus: a listing is loaded once")
+	}
+	fsys, files := l.fsys, l.files
+	l.files, l.fsys = nil, nil
 	r := &reuse{prev: prev}
-	c, err = load(os.DirFS(dir), ".", func(p string) string { return filepath.Join(dir, filepath.FromSlash(p)) }, r)
+	c, err = loadFiles(fsys, files, func(p string) string { return filepath.Join(l.dir, filepath.FromSlash(p)) }, r)
 	return c, r.reread, err
 }
 

@@ -119,3 +119,36 @@ func TestLoadDirSinceFromAnAssembledCorpus(t *testing.T) {
 			n, len(got.Articles), got.Report.Duplicates, len(want.Articles), want.Report.Duplicates)
 	}
 }
+
+// A listing records the files as they were when it was taken: loading it
+// after a file changed compares the earlier load with the listed state
+// (the change is found by the next listing), and a listing loads once.
+func TestListingIsTheWalksState(t *testing.T) {
+	dir := writeTree(t, collection)
+	prev, _, err := LoadDirSince(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := ListDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, "world", "001.txt")
+	later := time.Unix(1_800_000_000, 0)
+	if err := os.Chtimes(p, later, later); err != nil {
+		t.Fatal(err)
+	}
+	c, n, err := l.LoadSince(prev)
+	if err != nil || c != prev || n != 0 {
+		t.Fatalf("the listing taken before the change: corpus %p (prev %p), %d read, %v", c, prev, n, err)
+	}
+	if _, _, err := l.LoadSince(prev); err == nil {
+		t.Error("a listing loaded twice")
+	}
+	if c, n, err := LoadDirSince(dir, prev); err != nil || c == prev || n == 0 {
+		t.Errorf("a new listing after the change: %d read, %v", n, err)
+	}
+	if _, err := ListDir(filepath.Join(dir, "missing")); err == nil {
+		t.Error("a missing folder was listed")
+	}
+}

@@ -226,9 +226,14 @@ func build(ctx context.Context, chunks []corpus.Chunk, opt Options, prev *persis
 	if err != nil {
 		return nil, st, err
 	}
+	// The story index and the postings lists are built from the same
+	// terms at once, on two CPUs where there are two.
+	stix := make(chan *storyIndex, 1)
+	go func() { stix <- newStoryIndex(ix.stories, ix.terms, ix.lex) }()
 	ix.bm = newBM25(len(ix.lex.stems), ix.terms)
-	ix.stix = newStoryIndex(ix.stories, ix.terms, ix.lex)
-	if err := ix.fillStore(ctx, opt, fresh); err != nil {
+	err = ix.fillStore(ctx, opt, fresh)
+	ix.stix = <-stix
+	if err != nil {
 		return nil, st, err
 	}
 	return ix, st, nil

@@ -5,6 +5,7 @@ package retrieval
 import (
 	"context"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"os"
 	"syscall"
@@ -59,6 +60,30 @@ func TestIndexFileHazards(t *testing.T) {
 		os.WriteFile(st.Path(), raw[:1000], 0o644)
 		if _, err := st.load(ctx); !errors.Is(err, ErrCorruptIndex) {
 			t.Errorf("err = %v", err)
+		}
+	})
+	t.Run("header claims more chunks or stems than the file holds", func(t *testing.T) {
+		for _, field := range []string{"chunks", "stems"} {
+			st := newStore(t)
+			if _, _, err := BuildPersisted(ctx, chunks, Options{}, st); err != nil {
+				t.Fatal(err)
+			}
+			raw, _ := os.ReadFile(st.Path())
+			hlen := binary.LittleEndian.Uint32(raw[len(storeMagic):])
+			var h map[string]any
+			if err := json.Unmarshal(raw[len(storeMagic)+4:len(storeMagic)+4+int(hlen)], &h); err != nil {
+				t.Fatal(err)
+			}
+			// Every chunk's vector slot must still exist, so that only the
+			// terms can disagree.
+			h[field] = 1 << 40
+			hb, _ := json.Marshal(h)
+			out := append([]byte(storeMagic), binary.LittleEndian.AppendUint32(nil, uint32(len(hb)))...)
+			out = append(append(out, hb...), raw[len(storeMagic)+4+int(hlen):]...)
+			os.WriteFile(st.Path(), out, 0o644)
+			if _, err := st.load(ctx); !errors.Is(err, ErrCorruptIndex) {
+				t.Errorf("%s = 2^40: err = %v", field, err)
+			}
 		}
 	})
 	t.Run("directory", func(t *testing.T) {

@@ -189,8 +189,20 @@ func OpenCorpus(ctx context.Context, dir, source string, reread bool, opt Option
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.verifyAlways = st.verifyAlways || reread
+	// The collection's folder is walked, every file's size and time
+	// taken, on another CPU while the index file is read.
+	type listed struct {
+		l   *corpus.Listing
+		err error
+	}
+	listing := make(chan listed, 1)
+	go func() {
+		l, err := corpus.ListDir(dir)
+		listing <- listed{l, err}
+	}()
 	prev, discarded := st.load(ctx)
 	if err := ctx.Err(); err != nil {
+		<-listing
 		return nil, nil, BuildStats{}, err
 	}
 	var saved *corpus.Corpus
@@ -205,7 +217,11 @@ func OpenCorpus(ctx context.Context, dir, source string, reread bool, opt Option
 	if reread {
 		since = nil
 	}
-	c, files, err := corpus.LoadDirSince(dir, since)
+	ls := <-listing
+	if ls.err != nil {
+		return nil, nil, BuildStats{}, ls.err
+	}
+	c, files, err := ls.l.LoadSince(since)
 	if err != nil {
 		return nil, nil, BuildStats{}, err
 	}

@@ -349,14 +349,19 @@ func (s *Store) loadTerms(ctx context.Context, f *os.File, off int64, h storeHea
 	if _, err := f.ReadAt(buf, off); err != nil {
 		return nil, err
 	}
-	if crcPieces(ctx, buf) != h.CRC32C {
+	// The checksum is computed on another CPU while the terms are
+	// decoded (decoding checks every bound, so damaged bytes decode to
+	// an error or to something the checksum then rejects).
+	crc := make(chan uint32, 1)
+	go func() { crc <- crcPieces(ctx, buf) }()
+	meta, corp := buf[:h.TermBytes], buf[h.TermBytes:]
+	p, err := decodeTerms(meta, h)
+	if <-crc != h.CRC32C {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		return nil, errors.New("checksum mismatch")
 	}
-	meta, corp := buf[:h.TermBytes], buf[h.TermBytes:]
-	p, err := decodeTerms(meta, h)
 	if err != nil {
 		return nil, err
 	}
@@ -389,14 +394,24 @@ func crcPieces(ctx context.Context, sections ...[]byte) uint32 {
 // (see attach for their vectors).
 func decodeTerms(b []byte, h storeHeader) (*persisted, error) {
 	d := decoder{b: b}
-	n := d.count(h.Stems)
+	// The terms are decoded while their checksum is computed: every count
+	// is bounded by the bytes left as well as by the header.
+	n := d.count(min(h.Stems, len(d.b)))
 	p := &persisted{stems: make([]string, 0, n), stories: make(map[[32]byte]stored, h.Stories)}
 	for range n {
 		l := d.count(len(d.b))
 		p.stems = append(p.stems, string(d.bytes(l)))
 	}
-	// Every story's term lists in one allocation.
+	// Every story's term lists in one allocation, and each of the
+	// chunks' fields in one for all stories.
 	terms := make([]termFreq, 0, len(d.b)/3)
+	// A chunk takes at least 35 bytes (its hash, slot, length and term
+	// count): a header claiming more chunks than that is not believed.
+	if h.Chunks > len(d.b)/35 {
+		return nil, errors.New("more chunks than the terms can hold")
+	}
+	allTerms, allVecs := make([]chunkTerms, h.Chunks), make([][]float32, h.Chunks)
+	allHashes, allSlots := make([][32]byte, h.Chunks), make([]int32, h.Chunks)
 	chunk := 0
 	for range h.Stories {
 		p.ids = append(p.ids, string(d.bytes(d.count(len(d.b)))))
@@ -404,7 +419,8 @@ func decodeTerms(b []byte, h storeHeader) (*persisted, error) {
 		copy(key[:], d.bytes(32))
 		p.hashes = append(p.hashes, key)
 		nc := d.count(h.Chunks - chunk)
-		st := stored{terms: make([]chunkTerms, nc), vecs: make([][]float32, nc), hashes: make([][32]byte, nc), slots: make([]int32, nc)}
+		lo, hi := chunk, chunk+nc
+		st := stored{terms: allTerms[lo:hi:hi], vecs: allVecs[lo:hi:hi], hashes: allHashes[lo:hi:hi], slots: allSlots[lo:hi:hi]}
 		for c := range nc {
 			copy(st.hashes[c][:], d.bytes(32))
 			slot := d.count(h.Vectors.Slots - 1)
@@ -433,7 +449,7 @@ func decodeTerms(b []byte, h storeHeader) (*persisted, error) {
 		}
 		p.stories[key] = st
 	}
-	if d.err == nil && (chunk != h.Chunks || len(d.b) != 0) {
+	if d.err == nil && (chunk != h.Chunks || len(p.stems) != h.Stems || len(d.b) != 0) {
 		d.err = errors.New("the terms don't match the header")
 	}
 	return p, d.err

@@ -41,20 +41,29 @@ func newStoryIndex(stories []Story, terms []chunkTerms, lex *lexicon) *storyInde
 	// a story's counts without a map.
 	tf, title := make([]int, len(lex.stems)), make([]int, len(lex.stems))
 	var ids, titleIDs []uint32
-	// Every story's postings in story order, laid out by stem at the end.
-	// A story holds a stem at most once for each chunk holding it: that
-	// bound as the capacity, the slice never grows (copying it whole each
-	// time), and the memory it reserves beyond what is used is never
-	// touched.
-	type stemPosting struct {
-		id uint32
-		p  storyPosting
+	// Each stem's postings, in story order, in one array: counted first
+	// (the stories holding each stem), then filled story by story.
+	count, last := make([]int, len(lex.stems)), make([]int32, len(lex.stems))
+	total := 0
+	for s, st := range stories {
+		for i := st.First; i < st.First+st.N; i++ {
+			for _, t := range terms[i].terms {
+				if last[t.term] != int32(s+1) {
+					last[t.term] = int32(s + 1)
+					count[t.term]++
+					total++
+				}
+			}
+		}
 	}
-	bound := 0
-	for _, ct := range terms {
-		bound += len(ct.terms)
+	all := make([]storyPosting, total)
+	off := 0
+	for id, n := range count {
+		if n > 0 {
+			si.postings[id] = all[off : off : off+n]
+			off += n
+		}
 	}
-	flat := make([]stemPosting, 0, bound)
 	for s, st := range stories {
 		ids, titleIDs = ids[:0], titleIDs[:0]
 		tlen := 0
@@ -83,7 +92,7 @@ func newStoryIndex(stories []Story, terms []chunkTerms, lex *lexicon) *storyInde
 		for _, id := range ids {
 			n, tn := tf[id], title[id]
 			body := max(0, n-st.N*tn)
-			flat = append(flat, stemPosting{id, storyPosting{uint32(s), clamp16(body), clamp16(tn)}})
+			si.postings[id] = append(si.postings[id], storyPosting{uint32(s), clamp16(body), clamp16(tn)})
 		}
 		si.titleStem[s] = append(si.titleStem[s], titleIDs...)
 		slices.Sort(si.titleStem[s])
@@ -96,21 +105,6 @@ func newStoryIndex(stories []Story, terms []chunkTerms, lex *lexicon) *storyInde
 		si.bodyLen[s], si.titleLen[s] = float32(blen), float32(tlen)
 		totalBody += float64(blen)
 		totalTitle += float64(tlen)
-	}
-	count := make([]int, len(lex.stems))
-	for _, f := range flat {
-		count[f.id]++
-	}
-	all := make([]storyPosting, len(flat))
-	off := 0
-	for id, n := range count {
-		if n > 0 {
-			si.postings[id] = all[off : off : off+n]
-			off += n
-		}
-	}
-	for _, f := range flat {
-		si.postings[f.id] = append(si.postings[f.id], f.p)
 	}
 	if len(stories) > 0 {
 		si.avgBody = max(1, totalBody/float64(len(stories)))
