@@ -28,14 +28,9 @@ type decision struct {
 	picked []candidate
 }
 
-// extract scores every sentence of the retrieved passages with the
-// answering model and picks the answering ones (see pick). Sentences
-// already picked for an earlier part of the question are skipped.
-func (s *Service) extract(a analysis, res *SearchResult, already []candidate) decision {
-	return s.extractFrom(a, s.candidates(a, res), already)
-}
-
-// extractFrom is extract over candidates already made.
+// extractFrom scores candidate sentences with the answering model and
+// picks the answering ones (see pick). Sentences already picked for an
+// earlier part of the question are skipped.
 func (s *Service) extractFrom(a analysis, all, already []candidate) decision {
 	cands := rank(s.model, all, already, s.index.StoryHas, a)
 	d := pick(a, cands, s.model.Answer, s.model.Follow, s.index.StoryHas)
