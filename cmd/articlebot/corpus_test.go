@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -19,15 +18,7 @@ func TestCorpusFolderWithWarnings(t *testing.T) {
 		"local/broken.txt":   "\x00\x01\xff\xfe not text",
 		"archive/.draft.txt": "Hidden draft\n\nNever loaded.\n",
 	}
-	for name, body := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeStories(t, dir, files)
 	code, out, errOut := runCLI(t, "", "ask", "--corpus", dir, "How many new ferries will start service?")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
@@ -50,11 +41,7 @@ func TestSourcesNameTheirStory(t *testing.T) {
 		"harbour.md":  "---\ntitle: Harbour News\nurl: https://example.org/harbour\npublished: 2026-05-01\n---\nTwo new ferries will start service in June.\n",
 		"airport.txt": "Airport adds gates\n\nThree new gates will open at the airport in July.\n",
 	}
-	for name, body := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeStories(t, dir, files)
 	code, out, errOut := runCLI(t, "", "ask", "--corpus", dir, "How many new ferries will start service?")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
@@ -85,14 +72,10 @@ func TestSourcesNameTheirStory(t *testing.T) {
 // the refusals do; scoped to one story, whether that article does.
 func TestSourcesVerdictOverACollection(t *testing.T) {
 	dir := t.TempDir()
-	for name, body := range map[string]string{
+	writeStories(t, dir, map[string]string{
 		"harbour.txt": "Ferries return to the harbour\n\nTwo new ferries will start service in June.\n",
 		"airport.txt": "Airport adds gates\n\nThree new gates will open at the airport in July.\n",
-	} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	for _, tt := range []struct {
 		args []string
 		want string
