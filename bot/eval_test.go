@@ -102,7 +102,11 @@ var evalRatchets = []struct {
 	// story, whose passages the model now reads instead of scattered ones.
 	// Ranking each part's stories by the whole question lowered it to
 	// 0.100 (mixed 0.043 -> 0.014).
-	{"../testdata/bbc-dev.jsonl", SplitHeldOut, 0.60, 0.60, 0.93, 0.86, 0.08},
+	// Numbers inside dates and times are no counts, a price no count of
+	// things, a day or a month no one, and a "what"/"which" question's
+	// noun says the kind of fact (WordNet): unanswerable refused 0.609 ->
+	// 0.696 (2026-12-02).
+	{"../testdata/bbc-dev.jsonl", SplitHeldOut, 0.60, 0.69, 0.93, 0.86, 0.08},
 }
 
 func TestEvalRatchet(t *testing.T) {
