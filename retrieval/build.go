@@ -58,8 +58,10 @@ type Index struct {
 	terms   []chunkTerms
 	hashes  [][32]byte // chunk content hashes
 	lex     *lexicon
+	// bm and stix are made by lexical, once, before their first use.
 	bm      *bm25
 	stix    *storyIndex // BM25F over whole stories (storyindex.go)
+	lexical func()
 	vecs    [][]float32 // unit vectors by chunk
 	// slots are the chunks' vectors' slots in the store's vectors file, -1
 	// for a vector not saved there yet.
@@ -140,7 +142,11 @@ func storyChunks(chunks []corpus.Chunk, hashes [][32]byte) ([]Story, error) {
 // Build embeds and indexes the chunks in memory.
 func Build(ctx context.Context, chunks []corpus.Chunk, opt Options) (*Index, error) {
 	ix, _, err := build(ctx, chunks, opt, nil, nil)
-	return ix, err
+	if err != nil {
+		return nil, err
+	}
+	ix.lexical()
+	return ix, nil
 }
 
 // stored is what a persisted index holds for one story: its chunks' terms
@@ -226,14 +232,17 @@ func build(ctx context.Context, chunks []corpus.Chunk, opt Options, prev *persis
 	if err != nil {
 		return nil, st, err
 	}
-	// The story index and the postings lists are built from the same
-	// terms at once, on two CPUs where there are two.
-	stix := make(chan *storyIndex, 1)
-	go func() { stix <- newStoryIndex(ix.stories, ix.terms, ix.lex) }()
-	ix.bm = newBM25(len(ix.lex.stems), ix.terms)
-	err = ix.fillStore(ctx, opt, fresh)
-	ix.stix = <-stix
-	if err != nil {
+	// The postings lists and the story index are made when the index is
+	// first searched (or Prefill asks): `index`, which only saves, never
+	// pays for them.
+	ix.lexical = sync.OnceFunc(func() {
+		// Both from the same terms at once, on two CPUs where there are two.
+		stix := make(chan *storyIndex, 1)
+		go func() { stix <- newStoryIndex(ix.stories, ix.terms, ix.lex) }()
+		ix.bm = newBM25(len(ix.lex.stems), ix.terms)
+		ix.stix = <-stix
+	})
+	if err := ix.fillStore(ctx, opt, fresh); err != nil {
 		return nil, st, err
 	}
 	return ix, st, nil
@@ -371,10 +380,11 @@ func (ix *Index) fillStore(ctx context.Context, opt Options, fresh []int) error 
 	return nil
 }
 
-// Prefill starts filling the vector store in the background, for a
-// process that is about to search: the work then overlaps whatever comes
-// before the first search.
+// Prefill starts filling the vector store and making the postings lists
+// in the background, for a process that is about to search: the work then
+// overlaps whatever comes before the first search.
 func (ix *Index) Prefill() {
+	go ix.lexical()
 	if s, ok := ix.store.(*lazyStore); ok {
 		go func() {
 			defer runtime.KeepAlive(s)
@@ -459,6 +469,7 @@ func (ix *Index) IDF(stem string) float64 {
 	if !ok {
 		return bm25IDF(float64(len(ix.chunks)), 0)
 	}
+	ix.lexical()
 	return ix.bm.idf(id)
 }
 
@@ -468,6 +479,7 @@ func (ix *Index) df(stem string) int {
 	if !ok {
 		return 0
 	}
+	ix.lexical()
 	return ix.bm.df(id)
 }
 

@@ -302,3 +302,49 @@ func TestTheStoreIsFilledAtTheFirstSearchOrByPrefill(t *testing.T) {
 		<-s.added
 	}
 }
+
+// A persisted index makes its postings lists and story index at its first
+// search, not when it is opened: `index`, which only saves, never makes
+// them. The saved index searches as one built in memory does.
+func TestPostingsAreMadeAtTheFirstSearch(t *testing.T) {
+	ctx := context.Background()
+	chunks := builtinChunks(t)
+	st := NewStore(t.TempDir(), "local-test", "")
+	for range 2 { // built, then reopened
+		ix, _, err := BuildPersisted(ctx, chunks, Options{}, st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ix.bm != nil || ix.stix != nil {
+			t.Fatal("the postings were made before any search")
+		}
+		res, err := ix.Search(ctx, "How many troops has North Korea sent?", 1)
+		if err != nil || !strings.Contains(res.Hits[0].Chunk.Text, "15,000") {
+			t.Fatalf("search: %v", err)
+		}
+		if ix.bm == nil || ix.stix == nil {
+			t.Fatal("searched without postings")
+		}
+	}
+	mem, err := Build(ctx, chunks, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, _, err := BuildPersisted(ctx, chunks, Options{}, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix.Prefill()
+	for _, q := range []string{"Who did Kim write to?", "When did the troops arrive?"} {
+		a, _ := mem.Search(ctx, q, 3)
+		b, _ := ix.Search(ctx, q, 3)
+		if len(a.Hits) != len(b.Hits) || a.Coverage != b.Coverage {
+			t.Fatalf("%q: persisted %+v, in memory %+v", q, b, a)
+		}
+		for i := range a.Hits {
+			if a.Hits[i].Chunk.ID != b.Hits[i].Chunk.ID || a.Hits[i].BM25 != b.Hits[i].BM25 {
+				t.Errorf("%q: hit %d persisted %s %v, in memory %s %v", q, i, b.Hits[i].Chunk.ID, b.Hits[i].BM25, a.Hits[i].Chunk.ID, a.Hits[i].BM25)
+			}
+		}
+	}
+}

@@ -106,6 +106,7 @@ func (ix *Index) Find(ctx context.Context, q Query) (*Result, error) {
 		}
 		article = si
 	}
+	ix.lexical()
 	toks := Tokenize(q.Text)
 	terms := ix.queryTerms(toks)
 	res := &Result{Terms: terms}

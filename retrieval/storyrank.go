@@ -62,6 +62,7 @@ var DefaultStoryPolicy = StoryPolicy{Margin: 1, Several: 3, StoryFirst: true}
 // rankStories ranks the stories holding the query's words (only the one at
 // position article when it is not -1) by BM25F, best first.
 func (ix *Index) rankStories(terms map[string]float64, article int) []scored {
+	ix.lexical()
 	var keep func(uint32) bool
 	if article >= 0 {
 		keep = func(s uint32) bool { return int(s) == article }
