@@ -185,8 +185,6 @@ func TestBadInputExitsTwo(t *testing.T) {
 		{"eval file missing", nil, []string{"eval", missing + ".jsonl"}, "question set"},
 		{"eval dialogue file missing", nil, []string{"eval", missing + "-dialogues.jsonl"}, "none-dialogues"},
 		{"eval file not JSON lines", nil, []string{"eval", badSet}, "bad.jsonl"},
-		{"health listener off", nil, []string{"health"}, "ARTICLEBOT_HTTP_ADDR"},
-		{"health address invalid", map[string]string{"ARTICLEBOT_HTTP_ADDR": "nocolon"}, []string{"health"}, "http.addr"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			for _, json := range []bool{false, true} {
@@ -455,8 +453,22 @@ func TestHealthCommand(t *testing.T) {
 	if exitCode(err, &errb) != 1 {
 		t.Errorf("server down: err %v", err)
 	}
-	if code, _, errOut := runCLI(t, "", "health"); code != 2 || !strings.Contains(errOut, "ARTICLEBOT_HTTP_ADDR") {
+	// A container health check reads anything but 0 as unhealthy, and
+	// Docker reserves 2: every failure of health is 1, bad settings too.
+	if code, _, errOut := runCLI(t, "", "health"); code != 1 || !strings.Contains(errOut, "ARTICLEBOT_HTTP_ADDR") {
 		t.Errorf("listener off: exit %d %q", code, errOut)
+	}
+	for _, env := range []map[string]string{{"ARTICLEBOT_HTTP_ADDR": "nocolon"}, {"ARTICLEBOT_HTTP_ADDR": addr, "ARTICLEBOT_LOG_LEVEL": "loud"}} {
+		var errb bytes.Buffer
+		err := run(context.Background(), []string{"health"}, envOf(env), strings.NewReader(""), &out, &errb)
+		if code := exitCode(err, &errb); code != 1 {
+			t.Errorf("%v: exit %d, want 1: %s", env, code, errb.String())
+		}
+	}
+	for _, args := range [][]string{{"health", "extra"}, {"health", "--bogus"}} {
+		if code, _, _ := runCLI(t, "", args...); code != 1 {
+			t.Errorf("%q: exit %d, want 1", args, code)
+		}
 	}
 }
 

@@ -47,6 +47,9 @@ type command struct {
 	// noCorpus is set for commands that load no articles, which take no
 	// --corpus.
 	noCorpus bool
+	// onError, when set, maps every error of the command, its flags'
+	// included, before it becomes the exit status.
+	onError func(error) error
 }
 
 // commands lists every subcommand, in the order --help shows them.
@@ -292,6 +295,9 @@ func runCommand(ctx context.Context, e *env, c *command, args []string) error {
 	} else {
 		err = c.run(ctx, e, cl, pos)
 	}
+	if err != nil && c.onError != nil {
+		err = c.onError(err)
+	}
 	if err != nil && cl.json {
 		// Whoever reads the JSON gets the error as JSON too; the text
 		// still goes to standard error.
@@ -350,8 +356,8 @@ Exit status:
        in the environment or the config file (serve without DISCORD_TOKEN
        too); a named file (config, question set) that can't be read
   1    failures while working: a corpus that can't be loaded, a model API or
-       Discord that refuses the credentials or can't be reached; health: not
-       healthy
+       Discord that refuses the credentials or can't be reached; and every
+       failure of health, whatever the cause (Docker's HEALTHCHECK reserves 2)
   130  interrupted
 `)
 }
@@ -383,7 +389,11 @@ func printFlags(w io.Writer, fs *flag.FlagSet) {
 func exitStatus(err error) int {
 	var u *usageError
 	var in *inputError
-	if errors.As(err, &u) || errors.As(err, &in) {
+	var sick *notHealthy
+	switch {
+	case errors.As(err, &sick):
+		return 1
+	case errors.As(err, &u) || errors.As(err, &in):
 		return 2
 	}
 	switch bot.KindOf(err) {
