@@ -123,8 +123,11 @@ func TestDialoguesOffline(t *testing.T) {
 	// dilutes what a follow-up's sentence must cover.
 	// Carrying only words the discussed story holds: follow-ups right
 	// 0.769 -> 0.808, their answers 0.722 -> 0.778 (gap 0.111).
-	checkFollowUps(t, rep, 0.80, 0.12)
-	if rep.FollowUps.RefusalAccuracy < 0.76 {
+	// 12 dialogues more (c23-c34, written before they were run, 13 more
+	// answerable follow-ups): right 0.800, answers 0.774 against 0.935
+	// standalone (gap 0.161), refusals 0.844.
+	checkFollowUps(t, rep, 0.79, 0.17)
+	if rep.FollowUps.RefusalAccuracy < 0.82 {
 		t.Errorf("follow-up refusal accuracy %.3f", rep.FollowUps.RefusalAccuracy)
 	}
 }
@@ -172,7 +175,8 @@ func TestDialoguesLLM(t *testing.T) {
 	// far off-topic, and CiteFirstPassage never refuses: unanswerable
 	// follow-ups are answered (0.385 -> 0.192). A real model says the
 	// passages don't answer; TestPerfectModel measures that.
-	checkFollowUps(t, rep, 0.19, 0)
+	// 34 dialogues: 0.267.
+	checkFollowUps(t, rep, 0.26, 0)
 }
 
 func TestDialoguesBBC(t *testing.T) {

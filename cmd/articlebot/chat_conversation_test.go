@@ -59,7 +59,7 @@ func TestEvalScoresFollowUpsApart(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
 	}
-	for _, want := range []string{"dialogues (split all): 22 dialogues", "first", "follow-ups", "standalone", "follow-ups vs standalone"} {
+	for _, want := range []string{"dialogues (split all): 34 dialogues", "first", "follow-ups", "standalone", "follow-ups vs standalone"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("eval output lacks %q:\n%s", want, out)
 		}
