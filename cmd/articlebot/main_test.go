@@ -182,6 +182,7 @@ func TestBadInputExitsTwo(t *testing.T) {
 		{"config value out of range", nil, []string{"sources", "--config", badValue, "q"}, "answer.top_k"},
 		{"token file missing", map[string]string{"DISCORD_TOKEN_FILE": missing}, []string{"serve"}, "DISCORD_TOKEN_FILE"},
 		{"serve without a token", nil, []string{"serve"}, "DISCORD_TOKEN is not set"},
+		{"listen address invalid", map[string]string{"DISCORD_TOKEN": "t", "ARTICLEBOT_HTTP_ADDR": "8080"}, []string{"serve"}, "http.addr"},
 		{"eval file missing", nil, []string{"eval", missing + ".jsonl"}, "question set"},
 		{"eval dialogue file missing", nil, []string{"eval", missing + "-dialogues.jsonl"}, "none-dialogues"},
 		{"eval file not JSON lines", nil, []string{"eval", badSet}, "bad.jsonl"},

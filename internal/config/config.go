@@ -10,10 +10,12 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"net"
 	"net/url"
 	"os"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -361,6 +363,13 @@ func (c *Config) Validate() error {
 	} {
 		if d <= 0 {
 			bad(key, d.String(), "must be a positive duration such as 30s")
+		}
+	}
+	if a := c.HTTP.Addr; a != "" {
+		// What net.Listen takes: host:port or :port, the port a number.
+		_, port, err := net.SplitHostPort(a)
+		if n, perr := strconv.Atoi(port); err != nil || perr != nil || n < 0 || n > 65535 {
+			bad("http.addr", a, "want host:port or :port, such as :8080 or 127.0.0.1:8080")
 		}
 	}
 	if !slices.Contains([]string{"auto", "text", "json"}, c.Log.Format) {

@@ -156,3 +156,19 @@ func TestModes(t *testing.T) {
 		t.Error("remote embeddings with extractive answers")
 	}
 }
+
+// http.addr is checked when the settings are read, as net.Listen will take
+// it, not first when serve starts its listener.
+func TestValidateHTTPAddr(t *testing.T) {
+	for addr, ok := range map[string]bool{
+		"": true, ":8080": true, "127.0.0.1:8080": true, "[::1]:9090": true, "localhost:0": true,
+		"8080": false, "nocolon": false, ":http": false, ":99999": false, "host:": false, "a:b:c": false,
+	} {
+		c := Default()
+		c.HTTP.Addr = addr
+		err := c.Validate()
+		if ok != (err == nil) || (err != nil && !strings.Contains(err.Error(), "http.addr (ARTICLEBOT_HTTP_ADDR)")) {
+			t.Errorf("http.addr %q: Validate() = %v", addr, err)
+		}
+	}
+}
