@@ -93,7 +93,10 @@ var evalRatchets = []struct {
 	// ceiling
 	otherStory float64
 }{
-	{"../testdata/qa.jsonl", SplitAll, 0.695, 0.714, 0, 0.891, 0},
+	// A question asking for a number, a date or a name is answered only by
+	// a sentence stating one (2026-12-02): built-in unanswerable refused
+	// 0.714 -> 0.786.
+	{"../testdata/qa.jsonl", SplitAll, 0.695, 0.785, 0, 0.891, 0},
 	{"../testdata/kessford.jsonl", SplitAll, 0.666, 0.625, 1, 1, 0},
 	// Story-first retrieval (2026-12-02) raised held-out answers 0.471 ->
 	// 0.588, passage recall@4 0.721 -> 0.868 and lowered answers citing
@@ -105,8 +108,9 @@ var evalRatchets = []struct {
 	// Numbers inside dates and times are no counts, a price no count of
 	// things, a day or a month no one, and a "what"/"which" question's
 	// noun says the kind of fact (WordNet): unanswerable refused 0.609 ->
-	// 0.696 (2026-12-02).
-	{"../testdata/bbc-dev.jsonl", SplitHeldOut, 0.60, 0.69, 0.93, 0.86, 0.08},
+	// 0.696 (2026-12-02); a question asking for a number, a date or a name
+	// answered only by a sentence stating one: 0.696 -> 0.739.
+	{"../testdata/bbc-dev.jsonl", SplitHeldOut, 0.60, 0.73, 0.93, 0.86, 0.08},
 }
 
 func TestEvalRatchet(t *testing.T) {

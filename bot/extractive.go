@@ -51,6 +51,13 @@ func rank(m *Model, all, already []candidate, storyHas func(story, stem string) 
 			continue
 		}
 		c.p = m.prob(c.f)
+		// A question that asks for a kind of fact with a form of its own
+		// (a number, a date, a name) is answered only by a sentence that
+		// states one the question lacks, or whose neighbour does. A reason
+		// has no such form: "because" is one way of many to give it.
+		if c.f[fTypeMiss] == 1 && a.want != reason {
+			c.p = 0
+		}
 		cands = append(cands, c)
 	}
 	// Ties go to the better-ranked passage, which comes first.

@@ -158,3 +158,27 @@ func TestAFactBesideTwoWordsWrittenAsOneIsNear(t *testing.T) {
 		t.Errorf("slot = %.2f, want at least 0.5: one word between TimeWarner and 76%%", got)
 	}
 }
+
+func TestATypedQuestionNeedsItsKindOfFact(t *testing.T) {
+	var typed, missing candidate
+	typed.text, missing.text = "It sold 40 cars.", "It sold cars."
+	typed.f[fTypeSent], missing.f[fTypeMiss] = 1, 1
+	typed.f[fBias], missing.f[fBias] = 1, 1
+	m := &Model{Weights: make([]float64, nFeatures)}
+	m.Weights[fTypeMiss] = 5 // even a model that liked it
+	has := func(story, stem string) bool { return false }
+	for _, tt := range []struct {
+		want answerType
+		n    int // candidates that may answer
+	}{{quantity, 1}, {person, 1}, {reason, 2}} {
+		n := 0
+		for _, c := range rank(m, []candidate{typed, missing}, nil, has, analysis{want: tt.want}) {
+			if c.p > 0 {
+				n++
+			}
+		}
+		if n != tt.n {
+			t.Errorf("a question wanting %s: %d sentences may answer, want %d", tt.want, n, tt.n)
+		}
+	}
+}
