@@ -116,6 +116,20 @@ func (ix *bm25) df(term uint32) int {
 	return len(ix.postings[term])
 }
 
+// countIn is the number of chunks in [lo, hi) that hold the stem numbered
+// term.
+func (ix *bm25) countIn(term uint32, lo, hi int) int {
+	if int(term) >= len(ix.postings) {
+		return 0
+	}
+	ps := ix.postings[term]
+	at := func(d int) int {
+		i, _ := slices.BinarySearchFunc(ps, uint32(d), func(p posting, d uint32) int { return int(p.doc) - int(d) })
+		return i
+	}
+	return at(hi) - at(lo)
+}
+
 // idf is BM25's non-negative inverse document frequency.
 func (ix *bm25) idf(term uint32) float64 {
 	return bm25IDF(float64(len(ix.lens)), float64(ix.df(term)))
@@ -142,21 +156,26 @@ type weightedTerm struct {
 
 // top scores the chunks holding a query term (those keep returns true for,
 // when keep is set) and returns the best n, best first, ties in chunk order.
-func (ix *bm25) top(query []weightedTerm, n int, keep func(doc uint32) bool) []scored {
+// scale, when set, multiplies the i-th query term's weight in a chunk.
+func (ix *bm25) top(query []weightedTerm, n int, keep func(doc uint32) bool, scale func(doc uint32, i int) float64) []scored {
 	s := ix.scratch.Get().(*scoreScratch)
 	defer ix.scratch.Put(s)
-	for _, q := range query {
+	for qi, q := range query {
 		idf := ix.idf(q.term)
 		for _, p := range ix.postings[q.term] {
 			if keep != nil && !keep(p.doc) {
 				continue
+			}
+			w := q.w
+			if scale != nil {
+				w *= scale(p.doc, qi)
 			}
 			f := float64(p.tf)
 			norm := ix.k1 * (1 - ix.b + ix.b*float64(ix.lens[p.doc])/ix.avgLen)
 			if s.score[p.doc] == 0 {
 				s.touched = append(s.touched, p.doc)
 			}
-			s.score[p.doc] += q.w * idf * f * (ix.k1 + 1) / (f + norm)
+			s.score[p.doc] += w * idf * f * (ix.k1 + 1) / (f + norm)
 		}
 	}
 	out := topN(len(s.touched), n, func(i int) scored {

@@ -203,7 +203,7 @@ func (ix *Index) Find(ctx context.Context, q Query) (*Result, error) {
 			h.Score += 1 / float64(rrfK+r+1)
 		}
 	}
-	for r, s := range ix.bm.top(query, depth, keep) {
+	for r, s := range ix.bm.top(query, depth, keep, ix.localScale(query, scope)) {
 		h := hit(s.doc)
 		h.BM25 = s.score
 		h.LexicalRank = r + 1
@@ -240,6 +240,40 @@ func (ix *Index) Find(ctx context.Context, q Query) (*Result, error) {
 	res.Coverage, res.Missing = ix.coverage(toks, hits[:min(ix.relevance.TopN, len(hits))])
 	res.Covered = ix.relevance.covers(res, toks)
 	return res, nil
+}
+
+// localScale weighs each query term, in a chunk of one of the scope's
+// stories, by how rare it is among that story's chunks: once a story is
+// chosen, a word every passage of it holds (its subject, its title's words)
+// says nothing about which passage answers, and the passage that merely
+// restates the question (often the lead) should not outrank the one that
+// adds the answer. A term's IDF becomes (1−λ)·idf + λ·idfₛ, idf being
+// BM25's IDF among all chunks and idfₛ among the story's; in a collection
+// of one story the two are the same. λ is StoryPolicy.Local. Nil without
+// a scope or with λ = 0.
+func (ix *Index) localScale(query []weightedTerm, scope []int) func(doc uint32, i int) float64 {
+	lam := ix.storyPolicy.Local
+	if scope == nil || lam == 0 || len(query) == 0 {
+		return nil
+	}
+	at := make(map[int32]int, len(scope))
+	f := make([]float64, len(scope)*len(query))
+	for k, si := range scope {
+		at[int32(si)] = k
+		st := ix.stories[si]
+		n := float64(st.N)
+		for i, q := range query {
+			g := ix.bm.idf(q.term)
+			if g == 0 {
+				continue
+			}
+			df := float64(ix.bm.countIn(q.term, st.First, st.First+st.N))
+			f[k*len(query)+i] = (1 - lam) + lam*bm25IDF(n, df)/g
+		}
+	}
+	return func(doc uint32, i int) float64 {
+		return f[at[ix.story[doc]]*len(query)+i]
+	}
 }
 
 // similarity is the cosine similarity of a unit query vector to chunk i; 0

@@ -108,7 +108,7 @@ func TestStoryFitBBC(t *testing.T) {
 		for i := range ix.chunks {
 			d.sims[i] = ix.similarity(qv, i)
 		}
-		d.chunkB = ix.bm.top(ix.weighted(d.terms, 1), 200, nil)
+		d.chunkB = ix.bm.top(ix.weighted(d.terms, 1), 200, nil, nil)
 		cache[q] = d
 		return d
 	}

@@ -241,3 +241,85 @@ func TestOpenCompoundFindsTheClosedOne(t *testing.T) {
 		t.Errorf("stories %+v, want the game story first", res.Stories)
 	}
 }
+
+// TestPassageRankedByWordsRareInItsStory: every passage of the airline
+// story holds its title's words ("airline", "cancels", "flights"), rare in
+// the collection; the passage that answers holds the question's other
+// words ("passengers", "stranded"), common in the collection but in one
+// passage of the story. Once the story is chosen, those words decide
+// which of its passages answers (StoryPolicy.Local), not the lead that
+// restates the question.
+func TestPassageRankedByWordsRareInItsStory(t *testing.T) {
+	var chunks []corpus.Chunk
+	chunks = append(chunks, storyChunksOf("airline", "Airline cancels flights",
+		"The airline cancelled flights on Monday, the airline said, as flights were grounded.",
+		"About 9,000 passengers were stranded at the airport overnight.",
+		"The airline expects to run a full timetable by Friday.")...)
+	for i, title := range []string{"Rail strike strands passengers", "Ferry passengers stranded by fog", "Bus passengers stranded in snow"} {
+		chunks = append(chunks, storyChunksOf("other"+itoa(i), title,
+			"Passengers were stranded for hours and passengers complained.",
+			"Stranded passengers were given blankets.")...)
+	}
+	question := "How many passengers were stranded when the airline cancelled flights?"
+	answerRank := func(p StoryPolicy) int {
+		t.Helper()
+		ix, err := Build(context.Background(), chunks, Options{StoryPolicy: p})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := ix.Search(context.Background(), question, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range res.Hits {
+			if h.Chunk.ID == "airline-1" {
+				return h.LexicalRank
+			}
+		}
+		t.Fatalf("the answering passage is not among the hits %v", storiesOf(res.Hits))
+		return 0
+	}
+	local := DefaultStoryPolicy
+	local.Local = 1
+	if r := answerRank(local); r != 1 {
+		t.Errorf("the answering passage is lexical rank %d, want 1", r)
+	}
+	global := DefaultStoryPolicy
+	global.Local = 0
+	if r := answerRank(global); r == 1 {
+		t.Errorf("without StoryPolicy.Local the answering passage is first too; the test shows nothing")
+	}
+}
+
+// TestLocalWeightIsNeutralInOneStory: in a collection of one story a
+// word's rarity within the story is its rarity in the collection, so
+// StoryPolicy.Local changes no score.
+func TestLocalWeightIsNeutralInOneStory(t *testing.T) {
+	chunks := storyChunksOf("harbour", "Port to deepen its harbour",
+		"The harbour authority approved the plan on Monday after a long debate.",
+		"Dredging will start in spring and take two years, the authority said.",
+		"The council put the cost at twelve million pounds, paid over a decade.")
+	scores := func(local float64) []float64 {
+		p := DefaultStoryPolicy
+		p.Local = local
+		ix, err := Build(context.Background(), chunks, Options{StoryPolicy: p})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := ix.Search(context.Background(), "When will the harbour dredging start?", 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []float64
+		for _, h := range res.Hits {
+			out = append(out, h.BM25)
+		}
+		return out
+	}
+	a, b := scores(0), scores(1)
+	for i := range a {
+		if math.Abs(a[i]-b[i]) > 1e-9 {
+			t.Fatalf("BM25 scores %v with Local 0, %v with Local 1", a, b)
+		}
+	}
+}

@@ -91,32 +91,25 @@ type usageError struct {
 func (u *usageError) Error() string { return u.err.Error() + "\n" + u.usage }
 func (u *usageError) Unwrap() error { return u.err }
 
-// statusError gives err an exit status of its own, outranking what the
-// error would map to (see exitStatus).
-type statusError struct {
-	err    error
-	status int
-}
+// inputError is something the command was given that it can't use, found
+// before any work starts: a setting that is missing or invalid (in the
+// config file, the environment, or a file one of them names) or a file
+// named on the command line that can't be opened or read as its format.
+// Like a usage error it is fixed by changing how the command is run, so it
+// exits with status 2; failures while working (a corpus that can't be
+// loaded, a model or Discord refusing the credentials) exit with 1.
+type inputError struct{ err error }
 
-func (s *statusError) Error() string { return s.err.Error() }
-func (s *statusError) Unwrap() error { return s.err }
+func (i *inputError) Error() string { return i.err.Error() }
+func (i *inputError) Unwrap() error { return i.err }
 
-// withStatus gives err the exit status; nil stays nil.
-func withStatus(err error, status int) error {
+// badInput marks err as an inputError; nil stays nil.
+func badInput(err error) error {
 	if err == nil {
 		return nil
 	}
-	return &statusError{err: err, status: status}
+	return &inputError{err: err}
 }
-
-// badInput marks err as something the command was given that it can't
-// use, found before any work starts: a setting that is missing or invalid
-// (in the config file, the environment, or a file one of them names) or a
-// file named on the command line that can't be opened or read as its
-// format. Like a usage error it is fixed by changing how the command is
-// run, so it exits with status 2; failures while working (a corpus that
-// can't be loaded, a model or Discord refusing the credentials) exit with 1.
-func badInput(err error) error { return withStatus(err, 2) }
 
 // usagef reports a usage error with the running command's usage line.
 func (cl *cli) usagef(format string, args ...any) error {
@@ -394,12 +387,13 @@ func printFlags(w io.Writer, fs *flag.FlagSet) {
 // errors and bad input (settings and named files included), 130 when
 // interrupted, 1 for other failures.
 func exitStatus(err error) int {
-	var st *statusError
-	if errors.As(err, &st) {
-		return st.status
-	}
 	var u *usageError
-	if errors.As(err, &u) {
+	var in *inputError
+	var sick *notHealthy
+	switch {
+	case errors.As(err, &sick):
+		return 1
+	case errors.As(err, &u) || errors.As(err, &in):
 		return 2
 	}
 	switch bot.KindOf(err) {

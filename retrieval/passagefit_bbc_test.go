@@ -1,0 +1,162 @@
+package retrieval
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/articlebot/articlebot/corpus"
+)
+
+var passageFit = flag.Bool("passagefit", false, "print passage-ranking diagnostics on the BBC development set's halves")
+
+type devEvidence struct {
+	ID, Split, Story, Kind, Question string
+	Evidence                         []string
+}
+
+func readDevEvidence(tb testing.TB) []devEvidence {
+	f, err := os.Open("../testdata/bbc-dev.jsonl")
+	if err != nil {
+		tb.Skip(err)
+	}
+	defer f.Close()
+	var out []devEvidence
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		var c devEvidence
+		if err := json.Unmarshal([]byte(line), &c); err != nil {
+			tb.Fatal(err)
+		}
+		if len(c.Evidence) > 0 {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func foldLower(s string) string { return strings.ToLower(corpus.Fold(s)) }
+
+func TestPassageDiagBBC(t *testing.T) {
+	if !*passageFit {
+		t.Skip("-passagefit not set")
+	}
+	c := loadBBC(t)
+	ctx := context.Background()
+	ix, err := Build(ctx, c.Chunks(), Options{Expand: Expand})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix.storyPolicy.Local = 1
+	for _, dc := range readDevEvidence(t) {
+		if dc.Split != "calibration" {
+			continue
+		}
+		res, err := ix.Search(ctx, dc.Question, 50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rank := 0
+		for i, h := range res.Hits {
+			if strings.Contains(foldLower(h.Chunk.Text), foldLower(dc.Evidence[0])) {
+				rank = i + 1
+				break
+			}
+		}
+		if rank == 1 {
+			continue
+		}
+		top := res.Hits[0]
+		pos := ix.pos[top.Chunk.ID]
+		st := ix.stories[ix.story[pos]]
+		t.Logf("%s %s rank=%d q=%q\n   top: chunk %d of %s (lead=%v) vr=%d lr=%d %q", dc.ID, dc.Kind, rank, dc.Question, pos-st.First, st.ID, pos == st.First, top.VectorRank, top.LexicalRank, trunc(top.Chunk.Text, 160))
+		if rank > 0 {
+			h := res.Hits[rank-1]
+			t.Logf("   ans: vr=%d lr=%d %q", h.VectorRank, h.LexicalRank, trunc(h.Chunk.Text, 160))
+		}
+	}
+}
+
+// TestPassageFitBBC is how StoryPolicy.Local was chosen: passage
+// recall@1 and @4 on both halves of the BBC development set for each λ;
+// pick on the calibration half only.
+//
+//	go test ./retrieval -run TestPassageFitBBC -passagefit -v
+func TestPassageFitBBC(t *testing.T) {
+	if !*passageFit {
+		t.Skip("-passagefit not set")
+	}
+	c := loadBBC(t)
+	ctx := context.Background()
+	ix, err := Build(ctx, c.Chunks(), Options{Expand: Expand})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := readDevEvidence(t)
+	for _, lam := range []float64{0, 0.25, 0.5, 0.75, 1} {
+		ix.storyPolicy.Local = lam
+		line := fmt.Sprintf("local=%-5g", lam)
+		for _, split := range []string{"calibration", "heldout"} {
+			var n, at1, at4, mrr float64
+			for _, dc := range cases {
+				if dc.Split != split {
+					continue
+				}
+				res, err := ix.Search(ctx, dc.Question, 50)
+				if err != nil {
+					t.Fatal(err)
+				}
+				n++
+				r := evidenceRank(res.Hits, dc.Evidence)
+				if r == 1 {
+					at1++
+				}
+				if r > 0 && r <= 4 {
+					at4++
+				}
+				if r > 0 {
+					mrr += 1 / float64(r)
+				}
+			}
+			line += fmt.Sprintf(" | %s p@1 %.3f p@4 %.3f mrr %.3f", split[:3], at1/n, at4/n, mrr/n)
+		}
+		t.Log(line)
+	}
+}
+
+// evidenceRank is the least rank by which every evidence snippet is inside
+// a hit; 0 when not all are.
+func evidenceRank(hits []Hit, evidence []string) int {
+	need := map[string]bool{}
+	for _, e := range evidence {
+		need[foldLower(e)] = true
+	}
+	for i, h := range hits {
+		text := foldLower(h.Chunk.Text)
+		for e := range need {
+			if strings.Contains(text, e) {
+				delete(need, e)
+			}
+		}
+		if len(need) == 0 {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+func trunc(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
