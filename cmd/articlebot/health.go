@@ -18,20 +18,11 @@ var healthCmd = &command{
 	onError:  unhealthy,
 }
 
-// notHealthy is any failure of the health command, its call and settings
-// included: container health checks read 0 as healthy and 1 as not, and
-// Docker's HEALTHCHECK reserves 2, which other commands use for bad input.
-type notHealthy struct{ err error }
-
-func (n *notHealthy) Error() string { return n.err.Error() }
-func (n *notHealthy) Unwrap() error { return n.err }
-
-func unhealthy(err error) error {
-	if err == nil {
-		return nil
-	}
-	return &notHealthy{err: err}
-}
+// unhealthy makes any failure of the health command, its call and
+// settings included, exit with status 1: container health checks read 0 as
+// healthy and 1 as not, and Docker's HEALTHCHECK reserves 2, which other
+// commands use for bad input.
+func unhealthy(err error) error { return withStatus(err, 1) }
 
 // checkHealth asks the running articlebot's /healthz and prints its answer.
 func checkHealth(ctx context.Context, e *env, cl *cli, args []string) error {

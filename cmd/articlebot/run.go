@@ -91,25 +91,32 @@ type usageError struct {
 func (u *usageError) Error() string { return u.err.Error() + "\n" + u.usage }
 func (u *usageError) Unwrap() error { return u.err }
 
-// inputError is something the command was given that it can't use, found
-// before any work starts: a setting that is missing or invalid (in the
-// config file, the environment, or a file one of them names) or a file
-// named on the command line that can't be opened or read as its format.
-// Like a usage error it is fixed by changing how the command is run, so it
-// exits with status 2; failures while working (a corpus that can't be
-// loaded, a model or Discord refusing the credentials) exit with 1.
-type inputError struct{ err error }
+// statusError gives err an exit status of its own, outranking what the
+// error would map to (see exitStatus).
+type statusError struct {
+	err    error
+	status int
+}
 
-func (i *inputError) Error() string { return i.err.Error() }
-func (i *inputError) Unwrap() error { return i.err }
+func (s *statusError) Error() string { return s.err.Error() }
+func (s *statusError) Unwrap() error { return s.err }
 
-// badInput marks err as an inputError; nil stays nil.
-func badInput(err error) error {
+// withStatus gives err the exit status; nil stays nil.
+func withStatus(err error, status int) error {
 	if err == nil {
 		return nil
 	}
-	return &inputError{err: err}
+	return &statusError{err: err, status: status}
 }
+
+// badInput marks err as something the command was given that it can't
+// use, found before any work starts: a setting that is missing or invalid
+// (in the config file, the environment, or a file one of them names) or a
+// file named on the command line that can't be opened or read as its
+// format. Like a usage error it is fixed by changing how the command is
+// run, so it exits with status 2; failures while working (a corpus that
+// can't be loaded, a model or Discord refusing the credentials) exit with 1.
+func badInput(err error) error { return withStatus(err, 2) }
 
 // usagef reports a usage error with the running command's usage line.
 func (cl *cli) usagef(format string, args ...any) error {
@@ -387,13 +394,12 @@ func printFlags(w io.Writer, fs *flag.FlagSet) {
 // errors and bad input (settings and named files included), 130 when
 // interrupted, 1 for other failures.
 func exitStatus(err error) int {
+	var st *statusError
+	if errors.As(err, &st) {
+		return st.status
+	}
 	var u *usageError
-	var in *inputError
-	var sick *notHealthy
-	switch {
-	case errors.As(err, &sick):
-		return 1
-	case errors.As(err, &u) || errors.As(err, &in):
+	if errors.As(err, &u) {
 		return 2
 	}
 	switch bot.KindOf(err) {
