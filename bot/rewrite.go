@@ -147,12 +147,17 @@ func (s *Service) rewrite(ctx context.Context, q string, req Request) followUp {
 	return fu
 }
 
+// textWords are the words of text as written: runs of letters and digits.
+func textWords(text string) []string {
+	return strings.FieldsFunc(corpus.Fold(text), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+}
+
 // surfaceForm is word as text writes it ("NIS", "McDonald", not "Nis",
 // "Mcdonald"), or capitalised when text doesn't hold it as a word.
 func surfaceForm(text, word string) string {
-	for _, f := range strings.FieldsFunc(corpus.Fold(text), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	}) {
+	for _, f := range textWords(text) {
 		if strings.EqualFold(f, word) {
 			return f
 		}
@@ -166,9 +171,7 @@ func surfaceForm(text, word string) string {
 // carried word of an earlier follow-up ("Charles" in "what did he say? (Charles
 // Kennedy …)"), which Tokenize doesn't mark as one.
 func writtenCapitalised(text, word string) bool {
-	for i, f := range strings.FieldsFunc(corpus.Fold(text), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	}) {
+	for i, f := range textWords(text) {
 		if i > 0 && strings.EqualFold(f, word) {
 			r, _ := utf8.DecodeRuneInString(f)
 			return unicode.IsUpper(r)
