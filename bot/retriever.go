@@ -38,6 +38,11 @@ type WordStats interface {
 	// StoryHas reports whether any passage of the story with the given ID
 	// holds stem.
 	StoryHas(story, stem string) bool
+	// StoryIDF is the inverse document frequency of stem among the
+	// passages of the story with the given ID alone: near 0 for a word
+	// every passage of it holds (its title's, its subject), however rare
+	// in the corpus; 0 for an unknown story.
+	StoryIDF(story, stem string) float64
 	// SentenceCoverage is the IDF-weighted share of query's words, or
 	// their synonyms at a discount, among a sentence's stems.
 	SentenceCoverage(query string, stems map[string]bool) float64

@@ -164,3 +164,22 @@ func (ix *Index) StoryHas(story, stem string) bool {
 	}
 	return false
 }
+
+// StoryIDF is stem's BM25 inverse document frequency among the chunks of
+// the story with the given ID alone: how well the word tells that story's
+// passages apart. A word every passage of the story holds (its title's,
+// its subject) is near 0 there however rare it is in the collection; in a
+// collection of one story it is IDF. 0 for an unknown story.
+func (ix *Index) StoryIDF(story, stem string) float64 {
+	si, ok := ix.byID[story]
+	if !ok {
+		return 0
+	}
+	st := ix.stories[si]
+	df := 0
+	if id, ok := ix.lex.ids[stem]; ok {
+		ix.lexical()
+		df = ix.bm.countIn(id, st.First, st.First+st.N)
+	}
+	return bm25IDF(float64(st.N), float64(df))
+}

@@ -323,3 +323,41 @@ func TestLocalWeightIsNeutralInOneStory(t *testing.T) {
 		}
 	}
 }
+
+// TestStoryIDF: within the airline story its title's words, in every
+// passage, tell its passages apart less than a word one passage holds;
+// in a collection of one story StoryIDF is IDF.
+func TestStoryIDF(t *testing.T) {
+	var chunks []corpus.Chunk
+	chunks = append(chunks, storyChunksOf("airline", "Airline cancels flights",
+		"The airline cancelled flights on Monday.",
+		"About 9,000 passengers were stranded at the airport overnight.",
+		"The airline expects to run a full timetable by Friday.")...)
+	for i, title := range []string{"Rail strike strands passengers", "Ferry passengers stranded by fog"} {
+		chunks = append(chunks, storyChunksOf("other"+itoa(i), title,
+			"Passengers were stranded for hours.", "Stranded passengers were given blankets.")...)
+	}
+	ix, err := Build(context.Background(), chunks, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	title, one := ix.StoryIDF("airline", Stem("airline")), ix.StoryIDF("airline", Stem("stranded"))
+	if title >= one {
+		t.Errorf("StoryIDF: title word %.3f, a word of one passage %.3f; want the title's lower", title, one)
+	}
+	if ix.IDF(Stem("airline")) <= ix.IDF(Stem("stranded")) {
+		t.Errorf("in the collection the title word should be the rarer; the test shows nothing")
+	}
+	if got := ix.StoryIDF("no-such-story", Stem("airline")); got != 0 {
+		t.Errorf("StoryIDF of an unknown story = %v, want 0", got)
+	}
+	solo, err := Build(context.Background(), chunks[:3], Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{"airline", "passengers", "unknownword"} {
+		if a, b := solo.StoryIDF("airline", Stem(w)), solo.IDF(Stem(w)); math.Abs(a-b) > 1e-12 {
+			t.Errorf("one story: StoryIDF(%s) = %v, IDF = %v", w, a, b)
+		}
+	}
+}
