@@ -23,6 +23,8 @@ var (
 	// clockRE finds the numbers that are parts of a date or a time of day,
 	// not counts: "17 February", "March 3rd", "8am", "in 1993".
 	clockRE = regexp.MustCompile(`(?i)\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?` + monthWords + `\b|\b` + monthWords + `\s+\d{1,2}(?:st|nd|rd|th)?\b|\b\d{1,2}(?:[:.]\d\d)?\s?(?:am|pm|a\.m\.|p\.m\.)|\b(?:1[89]|20)\d\d\b`)
+	// basedRE finds a place written as "Paris-based", "New York-based".
+	basedRE = regexp.MustCompile(`\b(\p{Lu}[\pL'’]+(?:\s+\p{Lu}[\pL'’]+)*)-based\b`)
 	// nameRE is a run of capitalised words: a person, place or body.
 	nameRE = regexp.MustCompile(`\p{Lu}[\pL'’.-]*(?:\s+(?:of|de|van|von|the|and|&)?\s*\p{Lu}[\pL'’.-]*)*`)
 )
@@ -131,6 +133,10 @@ func typeSpans(want answerType, sentence, question string) [][2]int {
 			if loc := dateRE.FindStringIndex(sentence[m[2]:m[3]]); loc != nil && loc[0] == 0 && loc[1] == m[3]-m[2] {
 				continue
 			}
+			locs = append(locs, m[2:4])
+		}
+		// "The Paris-based group" says where it is as well as "in Paris".
+		for _, m := range basedRE.FindAllStringSubmatchIndex(sentence, -1) {
 			locs = append(locs, m[2:4])
 		}
 		freshNames(locs)

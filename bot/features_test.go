@@ -59,6 +59,8 @@ func TestTypeSpansAreWhatTheQuestionLacks(t *testing.T) {
 			"She won the title back in March.", "In which city did she win the title?", nil},
 		{"a place", place,
 			"She won the title in Lisbon.", "Where did she win the title?", []string{"Lisbon"}},
+		{"a place before -based", place,
+			"The New York-based group said so.", "Where is the group based?", []string{"New York"}},
 		{"how long asks for a length too", duration,
 			"The bridge will be 85 metres long.", "How long will the bridge be?", []string{"85 metres"}},
 		{"a date or a time of day is no count", quantity,
