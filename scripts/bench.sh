@@ -42,6 +42,7 @@ synth() {
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+declare -A dirs
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
 echo
@@ -83,6 +84,31 @@ for size in $SIZES; do
 		-v p="$peak" -v v="$vec" -v re="$re" 'BEGIN {
 		printf "| %s | %s | %s | %.2f | %.2f | %.0f | %.0f | %.0f | %s | %.2f | %.2f |\n", s, st, c, b-a, d-c2, ask*1000, cpu*1000, p/1024, v, (p/1024)/v, re }'
 done
+
+# With OLD_BIN, the BBC whole-process ask of both binaries, interleaved
+# (9 runs each, each binary with its own data directory and index built
+# first): side by side, the ratio holds where the load moves both.
+if [ -n "${OLD_BIN:-}" ] && [ -d ../shared/corpora/bbc ] && [[ " $SIZES " == *" bbc "* ]]; then
+	q="How much did Time Warner's quarterly profits rise?"
+	declare -A st sc
+	for b in "$bin" "$OLD_BIN"; do
+		d=$tmp/side-$(basename "$b")-$RANDOM
+		ARTICLEBOT_DATA_DIR=$d "$b" index --corpus ../shared/corpora/bbc >/dev/null 2>&1
+		ARTICLEBOT_DATA_DIR=$d "$b" ask --corpus ../shared/corpora/bbc "$q" >/dev/null 2>&1
+		dirs[$b]=$d
+	done
+	for i in $(seq 9); do
+		for b in "$bin" "$OLD_BIN"; do
+			ARTICLEBOT_DATA_DIR=${dirs[$b]} /usr/bin/time -f "%e %U %S" -o "$tmp/t" "$b" ask --corpus ../shared/corpora/bbc "$q" >/dev/null 2>&1
+			read -r e u sy <"$tmp/t"
+			st[$b]+="$e "; sc[$b]+="$(awk -v u="$u" -v s="$sy" 'BEGIN {print u+s}') "
+		done
+	done
+	ne=$(tr ' ' '\n' <<<"${st[$bin]}" | grep . | median); nc=$(tr ' ' '\n' <<<"${sc[$bin]}" | grep . | median)
+	oe=$(tr ' ' '\n' <<<"${st[$OLD_BIN]}" | grep . | median); oc=$(tr ' ' '\n' <<<"${sc[$OLD_BIN]}" | grep . | median)
+	echo
+	awk -v ne="$ne" -v nc="$nc" -v oe="$oe" -v oc="$oc" 'BEGIN {printf "BBC whole-process ask, 9 runs interleaved with OLD_BIN: median %.0f ms against %.0f ms (%.2fx), CPU %.0f ms against %.0f ms (%.2fx)\n", ne*1000, oe*1000, ne/oe, nc*1000, oc*1000, nc/oc}'
+fi
 
 # The built-in article's whole-process ask (nothing persisted), 11 runs;
 # with OLD_BIN=path/to/an/older/articlebot, interleaved with that binary's.
