@@ -54,6 +54,11 @@ var evalCmd = &command{
 			dir := cfg.CorpusDir
 			if cl.corpusDir == "" && corpusDir != "" {
 				dir = filepath.Join(filepath.Dir(file), corpusDir)
+				// Like a --corpus that names no directory, a set's
+				// "# corpus:" line naming none is bad input (exit 2).
+				if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+					return nil, badInput(fmt.Errorf("%s: its corpus %s (%q from the file's directory) is no directory", file, dir, corpusDir))
+				}
 			}
 			if svc, ok := services[dir]; ok {
 				return svc, nil

@@ -167,6 +167,11 @@ func TestBadInputExitsTwo(t *testing.T) {
 	badYAML := write("bad.yaml", "answer: [\n")
 	badValue := write("value.yaml", "answer:\n  top_k: -3\n")
 	badSet := write("bad.jsonl", "not json\n")
+	noCorpus := write("elsewhere.jsonl", "# corpus: no-such-dir\n"+
+		`{"id": "q1", "kind": "fact", "question": "How many?", "evidence": ["two"], "answer": ["two"]}`+"\n")
+	noCorpusDialogues := write("elsewhere-dialogues.jsonl", "# format: dialogues\n# corpus: no-such-dir\n"+
+		`{"id": "d1", "turns": [{"kind": "fact", "question": "How many?", "answer": [["two"]], "evidence": ["two"]}, `+
+		`{"kind": "fact", "question": "why?", "standalone": "Why two?", "answer": [["two"]], "evidence": ["two"]}]}`+"\n")
 	missing := filepath.Join(dir, "none")
 	for _, tt := range []struct {
 		name string
@@ -186,6 +191,8 @@ func TestBadInputExitsTwo(t *testing.T) {
 		{"eval file missing", nil, []string{"eval", missing + ".jsonl"}, "question set"},
 		{"eval dialogue file missing", nil, []string{"eval", missing + "-dialogues.jsonl"}, "none-dialogues"},
 		{"eval file not JSON lines", nil, []string{"eval", badSet}, "bad.jsonl"},
+		{"eval set's corpus missing", nil, []string{"eval", noCorpus}, "no-such-dir"},
+		{"eval dialogues' corpus missing", nil, []string{"eval", noCorpusDialogues}, "no-such-dir"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			for _, json := range []bool{false, true} {
