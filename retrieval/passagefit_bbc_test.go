@@ -1,12 +1,9 @@
 package retrieval
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 
@@ -15,49 +12,27 @@ import (
 
 var passageFit = flag.Bool("passagefit", false, "print passage-ranking diagnostics on the BBC development set's halves")
 
-type devEvidence struct {
-	ID, Split, Story, Kind, Question string
-	Evidence                         []string
-}
-
-func readDevEvidence(tb testing.TB) []devEvidence {
-	f, err := os.Open("../testdata/bbc-dev.jsonl")
-	if err != nil {
-		tb.Skip(err)
-	}
-	defer f.Close()
-	var out []devEvidence
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || line[0] == '#' {
-			continue
-		}
-		var c devEvidence
-		if err := json.Unmarshal([]byte(line), &c); err != nil {
-			tb.Fatal(err)
-		}
-		if len(c.Evidence) > 0 {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
 func foldLower(s string) string { return strings.ToLower(corpus.Fold(s)) }
 
-func TestPassageDiagBBC(t *testing.T) {
+// bbcFitIndex indexes the BBC collection with WordNet expansion, for the
+// -passagefit diagnostics.
+func bbcFitIndex(t *testing.T) *Index {
+	t.Helper()
 	if !*passageFit {
 		t.Skip("-passagefit not set")
 	}
-	c := loadBBC(t)
-	ctx := context.Background()
-	ix, err := Build(ctx, c.Chunks(), Options{Expand: Expand})
+	ix, err := Build(context.Background(), loadBBC(t).Chunks(), Options{Expand: Expand})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return ix
+}
+
+func TestPassageDiagBBC(t *testing.T) {
+	ctx := context.Background()
+	ix := bbcFitIndex(t)
 	ix.storyPolicy.Local = 1
-	for _, dc := range readDevEvidence(t) {
+	for _, dc := range readDevCases(t) {
 		if dc.Split != "calibration" {
 			continue
 		}
@@ -92,16 +67,9 @@ func TestPassageDiagBBC(t *testing.T) {
 //
 //	go test ./retrieval -run TestPassageFitBBC -passagefit -v
 func TestPassageFitBBC(t *testing.T) {
-	if !*passageFit {
-		t.Skip("-passagefit not set")
-	}
-	c := loadBBC(t)
 	ctx := context.Background()
-	ix, err := Build(ctx, c.Chunks(), Options{Expand: Expand})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cases := readDevEvidence(t)
+	ix := bbcFitIndex(t)
+	cases := readDevCases(t)
 	for _, lam := range []float64{0, 0.25, 0.5, 0.75, 1} {
 		ix.storyPolicy.Local = lam
 		line := fmt.Sprintf("local=%-5g", lam)

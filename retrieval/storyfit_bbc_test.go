@@ -26,7 +26,7 @@ var storyFit = flag.Bool("storyfit", false, "print story-ranking variants on the
 
 type devCase struct {
 	ID, Split, Story, Kind, Question string
-	Also                             []string
+	Also, Evidence                   []string
 }
 
 func readDevCases(tb testing.TB) []devCase {

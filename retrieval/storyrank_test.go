@@ -242,6 +242,22 @@ func TestOpenCompoundFindsTheClosedOne(t *testing.T) {
 	}
 }
 
+// airlineStories: the airline story's three passages hold its title's
+// words, rare in the collection; "passengers" and "stranded" are in one of
+// them and in every passage of three other stories.
+func airlineStories() []corpus.Chunk {
+	chunks := storyChunksOf("airline", "Airline cancels flights",
+		"The airline cancelled flights on Monday, the airline said, as flights were grounded.",
+		"About 9,000 passengers were stranded at the airport overnight.",
+		"The airline expects to run a full timetable by Friday.")
+	for i, title := range []string{"Rail strike strands passengers", "Ferry passengers stranded by fog", "Bus passengers stranded in snow"} {
+		chunks = append(chunks, storyChunksOf("other"+itoa(i), title,
+			"Passengers were stranded for hours and passengers complained.",
+			"Stranded passengers were given blankets.")...)
+	}
+	return chunks
+}
+
 // TestPassageRankedByWordsRareInItsStory: every passage of the airline
 // story holds its title's words ("airline", "cancels", "flights"), rare in
 // the collection; the passage that answers holds the question's other
@@ -250,16 +266,7 @@ func TestOpenCompoundFindsTheClosedOne(t *testing.T) {
 // which of its passages answers (StoryPolicy.Local), not the lead that
 // restates the question.
 func TestPassageRankedByWordsRareInItsStory(t *testing.T) {
-	var chunks []corpus.Chunk
-	chunks = append(chunks, storyChunksOf("airline", "Airline cancels flights",
-		"The airline cancelled flights on Monday, the airline said, as flights were grounded.",
-		"About 9,000 passengers were stranded at the airport overnight.",
-		"The airline expects to run a full timetable by Friday.")...)
-	for i, title := range []string{"Rail strike strands passengers", "Ferry passengers stranded by fog", "Bus passengers stranded in snow"} {
-		chunks = append(chunks, storyChunksOf("other"+itoa(i), title,
-			"Passengers were stranded for hours and passengers complained.",
-			"Stranded passengers were given blankets.")...)
-	}
+	chunks := airlineStories()
 	question := "How many passengers were stranded when the airline cancelled flights?"
 	answerRank := func(p StoryPolicy) int {
 		t.Helper()
@@ -328,15 +335,7 @@ func TestLocalWeightIsNeutralInOneStory(t *testing.T) {
 // passage, tell its passages apart less than a word one passage holds;
 // in a collection of one story StoryIDF is IDF.
 func TestStoryIDF(t *testing.T) {
-	var chunks []corpus.Chunk
-	chunks = append(chunks, storyChunksOf("airline", "Airline cancels flights",
-		"The airline cancelled flights on Monday.",
-		"About 9,000 passengers were stranded at the airport overnight.",
-		"The airline expects to run a full timetable by Friday.")...)
-	for i, title := range []string{"Rail strike strands passengers", "Ferry passengers stranded by fog"} {
-		chunks = append(chunks, storyChunksOf("other"+itoa(i), title,
-			"Passengers were stranded for hours.", "Stranded passengers were given blankets.")...)
-	}
+	chunks := airlineStories()
 	ix, err := Build(context.Background(), chunks, Options{})
 	if err != nil {
 		t.Fatal(err)
