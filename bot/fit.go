@@ -17,6 +17,17 @@ type FitReport struct {
 	// the calibration questions themselves. It flatters; the held-out half
 	// says how good the model is.
 	Score float64 `json:"score"`
+	// L2 is the ridge penalty cross-validation chose, and CrossValidated
+	// the worst group's accuracy over its target with it on calibration
+	// stories each left out of the fit: a fairer estimate than Score.
+	L2             float64 `json:"l2"`
+	CrossValidated float64 `json:"cross_validated"`
+	// Dropped are the features left out (weight 0) because the model
+	// cross-validated as well without them.
+	Dropped []string `json:"dropped,omitempty"`
+	dropped [nFeatures]bool
+	// Grid is what cross-validation found for each penalty tried.
+	Grid map[float64]cvResult `json:"grid,omitempty"`
 }
 
 // fitPart is one question part's scored candidates, for the threshold
@@ -33,17 +44,30 @@ type fitCase struct {
 	parts []fitPart
 }
 
+// FitOptions say how Fit chooses what it doesn't learn by regression.
+type FitOptions struct {
+	// CrossValidate chooses the ridge penalty, the features and the
+	// thresholds by cross-validation over the calibration stories (see
+	// fitData.choose) instead of fixing the penalty at fitL2 and fitting
+	// the thresholds on the questions the weights were fit on.
+	// Measured on 2026-12-02 it did worse on the held-out half (answers
+	// 0.574, unanswerable refused 0.609, against 0.603 and 0.739), so it
+	// is not the default.
+	CrossValidate bool
+}
+
 // Fit fits the answering model on calibration cases: a logistic
 // regression from the features of every candidate sentence to whether it
 // states an expected answer, then the thresholds that handle the most
 // questions right, each kind of question counting alike. Only calibration
 // cases may be given: the held-out half must not be seen.
-func (s *Service) Fit(ctx context.Context, cases []EvalCase) (*Model, *FitReport, error) {
+func (s *Service) Fit(ctx context.Context, cases []EvalCase, opt FitOptions) (*Model, *FitReport, error) {
 	rep := &FitReport{Questions: len(cases)}
 	var fcs []fitCase
 	var xs []features
 	var ys []float64
 	var groups []fitGroup
+	var rows [][2]int // each case's candidates, xs[first:end]
 	paths := s.storyPaths()
 	for _, c := range cases {
 		own, err := c.ownStories(paths)
@@ -51,6 +75,7 @@ func (s *Service) Fit(ctx context.Context, cases []EvalCase) (*Model, *FitReport
 			return nil, nil, fmt.Errorf("%s: %w", c.ID, err)
 		}
 		fc := fitCase{c: c, own: own}
+		first := len(xs)
 		if c.Answerable() {
 			rep.Answerable++
 		}
@@ -79,37 +104,57 @@ func (s *Service) Fit(ctx context.Context, cases []EvalCase) (*Model, *FitReport
 			fc.parts = append(fc.parts, fitPart{a: a, cands: cands, topic: s.topicScores(a, res)})
 		}
 		fcs = append(fcs, fc)
+		rows = append(rows, [2]int{first, len(xs)})
 	}
 	rep.Sentences = len(xs)
 	if rep.Positives == 0 || rep.Positives == len(xs) {
 		return nil, nil, fmt.Errorf("can't fit: %d of %d candidate sentences answer", rep.Positives, len(xs))
 	}
-	m := &Model{Features: featureNames[:], Weights: logistic(xs, ys, groups, fitL2)}
-	best := -1.0
-	for answer := 0.02; answer < 0.99; answer += 0.02 {
-		for follow := answer; follow < 0.99; follow += 0.04 {
-			if sc := score(fcs, m, answer, follow, s.index.StoryHas); sc > best+1e-9 {
-				best, m.Answer, m.Follow = sc, answer, follow
-			}
-		}
+	m := &Model{Features: featureNames[:]}
+	l2 := fitL2
+	if opt.CrossValidate {
+		d := fitData{cases: fcs, xs: xs, ys: ys, groups: groups, rows: rows}
+		var cv cvResult
+		l2, cv = d.choose(rep, s.index.StoryHas)
+		// The weights are fit on every calibration question; the
+		// thresholds are cross-validation's.
+		m.Weights = logistic(d.without(rep.dropped).xs, ys, groups, l2)
+		m.Answer, m.Follow = cv.Answer, cv.Follow
+		rep.Score = score(fcs, same(m, len(fcs)), m.Answer, m.Follow, s.index.StoryHas)
+	} else {
+		m.Weights = logistic(xs, ys, groups, l2)
+		m.Answer, m.Follow, rep.Score = thresholds(fcs, same(m, len(fcs)), s.index.StoryHas)
 	}
-	rep.Score = best
 	m.Gate = gate(fcs)
 	m.Support = s.fitSupport(fcs)
 	m.Answer, m.Follow, m.Support = round3(m.Answer), round3(m.Follow), round3(m.Support)
 	for i := range m.Weights {
 		m.Weights[i] = round3(m.Weights[i])
 	}
-	m.Fit = fmt.Sprintf("logistic regression (L2 %g) on %d candidate sentences (%d answering) of %d calibration questions; worst group's accuracy over its target there %.3f",
-		fitL2, rep.Sentences, rep.Positives, rep.Questions, rep.Score)
+	how := fmt.Sprintf("L2 %g", l2)
+	if opt.CrossValidate {
+		how = fmt.Sprintf("L2, features and thresholds chosen by %d-fold cross-validation by story: L2 %g, %d features left out, worst group's accuracy over its target on the left-out folds %.3f",
+			cvFolds, l2, len(rep.Dropped), rep.CrossValidated)
+	}
+	m.Fit = fmt.Sprintf("logistic regression (%s) on %d candidate sentences (%d answering) of %d calibration questions; worst group's accuracy over its target there %.3f",
+		how, rep.Sentences, rep.Positives, rep.Questions, rep.Score)
 	return m, rep, nil
 }
 
 func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
 
-// fitL2 is the ridge penalty: enough to keep weights finite when a
-// feature separates the calibration set perfectly.
+// fitL2 is the ridge penalty without cross-validation: enough to keep
+// weights finite when a feature separates the calibration set perfectly.
 const fitL2 = 1.0
+
+// l2Grid are the ridge penalties cross-validation chooses from: from
+// barely enough to keep weights finite when a feature separates the
+// calibration set perfectly, to enough to shrink every weight far.
+var l2Grid = []float64{0.3, 1, 3, 10, 30, 100}
+
+// cvFolds is how many folds cross-validation splits the calibration
+// stories into.
+const cvFolds = 5
 
 // answersCase reports whether a candidate sentence itself, from the case's
 // story, states one of the facts the case expects.
@@ -125,13 +170,50 @@ func answersCase(fc fitCase, cd candidate) bool {
 	return false
 }
 
-// score rates the model with the given thresholds: answerable questions
-// must be answered with every expected substring from their own story, the
-// rest refused; the score is the worst of the three groups' accuracies
+// thresholds finds the answer and follow thresholds that score best (see
+// score) on fcs, case i decided with models[i].
+func thresholds(fcs []fitCase, models []*Model, storyHas func(story, stem string) bool) (answer, follow, best float64) {
+	best = -1.0
+	for a := 0.02; a < 0.99; a += 0.02 {
+		for f := a; f < 0.99; f += 0.04 {
+			if sc := score(fcs, models, a, f, storyHas); sc > best+1e-9 {
+				best, answer, follow = sc, a, f
+			}
+		}
+	}
+	return answer, follow, best
+}
+
+// score rates models with the given thresholds: answerable questions must
+// be answered with every expected substring from their own story, the rest
+// refused; the score is the worst of the three groups' accuracies
 // (answerable, unanswerable, off-topic), each over its target.
-func score(fcs []fitCase, m *Model, answer, follow float64, storyHas func(story, stem string) bool) float64 {
-	right, total := map[string]float64{}, map[string]float64{}
-	for _, fc := range fcs {
+func score(fcs []fitCase, models []*Model, answer, follow float64, storyHas func(story, stem string) bool) float64 {
+	var t tally
+	t.add(fcs, models, answer, follow, storyHas)
+	return t.worst()
+}
+
+// same is n copies of one model.
+func same(m *Model, n int) []*Model {
+	out := make([]*Model, n)
+	for i := range out {
+		out[i] = m
+	}
+	return out
+}
+
+// tally counts questions handled right by kind: "answerable",
+// "unanswerable" and "offtopic".
+type tally struct{ right, total map[string]float64 }
+
+// add decides fcs, case i with models[i], and counts the outcomes.
+func (t *tally) add(fcs []fitCase, models []*Model, answer, follow float64, storyHas func(story, stem string) bool) {
+	if t.total == nil {
+		t.right, t.total = map[string]float64{}, map[string]float64{}
+	}
+	for i, fc := range fcs {
+		m := models[i]
 		var text strings.Builder
 		var picked []candidate
 		for _, p := range fc.parts {
@@ -148,28 +230,166 @@ func score(fcs []fitCase, m *Model, answer, follow float64, storyHas func(story,
 		if fc.c.Answerable() {
 			kind = "answerable"
 		}
-		total[kind]++
+		t.total[kind]++
 		if len(picked) == 0 {
 			if !fc.c.Answerable() {
-				right[kind]++
+				t.right[kind]++
 			}
 			continue
 		}
 		if fc.c.Answerable() && ownStory(fc.own, picked) && statesAll(text.String(), fc.c.Answer) {
-			right[kind]++
+			t.right[kind]++
 		}
 	}
-	// The worst group, against its target, decides: the thresholds meet
-	// every target as nearly as they can rather than trading one away.
+}
+
+// worst is the worst group's accuracy over its target: the thresholds
+// meet every target as nearly as they can rather than trading one away.
+func (t tally) worst() float64 {
 	worst := math.Inf(1)
-	for k, n := range total {
+	for k, n := range t.total {
 		target := refusalTarget
 		if k == "answerable" {
 			target = answerTarget
 		}
-		worst = min(worst, right[k]/n/target)
+		worst = min(worst, t.right[k]/n/target)
 	}
 	return worst
+}
+
+// fitData is what a fit learns from: the calibration cases, and every
+// candidate sentence's features and label, rows[i] being case i's.
+type fitData struct {
+	cases  []fitCase
+	xs     []features
+	ys     []float64
+	groups []fitGroup
+	rows   [][2]int
+}
+
+// without is the data with the features drop marks zeroed, so that their
+// weights stay 0.
+func (d fitData) without(drop [nFeatures]bool) fitData {
+	out := d
+	out.xs = make([]features, len(d.xs))
+	for n, x := range d.xs {
+		for j := range x {
+			if drop[j] {
+				x[j] = 0
+			}
+		}
+		out.xs[n] = x
+	}
+	return out
+}
+
+// subset is the data of the cases keep allows, renumbered.
+func (d fitData) subset(keep func(i int) bool) fitData {
+	var out fitData
+	for i, fc := range d.cases {
+		if !keep(i) {
+			continue
+		}
+		r := d.rows[i]
+		shift := len(out.xs) - r[0]
+		out.cases = append(out.cases, fc)
+		out.xs = append(out.xs, d.xs[r[0]:r[1]]...)
+		out.ys = append(out.ys, d.ys[r[0]:r[1]]...)
+		out.rows = append(out.rows, [2]int{r[0] + shift, r[1] + shift})
+		for _, g := range d.groups {
+			if g.first >= r[0] && g.end <= r[1] {
+				out.groups = append(out.groups, fitGroup{first: g.first + shift, end: g.end + shift, positives: g.positives})
+			}
+		}
+	}
+	return out
+}
+
+// fold is the cross-validation fold of case i: a story's questions share
+// one, so that a fold's stories are unseen by the fit that is scored on
+// them, as the held-out half's are. Questions of no story (off-topic)
+// are dealt out in turn.
+func (d fitData) folds() []int {
+	out := make([]int, len(d.cases))
+	story := map[string]int{}
+	loose := 0
+	for i, fc := range d.cases {
+		if fc.c.Story == "" {
+			out[i] = loose % cvFolds
+			loose++
+			continue
+		}
+		f, ok := story[fc.c.Story]
+		if !ok {
+			f = len(story) % cvFolds
+			story[fc.c.Story] = f
+		}
+		out[i] = f
+	}
+	return out
+}
+
+// cvResult is what cross-validation found for one penalty: the thresholds
+// that decide the calibration questions best when each is decided by a
+// model fit without its story, and the score they reach.
+type cvResult struct{ Answer, Follow, Score float64 }
+
+// crossValidate fits the weights on all folds but one for each fold, so
+// that every calibration question has a probability from a model that
+// never saw its story, as a held-out question has; then finds the
+// thresholds that decide those questions best. In-sample probabilities
+// flatter the answering sentences, so thresholds fit on them answer too
+// readily on unseen stories.
+func (d fitData) crossValidate(l2 float64, storyHas func(story, stem string) bool) cvResult {
+	fold := d.folds()
+	models := make([]*Model, len(d.cases))
+	for k := 0; k < cvFolds; k++ {
+		train := d.subset(func(i int) bool { return fold[i] != k })
+		m := &Model{Weights: logistic(train.xs, train.ys, train.groups, l2)}
+		for i := range d.cases {
+			if fold[i] == k {
+				models[i] = m
+			}
+		}
+	}
+	var r cvResult
+	r.Answer, r.Follow, r.Score = thresholds(d.cases, models, storyHas)
+	return r
+}
+
+// choose picks by cross-validation the penalty of l2Grid, then the
+// features to leave out (each in turn, for good, if the model
+// cross-validates as well without it), recording both in rep; it returns
+// the penalty and what cross-validation found with it.
+func (d fitData) choose(rep *FitReport, storyHas func(story, stem string) bool) (float64, cvResult) {
+	rep.Grid = map[float64]cvResult{}
+	for _, x := range l2Grid {
+		rep.Grid[x] = d.crossValidate(x, storyHas)
+	}
+	l2 := chooseL2(rep.Grid)
+	cv := rep.Grid[l2]
+	for j := 1; j < nFeatures; j++ {
+		try := rep.dropped
+		try[j] = true
+		if r := d.without(try).crossValidate(l2, storyHas); r.Score >= cv.Score-1e-9 {
+			rep.dropped, cv = try, r
+			rep.Dropped = append(rep.Dropped, featureNames[j])
+		}
+	}
+	rep.L2, rep.CrossValidated = l2, cv.Score
+	return l2, cv
+}
+
+// chooseL2 is the penalty of l2Grid that cross-validated best, the
+// larger on a tie.
+func chooseL2(grid map[float64]cvResult) float64 {
+	best, l2 := -1.0, 0.0
+	for _, x := range l2Grid {
+		if sc := grid[x].Score; sc >= best-1e-9 {
+			l2, best = x, sc
+		}
+	}
+	return l2
 }
 
 // The targets of issue 10: answer accuracy, and refusal accuracy for

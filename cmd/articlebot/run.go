@@ -75,6 +75,7 @@ type cli struct {
 	// minCoverage overrides the relevance threshold when above 0.
 	minCoverage float64
 	fitOut      string
+	fitCV       bool // eval --cv: fit by cross-validation
 	envTable    bool
 	echo        autoBool
 	// full is index's --full: read every story file again.

@@ -1,0 +1,40 @@
+package bot
+
+import "testing"
+
+// Cross-validation folds are split by story, as the halves are, and a
+// fold's data keeps each case's candidates and ranking groups together.
+func TestCrossValidationFoldsByStory(t *testing.T) {
+	var d fitData
+	for i, story := range []string{"a.txt", "b.txt", "a.txt", "", "c.txt", ""} {
+		d.cases = append(d.cases, fitCase{c: EvalCase{ID: string(rune('p' + i)), Story: story}})
+		first := len(d.xs)
+		for j := 0; j < 2; j++ {
+			var x features
+			x[fBias], x[fSim] = 1, float64(i)
+			d.xs = append(d.xs, x)
+			d.ys = append(d.ys, float64(j))
+		}
+		d.rows = append(d.rows, [2]int{first, len(d.xs)})
+		d.groups = append(d.groups, fitGroup{first: first, end: len(d.xs), positives: 1})
+	}
+	fold := d.folds()
+	if fold[0] != fold[2] {
+		t.Errorf("two questions about a.txt are in folds %d and %d", fold[0], fold[2])
+	}
+	if fold[0] == fold[1] || fold[3] == fold[5] {
+		t.Errorf("folds %v: different stories, and questions of none, should be dealt out", fold)
+	}
+	sub := d.subset(func(i int) bool { return d.cases[i].c.Story == "a.txt" })
+	if len(sub.cases) != 2 || len(sub.xs) != 4 || len(sub.groups) != 2 {
+		t.Fatalf("fold of a.txt: %d cases, %d rows, %d groups; want 2, 4, 2", len(sub.cases), len(sub.xs), len(sub.groups))
+	}
+	if g := sub.groups[1]; g.first != 2 || g.end != 4 || sub.xs[g.first][fSim] != 2 {
+		t.Errorf("second group %+v does not point at the third case's rows", g)
+	}
+	var drop [nFeatures]bool
+	drop[fSim] = true
+	if w := d.without(drop); w.xs[3][fSim] != 0 || d.xs[3][fSim] != 1 || w.xs[3][fBias] != 1 {
+		t.Errorf("without similarity: %v (from %v)", w.xs[3][:fSim+1], d.xs[3][:fSim+1])
+	}
+}
