@@ -5,6 +5,9 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/articlebot/articlebot/bot/nountype"
+	"github.com/articlebot/articlebot/retrieval"
 )
 
 // The patterns below recognise, in any English sentence, the kinds of fact
@@ -126,6 +129,18 @@ func typeSpans(want answerType, sentence, question string) [][2]int {
 	case organisation:
 		fresh(orgWordRE.FindAllStringIndex(sentence, -1))
 		freshNames(nameSpans(sentence))
+	case substance:
+		// "What material": a word naming a substance ("steel", "oak")
+		// that the question lacks.
+		for _, l := range wordRE.FindAllStringIndex(sentence, -1) {
+			w := strings.ToLower(sentence[l[0]:l[1]])
+			if qwords[w] {
+				continue
+			}
+			if slices.ContainsFunc(retrieval.BaseForms(w), func(f string) bool { return nountype.Of(f) == nountype.Substance }) {
+				out = append(out, [2]int{l[0], l[1]})
+			}
+		}
 	case place:
 		var locs [][]int
 		for _, m := range placeRE.FindAllStringSubmatchIndex(sentence, -1) {

@@ -26,6 +26,7 @@ func TestClassifyReadsTheWholeQuestion(t *testing.T) {
 		{"Which lawyers gave evidence?", person},
 		{"Which nations signed the pact?", place},
 		{"What's the name of the man who sang?", person},
+		{"What material is the roof made of?", substance},
 		// The noun is the subject of another verb: not what is asked.
 		{"what were the lawyers expecting the court to decide", anyAnswer},
 	}
@@ -59,6 +60,8 @@ func TestTypeSpansAreWhatTheQuestionLacks(t *testing.T) {
 			"She won the title back in March.", "In which city did she win the title?", nil},
 		{"a place", place,
 			"She won the title in Lisbon.", "Where did she win the title?", []string{"Lisbon"}},
+		{"a substance the question lacks", substance,
+			"The roof is steel and the walls are oak.", "What material is the roof made of?", []string{"steel", "oak"}},
 		{"a place before -based", place,
 			"The New York-based group said so.", "Where is the group based?", []string{"New York"}},
 		{"how long asks for a length too", duration,

@@ -28,9 +28,10 @@ const (
 	yesNo                   // did, is, has
 	definition              // what is X
 	entity                  // which X: a name of one
+	substance               // what material, which substance
 )
 
-var typeNames = [...]string{"other", "quantity", "money", "date", "duration", "age", "person", "organisation", "place", "reason", "yes/no", "definition", "entity"}
+var typeNames = [...]string{"other", "quantity", "money", "date", "duration", "age", "person", "organisation", "place", "reason", "yes/no", "definition", "entity", "substance"}
 
 func (t answerType) String() string { return typeNames[t] }
 
@@ -188,6 +189,7 @@ func isSummaryRequest(q string) bool {
 var nounKinds = map[string]answerType{
 	nountype.Money: money, nountype.Quantity: quantity, nountype.Duration: duration, nountype.Date: when,
 	nountype.Person: person, nountype.Organisation: organisation, nountype.Place: place,
+	nountype.Substance: substance,
 }
 
 // focusType is the kind of fact named by the noun a "what" or "which"

@@ -10,7 +10,8 @@
 // A noun's kind is that of its most frequent sense (WordNet lists senses
 // by their frequency in its sense-tagged corpus): the first of the anchor
 // synsets below that the sense's hypernyms reach. "revenue" is a sum of
-// money, so money; "spokesman" a person; "slice" a share. The table holds
+// money, so money; "spokesman" a person; "slice" a share; "steel" a
+// substance. The table holds
 // single lowercase words only, and only nouns that reach an anchor.
 //
 // It also lists, as kind "verb", the irregular past forms of verbs
@@ -46,6 +47,7 @@ var anchors = []struct {
 	// A country is a place before it is a body of people.
 	{"place", []string{"location#1", "political_unit#1"}},
 	{"organisation", []string{"organization#1", "institution#1"}},
+	{"substance", []string{"substance#1", "material#1"}},
 }
 
 func main() {

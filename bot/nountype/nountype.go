@@ -1,6 +1,6 @@
 // Package nountype says what kind of fact an English noun names: money
 // ("revenue"), a quantity ("slice"), a duration, a date, a person
-// ("spokesman"), an organisation or a place. The table is WordNet's, built
+// ("spokesman"), an organisation, a place or a substance ("steel"). The table is WordNet's, built
 // by gen.go from each noun's most frequent sense and its hypernyms; it
 // names no word of any story or question.
 package nountype
@@ -20,6 +20,7 @@ const (
 	Person       = "person"
 	Organisation = "organisation"
 	Place        = "place"
+	Substance    = "substance"
 	// Verb marks a verb's irregular past ("gave"), which no noun phrase
 	// holds.
 	Verb = "verb"

@@ -11,6 +11,7 @@ func TestOf(t *testing.T) {
 		"country":   Place,
 		"city":      Place,
 		"party":     Organisation,
+		"steel":     Substance,
 		"gave":      Verb,
 		"idea":      "",
 	} {
