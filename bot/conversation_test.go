@@ -294,3 +294,19 @@ func TestFollowUpCarriesOnlyWordsTheStoryHolds(t *testing.T) {
 		t.Errorf("%q became %q, carrying a word the story lacks", got[2].Question, st)
 	}
 }
+
+// A follow-up asks for the kind of fact its own words ask for: the
+// carried subject joined after it is no part of its grammar, so "amid
+// what?" followed by "(provide Pyongyang Russia …)" wants no place.
+func TestFollowUpsAnswerTypeIsItsOwn(t *testing.T) {
+	s := newService(t)
+	text := "amid what? (provide Pyongyang Russia)"
+	fu := followUp{carried: map[string]bool{}}
+	for _, tk := range retrieval.Tokenize("provide Pyongyang Russia") {
+		fu.carried[tk.Stem] = true
+	}
+	p := splitQuestion(text)[0]
+	if got := fu.weigh(s.analyze(p)).want; got != classify("amid what?") || got == place {
+		t.Errorf("%q wants %s, want what %q asks for (%s)", text, got, "amid what?", classify("amid what?"))
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -337,10 +338,20 @@ func (s *Service) weak(d decision) bool { return len(d.picked) == 0 }
 // testdata/bbc-dialogues.jsonl (0 to 1 tried): 0.45.
 const carriedWeight = 0.45
 
-// weigh discounts the carried words of a question's analysis.
+// carriedSubject is the earlier subject the offline rewrite joins to a
+// follow-up, in brackets after it.
+var carriedSubject = regexp.MustCompile(`\s*\([^()]*\)\s*$`)
+
+// weigh discounts the carried words of a question's analysis, and reads
+// the kind of fact it asks for from the follow-up's own words: the
+// carried subject is no part of its grammar ("amid what? (provide
+// Pyongyang Russia …)" asks for no place named Russia).
 func (f followUp) weigh(a analysis) analysis {
 	if len(f.carried) == 0 {
 		return a
+	}
+	if own := carriedSubject.ReplaceAllString(a.text, ""); own != a.text {
+		a.want = classify(own)
 	}
 	terms := make([]qterm, len(a.terms))
 	a.total = 0
