@@ -20,7 +20,6 @@
 package main
 
 import (
-	"bufio"
 	"flag"
 	"fmt"
 	"log"
@@ -30,6 +29,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/articlebot/articlebot/internal/wordnet"
 )
 
 // anchors are the kinds and the synsets that define them, as "lemma#sense",
@@ -107,8 +108,8 @@ func main() {
 	// A verb's irregular past is a verb here unless it is also a noun
 	// seen in the tagged corpus: "won" is a currency only in WordNet.
 	verbs := map[string]bool{}
-	err = eachLine(filepath.Join(*dir, "verb.exc"), func(f []string) error {
-		if len(f) >= 2 && isWord(f[0]) && f[0] != f[1] && tagged[f[0]] == 0 && !strings.HasSuffix(f[0], "s") {
+	err = wordnet.EachLine(filepath.Join(*dir, "verb.exc"), func(f []string) error {
+		if len(f) >= 2 && wordnet.IsWord(f[0]) && f[0] != f[1] && tagged[f[0]] == 0 && !strings.HasSuffix(f[0], "s") {
 			verbs[f[0]] = true
 		}
 		return nil
@@ -121,7 +122,7 @@ func main() {
 		lines = append(lines, w+" verb")
 	}
 	for lemma, offs := range index {
-		if !isWord(lemma) || verbs[lemma] {
+		if !wordnet.IsWord(lemma) || verbs[lemma] {
 			continue
 		}
 		if k := kind(offs[0]); k != "" {
@@ -147,7 +148,7 @@ type synset struct {
 //	lemma pos synset_cnt p_cnt [ptr_symbol...] sense_cnt tagsense_cnt synset_offset...
 func readIndex(path string) (offsets map[string][]string, tagged map[string]int, err error) {
 	offsets, tagged = map[string][]string{}, map[string]int{}
-	err = eachLine(path, func(f []string) error {
+	err = wordnet.EachLine(path, func(f []string) error {
 		pcnt, err := strconv.Atoi(f[3])
 		if err != nil || len(f) < 6+pcnt {
 			return fmt.Errorf("bad index line %q", strings.Join(f, " "))
@@ -164,7 +165,7 @@ func readIndex(path string) (offsets map[string][]string, tagged map[string]int,
 //	synset_offset lex_filenum ss_type w_cnt word lex_id [word lex_id...] p_cnt [ptr...] ...
 func readData(path string) (map[string]synset, error) {
 	out := map[string]synset{}
-	err := eachLine(path, func(f []string) error {
+	err := wordnet.EachLine(path, func(f []string) error {
 		n, err := strconv.ParseInt(f[3], 16, 0)
 		if err != nil || len(f) < 5+2*int(n) {
 			return fmt.Errorf("bad data line at %s", f[0])
@@ -188,36 +189,4 @@ func readData(path string) (map[string]synset, error) {
 		return nil
 	})
 	return out, err
-}
-
-// eachLine calls fn with the fields of each line of a WordNet file,
-// skipping the licence header, whose lines start with two spaces.
-func eachLine(path string, fn func([]string) error) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		if strings.HasPrefix(line, "  ") || line == "" {
-			continue
-		}
-		if err := fn(strings.Fields(line)); err != nil {
-			return fmt.Errorf("%s: %w", path, err)
-		}
-	}
-	return sc.Err()
-}
-
-// isWord reports whether w is a single lowercase word of ASCII letters.
-func isWord(w string) bool {
-	for _, r := range w {
-		if r < 'a' || r > 'z' {
-			return false
-		}
-	}
-	return w != ""
 }

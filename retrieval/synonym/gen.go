@@ -15,7 +15,6 @@
 package main
 
 import (
-	"bufio"
 	"cmp"
 	"flag"
 	"fmt"
@@ -26,6 +25,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/articlebot/articlebot/internal/wordnet"
 )
 
 const maxSyns = 6 // synonyms per word
@@ -63,7 +64,7 @@ func main() {
 		}
 		for _, e := range entries {
 			tagged[e.lemma] += e.tagged
-			if e.tagged == 0 || !isWord(e.lemma) {
+			if e.tagged == 0 || !wordnet.IsWord(e.lemma) {
 				continue
 			}
 			for _, off := range e.offsets[:min(*senses, len(e.offsets))] {
@@ -76,7 +77,7 @@ func main() {
 					continue
 				}
 				for _, w := range words {
-					if w == e.lemma || !isWord(w) {
+					if w == e.lemma || !wordnet.IsWord(w) {
 						continue
 					}
 					if syns[e.lemma] == nil {
@@ -143,7 +144,7 @@ func addDerived(derived map[string]map[string]bool, lemma string, s synset, all 
 			continue
 		}
 		w := t.words[p.dst-1]
-		if w == lemma || !isWord(w) {
+		if w == lemma || !wordnet.IsWord(w) {
 			continue
 		}
 		// The relation is symmetric: "sale" is among "sell"'s forms even
@@ -162,7 +163,7 @@ func addDerived(derived map[string]map[string]bool, lemma string, s synset, all 
 // filed as a).
 func readSynsets(path, pos string) (map[string]synset, error) {
 	out := map[string]synset{}
-	err := eachLine(path, func(f []string) error {
+	err := wordnet.EachLine(path, func(f []string) error {
 		n, err := strconv.ParseInt(f[3], 16, 0)
 		if err != nil || len(f) < 5+2*int(n) {
 			return fmt.Errorf("bad data line at %s", f[0])
@@ -212,7 +213,7 @@ type indexEntry struct {
 //	lemma pos synset_cnt p_cnt [ptr_symbol...] sense_cnt tagsense_cnt synset_offset...
 func readIndex(path string) ([]indexEntry, error) {
 	var entries []indexEntry
-	err := eachLine(path, func(f []string) error {
+	err := wordnet.EachLine(path, func(f []string) error {
 		pcnt, err := strconv.Atoi(f[3])
 		if err != nil || len(f) < 6+pcnt {
 			return fmt.Errorf("bad index line %q", strings.Join(f, " "))
@@ -233,7 +234,7 @@ func readIndex(path string) ([]indexEntry, error) {
 //	synset_offset lex_filenum ss_type w_cnt word lex_id [word lex_id...] ...
 func readData(path string) (map[string][]string, error) {
 	synsets := map[string][]string{}
-	err := eachLine(path, func(f []string) error {
+	err := wordnet.EachLine(path, func(f []string) error {
 		n, err := strconv.ParseInt(f[3], 16, 0) // w_cnt is two hex digits
 		if err != nil || len(f) < 4+2*int(n) {
 			return fmt.Errorf("bad data line at %s", f[0])
@@ -251,38 +252,4 @@ func readData(path string) (map[string][]string, error) {
 		return nil
 	})
 	return synsets, err
-}
-
-// eachLine calls fn with the fields of each line of a WordNet file,
-// skipping the licence header, whose lines start with two spaces.
-func eachLine(path string, fn func([]string) error) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 64*1024), 1<<20) // some data lines are long
-	for sc.Scan() {
-		line := sc.Text()
-		if strings.HasPrefix(line, "  ") || line == "" {
-			continue
-		}
-		if err := fn(strings.Fields(line)); err != nil {
-			return fmt.Errorf("%s: %w", path, err)
-		}
-	}
-	return sc.Err()
-}
-
-// isWord reports whether w is a single lowercase word of ASCII letters;
-// this rules out collocations (joined by "_"), hyphenations, abbreviations
-// and proper nouns.
-func isWord(w string) bool {
-	for _, r := range w {
-		if r < 'a' || r > 'z' {
-			return false
-		}
-	}
-	return w != ""
 }
