@@ -8,7 +8,8 @@ package nountype
 import (
 	_ "embed"
 	"strings"
-	"sync"
+
+	"github.com/articlebot/articlebot/internal/wordnet"
 )
 
 // Kinds a noun can name.
@@ -27,18 +28,11 @@ const (
 )
 
 //go:embed nountypes.txt
-var table string
-
-var kinds = sync.OnceValue(func() map[string]string {
-	m := make(map[string]string, strings.Count(table, "\n"))
-	for line := range strings.Lines(table) {
-		if w, k, ok := strings.Cut(strings.TrimSpace(line), " "); ok {
-			m[w] = k
-		}
-	}
-	return m
-})
+var table string // "noun kind" lines sorted by noun, found by wordnet.Line
 
 // Of returns the kind of fact a lowercase noun in its base form names, ""
 // for one that names none of them.
-func Of(noun string) string { return kinds()[noun] }
+func Of(noun string) string {
+	kind, _ := wordnet.Line(table, noun)
+	return strings.TrimSpace(kind)
+}

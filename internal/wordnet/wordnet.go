@@ -1,7 +1,7 @@
 // Package wordnet reads the WordNet 3.0 database files for the generators
 // that build articlebot's embedded word tables (retrieval/synonym and
-// bot/nountype). The program itself never reads WordNet: it embeds the
-// tables those generators wrote.
+// bot/nountype), and finds a word in those tables. The program itself
+// never reads WordNet: it embeds the tables the generators wrote.
 package wordnet
 
 import (
@@ -43,4 +43,35 @@ func IsWord(w string) bool {
 		}
 	}
 	return w != ""
+}
+
+// Line returns what follows word on its line of table, the text of a
+// generated table: one line per word, "word rest", sorted by word. The
+// table is not parsed: the word is found by binary search over the text
+// itself, so that no program pays for building a map of some 20,000
+// words (milliseconds and megabytes at every start) to look up the few
+// words of a question. ok is false when the word has no line, or nothing
+// after it.
+func Line(table, word string) (rest string, ok bool) {
+	lo, hi := 0, len(table)
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		start := strings.LastIndexByte(table[:mid], '\n') + 1
+		end := strings.IndexByte(table[mid:], '\n')
+		if end < 0 {
+			end = len(table)
+		} else {
+			end += mid
+		}
+		key, rest, _ := strings.Cut(table[start:end], " ")
+		switch c := strings.Compare(key, word); {
+		case c == 0:
+			return rest, strings.TrimSpace(rest) != ""
+		case c < 0:
+			lo = end + 1
+		default:
+			hi = start
+		}
+	}
+	return "", false
 }

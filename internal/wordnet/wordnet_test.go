@@ -39,3 +39,16 @@ func TestIsWord(t *testing.T) {
 		}
 	}
 }
+
+func TestLine(t *testing.T) {
+	table := "car automobile auto\ndecide decision\nempty \nsale selling\n"
+	for word, want := range map[string]string{"car": "automobile auto", "decide": "decision", "sale": "selling", "empty": "", "bus": "", "zebra": "", "": ""} {
+		got, ok := Line(table, word)
+		if got != want || ok != (want != "") {
+			t.Errorf("Line(%q) = %q, %v; want %q, %v", word, got, ok, want, want != "")
+		}
+	}
+	if _, ok := Line("", "car"); ok {
+		t.Error("an empty table found a word")
+	}
+}

@@ -9,6 +9,8 @@ package synonym
 import (
 	_ "embed"
 	"strings"
+
+	"github.com/articlebot/articlebot/internal/wordnet"
 )
 
 // synonymsTxt holds one line per word, sorted: "word syn1 syn2 ...", with
@@ -24,44 +26,17 @@ var synonymsTxt string
 //go:embed derived.txt
 var derivedTxt string
 
-// The tables are not parsed: a word is found by binary search over the
-// sorted lines of the embedded text itself, so that no program pays for
-// building maps of some 25,000 words (20 to 30 ms and several MB at every
-// start) to look up the few words of a question. TestTable guards the
+// The tables are not parsed: wordnet.Line finds a word by binary search
+// over the sorted lines of the embedded text itself. TestTable guards the
 // order the search relies on.
 
 // find returns the words after word on its line of the sorted table txt,
 // or nil.
 func find(txt, word string) []string {
-	if rest, ok := line(txt, word); ok {
+	if rest, ok := wordnet.Line(txt, word); ok {
 		return strings.Fields(rest)
 	}
 	return nil
-}
-
-// line returns what follows word on its line of the sorted table txt.
-func line(txt, word string) (string, bool) {
-	lo, hi := 0, len(txt)
-	for lo < hi {
-		mid := lo + (hi-lo)/2
-		start := strings.LastIndexByte(txt[:mid], '\n') + 1
-		end := strings.IndexByte(txt[mid:], '\n')
-		if end < 0 {
-			end = len(txt)
-		} else {
-			end += mid
-		}
-		key, rest, _ := strings.Cut(txt[start:end], " ")
-		switch c := strings.Compare(key, word); {
-		case c == 0:
-			return rest, strings.TrimSpace(rest) != ""
-		case c < 0:
-			lo = end + 1
-		default:
-			hi = start
-		}
-	}
-	return "", false
 }
 
 // Derived returns the derivationally related forms of word ("decide":
@@ -74,8 +49,8 @@ func Derived(word string) []string {
 // Known reports whether WordNet lists word, in its base form, as having
 // synonyms or related forms: a sign that a word is English.
 func Known(word string) bool {
-	_, a := line(synonymsTxt, word)
-	_, b := line(derivedTxt, word)
+	_, a := wordnet.Line(synonymsTxt, word)
+	_, b := wordnet.Line(derivedTxt, word)
 	return a || b
 }
 
