@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -103,10 +104,53 @@ func TestNeedsContext(t *testing.T) {
 		"How many did they send?":               true,
 		"What did Kim promise Putin in return?": false,
 		"When did Kim and Putin speak?":         false,
+		// "else" is a function word: "call" is all it names.
+		"who else was on the call?": true,
 	} {
 		if got := needsContext(q); got != want {
 			t.Errorf("needsContext(%q) = %v, want %v", q, got, want)
 		}
+	}
+}
+
+func TestUnaskedWords(t *testing.T) {
+	for q, want := range map[string][]string{
+		"what else did they send besides troops?": {"els", "besid"},
+		// The preposition of the question word is what is asked.
+		"amid what?": {},
+		// The kind of thing asked for, when it is all the question names.
+		"in which regions?":   {"region"},
+		"whose agency is it?": {"agenc", "whose"},
+		// A noun that names no kind of fact, or one beside other words,
+		// is asked.
+		"what's his name?": {},
+		"which number star on the Walk of Fame did it get?": {},
+	} {
+		got := slices.Sorted(maps.Keys(unaskedWords(q)))
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("unaskedWords(%q) = %q, want %q", q, got, want)
+		}
+	}
+}
+
+// A follow-up's function words, and the noun of the kind of thing it asks
+// for, need not be in the sentence that answers it: the sentence names
+// the weaponry, the regions, the agency's country instead.
+func TestFollowUpNeedNotHoldWhatItDoesNotAsk(t *testing.T) {
+	for _, c := range []struct {
+		first, follow, want, not string
+	}{
+		{troopsQ, "what else did they send besides troops?", "weaponry", ""},
+		{"Which capitals view the partnership as a destabilizing factor?", "in which regions?", "Eastern Europe", ""},
+		{"Which agency said North Korea had sent troops to Russia?", "whose agency is it?", "South Korea", "KCNA"},
+	} {
+		got := converse(t, newService(t), c.first, c.follow)
+		a := got[1]
+		if a.Refused || !strings.Contains(a.Text, c.want) || c.not != "" && strings.Contains(a.Text, c.not) {
+			t.Errorf("%q after %q (as %q): want %q, got %q", c.follow, c.first, a.Standalone, c.want, a.Text)
+		}
+		checkCitations(t, a.Text, a.Sources)
 	}
 }
 

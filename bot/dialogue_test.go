@@ -126,8 +126,12 @@ func TestDialoguesOffline(t *testing.T) {
 	// 12 dialogues more (c23-c34, written before they were run, 13 more
 	// answerable follow-ups): right 0.800, answers 0.774 against 0.935
 	// standalone (gap 0.161), refusals 0.844.
-	checkFollowUps(t, rep, 0.79, 0.17)
-	if rep.FollowUps.RefusalAccuracy < 0.82 {
+	// A follow-up's function words ("else", "besides") and the noun of the
+	// kind it asks for ("in which regions?") not asked of the sentence:
+	// answers 0.806 -> 0.903, the standalone forms' (gap 0), right 0.822
+	// -> 0.867, refusals 0.844 -> 0.867.
+	checkFollowUps(t, rep, 0.86, 0)
+	if rep.FollowUps.RefusalAccuracy < 0.86 {
 		t.Errorf("follow-up refusal accuracy %.3f", rep.FollowUps.RefusalAccuracy)
 	}
 }

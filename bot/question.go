@@ -195,17 +195,39 @@ var nounKinds = map[string]answerType{
 // focusType is the kind of fact named by the noun a "what" or "which"
 // question asks for, by WordNet (package nountype): "What was Ask Jeeves'
 // Q4 revenue?" asks for money, "what slice of the market" for a quantity,
-// "which bookmakers gave evidence" for people. It is the head of the noun
-// phrase after the question word, or after "what is" and a possessive;
-// anyAnswer when there is none, or when the phrase is the subject of
-// another verb ("what were the experts expecting").
+// "which bookmakers gave evidence" for people; anyAnswer when focusNoun
+// finds no noun.
 func focusType(q string) answerType {
+	if n := focusNoun(q); n != "" {
+		return nounKind(n)
+	}
+	return anyAnswer
+}
+
+// nounKind is the kind of fact a noun names, by WordNet; anyAnswer for
+// none.
+func nounKind(noun string) answerType {
+	for _, f := range retrieval.BaseForms(noun) {
+		if t, ok := nounKinds[nountype.Of(f)]; ok {
+			return t
+		}
+	}
+	return anyAnswer
+}
+
+// focusNoun is the noun a "what", "which" or "whose" question asks about:
+// the head of the noun phrase after the question word, or after "what is"
+// and a possessive; empty when there is none, or when the phrase is the
+// subject of another verb ("what were the experts expecting").
+func focusNoun(q string) string {
 	words := strings.FieldsFunc(strings.ToLower(strings.ReplaceAll(q, "’", "'")), func(r rune) bool {
 		return unicode.IsSpace(r) || strings.ContainsRune(`?!,;:()"“”`, r)
 	})
-	at := slices.IndexFunc(words, func(w string) bool { return w == "what" || w == "which" || w == "what's" || w == "whats" })
+	at := slices.IndexFunc(words, func(w string) bool {
+		return w == "what" || w == "which" || w == "whose" || w == "what's" || w == "whats"
+	})
 	if at < 0 {
-		return anyAnswer
+		return ""
 	}
 	copula := words[at] == "what's" || words[at] == "whats"
 	i := at + 1
@@ -231,21 +253,16 @@ func focusType(q string) answerType {
 		}
 	}
 	if len(run) == 0 || copula && end != "" && !phraseEnds[end] {
-		return anyAnswer
+		return ""
 	}
 	// "the name of the man who …", "what kind of bird": the noun after
 	// "of" says what kind of thing is asked for.
 	if end == "of" && len(run) == 1 && ofNouns[run[0]] {
-		if t := focusType("which " + strings.Join(words[i+1:], " ")); t != anyAnswer {
-			return t
+		if n := focusNoun("which " + strings.Join(words[i+1:], " ")); n != "" && nounKind(n) != anyAnswer {
+			return n
 		}
 	}
-	for _, f := range retrieval.BaseForms(run[len(run)-1]) {
-		if t, ok := nounKinds[nountype.Of(f)]; ok {
-			return t
-		}
-	}
-	return anyAnswer
+	return run[len(run)-1]
 }
 
 var (

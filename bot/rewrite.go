@@ -30,6 +30,10 @@ type followUp struct {
 	// carried are the stems of the earlier subject joined to the question
 	// (none that the follow-up itself holds).
 	carried map[string]bool
+	// unasked are the stems of the follow-up's own words that an answer
+	// needn't hold: its function words, and the noun that names the kind
+	// of thing it asks for (askedKind).
+	unasked map[string]bool
 	// prefer is the ID of the article the previous answer cited, whose
 	// passages rank first; empty for none.
 	prefer string
@@ -58,6 +62,32 @@ var anaphora = func() map[string]bool {
 	}
 	return m
 }()
+
+// functionWords are English function words the tokenizer's stop list
+// lacks: prepositions, conjunctions, pronouns, determiners and connective
+// adverbs. General English, not fitted to any question. A follow-up names
+// so little that one of them, rare in news and so heavy, would weigh as
+// much as all it asks: "what else did they send besides troops?" asks
+// about sending, not about "besides".
+var functionWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`afterwards almost along alongside already although amid amidst among amongst
+		another anybody anyhow anyone anyway anywhere around beside besides beyond despite either else elsewhere
+		enough etc even ever every everybody everyone everything everywhere except hence however indeed instead
+		likewise maybe meanwhile moreover namely neither nevertheless nobody none nonetheless nothing nowhere
+		onto others otherwise perhaps per quite rather somebody somehow someone somewhere thereby therefore
+		though thus toward towards unless unlike upon us via whatever whenever whereas whereby wherever
+		whichever whoever whose within without yet`) {
+		m[w] = true
+	}
+	return m
+}()
+
+// ownWords are the content words of a question that are not function
+// words.
+func ownWords(q string) []retrieval.Token {
+	return slices.DeleteFunc(retrieval.Tokenize(q), func(t retrieval.Token) bool { return functionWords[t.Word] })
+}
 
 // Openings of an elliptical follow-up ("what about the treaty?", "and
 // why?"), which asks again about the previous subject.
@@ -96,7 +126,35 @@ func needsContext(q string) bool {
 			return true
 		}
 	}
-	return len(retrieval.Tokenize(q)) <= maxEllipticWords
+	return len(ownWords(q)) <= maxEllipticWords
+}
+
+// whWords open the question words a preposition can govern ("amid
+// what?", "with whom?").
+var whWords = map[string]bool{"what": true, "which": true, "who": true, "whom": true, "whose": true,
+	"when": true, "where": true, "how": true, "why": true}
+
+// unaskedWords are the stems of q's words that an answer needn't hold.
+// Its function words, except a preposition governing the question word:
+// "amid what?" asks what the sentence says the subject is amid. And,
+// when it is all q names besides them, the noun of its "which …",
+// "what …" or "whose …" (focusNoun) that names a kind of fact
+// (nounKind: a place, an organisation, a date, …): "in which regions?" is answered by a
+// sentence naming regions ("Eastern Europe") about the carried subject,
+// which seldom says "regions"; "whose agency is it?" by "South Korea's
+// National Intelligence Service".
+func unaskedWords(q string) map[string]bool {
+	out := map[string]bool{}
+	words := textWords(strings.ToLower(q))
+	for i, w := range words {
+		if functionWords[w] && (i+1 == len(words) || !whWords[words[i+1]]) {
+			out[retrieval.Stem(w)] = true
+		}
+	}
+	if own := ownWords(q); len(own) == 1 && own[0].Word == focusNoun(q) && nounKind(own[0].Word) != anyAnswer {
+		out[own[0].Stem] = true
+	}
+	return out
 }
 
 // rewrite turns a follow-up into a standalone question. With a language
@@ -144,6 +202,7 @@ func (s *Service) rewrite(ctx context.Context, q string, req Request) followUp {
 	}
 	if len(retrieval.Tokenize(q)) > 0 {
 		fu.focus = q
+		fu.unasked = unaskedWords(q)
 	}
 	return fu
 }
@@ -353,22 +412,24 @@ func (f followUp) weigh(a analysis) analysis {
 	if own := carriedSubject.ReplaceAllString(a.text, ""); own != a.text {
 		a.want = classify(own)
 	}
-	terms := make([]qterm, len(a.terms))
+	terms := make([]qterm, 0, len(a.terms))
 	a.total = 0
 	focus := map[string]bool{}
-	for i, t := range a.terms {
+	for _, t := range a.terms {
 		if f.carried[t.stem] {
 			// The earlier subject is what the follow-up is about, as a
 			// name is, not what it asks.
 			t.weight *= carriedWeight
 			t.name = true
+		} else if f.unasked[t.stem] {
+			continue
 		} else if !t.name {
 			focus[t.stem] = true
 			for _, st := range t.alts {
 				focus[st] = true
 			}
 		}
-		terms[i] = t
+		terms = append(terms, t)
 		a.total += t.weight
 	}
 	a.terms, a.focusMatches = terms, focus
@@ -410,7 +471,15 @@ func (s *Service) covers(fu followUp, picked []candidate) bool {
 			stems[t] = true
 		}
 	}
-	return s.index.SentenceCoverage(fu.focus, stems) >= minFocusCoverage
+	var asked []string
+	for _, t := range retrieval.Tokenize(fu.focus) {
+		if !fu.unasked[t.Stem] {
+			asked = append(asked, t.Word)
+		}
+	}
+	// A follow-up that asks only for a kind of thing ("in which
+	// regions?") is covered by what its carried subject finds.
+	return len(asked) == 0 || s.index.SentenceCoverage(strings.Join(asked, " "), stems) >= minFocusCoverage
 }
 
 // rewriteSystem is the system prompt of the language model rewrite. The
