@@ -457,9 +457,15 @@ func (s *Service) answer(ctx context.Context, req Request, fu followUp, onPartia
 }
 
 // partsOf normalises a question's chat spellings and typos and splits it
-// into the questions it asks.
+// into the questions it asks. Both are English's: a question in another
+// language is searched as it is written ("Corea del Norte" is no typo of
+// "Korea del North").
 func (s *Service) partsOf(q string) []part {
-	return splitQuestion(s.vocab.correctTypos(normalizeChat(questionSentences(q))))
+	q = questionSentences(q)
+	if !s.vocab.readable(q) {
+		return splitQuestion(q)
+	}
+	return splitQuestion(s.vocab.correctTypos(normalizeChat(q)))
 }
 
 // questionSentences keeps, of a message of several sentences, those that

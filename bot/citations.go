@@ -209,7 +209,7 @@ func (s *Service) checkAnswer(q, raw string, ps []passage) (*Answer, replyVerdic
 		}
 		return nil, replyUncited
 	}
-	text = s.supported(text, order, ps, true)
+	text = s.supported(text, order, ps, true, !s.vocab.readable(q))
 	text, order = cleanCitations(text, len(ps))
 	text = strings.TrimSpace(text)
 	if len(order) == 0 {

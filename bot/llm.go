@@ -125,7 +125,7 @@ func (s *Service) draftAnswer(ctx context.Context, req Request, results []*Searc
 		p := answerPrompt(q, ps[:n], tries > 0)
 		p.EndUser = req.User
 		p.MaxTokens *= room
-		c, err := s.opt.Drafter.Draft(dctx, p, s.partialText(onPartial, ps[:n]))
+		c, err := s.opt.Drafter.Draft(dctx, p, s.partialText(onPartial, ps[:n], !s.vocab.readable(q)))
 		usage = usage.Add(c.Usage)
 		switch {
 		case errors.Is(err, ErrContextLength) && n > 1:
@@ -232,7 +232,9 @@ func modelError(what string, err error) error {
 // cleaned as the final answer's will be; or the refusal as it grows. It
 // calls onPartial only when that text grows or changes. A reply that
 // starts repeating the instructions is never shown, not even in part.
-func (s *Service) partialText(onPartial func(string), ps []passage) func(string) {
+// foreign says the question is in a language other than English (see
+// supported).
+func (s *Service) partialText(onPartial func(string), ps []passage, foreign bool) func(string) {
 	if onPartial == nil {
 		return nil
 	}
@@ -247,7 +249,7 @@ func (s *Service) partialText(onPartial func(string), ps []passage) func(string)
 		if _, refusal := cutPrefixFold(strings.TrimLeft(raw, " \t\r\n"), refusalMarker); refusal {
 			text = displayPartial(raw, len(ps))
 		} else {
-			text = s.supportedSoFar(raw, ps)
+			text = s.supportedSoFar(raw, ps, foreign)
 		}
 		if text != "" && text != last {
 			last = text
@@ -259,7 +261,7 @@ func (s *Service) partialText(onPartial func(string), ps []passage) func(string)
 // supportedSoFar is the finished sentences of a partial reply that the
 // passages they cite support, cleaned and renumbered as the whole reply's
 // will be, so that each partial text begins the next.
-func (s *Service) supportedSoFar(raw string, ps []passage) string {
+func (s *Service) supportedSoFar(raw string, ps []passage, foreign bool) string {
 	text, order := cleanCitations(raw, len(ps))
 	cut := strings.LastIndexByte(text, '\n') + 1
 	if ends := sentenceEnd.FindAllStringIndex(text, -1); len(ends) > 0 {
@@ -271,7 +273,7 @@ func (s *Service) supportedSoFar(raw string, ps []passage) string {
 	if cut == 0 || len(order) == 0 {
 		return ""
 	}
-	text, order = cleanCitations(s.supported(text[:cut], order, ps, false), len(ps))
+	text, order = cleanCitations(s.supported(text[:cut], order, ps, false, foreign), len(ps))
 	if len(order) == 0 {
 		return ""
 	}

@@ -72,7 +72,7 @@ func (s *Service) summarizeLLM(ctx context.Context, length Length, section strin
 			// Every sentence must be supported by a passage it cites, as
 			// an answer's must: what the model adds of its own (an
 			// instruction in a story obeyed, say) is dropped.
-			text, order = cleanCitations(s.supported(text, order, ps, true), len(ps))
+			text, order = cleanCitations(s.supported(text, order, ps, true, false), len(ps))
 			if len(order) == 0 {
 				s.log.Warn("no sentence of the model's summary is supported by the passages it cites; not shown")
 				break

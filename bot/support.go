@@ -32,8 +32,10 @@ func (s *Service) support(sentence string, passages []string) float64 {
 // supported drops, from a cleaned reply whose source k is passage
 // order[k-1], every sentence that cites nothing or that the passages it
 // cites don't support (see support), logging each when log is set. What is
-// left cites by passage number, to be cleaned again.
-func (s *Service) supported(text string, order []int, ps []passage, log bool) string {
+// left cites by passage number, to be cleaned again. With foreign set (the
+// question is in another language, which the reply is asked to answer in),
+// a sentence the offline analysis can't read is held to supportAcross.
+func (s *Service) supported(text string, order []int, ps []passage, log, foreign bool) string {
 	byN := map[int]string{}
 	for _, p := range ps {
 		byN[p.N] = p.Chunk.Text
@@ -47,7 +49,11 @@ func (s *Service) supported(text string, order []int, ps []passage, log bool) st
 				cited = append(cited, byN[order[k-1]])
 			}
 			sup := 0.0
-			if len(cited) > 0 {
+			switch {
+			case len(cited) == 0:
+			case foreign && !s.vocab.readable(c.text):
+				sup = supportAcross(c.text, cited)
+			default:
 				sup = s.support(c.text, cited)
 			}
 			if sup < s.model.Support {
