@@ -57,12 +57,6 @@ func (l *lexicon) analyze(toks []Token) chunkTerms {
 	return ct
 }
 
-// has reports whether the chunk holds the stem numbered term.
-func (ct chunkTerms) has(term uint32) bool {
-	_, ok := slices.BinarySearchFunc(ct.terms, term, func(t termFreq, id uint32) int { return int(t.term) - int(id) })
-	return ok
-}
-
 // posting is one chunk that holds a stem.
 type posting struct {
 	doc, tf uint32
@@ -79,7 +73,7 @@ type bm25 struct {
 }
 
 func newBM25(vocab int, docs []chunkTerms) *bm25 {
-	ix := &bm25{k1: 1.2, b: 0.75, postings: make([][]posting, vocab), lens: make([]uint32, len(docs))}
+	postings, lens := make([][]posting, vocab), make([]uint32, len(docs))
 	// Count first, so every list is allocated once at its size.
 	counts := make([]uint32, vocab)
 	total := 0
@@ -87,23 +81,31 @@ func newBM25(vocab int, docs []chunkTerms) *bm25 {
 		for _, t := range d.terms {
 			counts[t.term]++
 		}
-		ix.lens[i] = d.length
+		lens[i] = d.length
 		total += int(d.length)
 	}
 	for id, n := range counts {
 		if n > 0 {
-			ix.postings[id] = make([]posting, 0, n)
+			postings[id] = make([]posting, 0, n)
 		}
 	}
 	for i, d := range docs {
 		for _, t := range d.terms {
-			ix.postings[t.term] = append(ix.postings[t.term], posting{uint32(i), t.tf})
+			postings[t.term] = append(postings[t.term], posting{uint32(i), t.tf})
 		}
 	}
+	avgLen := 0.0
 	if len(docs) > 0 {
-		ix.avgLen = max(1, float64(total)/float64(len(docs)))
+		avgLen = max(1, float64(total)/float64(len(docs)))
 	}
-	n := len(docs)
+	return newBM25Lists(postings, lens, avgLen)
+}
+
+// newBM25Lists is the index of the postings lists (by stem number, in
+// chunk order), the chunks' lengths and their mean, made or mapped.
+func newBM25Lists(postings [][]posting, lens []uint32, avgLen float64) *bm25 {
+	ix := &bm25{k1: 1.2, b: 0.75, postings: postings, lens: lens, avgLen: avgLen}
+	n := len(lens)
 	ix.scratch.New = func() any { return &scoreScratch{score: make([]float64, n)} }
 	return ix
 }

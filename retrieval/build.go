@@ -141,7 +141,7 @@ func storyChunks(chunks []corpus.Chunk, hashes [][32]byte) ([]Story, error) {
 
 // Build embeds and indexes the chunks in memory.
 func Build(ctx context.Context, chunks []corpus.Chunk, opt Options) (*Index, error) {
-	ix, _, err := build(ctx, chunks, opt, nil, nil)
+	ix, _, err := build(ctx, chunks, opt, nil, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +150,8 @@ func Build(ctx context.Context, chunks []corpus.Chunk, opt Options) (*Index, err
 }
 
 // stored is what a persisted index holds for one story: its chunks' terms
-// (numbered by the persisted lexicon) and vectors.
+// (numbered by the persisted lexicon; nil until persisted.terms decodes
+// them) and vectors.
 type stored struct {
 	terms  []chunkTerms
 	vecs   [][]float32
@@ -165,10 +166,17 @@ type buildStats struct {
 
 // build indexes chunks, taking the terms and vectors of stories whose hash
 // prev holds (numbered by lex) and tokenising and embedding only the rest.
-func build(ctx context.Context, chunks []corpus.Chunk, opt Options, prev *persisted, hashes [][32]byte) (*Index, buildStats, error) {
+// With lx, the postings prev saved for these very chunks, every story must
+// be in prev: the index takes the postings as they are and holds no terms.
+func build(ctx context.Context, chunks []corpus.Chunk, opt Options, prev *persisted, hashes [][32]byte, lx *lexicalIndex) (*Index, buildStats, error) {
 	var st buildStats
 	if len(chunks) == 0 {
 		return nil, st, errors.New("no chunks to index")
+	}
+	if prev != nil && lx == nil {
+		if err := prev.terms(); err != nil {
+			return nil, st, fmt.Errorf("%w: %w", errSavedTerms, err)
+		}
 	}
 	stories, err := storyChunks(chunks, hashes)
 	if err != nil {
@@ -177,7 +185,7 @@ func build(ctx context.Context, chunks []corpus.Chunk, opt Options, prev *persis
 	ix := &Index{
 		chunks: chunks, pos: make(map[string]int, len(chunks)), story: make([]int32, len(chunks)),
 		stories: stories, byID: make(map[string]int, len(stories)),
-		terms: make([]chunkTerms, len(chunks)), vecs: make([][]float32, len(chunks)), hashes: make([][32]byte, len(chunks)),
+		vecs: make([][]float32, len(chunks)), hashes: make([][32]byte, len(chunks)),
 		slots: make([]int32, len(chunks)),
 		embed: opt.Embed, expand: opt.Expand, relevance: opt.Relevance, fallback: opt.LexicalFallback, opt: opt,
 	}
@@ -206,6 +214,9 @@ func build(ctx context.Context, chunks []corpus.Chunk, opt Options, prev *persis
 	} else {
 		ix.lex = newLexicon(nil)
 	}
+	if lx == nil {
+		ix.terms = make([]chunkTerms, len(chunks))
+	}
 	var todo []int // chunks to tokenise (and embed, unless precomputed)
 	for si, s := range stories {
 		ix.byID[s.ID] = si
@@ -213,8 +224,10 @@ func build(ctx context.Context, chunks []corpus.Chunk, opt Options, prev *persis
 		for i := s.First; i < s.First+s.N; i++ {
 			ix.story[i] = int32(si)
 		}
-		if p, ok := prev.story(s.Hash); ok && len(p.terms) == s.N {
-			copy(ix.terms[s.First:], p.terms)
+		if p, ok := prev.story(s.Hash); ok && len(p.slots) == s.N {
+			if ix.terms != nil {
+				copy(ix.terms[s.First:], p.terms)
+			}
 			copy(ix.vecs[s.First:], p.vecs)
 			copy(ix.hashes[s.First:], p.hashes)
 			copy(ix.slots[s.First:], p.slots)
@@ -228,6 +241,13 @@ func build(ctx context.Context, chunks []corpus.Chunk, opt Options, prev *persis
 		}
 	}
 	ix.version = hex.EncodeToString(ver.Sum(nil))[:16]
+	if lx != nil {
+		if len(todo) > 0 {
+			return nil, st, errors.New("the saved postings are not of these chunks")
+		}
+		ix.terms, ix.bm, ix.stix, ix.lexical = nil, lx.bm, lx.stix, func() {}
+		return ix, st, ix.fillStore(ctx, opt, nil)
+	}
 	fresh, err := ix.process(ctx, todo, opt, local, prev, &st)
 	if err != nil {
 		return nil, st, err
@@ -338,6 +358,9 @@ func (ix *Index) process(ctx context.Context, todo []int, opt Options, local *Lo
 	}
 	return fresh, nil
 }
+
+// errSavedTerms marks a saved index whose terms could not be decoded.
+var errSavedTerms = errors.New("the saved terms are unreadable")
 
 // errDims marks embeddings of differing lengths, as when precomputed
 // vectors came from another model.
@@ -485,8 +508,18 @@ func (ix *Index) df(stem string) int {
 
 // hasStem reports whether chunk i holds stem.
 func (ix *Index) hasStem(i int, stem string) bool {
+	return ix.holds(i, i+1, stem)
+}
+
+// holds reports whether any of the chunks [lo, hi) holds stem, from the
+// postings (an index opened with its saved postings holds no terms).
+func (ix *Index) holds(lo, hi int, stem string) bool {
 	id, ok := ix.lex.ids[stem]
-	return ok && ix.terms[i].has(id)
+	if !ok {
+		return false
+	}
+	ix.lexical()
+	return ix.bm.countIn(id, lo, hi) > 0
 }
 
 // Story returns an index of one story alone, with this index's vectors

@@ -157,12 +157,7 @@ func (ix *Index) StoryHas(story, stem string) bool {
 		return false
 	}
 	s := ix.stories[si]
-	for i := s.First; i < s.First+s.N; i++ {
-		if ix.hasStem(i, stem) {
-			return true
-		}
-	}
-	return false
+	return ix.holds(s.First, s.First+s.N, stem)
 }
 
 // StoryIDF is stem's BM25 inverse document frequency among the chunks of

@@ -209,6 +209,8 @@ func OpenCorpus(ctx context.Context, dir, source string, reread bool, opt Option
 	var savedChunks []corpus.Chunk
 	if prev != nil && prev.corpus != nil && prev.source == source {
 		var err error
+		// The corpus's strings are the mapped file's bytes.
+		prev.mapping.pin()
 		if saved, savedChunks, err = decodeCorpus(prev.corpus, prev.report); err != nil {
 			saved = nil
 		}
@@ -228,8 +230,18 @@ func OpenCorpus(ctx context.Context, dir, source string, reread bool, opt Option
 	distrust := false // prev was found wanting: build from nothing
 	if c == saved && saved != nil {
 		// The file's checksum vouches for the stories' hashes: they
-		// need not be computed again.
-		ix, bs, err := build(ctx, savedChunks, opt, prev, prev.hashes)
+		// need not be computed again. Its postings, saved with this
+		// corpus by this program, are of these very chunks.
+		lx, err := prev.postings()
+		var ix *Index
+		var bs buildStats
+		if err == nil {
+			ix, bs, err = build(ctx, savedChunks, opt, prev, prev.hashes, &lx)
+		}
+		if err != nil {
+			// No postings, or not these: made from the terms.
+			ix, bs, err = build(ctx, savedChunks, opt, prev, prev.hashes, nil)
+		}
 		if err == nil && bs.newStories == 0 && prev.verify() == nil {
 			n := len(ix.stories)
 			return c, ix, BuildStats{Stories: n, Chunks: ix.Len(), Unchanged: n, Reused: ix.Len()}, nil

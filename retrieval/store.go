@@ -14,19 +14,24 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 
 	"github.com/articlebot/articlebot/corpus"
 )
 
 // Store persists an index in two files under a data directory. The index
-// file holds a header, then each story's chunk terms (the inputs of the
-// postings lists) and every chunk's slot in the vectors file, then the
-// corpus when it is saved with the index; the vectors file holds the
-// vectors (see vectorfile.go). The files belong to one embedding model,
+// file holds a header, then the lexicon, each story's chunks' hashes and
+// slots in the vectors file, each chunk's terms (the inputs of the postings
+// lists), then the corpus when it is saved with the index, and with it the
+// postings lists themselves (lexicalfile.go); the vectors file holds the
+// vectors (see vectorfile.go). The index file is mapped, not read: a
+// process opening an unchanged collection decodes the lexicon and the
+// corpus and leaves the terms and postings where they are. The files belong to one embedding model,
 // one corpus.ChunkingVersion and one tokeniser; stories are keyed by a
 // hash of their indexed text, so an unchanged story is never tokenised or
 // embedded twice and a changed one always is.
@@ -48,7 +53,7 @@ type Store struct {
 var ErrCorruptIndex = errors.New("the persisted index is corrupt or foreign")
 
 // storeFormat versions the file layout.
-const storeFormat = 4
+const storeFormat = 5
 
 // storeMagic begins every index file.
 const storeMagic = "ABINDEX\x00"
@@ -96,21 +101,28 @@ type storeHeader struct {
 	Chunking string `json:"chunking"`
 	// Analyzer identifies the tokeniser, stemmer, stop words and
 	// background table the stored terms and local vectors came from.
-	Analyzer  string `json:"analyzer"`
-	Dims      int    `json:"dims"`
-	Stories   int    `json:"stories"`
-	Chunks    int    `json:"chunks"`
-	Stems     int    `json:"stems"`
-	TermBytes int64  `json:"term_bytes"`
+	Analyzer string `json:"analyzer"`
+	Dims     int    `json:"dims"`
+	Stories  int    `json:"stories"`
+	Chunks   int    `json:"chunks"`
+	Stems    int    `json:"stems"`
+	// MetaBytes is the size of the lexicon and the stories' chunks'
+	// hashes and slots, TermBytes that of the chunks' terms after them.
+	MetaBytes int64 `json:"meta_bytes"`
+	TermBytes int64 `json:"term_bytes"`
 	// Source identifies the program that loaded the corpus section;
 	// CorpusBytes is that section's size (0: none).
 	Source      string         `json:"source,omitempty"`
 	CorpusBytes int64          `json:"corpus_bytes,omitempty"`
 	Report      snapshotReport `json:"report"`
+	// LexicalBytes is the size of the postings section (0: none), which
+	// follows the corpus at the next multiple of 8 bytes; only a file with
+	// a corpus has one.
+	LexicalBytes int64 `json:"lexical_bytes,omitempty"`
 	// Vectors names the vectors file and the slots of it this index uses.
 	Vectors vectorsRef `json:"vectors"`
-	// CRC32C covers the terms and the corpus (the vectors have their own),
-	// so a torn or edited file is detected rather than trusted.
+	// CRC32C covers everything after the header (the vectors have their
+	// own), so a torn or edited file is detected rather than trusted.
 	CRC32C uint32 `json:"crc32c"`
 }
 
@@ -148,12 +160,21 @@ type persisted struct {
 	stories map[[32]byte]stored
 	ids     []string   // the stories' IDs, in order
 	hashes  [][32]byte // the stories' hashes, in order
+	nChunks int        // the stories' chunks
+	// terms decodes the chunks' term lists into stories, once: until it
+	// is called, every story's terms are nil.
+	terms func() error
 	// source and corpus are the saved corpus (encodeCorpus) and the
-	// program that loaded it, when the file holds one.
-	source string
-	corpus []byte
-	report snapshotReport
-	dims   int
+	// program that loaded it, when the file holds one, and lexical the
+	// postings section saved with it (nil: none).
+	source  string
+	corpus  []byte
+	lexical []byte
+	report  snapshotReport
+	dims    int
+	// mapping is the index file's mapping, which the sections above are
+	// slices of.
+	mapping *indexMapping
 	// vectors is the vectors file the stories' vectors point into, and
 	// ref what the index file says of it.
 	vectors *mappedVectors
@@ -271,13 +292,14 @@ func (s *Store) loadOnce(ctx context.Context) (*persisted, error) {
 	case h.Analyzer != analyzerID():
 		return nil, corrupt("made by another tokeniser (%s, want %s)", h.Analyzer, analyzerID())
 	case h.Dims <= 0 || h.Dims > maxDims || h.Chunks <= 0 || h.Stories <= 0 || h.Stories > h.Chunks || h.Stems < 0 ||
-		h.TermBytes < 0 || h.CorpusBytes < 0 || h.Vectors.Slots <= 0 || h.Vectors.Slots > math.MaxInt32:
+		h.MetaBytes < 0 || h.TermBytes < 0 || h.CorpusBytes < 0 || h.LexicalBytes < 0 || (h.LexicalBytes > 0 && h.CorpusBytes == 0) ||
+		h.Vectors.Slots <= 0 || h.Vectors.Slots > math.MaxInt32:
 		return nil, corrupt("bad sizes in the header")
-	case int64(len(pre))+hlen+h.TermBytes+h.CorpusBytes != info.Size():
-		return nil, corrupt("%d bytes, the header describes %d", info.Size(), int64(len(pre))+hlen+h.TermBytes+h.CorpusBytes)
+	case h.fileSize(int64(len(pre))+hlen) != info.Size():
+		return nil, corrupt("%d bytes, the header describes %d", info.Size(), h.fileSize(int64(len(pre))+hlen))
 	}
-	// The vectors file is mapped, its pages brought in, on another CPU
-	// while the terms and the corpus are read.
+	// The vectors file is mapped on another CPU while the index file is
+	// mapped and its lexicon decoded.
 	type mapped struct {
 		vecs *mappedVectors
 		err  error
@@ -287,7 +309,7 @@ func (s *Store) loadOnce(ctx context.Context) (*persisted, error) {
 		vecs, err := openVectors(s.path, h.Vectors, h.Dims)
 		mapping <- mapped{vecs, err}
 	}()
-	p, err := s.loadTerms(ctx, f, int64(len(pre))+hlen, h)
+	p, err := s.loadSections(ctx, f, int64(len(pre))+hlen, info.Size(), h)
 	m := <-mapping
 	switch {
 	case errors.Is(m.err, fs.ErrNotExist):
@@ -307,6 +329,84 @@ func (s *Store) loadOnce(ctx context.Context) (*persisted, error) {
 		go s.checkVectors(ctx, m.vecs, h, done, corrupt)
 	}
 	p.verify, p.file = sync.OnceValue(func() error { return <-done }), info
+	return p, nil
+}
+
+// fileSize is the size of an index file of this header whose sections
+// begin at off.
+func (h storeHeader) fileSize(off int64) int64 {
+	end := off + h.MetaBytes + h.TermBytes + h.CorpusBytes
+	if h.LexicalBytes > 0 {
+		end = lexicalOffset(end) + h.LexicalBytes
+	}
+	return end
+}
+
+// lexicalOffset is where the postings section begins after sections ending
+// at end: the next multiple of 8, so that its arrays are aligned in a
+// mapping (which begins at a page).
+func lexicalOffset(end int64) int64 { return (end + 7) &^ 7 }
+
+// indexMapping is an index file mapped into memory, or read where files
+// are not mapped. It is released when the persisted index that mapped it is
+// unreachable, unless it was pinned: the corpus and the postings are used
+// in place, as strings and arrays the garbage collector does not know
+// point into it, so a mapping they were taken from stays until the process
+// ends. (One index file is opened per process; the file is replaced by a
+// rename, never changed in place, so the mapping stays valid.)
+type indexMapping struct {
+	data   []byte
+	pinned atomic.Bool
+}
+
+// pin keeps the mapping for the life of the process.
+func (m *indexMapping) pin() { m.pinned.Store(true) }
+
+// loadSections maps the index file f of size bytes, whose sections begin
+// at off, checks them and decodes the lexicon and the stories' chunks; the
+// terms are decoded when p.terms is called, the corpus and postings by
+// their users.
+func (s *Store) loadSections(ctx context.Context, f *os.File, off, size int64, h storeHeader) (*persisted, error) {
+	data, unmap, err := mapFile(f, size)
+	if err != nil {
+		return nil, err
+	}
+	m := &indexMapping{data: data}
+	// The checksum is computed on another CPU while the lexicon is
+	// decoded (decoding checks every bound, so damaged bytes decode to
+	// an error or to something the checksum then rejects).
+	meta := data[off : off+h.MetaBytes]
+	terms := data[off+h.MetaBytes : off+h.MetaBytes+h.TermBytes]
+	end := off + h.MetaBytes + h.TermBytes + h.CorpusBytes
+	corp := data[off+h.MetaBytes+h.TermBytes : end]
+	var lex []byte
+	if h.LexicalBytes > 0 {
+		lex = data[lexicalOffset(end):size]
+	}
+	crc := make(chan uint32, 1)
+	go func() { crc <- crcPieces(ctx, data[off:end], lex) }()
+	p, err := decodeMeta(meta, h)
+	if <-crc != h.CRC32C {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		return nil, errors.New("checksum mismatch")
+	}
+	if err != nil {
+		return nil, err
+	}
+	p.mapping = m
+	runtime.AddCleanup(p, func(m *indexMapping) {
+		if !m.pinned.Load() {
+			unmap()
+		}
+	}, m)
+	p.terms = sync.OnceValue(func() error { return decodeChunkTerms(terms, h, p) })
+	if len(corp) > 0 {
+		p.source, p.corpus, p.report = h.Source, corp, h.Report
+	}
+	p.lexical = lex
+	p.dims, p.ref = h.Dims, h.Vectors
 	return p, nil
 }
 
@@ -343,35 +443,6 @@ func (s *Store) VerifyAlways() {
 	s.mu.Unlock()
 }
 
-// loadTerms reads the terms and corpus sections at off and checks them.
-func (s *Store) loadTerms(ctx context.Context, f *os.File, off int64, h storeHeader) (*persisted, error) {
-	buf := make([]byte, h.TermBytes+h.CorpusBytes)
-	if _, err := f.ReadAt(buf, off); err != nil {
-		return nil, err
-	}
-	// The checksum is computed on another CPU while the terms are
-	// decoded (decoding checks every bound, so damaged bytes decode to
-	// an error or to something the checksum then rejects).
-	crc := make(chan uint32, 1)
-	go func() { crc <- crcPieces(ctx, buf) }()
-	meta, corp := buf[:h.TermBytes], buf[h.TermBytes:]
-	p, err := decodeTerms(meta, h)
-	if <-crc != h.CRC32C {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		return nil, errors.New("checksum mismatch")
-	}
-	if err != nil {
-		return nil, err
-	}
-	if len(corp) > 0 {
-		p.source, p.corpus, p.report = h.Source, corp, h.Report
-	}
-	p.dims, p.ref = h.Dims, h.Vectors
-	return p, nil
-}
-
 // crcPieces is the CRC32C of the sections, computed in pieces so that it
 // stops when ctx ends (returning 0).
 func crcPieces(ctx context.Context, sections ...[]byte) uint32 {
@@ -390,28 +461,24 @@ func crcPieces(ctx context.Context, sections ...[]byte) uint32 {
 	return crc.Sum32()
 }
 
-// decodeTerms parses the lexicon and the stories' chunk terms and slots
-// (see attach for their vectors).
-func decodeTerms(b []byte, h storeHeader) (*persisted, error) {
+// decodeMeta parses the lexicon and the stories' chunks' hashes and slots
+// (see attach for their vectors, decodeChunkTerms for their terms).
+func decodeMeta(b []byte, h storeHeader) (*persisted, error) {
 	d := decoder{b: b}
-	// The terms are decoded while their checksum is computed: every count
-	// is bounded by the bytes left as well as by the header.
+	// Every count is bounded by the bytes left as well as by the header.
 	n := d.count(min(h.Stems, len(d.b)))
 	p := &persisted{stems: make([]string, 0, n), stories: make(map[[32]byte]stored, h.Stories)}
 	for range n {
 		l := d.count(len(d.b))
 		p.stems = append(p.stems, string(d.bytes(l)))
 	}
-	// Every story's term lists in one allocation, and each of the
-	// chunks' fields in one for all stories.
-	terms := make([]termFreq, 0, len(d.b)/3)
-	// A chunk takes at least 35 bytes (its hash, slot, length and term
-	// count): a header claiming more chunks than that is not believed.
-	if h.Chunks > len(d.b)/35 {
-		return nil, errors.New("more chunks than the terms can hold")
+	// A chunk takes at least 33 bytes (its hash and slot): a header
+	// claiming more chunks than that is not believed.
+	if h.Chunks > len(d.b)/33 {
+		return nil, errors.New("more chunks than the lexicon's section can hold")
 	}
-	allTerms, allVecs := make([]chunkTerms, h.Chunks), make([][]float32, h.Chunks)
-	allHashes, allSlots := make([][32]byte, h.Chunks), make([]int32, h.Chunks)
+	// Each of the chunks' fields in one allocation for all stories.
+	allVecs, allHashes, allSlots := make([][]float32, h.Chunks), make([][32]byte, h.Chunks), make([]int32, h.Chunks)
 	chunk := 0
 	for range h.Stories {
 		p.ids = append(p.ids, string(d.bytes(d.count(len(d.b)))))
@@ -420,10 +487,39 @@ func decodeTerms(b []byte, h storeHeader) (*persisted, error) {
 		p.hashes = append(p.hashes, key)
 		nc := d.count(h.Chunks - chunk)
 		lo, hi := chunk, chunk+nc
-		st := stored{terms: allTerms[lo:hi:hi], vecs: allVecs[lo:hi:hi], hashes: allHashes[lo:hi:hi], slots: allSlots[lo:hi:hi]}
+		st := stored{vecs: allVecs[lo:hi:hi], hashes: allHashes[lo:hi:hi], slots: allSlots[lo:hi:hi]}
 		for c := range nc {
 			copy(st.hashes[c][:], d.bytes(32))
-			slot := d.count(h.Vectors.Slots - 1)
+			st.slots[c] = int32(d.count(h.Vectors.Slots - 1))
+		}
+		chunk += nc
+		if d.err != nil {
+			return nil, d.err
+		}
+		p.stories[key] = st
+	}
+	if d.err == nil && (chunk != h.Chunks || len(p.stems) != h.Stems || len(d.b) != 0) {
+		d.err = errors.New("the stories' chunks don't match the header")
+	}
+	p.nChunks = chunk
+	return p, d.err
+}
+
+// decodeChunkTerms parses every chunk's terms, in the stories' order, into
+// p's stories.
+func decodeChunkTerms(b []byte, h storeHeader, p *persisted) error {
+	d := decoder{b: b}
+	// Every story's term lists in one allocation.
+	terms := make([]termFreq, 0, len(d.b)/3)
+	all := make([]chunkTerms, h.Chunks)
+	chunk := 0
+	for _, key := range p.hashes {
+		st := p.stories[key]
+		lo, hi := chunk, chunk+len(st.slots)
+		if hi > len(all) {
+			return errors.New("more chunks than the header's")
+		}
+		for c := lo; c < hi; c++ {
 			ct := chunkTerms{length: uint32(d.count(math.MaxUint32))}
 			nt := d.count(len(p.stems))
 			if len(terms)+nt > cap(terms) {
@@ -440,19 +536,22 @@ func decodeTerms(b []byte, h storeHeader) (*persisted, error) {
 				terms = append(terms, termFreq{uint32(term), uint32(tf)})
 			}
 			ct.terms = terms[start:len(terms):len(terms)]
-			st.terms[c] = ct
-			st.slots[c] = int32(slot)
-			chunk++
+			all[c] = ct
 			if d.err != nil {
-				return nil, d.err
+				return d.err
 			}
 		}
-		p.stories[key] = st
+		chunk = hi
+		// A story held twice (the same hash) takes its first terms.
+		if st.terms == nil {
+			st.terms = all[lo:hi:hi]
+			p.stories[key] = st
+		}
 	}
-	if d.err == nil && (chunk != h.Chunks || len(p.stems) != h.Stems || len(d.b) != 0) {
+	if d.err == nil && (chunk != h.Chunks || len(d.b) != 0) {
 		d.err = errors.New("the terms don't match the header")
 	}
-	return p, d.err
+	return d.err
 }
 
 // decoder reads uvarints and byte strings, remembering the first error.
@@ -495,6 +594,9 @@ func (d *decoder) bytes(n int) []byte {
 // same time, sees one complete index, never a mix; the caller holds the
 // store's lock against other writers.
 func (s *Store) save(ix *Index, snap *snapshot, prev *persisted) error {
+	if ix.terms == nil {
+		return errors.New("an index opened with its saved postings has no terms to save")
+	}
 	dims := ix.Dims()
 	ref, err := s.saveVectors(ix, prev, dims)
 	if err != nil {
@@ -518,48 +620,25 @@ func (s *Store) save(ix *Index, snap *snapshot, prev *persisted) error {
 			stems = append(stems, st)
 		}
 	}
-	size := 0
-	for _, st := range stems {
-		size += len(st) + 2
-	}
-	for _, ct := range ix.terms {
-		size += 40 + 3*len(ct.terms)
-	}
-	meta := make([]byte, 0, size+64*len(ix.stories))
-	meta = binary.AppendUvarint(meta, uint64(len(stems)))
-	for _, st := range stems {
-		meta = binary.AppendUvarint(meta, uint64(len(st)))
-		meta = append(meta, st...)
-	}
-	for _, story := range ix.stories {
-		meta = binary.AppendUvarint(meta, uint64(len(story.ID)))
-		meta = append(meta, story.ID...)
-		meta = append(meta, story.Hash[:]...)
-		meta = binary.AppendUvarint(meta, uint64(story.N))
-		for i, ct := range ix.terms[story.First : story.First+story.N] {
-			meta = append(meta, ix.hashes[story.First+i][:]...)
-			meta = binary.AppendUvarint(meta, uint64(ix.slots[story.First+i]))
-			meta = binary.AppendUvarint(meta, uint64(ct.length))
-			meta = binary.AppendUvarint(meta, uint64(len(ct.terms)))
-			prev := -1
-			for _, t := range ct.terms {
-				id := int(remap[t.term])
-				meta = binary.AppendUvarint(meta, uint64(id-prev-1))
-				meta = binary.AppendUvarint(meta, uint64(t.tf))
-				prev = id
-			}
-		}
-	}
-	var corp []byte
+	meta, terms := encodeMeta(ix, stems), encodeTerms(ix, remap)
+	var corp, lex []byte
 	if snap != nil {
 		corp = encodeCorpus(nil, snap.corpus, ix.chunks)
+		// The postings, numbered as saved, for the processes that open
+		// this corpus unchanged.
+		lex = appendLexical(nil, savedLexical(ix, remap, stems), len(stems))
 	}
 	h := storeHeader{
 		Format: storeFormat, Model: s.model, Chunking: corpus.ChunkingVersion, Analyzer: analyzerID(),
 		Dims: dims, Stories: len(ix.stories), Chunks: len(ix.chunks), Stems: len(stems),
-		TermBytes: int64(len(meta)), CorpusBytes: int64(len(corp)), Vectors: ref,
-		CRC32C: crc32.Update(crc32.Checksum(meta, castagnoli), castagnoli, corp),
+		MetaBytes: int64(len(meta)), TermBytes: int64(len(terms)), CorpusBytes: int64(len(corp)), LexicalBytes: int64(len(lex)),
+		Vectors: ref,
 	}
+	crc := crc32.New(castagnoli)
+	for _, b := range [][]byte{meta, terms, corp, lex} {
+		crc.Write(b)
+	}
+	h.CRC32C = crc.Sum32()
 	if snap != nil {
 		h.Source, h.Report = snap.source, snap.report()
 	}
@@ -571,7 +650,12 @@ func (s *Store) save(ix *Index, snap *snapshot, prev *persisted) error {
 		var pre [len(storeMagic) + 4]byte
 		copy(pre[:], storeMagic)
 		binary.LittleEndian.PutUint32(pre[len(storeMagic):], uint32(len(hb)))
-		for _, b := range [][]byte{pre[:], hb, meta, corp} {
+		end := int64(len(pre)+len(hb)+len(meta)+len(terms)) + int64(len(corp))
+		pad := make([]byte, lexicalOffset(end)-end)
+		if len(lex) == 0 {
+			pad = nil
+		}
+		for _, b := range [][]byte{pre[:], hb, meta, terms, corp, pad, lex} {
 			if _, err := w.Write(b); err != nil {
 				return err
 			}
@@ -583,6 +667,74 @@ func (s *Store) save(ix *Index, snap *snapshot, prev *persisted) error {
 	}
 	removeOtherVectors(s.path, ref.File)
 	return nil
+}
+
+// encodeMeta encodes the lexicon stems and each story's ID, hash and
+// chunks' hashes and slots.
+func encodeMeta(ix *Index, stems []string) []byte {
+	size := 0
+	for _, st := range stems {
+		size += len(st) + 2
+	}
+	meta := make([]byte, 0, size+64*len(ix.stories)+36*len(ix.chunks))
+	meta = binary.AppendUvarint(meta, uint64(len(stems)))
+	for _, st := range stems {
+		meta = binary.AppendUvarint(meta, uint64(len(st)))
+		meta = append(meta, st...)
+	}
+	for _, story := range ix.stories {
+		meta = binary.AppendUvarint(meta, uint64(len(story.ID)))
+		meta = append(meta, story.ID...)
+		meta = append(meta, story.Hash[:]...)
+		meta = binary.AppendUvarint(meta, uint64(story.N))
+		for i := story.First; i < story.First+story.N; i++ {
+			meta = append(meta, ix.hashes[i][:]...)
+			meta = binary.AppendUvarint(meta, uint64(ix.slots[i]))
+		}
+	}
+	return meta
+}
+
+// encodeTerms encodes every chunk's length and terms, renumbered by remap,
+// in the stories' order, each term as its number's distance from the
+// previous one's.
+func encodeTerms(ix *Index, remap []int32) []byte {
+	size := 0
+	for _, ct := range ix.terms {
+		size += 8 + 3*len(ct.terms)
+	}
+	b := make([]byte, 0, size)
+	for _, story := range ix.stories {
+		for _, ct := range ix.terms[story.First : story.First+story.N] {
+			b = binary.AppendUvarint(b, uint64(ct.length))
+			b = binary.AppendUvarint(b, uint64(len(ct.terms)))
+			prev := -1
+			for _, t := range ct.terms {
+				id := int(remap[t.term])
+				b = binary.AppendUvarint(b, uint64(id-prev-1))
+				b = binary.AppendUvarint(b, uint64(t.tf))
+				prev = id
+			}
+		}
+	}
+	return b
+}
+
+// savedLexical makes the postings of ix's chunks numbered by remap, as a
+// process reading the saved lexicon of stems would make them.
+func savedLexical(ix *Index, remap []int32, stems []string) lexicalIndex {
+	all := make([]termFreq, 0, len(ix.terms)*64)
+	terms := make([]chunkTerms, len(ix.terms))
+	for i, ct := range ix.terms {
+		start := len(all)
+		for _, t := range ct.terms {
+			all = append(all, termFreq{uint32(remap[t.term]), t.tf})
+		}
+		terms[i] = chunkTerms{terms: all[start:len(all):len(all)], length: ct.length}
+	}
+	lx := lexicalIndex{bm: newBM25(len(stems), terms)}
+	lx.stix = newStoryIndex(ix.stories, terms, newLexicon(stems))
+	return lx
 }
 
 // saveVectors stores the vectors of ix's chunks that have no slot yet,
@@ -694,16 +846,21 @@ func buildLocked(ctx context.Context, chunks []corpus.Chunk, hashes [][32]byte, 
 			stats.Discarded, prev = err, nil
 		}
 	}
+	if prev != nil {
+		if err := prev.terms(); err != nil {
+			stats.Discarded, prev = fmt.Errorf("%w: %s: %w", ErrCorruptIndex, st.path, err), nil
+		}
+	}
 	if prev == nil {
 		hashes = nil
 	}
-	ix, bs, err := build(ctx, chunks, opt, prev, hashes)
+	ix, bs, err := build(ctx, chunks, opt, prev, hashes, nil)
 	if err != nil && prev != nil && errors.Is(err, errDims) {
 		// The model now returns vectors of another length than the
 		// stored ones: start again from nothing.
 		stats.Discarded = fmt.Errorf("%w: %s: %w", ErrCorruptIndex, st.path, err)
 		prev = nil
-		ix, bs, err = build(ctx, chunks, opt, nil, nil)
+		ix, bs, err = build(ctx, chunks, opt, nil, nil, nil)
 	}
 	if err != nil {
 		return nil, stats, err

@@ -1,0 +1,226 @@
+package retrieval
+
+import (
+	"encoding/binary"
+	"errors"
+	"math"
+	"unsafe"
+)
+
+// The index file's lexical section holds the postings lists of the BM25
+// index and of the story index (storyindex.go) as they are in memory, so
+// that a process opening an unchanged collection maps them instead of
+// building them from every chunk's terms: a question reads the pages of its
+// own words' lists, never the rest. The section is derived from the terms
+// section and the program that wrote it: it is used only by that same
+// program (the corpus's source), only when every story is as saved, and
+// only after its bounds are checked; otherwise the postings are built from
+// the terms as before.
+//
+// Layout, little-endian, the section starting 8-byte aligned in the file:
+// a fixed head (lexicalHead), then the arrays in the order of its counts.
+
+// lexicalHead begins the section.
+type lexicalHead struct {
+	Stems, Chunks, Stories    uint32
+	Postings, StoryPostings   uint32
+	TitleStems                uint32
+	AvgLen, AvgBody, AvgTitle float64
+}
+
+// lexicalIndex is the postings a search needs, made by lexical() or mapped
+// from the section.
+type lexicalIndex struct {
+	bm   *bm25
+	stix *storyIndex
+}
+
+// The layout depends on these sizes; a change of any is a change of format.
+var _ = [1]struct{}{}[unsafe.Sizeof(posting{})-8]
+var _ = [1]struct{}{}[unsafe.Sizeof(storyPosting{})-8]
+var _ = [1]struct{}{}[unsafe.Sizeof(lexicalHead{})-48]
+
+// appendLexical appends the section of lx, for an index of stems stems.
+func appendLexical(b []byte, lx lexicalIndex, stems int) []byte {
+	bm, si := lx.bm, lx.stix
+	nPost, nStory, nTitle := 0, 0, 0
+	for _, ps := range bm.postings {
+		nPost += len(ps)
+	}
+	for _, ps := range si.postings {
+		nStory += len(ps)
+	}
+	for _, ts := range si.titleStem {
+		nTitle += len(ts)
+	}
+	h := lexicalHead{
+		Stems: uint32(stems), Chunks: uint32(len(bm.lens)), Stories: uint32(si.nStories),
+		Postings: uint32(nPost), StoryPostings: uint32(nStory), TitleStems: uint32(nTitle),
+		AvgLen: bm.avgLen, AvgBody: si.avgBody, AvgTitle: si.avgTitle,
+	}
+	u32 := func(v uint32) { b = binary.LittleEndian.AppendUint32(b, v) }
+	for _, v := range []uint32{h.Stems, h.Chunks, h.Stories, h.Postings, h.StoryPostings, h.TitleStems} {
+		u32(v)
+	}
+	for _, v := range []float64{h.AvgLen, h.AvgBody, h.AvgTitle} {
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
+	}
+	offsets := func(n int, size func(i int) int) {
+		off := 0
+		u32(0)
+		for i := range n {
+			off += size(i)
+			u32(uint32(off))
+		}
+	}
+	offsets(stems, func(i int) int { return len(listAt(bm.postings, i)) })
+	for _, ps := range bm.postings {
+		for _, p := range ps {
+			u32(p.doc)
+			u32(p.tf)
+		}
+	}
+	for _, l := range bm.lens {
+		u32(l)
+	}
+	offsets(stems, func(i int) int { return len(listAt(si.postings, i)) })
+	for _, ps := range si.postings {
+		for _, p := range ps {
+			u32(p.story)
+			b = binary.LittleEndian.AppendUint16(b, p.body)
+			b = binary.LittleEndian.AppendUint16(b, p.title)
+		}
+	}
+	for _, l := range si.bodyLen {
+		u32(math.Float32bits(l))
+	}
+	for _, l := range si.titleLen {
+		u32(math.Float32bits(l))
+	}
+	offsets(si.nStories, func(i int) int { return len(si.titleStem[i]) })
+	for _, ts := range si.titleStem {
+		for _, t := range ts {
+			u32(t)
+		}
+	}
+	return b
+}
+
+// listAt is lists[i], or nil past its end (a stem no chunk holds any more
+// may be numbered past the lists made).
+func listAt[T any](lists [][]T, i int) []T {
+	if i < len(lists) {
+		return lists[i]
+	}
+	return nil
+}
+
+var errLexical = errors.New("bad lexical section")
+
+// postings returns the postings p's file saved with its corpus, in place
+// (pinning its mapping), for an index of exactly p's stories in p's order.
+func (p *persisted) postings() (lexicalIndex, error) {
+	if p.lexical == nil {
+		return lexicalIndex{}, errors.New("no saved postings")
+	}
+	lx, err := viewLexical(p.lexical, len(p.stems), p.nChunks, len(p.hashes))
+	if err == nil {
+		p.mapping.pin()
+	}
+	return lx, err
+}
+
+// viewLexical returns the postings the section b holds, in place: their
+// arrays point into b, which must stay mapped while they are in use. Every
+// count, offset and number is checked against the index it belongs to
+// (its stems, chunks and stories), so that a search can't read out of
+// bounds whatever the bytes.
+func viewLexical(b []byte, stems, chunks, stories int) (lexicalIndex, error) {
+	var lx lexicalIndex
+	if !isLittleEndian || len(b) < int(unsafe.Sizeof(lexicalHead{})) || uintptr(unsafe.Pointer(&b[0]))%8 != 0 {
+		return lx, errLexical
+	}
+	h := *(*lexicalHead)(unsafe.Pointer(&b[0]))
+	if int(h.Stems) != stems || int(h.Chunks) != chunks || int(h.Stories) != stories {
+		return lx, errLexical
+	}
+	// The arrays' sizes, in 4-byte words, must add up to the section.
+	words := uint64(h.Stems+1) + 2*uint64(h.Postings) + uint64(h.Chunks) +
+		uint64(h.Stems+1) + 2*uint64(h.StoryPostings) + 2*uint64(h.Stories) +
+		uint64(h.Stories+1) + uint64(h.TitleStems)
+	rest := b[unsafe.Sizeof(h):]
+	if uint64(len(rest)) != 4*words {
+		return lx, errLexical
+	}
+	take := func(n uint32) []uint32 {
+		s := unsafe.Slice((*uint32)(unsafe.Pointer(unsafe.SliceData(rest))), n)
+		rest = rest[4*int(n):]
+		return s
+	}
+	bmOff, bmPost := take(h.Stems+1), take(2*h.Postings)
+	lens := take(h.Chunks)
+	stOff, stPost := take(h.Stems+1), take(2*h.StoryPostings)
+	bodyLen, titleLen := take(h.Stories), take(h.Stories)
+	tsOff, ts := take(h.Stories+1), take(h.TitleStems)
+
+	posts := unsafe.Slice((*posting)(unsafe.Pointer(unsafe.SliceData(bmPost))), h.Postings)
+	bmLists, err := lists(bmOff, posts, func(p posting) uint32 { return p.doc }, h.Chunks)
+	if err != nil {
+		return lx, err
+	}
+	for _, p := range posts {
+		if p.tf == 0 {
+			return lx, errLexical
+		}
+	}
+	sposts := unsafe.Slice((*storyPosting)(unsafe.Pointer(unsafe.SliceData(stPost))), h.StoryPostings)
+	stLists, err := lists(stOff, sposts, func(p storyPosting) uint32 { return p.story }, h.Stories)
+	if err != nil {
+		return lx, err
+	}
+	titles, err := lists(tsOff, ts, func(t uint32) uint32 { return t }, h.Stems)
+	if err != nil {
+		return lx, err
+	}
+	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) && v > 0 }
+	if !finite(h.AvgLen) || !finite(h.AvgBody) || !finite(h.AvgTitle) {
+		return lx, errLexical
+	}
+	lx.bm = newBM25Lists(bmLists, lens, h.AvgLen)
+	lx.stix = &storyIndex{
+		postings: stLists, nStories: int(h.Stories), avgBody: h.AvgBody, avgTitle: h.AvgTitle, titleStem: titles,
+		bodyLen:  unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(bodyLen))), h.Stories),
+		titleLen: unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(titleLen))), h.Stories),
+	}
+	return lx, nil
+}
+
+// lists cuts all into the lists off bounds, checking that the offsets
+// rise to len(all) and that each list's keys rise and stay under limit.
+// An empty list is nil, as the postings made in memory leave it.
+func lists[T any](off []uint32, all []T, key func(T) uint32, limit uint32) ([][]T, error) {
+	if len(off) == 0 || off[0] != 0 || int(off[len(off)-1]) != len(all) {
+		return nil, errLexical
+	}
+	out := make([][]T, len(off)-1)
+	for i := range out {
+		lo, hi := off[i], off[i+1]
+		if lo > hi || int(hi) > len(all) {
+			return nil, errLexical
+		}
+		if lo == hi {
+			continue
+		}
+		l := all[lo:hi:hi]
+		prev := int64(-1)
+		for _, x := range l {
+			k := int64(key(x))
+			if k <= prev || k >= int64(limit) {
+				return nil, errLexical
+			}
+			prev = k
+		}
+		out[i] = l
+	}
+	return out, nil
+}
