@@ -21,7 +21,7 @@ var (
 	lengthRE  = regexp.MustCompile(`(?i)\b\d[\d,.]*\s?(?:-|\s)?(?:millimetres?|millimeters?|mm|centimetres?|centimeters?|cm|metres?|meters?|m|kilometres?|kilometers?|km|inches|inch|feet|foot|ft|yards?|miles?)\b`)
 	ageRE     = regexp.MustCompile(`(?i)\b\d{1,3}[\s-]+years?[\s-]+old\b|\b\d{1,3}-year-old\b|\baged?\s+\d{1,3}\b|\b(?:age|ages) of \d{1,3}\b|,\s*\d{1,3},|\(\d{1,3}\)|\bin (?:his|her|their) (?:teens|twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b`)
 	reasonRE  = regexp.MustCompile(`(?i)\b(?:because|due to|as a result|owing to|thanks to|in order to|so that|so as to|after|since|amid|following|reason|reasons|caused|causes|cause|led to|lead to|leading to|blamed|blame|result of|resulted|driven by|prompted|sparked|triggered|over concerns?|fears? (?:of|that|over)|in response to|aimed at|to (?:help|boost|cut|avoid|prevent|protect|reduce|allow|stop|make|ensure|meet|improve|tackle|end))\b`)
-	placeRE   = regexp.MustCompile(`\b(?:in|at|from|to|near|across|outside|inside|throughout|around)\s+(?:the\s+)?(\p{Lu}[\pL'’-]+(?:\s+\p{Lu}[\pL'’-]+)*)`)
+	placeRE   = regexp.MustCompile(`\b(?:in|at|from|to|near|across|outside|inside|throughout|around)\s+(?:(?:both|either)\s+)?(?:the\s+)?(\p{Lu}[\pL'’-]+(?:\s+\p{Lu}[\pL'’-]+)*)`)
 	orgWordRE = regexp.MustCompile(`\b(?:\p{Lu}[\pL&'’.-]*\s+)*(?:\p{Lu}[\pL&'’.-]*\s+)?(?:Inc|Ltd|Plc|plc|Corp|Corporation|Company|Group|Party|Association|Council|Committee|Commission|Union|Bank|Agency|Office|Ministry|Department|Authority|Board|Trust|Foundation|Institute|University|College|Club|FC|United|City|Records|Studios|Pictures|Network|News|Times|Post|Federation|League|Organisation|Organization)\b|\b\p{Lu}{2,}[\p{Lu}\d&]*\b`)
 	// clockRE finds the numbers that are parts of a date or a time of day,
 	// not counts: "17 February", "March 3rd", "8am", "in 1993".
@@ -31,6 +31,10 @@ var (
 	// nameRE is a run of capitalised words: a person, place or body.
 	nameRE = regexp.MustCompile(`\p{Lu}[\pL'’.-]*(?:\s+(?:of|de|van|von|the|and|&)?\s*\p{Lu}[\pL'’.-]*)*`)
 )
+
+// andPlaceRE continues a place placeRE found with the next of a list: "in
+// both Eastern Europe and East Asia", "from Washington, Seoul, and Tokyo".
+var andPlaceRE = regexp.MustCompile(`^(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?(\p{Lu}[\pL'’-]+(?:\s+\p{Lu}[\pL'’-]+)*)`)
 
 const monthWords = `(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)`
 
@@ -144,11 +148,17 @@ func typeSpans(want answerType, sentence, question string) [][2]int {
 	case place:
 		var locs [][]int
 		for _, m := range placeRE.FindAllStringSubmatchIndex(sentence, -1) {
-			// A month or a day is a time, not a place: "in March".
-			if loc := dateRE.FindStringIndex(sentence[m[2]:m[3]]); loc != nil && loc[0] == 0 && loc[1] == m[3]-m[2] {
-				continue
+			for {
+				// A month or a day is a time, not a place: "in March".
+				if loc := dateRE.FindStringIndex(sentence[m[2]:m[3]]); loc == nil || loc[0] != 0 || loc[1] != m[3]-m[2] {
+					locs = append(locs, m[2:4])
+				}
+				next := andPlaceRE.FindStringSubmatchIndex(sentence[m[3]:])
+				if next == nil {
+					break
+				}
+				m = []int{m[3] + next[0], m[3] + next[1], m[3] + next[2], m[3] + next[3]}
 			}
-			locs = append(locs, m[2:4])
 		}
 		// "The Paris-based group" says where it is as well as "in Paris".
 		for _, m := range basedRE.FindAllStringSubmatchIndex(sentence, -1) {
