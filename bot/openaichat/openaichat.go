@@ -135,9 +135,12 @@ func (d *Drafter) stream(ctx context.Context, req openai.ChatCompletionRequest, 
 // reasoning, on top of the reply's own limit.
 const reasoningRoom = 2048
 
+// reasoningModel reports whether model is one of OpenAI's reasoning
+// models, also by the names routers and proxies give them ("openai/o3").
 func reasoningModel(model string) bool {
+	name := strings.ToLower(model[strings.LastIndexByte(model, '/')+1:])
 	for _, p := range []string{"o1", "o3", "o4", "gpt-5", "gpt-6"} {
-		if strings.HasPrefix(model, p) {
+		if strings.HasPrefix(name, p) {
 			return true
 		}
 	}

@@ -3,6 +3,7 @@ package openaichat
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -65,11 +66,11 @@ func ptr(f float64) *float64 { return &f }
 // reasoning, low effort, and the system prompt as the developer's; other
 // models get max_tokens and the system role.
 func TestReasoningModels(t *testing.T) {
-	for _, model := range []string{"gpt-5-mini", "o3-mini", "o1", "o4-mini", "chat-test", "gpt-4o"} {
+	for _, model := range []string{"gpt-5-mini", "o3-mini", "o1", "o4-mini", "gpt-6-sol", "openai/gpt-5", "openai/o3-mini", "chat-test", "gpt-4o", "openai/gpt-4o"} {
 		t.Run(model, func(t *testing.T) {
 			srv := openaitest.New(t)
 			_, req := draftOnce(t, srv, drafter(srv, model), prompt)
-			reasoning := model != "chat-test" && model != "gpt-4o"
+			reasoning := !strings.HasSuffix(model, "chat-test") && !strings.HasSuffix(model, "gpt-4o")
 			switch {
 			case reasoning && (req.MaxCompletionTokens <= prompt.MaxTokens || req.ReasoningEffort != "low" || req.Messages[0].Role != "developer"):
 				t.Errorf("request: max_completion_tokens %d, reasoning_effort %q, first role %q", req.MaxCompletionTokens, req.ReasoningEffort, req.Messages[0].Role)
