@@ -138,3 +138,84 @@ func TestLLMUnsupportedSentenceIsLogged(t *testing.T) {
 		t.Errorf("the dropped sentence isn't logged:\n%s", logs.String())
 	}
 }
+
+// A summary is held to finish_reason as an answer is: one the server's
+// filter stopped, or the model refused, is not shown (the extractive
+// summary takes its place); one cut off at the token limit loses its
+// unfinished sentence, even when that sentence already cites a passage.
+func TestLLMSummaryFinishReasons(t *testing.T) {
+	summary := func(r openaitest.Request) string {
+		n := passageWith(openaitest.Passages(r.Last("user")), "15,000")
+		return fmt.Sprintf("Kim Jong-un reaffirmed support for Russia [1]. North Korea sent troops [%d].", n)
+	}
+	tests := []struct {
+		name  string
+		reply func(r openaitest.Request) openaitest.Reply
+		check func(t *testing.T, sum *Summary)
+	}{
+		{"content filter", func(r openaitest.Request) openaitest.Reply {
+			return openaitest.Reply{Content: summary(r), FinishReason: FinishContentFilter}
+		}, func(t *testing.T, sum *Summary) {
+			if sum.Drafter != DrafterExtractive {
+				t.Errorf("a filtered summary is shown: %q", sum.Text)
+			}
+		}},
+		{"the model's refusal", func(r openaitest.Request) openaitest.Reply {
+			return openaitest.Reply{Content: summary(r), Refusal: "I can't help with that."}
+		}, func(t *testing.T, sum *Summary) {
+			if sum.Drafter != DrafterExtractive {
+				t.Errorf("a refused summary is shown: %q", sum.Text)
+			}
+		}},
+		{"cut off", func(r openaitest.Request) openaitest.Reply {
+			return openaitest.Reply{Content: summary(r) + " Kim also pledged [1] to", FinishReason: FinishLength}
+		}, func(t *testing.T, sum *Summary) {
+			if sum.Drafter != DrafterLLM || sum.Text != "Kim Jong-un reaffirmed support for Russia [1]. North Korea sent troops [2]." {
+				t.Errorf("summary %q by %s", sum.Text, sum.Drafter)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := openaitest.New(t)
+			srv.SetChat(tt.reply)
+			svc, _ := newLLMService(t, srv, llmSetup{})
+			sum, err := svc.Summarize(context.Background(), Short, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.check(t, sum)
+		})
+	}
+}
+
+// A note of the map step that the filter stopped or the model refused
+// never reaches the summary's prompt; one cut off loses its unfinished
+// sentence.
+func TestLLMSummaryNotesFinishReasons(t *testing.T) {
+	srv := openaitest.New(t)
+	var reduce string
+	srv.SetChat(func(r openaitest.Request) openaitest.Reply {
+		u := r.Last("user")
+		if strings.HasPrefix(u, "<notes>") {
+			reduce = u
+			return openaitest.Reply{Content: "Kim Jong-un reaffirmed support for Russia [1]."}
+		}
+		ps := openaitest.Passages(u)
+		if _, first := ps[1]; first {
+			return openaitest.Reply{Content: "- FILTERED note [1]", FinishReason: FinishContentFilter}
+		}
+		var lines []string
+		for n := range ps {
+			lines = append(lines, fmt.Sprintf("- %s [%d]", openaitest.FirstSentence(ps[n]), n))
+		}
+		return openaitest.Reply{Content: strings.Join(lines, "\n") + "\n- And then UNFINISHED [2] to", FinishReason: FinishLength}
+	})
+	svc, _ := newLLMService(t, srv, llmSetup{opt: Options{ContextBudget: 1500}})
+	if _, err := svc.Summarize(context.Background(), Long, ""); err != nil {
+		t.Fatal(err)
+	}
+	if reduce == "" || strings.Contains(reduce, "FILTERED") || strings.Contains(reduce, "UNFINISHED") {
+		t.Errorf("the summary's prompt:\n%s", reduce)
+	}
+}

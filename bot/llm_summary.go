@@ -62,6 +62,15 @@ func (s *Service) summarizeLLM(ctx context.Context, length Length, section strin
 			}
 			return s.summaryFallback(ctx, length, section, usage, err)
 		}
+		if c.Refusal != "" || c.FinishReason == FinishContentFilter {
+			// Never shown, as a filtered or refused answer isn't; the
+			// extractive summary takes its place.
+			s.log.Warn("the model refused, or its summary was filtered; not shown", "finish_reason", c.FinishReason, "refusal", c.Refusal)
+			break
+		}
+		if c.FinishReason == FinishLength {
+			c.Text = trimIncomplete(c.Text)
+		}
 		if echoesInstructions(c.Text) {
 			// Never shown; the extractive summary takes its place.
 			s.log.Warn("the model's summary reproduces its instructions; not shown")
@@ -102,6 +111,12 @@ func (s *Service) takeNotes(ctx context.Context, section string, groups [][]pass
 		usage = usage.Add(c.Usage)
 		if err != nil {
 			return nil, usage, err
+		}
+		if c.Refusal != "" || c.FinishReason == FinishContentFilter {
+			continue
+		}
+		if c.FinishReason == FinishLength {
+			c.Text = trimIncomplete(c.Text)
 		}
 		// Keep only the notes' valid citations, in the passages' own
 		// numbers, for the reduce step.
