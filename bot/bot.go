@@ -331,6 +331,9 @@ func (s *Service) Answer(ctx context.Context, req Request, onPartial func(text s
 	if isSummaryRequest(q) {
 		return s.summaryAnswer(ctx, q, req.Article)
 	}
+	if len(req.History) == 0 && namesNothing(q) {
+		return s.needsSubject(q), nil
+	}
 	ctx, cancel := context.WithTimeout(ctx, s.opt.Timeout)
 	defer cancel()
 	fu := s.rewrite(ctx, q, req)

@@ -61,3 +61,21 @@ func clip(s string, n int) string {
 	}
 	return strings.TrimSpace(s[:cut]) + "…"
 }
+
+// NoteNeedsSubject is the reply to a question that names nothing to look
+// up ("since when?", "who else?") and has no conversation to lean on.
+const NoteNeedsSubject = "Your question doesn't say what it is about. Please ask it in full, or as a follow-up to one of my answers."
+
+// namesNothing reports whether a question has no content word of its own:
+// only question words, pronouns and other function words. Without an
+// earlier turn to say what it means, any sentence holding a date answers
+// "since when?" alike.
+func namesNothing(q string) bool {
+	return len(ownWords(questionSentences(q))) == 0
+}
+
+// needsSubject answers a question that names nothing, asking for what it
+// is about. It never repeats the question.
+func (s *Service) needsSubject(q string) *Answer {
+	return &Answer{Question: q, Text: NoteNeedsSubject, Refused: true, Sources: []Source{}, Drafter: DrafterExtractive}
+}

@@ -354,3 +354,30 @@ func TestFollowUpsAnswerTypeIsItsOwn(t *testing.T) {
 		t.Errorf("%q wants %s, want what %q asks for (%s)", text, got, "amid what?", classify("amid what?"))
 	}
 }
+
+// A question that names nothing gets no answer of its own: any sentence
+// holding a date would answer "since when?" alike. Within a conversation it
+// follows up the earlier turn.
+func TestQuestionThatNamesNothingAsksWhatItIsAbout(t *testing.T) {
+	s := newService(t)
+	for _, q := range []string{"since when?", "Who is he?", "and why?", "who else?"} {
+		a, err := s.Answer(context.Background(), Request{Question: q}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !a.Refused || a.Text != NoteNeedsSubject || len(a.Sources) != 0 {
+			t.Errorf("%q alone: refused %v, %q", q, a.Refused, a.Text)
+		}
+	}
+	a, err := s.Answer(context.Background(), Request{Question: "since when? And what about the treaty?"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Text == NoteNeedsSubject {
+		t.Error("a question naming the treaty was taken for one that names nothing")
+	}
+	got := converse(t, s, troopsQ, "since when?")
+	if got[1].Refused || !strings.Contains(got[1].Text, "October last year") {
+		t.Errorf("the follow-up: %q", got[1].Text)
+	}
+}

@@ -75,8 +75,8 @@ var functionWords = func() map[string]bool {
 		another anybody anyhow anyone anyway anywhere around beside besides beyond despite either else elsewhere
 		enough etc even ever every everybody everyone everything everywhere except hence however indeed instead
 		likewise maybe meanwhile moreover namely neither nevertheless nobody none nonetheless nothing nowhere
-		onto others otherwise perhaps per quite rather somebody somehow someone somewhere thereby therefore
-		though thus toward towards unless unlike upon us via whatever whenever whereas whereby wherever
+		onto others otherwise perhaps per quite rather since somebody somehow someone somewhere thereby therefore
+		though thus till toward towards unless unlike upon us via whatever whenever whereas whereby wherever whilst
 		whichever whoever whose within without yet`) {
 		m[w] = true
 	}
