@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -14,27 +13,27 @@ import (
 // a question can ask for. They are English grammar and units, not words
 // of any story.
 var (
-	numberRE  = regexp.MustCompile(`(?i)\d[\d,.]*%?|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|trillions?|dozens?|half|quarter|third|double|twice|triple|several|score)\b`)
-	moneyRE   = regexp.MustCompile(`(?i)[$£€¥]\s?\d[\d,.]*\s?(?:bn|m|k|billion|million|trillion)?|\b\d[\d,.]*\s?(?:bn|m)?\s?(?:dollars?|pounds?|euros?|yen|yuan|rupees?|roubles?|pence|cents?|p\b)|\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|hundreds? of|thousands? of|millions? of|billions? of)\s+(?:dollars|pounds|euros)\b`)
-	dateRE    = regexp.MustCompile(`(?i)\b(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight|tomorrow|weekend|spring|summer|autumn|winter|christmas|easter|new year)\b|\b(?:1[89]|20)\d\d\b|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|few)\s+(?:days?|weeks?|months?|years?|decades?)\s+(?:ago|earlier|later|before|after)\b|\b(?:last|next|this|earlier this|later this)\s+(?:week|month|year|decade|century|season)\b|\b\d{1,2}:\d\d\b|\b(?:in|since|until|by|from|during|before|after)\s+the\s+(?:\d{4}s|(?:[\w'’-]+ ){1,3}(?:century|era|period|age))\b`)
-	spanRE    = regexp.MustCompile(`(?i)\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|a hundred|several|many|a few|few|a|an)[\s-]+(?:seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?|centuries|seasons?)\b|\b(?:since|for)\s+(?:\d{4}|decades|years|months)\b`)
-	lengthRE  = regexp.MustCompile(`(?i)\b\d[\d,.]*\s?(?:-|\s)?(?:millimetres?|millimeters?|mm|centimetres?|centimeters?|cm|metres?|meters?|m|kilometres?|kilometers?|km|inches|inch|feet|foot|ft|yards?|miles?)\b`)
-	ageRE     = regexp.MustCompile(`(?i)\b\d{1,3}[\s-]+years?[\s-]+old\b|\b\d{1,3}-year-old\b|\baged?\s+\d{1,3}\b|\b(?:age|ages) of \d{1,3}\b|,\s*\d{1,3},|\(\d{1,3}\)|\bin (?:his|her|their) (?:teens|twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b`)
-	reasonRE  = regexp.MustCompile(`(?i)\b(?:because|due to|as a result|owing to|thanks to|in order to|so that|so as to|after|since|amid|following|reason|reasons|caused|causes|cause|led to|lead to|leading to|blamed|blame|result of|resulted|driven by|prompted|sparked|triggered|over concerns?|fears? (?:of|that|over)|in response to|aimed at|to (?:help|boost|cut|avoid|prevent|protect|reduce|allow|stop|make|ensure|meet|improve|tackle|end))\b`)
-	placeRE   = regexp.MustCompile(`\b(?:in|at|from|to|near|across|outside|inside|throughout|around)\s+(?:(?:both|either)\s+)?(?:the\s+)?(\p{Lu}[\pL'’-]+(?:\s+\p{Lu}[\pL'’-]+)*)`)
-	orgWordRE = regexp.MustCompile(`\b(?:\p{Lu}[\pL&'’.-]*\s+)*(?:\p{Lu}[\pL&'’.-]*\s+)?(?:Inc|Ltd|Plc|plc|Corp|Corporation|Company|Group|Party|Association|Council|Committee|Commission|Union|Bank|Agency|Office|Ministry|Department|Authority|Board|Trust|Foundation|Institute|University|College|Club|FC|United|City|Records|Studios|Pictures|Network|News|Times|Post|Federation|League|Organisation|Organization)\b|\b\p{Lu}{2,}[\p{Lu}\d&]*\b`)
+	numberRE  = lazyRegexp(`(?i)\d[\d,.]*%?|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|trillions?|dozens?|half|quarter|third|double|twice|triple|several|score)\b`)
+	moneyRE   = lazyRegexp(`(?i)[$£€¥]\s?\d[\d,.]*\s?(?:bn|m|k|billion|million|trillion)?|\b\d[\d,.]*\s?(?:bn|m)?\s?(?:dollars?|pounds?|euros?|yen|yuan|rupees?|roubles?|pence|cents?|p\b)|\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|hundreds? of|thousands? of|millions? of|billions? of)\s+(?:dollars|pounds|euros)\b`)
+	dateRE    = lazyRegexp(`(?i)\b(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight|tomorrow|weekend|spring|summer|autumn|winter|christmas|easter|new year)\b|\b(?:1[89]|20)\d\d\b|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|few)\s+(?:days?|weeks?|months?|years?|decades?)\s+(?:ago|earlier|later|before|after)\b|\b(?:last|next|this|earlier this|later this)\s+(?:week|month|year|decade|century|season)\b|\b\d{1,2}:\d\d\b|\b(?:in|since|until|by|from|during|before|after)\s+the\s+(?:\d{4}s|(?:[\w'’-]+ ){1,3}(?:century|era|period|age))\b`)
+	spanRE    = lazyRegexp(`(?i)\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|a hundred|several|many|a few|few|a|an)[\s-]+(?:seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?|centuries|seasons?)\b|\b(?:since|for)\s+(?:\d{4}|decades|years|months)\b`)
+	lengthRE  = lazyRegexp(`(?i)\b\d[\d,.]*\s?(?:-|\s)?(?:millimetres?|millimeters?|mm|centimetres?|centimeters?|cm|metres?|meters?|m|kilometres?|kilometers?|km|inches|inch|feet|foot|ft|yards?|miles?)\b`)
+	ageRE     = lazyRegexp(`(?i)\b\d{1,3}[\s-]+years?[\s-]+old\b|\b\d{1,3}-year-old\b|\baged?\s+\d{1,3}\b|\b(?:age|ages) of \d{1,3}\b|,\s*\d{1,3},|\(\d{1,3}\)|\bin (?:his|her|their) (?:teens|twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b`)
+	reasonRE  = lazyRegexp(`(?i)\b(?:because|due to|as a result|owing to|thanks to|in order to|so that|so as to|after|since|amid|following|reason|reasons|caused|causes|cause|led to|lead to|leading to|blamed|blame|result of|resulted|driven by|prompted|sparked|triggered|over concerns?|fears? (?:of|that|over)|in response to|aimed at|to (?:help|boost|cut|avoid|prevent|protect|reduce|allow|stop|make|ensure|meet|improve|tackle|end))\b`)
+	placeRE   = lazyRegexp(`\b(?:in|at|from|to|near|across|outside|inside|throughout|around)\s+(?:(?:both|either)\s+)?(?:the\s+)?(\p{Lu}[\pL'’-]+(?:\s+\p{Lu}[\pL'’-]+)*)`)
+	orgWordRE = lazyRegexp(`\b(?:\p{Lu}[\pL&'’.-]*\s+)*(?:\p{Lu}[\pL&'’.-]*\s+)?(?:Inc|Ltd|Plc|plc|Corp|Corporation|Company|Group|Party|Association|Council|Committee|Commission|Union|Bank|Agency|Office|Ministry|Department|Authority|Board|Trust|Foundation|Institute|University|College|Club|FC|United|City|Records|Studios|Pictures|Network|News|Times|Post|Federation|League|Organisation|Organization)\b|\b\p{Lu}{2,}[\p{Lu}\d&]*\b`)
 	// clockRE finds the numbers that are parts of a date or a time of day,
 	// not counts: "17 February", "March 3rd", "8am", "in 1993".
-	clockRE = regexp.MustCompile(`(?i)\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?` + monthWords + `\b|\b` + monthWords + `\s+\d{1,2}(?:st|nd|rd|th)?\b|\b\d{1,2}(?:[:.]\d\d)?\s?(?:am|pm|a\.m\.|p\.m\.)|\b(?:1[89]|20)\d\d\b`)
+	clockRE = lazyRegexp(`(?i)\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?` + monthWords + `\b|\b` + monthWords + `\s+\d{1,2}(?:st|nd|rd|th)?\b|\b\d{1,2}(?:[:.]\d\d)?\s?(?:am|pm|a\.m\.|p\.m\.)|\b(?:1[89]|20)\d\d\b`)
 	// basedRE finds a place written as "Paris-based", "New York-based".
-	basedRE = regexp.MustCompile(`\b(\p{Lu}[\pL'’]+(?:\s+\p{Lu}[\pL'’]+)*)-based\b`)
+	basedRE = lazyRegexp(`\b(\p{Lu}[\pL'’]+(?:\s+\p{Lu}[\pL'’]+)*)-based\b`)
 	// nameRE is a run of capitalised words: a person, place or body.
-	nameRE = regexp.MustCompile(`\p{Lu}[\pL'’.-]*(?:\s+(?:of|de|van|von|the|and|&)?\s*\p{Lu}[\pL'’.-]*)*`)
+	nameRE = lazyRegexp(`\p{Lu}[\pL'’.-]*(?:\s+(?:of|de|van|von|the|and|&)?\s*\p{Lu}[\pL'’.-]*)*`)
 )
 
 // andPlaceRE continues a place placeRE found with the next of a list: "in
 // both Eastern Europe and East Asia", "from Washington, Seoul, and Tokyo".
-var andPlaceRE = regexp.MustCompile(`^(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?(\p{Lu}[\pL'’-]+(?:\s+\p{Lu}[\pL'’-]+)*)`)
+var andPlaceRE = lazyRegexp(`^(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?(\p{Lu}[\pL'’-]+(?:\s+\p{Lu}[\pL'’-]+)*)`)
 
 const monthWords = `(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)`
 
@@ -170,7 +169,7 @@ func typeSpans(want answerType, sentence, question string) [][2]int {
 }
 
 // howManyQ asks for a count of things.
-var howManyQ = regexp.MustCompile(`(?i)\bhow many\b`)
+var howManyQ = lazyRegexp(`(?i)\bhow many\b`)
 
 // calendarWord reports whether a capitalised word of a sentence, after
 // before, names a day or a month rather than someone: "Friday", "March";
@@ -193,7 +192,7 @@ var honorifics = map[string]bool{"mr": true, "mrs": true, "ms": true, "miss": tr
 	"lord": true, "lady": true, "prof": true, "professor": true, "mr.": true, "mrs.": true, "ms.": true, "dr.": true}
 
 // wordRE finds the words of a text.
-var wordRE = regexp.MustCompile(`[\pL\pN][\pL\pN'’.-]*[\pL\pN]|[\pL\pN]`)
+var wordRE = lazyRegexp(`[\pL\pN][\pL\pN'’.-]*[\pL\pN]|[\pL\pN]`)
 
 func notWordRune(r rune) bool {
 	return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '’' && r != '-' && r != '.'

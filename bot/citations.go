@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -28,9 +27,9 @@ const maxLLMAnswerChars = 1200
 
 // citeRE matches one citation group: [2], [1, 3], [1, 2, and 4], [1-2],
 // [passage 4]. Runs such as [1][3] are consecutive groups.
-var citeRE = regexp.MustCompile(`(?i)\[\s*(?:(?:passages?|sources?)\s*)?(\d+(?:\s*(?:,\s*(?:and|&)|,|;|-|–|and|&)\s*\d+)*)\s*\]`)
+var citeRE = lazyRegexp(`(?i)\[\s*(?:(?:passages?|sources?)\s*)?(\d+(?:\s*(?:,\s*(?:and|&)|,|;|-|–|and|&)\s*\d+)*)\s*\]`)
 
-var groupSep = regexp.MustCompile(`\s*(?:,\s*(?:and|&)|,|;|and|&)\s*`)
+var groupSep = lazyRegexp(`\s*(?:,\s*(?:and|&)|,|;|and|&)\s*`)
 
 // parseGroup lists the numbers of a citation group, ranges expanded.
 func parseGroup(g string) []int {
@@ -172,7 +171,7 @@ func cutPrefixFold(s, prefix string) (string, bool) {
 
 // refusalRE recognises an English reply saying the passages don't answer,
 // from a model that forgot the marker.
-var refusalRE = regexp.MustCompile(`(?i)\b(?:doesn't|does not|don't|do not|didn't|did not|cannot|can't|can not)\s+(?:say|mention|answer|contain|provide|include|state|specify|address|cover|find)\b|\bno information\b`)
+var refusalRE = lazyRegexp(`(?i)\b(?:doesn't|does not|don't|do not|didn't|did not|cannot|can't|can not)\s+(?:say|mention|answer|contain|provide|include|state|specify|address|cover|find)\b|\bno information\b`)
 
 // replyVerdict is what checkAnswer made of a model's reply.
 type replyVerdict int
@@ -247,11 +246,11 @@ type claim struct {
 
 // sentenceEnd ends a sentence: its closing punctuation and any citation
 // markers after it ("… troops. [1] Kim …" cites [1] for the troops).
-var sentenceEnd = regexp.MustCompile(`[.!?]+["'”’)]*(?:\s*\[\d+\])*\s+`)
+var sentenceEnd = lazyRegexp(`[.!?]+["'”’)]*(?:\s*\[\d+\])*\s+`)
 
 var (
-	markerRE       = regexp.MustCompile(`\[(\d+)\]`)
-	spaceBeforeEnd = regexp.MustCompile(`\s+([.,;:!?])`)
+	markerRE       = lazyRegexp(`\[(\d+)\]`)
+	spaceBeforeEnd = lazyRegexp(`\s+([.,;:!?])`)
 )
 
 // stripMarkers removes a sentence's citation markers, and the spaces they

@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 
@@ -18,7 +17,7 @@ import (
 // figureRE finds a figure: digits, grouped or split by the marks languages
 // use for thousands and decimals ("15,000", "15.000", "2,5", "15'000",
 // "15 000", with a space or a no-break space).
-var figureRE = regexp.MustCompile(`\d{1,3}(?: \d{3}\b)+|\d+(?:[.,'\x{00A0}\x{202F}]\d+)*`)
+var figureRE = lazyRegexp(`\d{1,3}(?: \d{3}\b)+|\d+(?:[.,'\x{00A0}\x{202F}]\d+)*`)
 
 // figures are the figures of text, their separators dropped, so that
 // "15.000" and "15,000" are one figure.

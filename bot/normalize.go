@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 
@@ -35,7 +34,7 @@ var chatWords = map[string]string{
 
 // chatWord matches a word as chat writes it: letters, digits and the
 // apostrophes, slashes and semicolons of "w/o", "gov't" and "tl;dr".
-var chatWord = regexp.MustCompile(`[\pL\pN][\pL\pN'’/;]*`)
+var chatWord = lazyRegexp(`[\pL\pN][\pL\pN'’/;]*`)
 
 // normalizeChat rewrites chat spellings as standard English: "whats u know
 // abt kim pls" becomes "what is you know about kim". Capitals of the

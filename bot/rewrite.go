@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -399,7 +398,7 @@ const carriedWeight = 0.45
 
 // carriedSubject is the earlier subject the offline rewrite joins to a
 // follow-up, in brackets after it.
-var carriedSubject = regexp.MustCompile(`\s*\([^()]*\)\s*$`)
+var carriedSubject = lazyRegexp(`\s*\([^()]*\)\s*$`)
 
 // weigh discounts the carried words of a question's analysis, and reads
 // the kind of fact it asks for from the follow-up's own words: the

@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -78,7 +77,7 @@ func (s *Service) supported(text string, order []int, ps []passage, log, foreign
 
 // finished matches the end of a reply that ends with a finished sentence, its
 // citations allowed after the stop.
-var finished = regexp.MustCompile(`[.!?]["'”’)]*(?:\s*\[[^\]]*\])*\s*$`)
+var finished = lazyRegexp(`[.!?]["'”’)]*(?:\s*\[[^\]]*\])*\s*$`)
 
 // trimIncomplete cuts a reply the token limit stopped to its last finished
 // sentence; nothing when none is finished.
