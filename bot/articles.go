@@ -67,12 +67,15 @@ func (s *Service) ResolveArticle(ref string) (string, error) {
 }
 
 // ArticleChoices returns at most n stories whose titles best match query,
-// for autocompletion: titles starting with it first, then titles holding
-// it, then those sharing most of its words; with an empty query, the first
-// n stories.
+// for autocompletion: titles starting with it first, then IDs starting
+// with it ("tech/01"), then titles holding it, then those sharing most of
+// its words, then, for a query naming a folder ("business/999"), the
+// folder's stories; with an empty query, the first n stories.
 func (s *Service) ArticleChoices(query string, n int) []ArticleChoice {
 	key := foldTitle(query)
 	words := strings.Fields(key)
+	idq := strings.ToLower(strings.TrimSpace(query))
+	folder := idq[:strings.LastIndexByte(idq, '/')+1]
 	type scored struct {
 		a     *corpus.Article
 		score float64
@@ -87,6 +90,8 @@ func (s *Service) ArticleChoices(query string, n int) []ArticleChoice {
 			sc = 1
 		case strings.HasPrefix(t, key):
 			sc = 3
+		case idq != "" && strings.HasPrefix(a.ID, idq):
+			sc = 2.5
 		case strings.Contains(t, key):
 			sc = 2
 		default:
@@ -95,6 +100,9 @@ func (s *Service) ArticleChoices(query string, n int) []ArticleChoice {
 				if slices.ContainsFunc(tw, func(x string) bool { return strings.HasPrefix(x, w) }) {
 					sc += 1 / float64(len(words))
 				}
+			}
+			if sc == 0 && folder != "" && strings.HasPrefix(a.ID, folder) {
+				sc = 0.5
 			}
 		}
 		if sc > 0 {

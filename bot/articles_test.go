@@ -81,4 +81,12 @@ func TestArticleChoices(t *testing.T) {
 	if got := s.ArticleChoices("rail line", 25); len(got) != 1 || got[0].ID != "transport/rail" {
 		t.Errorf("words: %v", got)
 	}
+	if got := s.ArticleChoices("transport/t", 25); len(got) == 0 || got[0].ID != "transport/tram" {
+		t.Errorf("ID prefix: %v", got)
+	}
+	// An ID the collection lacks is answered with its folder's stories.
+	_, err := s.ResolveArticle("transport/bus")
+	if !errors.Is(err, ErrUnknownArticle) || !strings.Contains(err.Error(), "transport/rail") || !strings.Contains(err.Error(), "transport/tram") || strings.Contains(err.Error(), "sport/cup") {
+		t.Errorf("unknown ID: err = %v; want the folder's stories suggested", err)
+	}
 }
