@@ -20,10 +20,14 @@ func TestArticleOptionAutocompletesAndScopes(t *testing.T) {
 	if !strings.Contains(in.Original.Content, "15,000") {
 		t.Errorf("scoped answer: %s", in.Original.Content)
 	}
-	in = h.waitDone(t, h.fake.Interact(discordtest.Slash("sources",
-		discordtest.String("query", "troops"), discordtest.String("article", "No such story"))))
-	if strings.Contains(in.Original.Content, "passages that best match") {
-		t.Errorf("an unknown article was searched: %s", in.Original.Content)
+	// An unknown story is the user's to correct, as an unknown section
+	// is: said privately, not "try again in a moment".
+	for _, cmd := range []string{"sources", "ask", "summary"} {
+		in = h.waitDone(t, h.fake.Interact(discordtest.Slash(cmd,
+			discordtest.String("query", "troops"), discordtest.String("question", "How many troops?"), discordtest.String("article", "No such story"))))
+		if !strings.Contains(in.Original.Content, "I don't know that story") || in.Original.Flags&64 == 0 {
+			t.Errorf("/%s with an unknown article: %q (flags %d)", cmd, in.Original.Content, in.Original.Flags)
+		}
 	}
 }
 

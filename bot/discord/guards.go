@@ -27,6 +27,7 @@ const (
 	msgNoText     = "That message has no text I can ask about."
 	msgSection    = "I don't know that section. Start typing in the section option to pick one from the list."
 	msgLength     = "The length must be short, medium or long."
+	msgArticle    = "I don't know that story. Start typing in the article option to pick one from the list."
 )
 
 // helpText invites a question, with an example built from the corpus.
@@ -123,6 +124,8 @@ func (b *Bot) friendly(err error) (msg, kind string) {
 		return msgSection, kind
 	case errors.Is(err, bot.ErrBadLength):
 		return msgLength, kind
+	case errors.Is(err, bot.ErrUnknownArticle):
+		return msgArticle, kind
 	}
 	switch bot.ErrorKind(kind) {
 	case bot.KindTimeout:
