@@ -104,19 +104,37 @@ func dot(a, b string) int32 {
 // Similarity returns the cosine of the vectors of a and b, from -1 to 1,
 // and whether both words have one. A word is 1 from itself.
 func Similarity(a, b string) (float32, bool) {
-	i, ok := find(a)
+	i, ok := Find(a)
 	if !ok {
 		return 0, false
 	}
-	j, ok := find(b)
+	j, ok := Find(b)
 	if !ok {
 		return 0, false
 	}
-	if i == j {
-		return 1, true
+	return i.Similarity(j), true
+}
+
+// Word is a word that has a vector: a caller comparing the same words
+// many times finds each once, and compares them without searching again.
+type Word int32
+
+// Find returns w's Word, or false if w has no vector.
+func Find(w string) (Word, bool) {
+	i, ok := find(w)
+	return Word(i), ok
+}
+
+// String returns the word itself.
+func (w Word) String() string { return word(int(w)) }
+
+// Similarity returns the cosine of the two words' vectors, from -1 to 1.
+func (w Word) Similarity(v Word) float32 {
+	if w == v {
+		return 1
 	}
-	ra, rb := row(i), row(j)
-	return cosine(dot(ra, rb), dot(ra, ra), dot(rb, rb)), true
+	ra, rb := row(int(w)), row(int(v))
+	return cosine(dot(ra, rb), dot(ra, ra), dot(rb, rb))
 }
 
 func cosine(ab, aa, bb int32) float32 {

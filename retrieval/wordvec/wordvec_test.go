@@ -206,3 +206,25 @@ func BenchmarkNearest(b *testing.B) {
 		Nearest("troops", 10)
 	}
 }
+
+func TestWord(t *testing.T) {
+	a, ok1 := Find("rise")
+	b, ok2 := Find("jumped")
+	if !ok1 || !ok2 || a.String() != "rise" || b.String() != "jumped" {
+		t.Fatalf("Find(rise), Find(jumped) = %v %v, %v %v", a, ok1, b, ok2)
+	}
+	if s, _ := Similarity("rise", "jumped"); a.Similarity(b) != s || b.Similarity(a) != s {
+		t.Errorf("Word.Similarity %v, %v; Similarity %v", a.Similarity(b), b.Similarity(a), s)
+	}
+	if _, ok := Find("Rise"); ok {
+		t.Error("Find(Rise) ok")
+	}
+}
+
+func BenchmarkWordSimilarity(b *testing.B) {
+	x, _ := Find("soldiers")
+	y, _ := Find("troops")
+	for b.Loop() {
+		x.Similarity(y)
+	}
+}
