@@ -209,7 +209,11 @@ func build(ctx context.Context, chunks []corpus.Chunk, opt Options, prev *persis
 	}
 	ver := sha256.New()
 	if prev != nil {
-		ix.lex = newLexicon(prev.stems)
+		if lx != nil && lx.lex != nil {
+			ix.lex = lx.lex
+		} else {
+			ix.lex = newLexicon(prev.stems)
+		}
 		ix.mapped = prev.vectors
 	} else {
 		ix.lex = newLexicon(nil)

@@ -29,10 +29,11 @@ type lexicalHead struct {
 }
 
 // lexicalIndex is the postings a search needs, made by lexical() or mapped
-// from the section.
+// from the section, and (when mapped) the lexicon that numbers them.
 type lexicalIndex struct {
 	bm   *bm25
 	stix *storyIndex
+	lex  *lexicon
 }
 
 // The layout depends on these sizes; a change of any is a change of format.
@@ -126,6 +127,7 @@ func (p *persisted) postings() (lexicalIndex, error) {
 	lx, err := viewLexical(p.lexical, len(p.stems), p.nChunks, len(p.hashes))
 	if err == nil {
 		p.mapping.pin()
+		lx.lex = newLexicon(p.stems)
 	}
 	return lx, err
 }

@@ -207,7 +207,18 @@ func OpenCorpus(ctx context.Context, dir, source string, reread bool, opt Option
 	}
 	var saved *corpus.Corpus
 	var savedChunks []corpus.Chunk
+	type viewed struct {
+		lx  lexicalIndex
+		err error
+	}
+	postings := make(chan viewed, 1)
 	if prev != nil && prev.corpus != nil && prev.source == source {
+		// The saved postings are checked, and the lexicon numbered, on
+		// another CPU while the corpus is decoded.
+		go func() {
+			lx, err := prev.postings()
+			postings <- viewed{lx, err}
+		}()
 		var err error
 		// The corpus's strings are the mapped file's bytes.
 		prev.mapping.pin()
@@ -232,7 +243,8 @@ func OpenCorpus(ctx context.Context, dir, source string, reread bool, opt Option
 		// The file's checksum vouches for the stories' hashes: they
 		// need not be computed again. Its postings, saved with this
 		// corpus by this program, are of these very chunks.
-		lx, err := prev.postings()
+		v := <-postings
+		lx, err := v.lx, v.err
 		var ix *Index
 		var bs buildStats
 		if err == nil {
