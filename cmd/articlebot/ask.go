@@ -230,7 +230,7 @@ var summaryCmd = &command{
 		fs.StringVar(&cl.length, "length", "medium", "summary `length`: short, medium or long")
 		fs.StringVar(&cl.section, "section", "", "summarise only the section `NAME`")
 		fs.StringVar(&cl.article, "article", "", "summarise one story: its `ID` or title (without it, a collection gets an overview)")
-		fs.BoolVar(&cl.json, "json", false, `print one JSON object: {"length","section","summary","drafter","usage","note","flags","sources":[…as ask's]}`)
+		fs.BoolVar(&cl.json, "json", false, `print one JSON object: {"length","section" (when given),"summary","drafter","usage","note","flags","sources":[…as ask's]}`)
 	},
 	run: func(ctx context.Context, e *env, cl *cli, args []string) error {
 		if len(args) != 0 {
