@@ -53,13 +53,23 @@ func (s *Service) ResolveArticle(ref string) (string, error) {
 		return partial[0].ID, nil
 	}
 	var titles []string
-	for _, c := range s.ArticleChoices(ref, 5) {
+	choices := s.ArticleChoices(ref, 5)
+	what := "close titles"
+	if len(choices) == 0 && len(s.corpus.Articles) <= 5 {
+		// A small collection is named whole: "kim" is no part of
+		// "nonexistent", but the one story is what there is to ask.
+		choices = s.ArticleChoices("", 5)
+		what = "the articles are"
+		if len(choices) == 1 {
+			what = "the article is"
+		}
+	}
+	for _, c := range choices {
 		titles = append(titles, "“"+c.Title+"” ("+c.ID+")")
 	}
 	if len(titles) == 0 {
 		return "", fmt.Errorf("%w %q", ErrUnknownArticle, ref)
 	}
-	what := "close titles"
 	if len(partial) > 1 {
 		what = strconv.Itoa(len(partial)) + " titles match; some are"
 	}

@@ -89,4 +89,9 @@ func TestArticleChoices(t *testing.T) {
 	if !errors.Is(err, ErrUnknownArticle) || !strings.Contains(err.Error(), "transport/rail") || !strings.Contains(err.Error(), "transport/tram") || strings.Contains(err.Error(), "sport/cup") {
 		t.Errorf("unknown ID: err = %v; want the folder's stories suggested", err)
 	}
+	// Nothing like it in a small collection: all of it is named.
+	_, err = s.ResolveArticle("zeppelin")
+	if !errors.Is(err, ErrUnknownArticle) || !strings.Contains(err.Error(), "the articles are") || !strings.Contains(err.Error(), "sport/cup-final") {
+		t.Errorf("unknown article in a small collection: err = %v", err)
+	}
 }

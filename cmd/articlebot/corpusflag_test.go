@@ -17,12 +17,12 @@ func TestCorpusFlagNamingNoDirectoryIsAUsageError(t *testing.T) {
 		t.Fatal(err)
 	}
 	missing := filepath.Join(t.TempDir(), "no-such-dir")
-	for _, dir := range []string{missing, file} {
+	for dir, says := range map[string]string{missing: "no such directory", file: "is a file, not a directory"} {
 		for _, args := range [][]string{
 			{"ask", "how many troops"}, {"sources", "troops"}, {"summary"}, {"chat"}, {"index"},
 		} {
 			code, out, errOut := runCLI(t, "", append([]string{"--corpus", dir}, args...)...)
-			if code != 2 || !strings.Contains(errOut, "no such directory") || !strings.Contains(errOut, "usage: articlebot "+args[0]) || out != "" {
+			if code != 2 || !strings.Contains(errOut, says) || !strings.Contains(errOut, "usage: articlebot "+args[0]) || out != "" {
 				t.Errorf("%s --corpus %s: exit %d, stdout %q, stderr %q; want 2 and the usage", args[0], dir, code, out, errOut)
 			}
 		}

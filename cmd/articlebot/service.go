@@ -33,8 +33,11 @@ func (cl *cli) config(e *env) (config.Config, error) {
 		// A --corpus that names no directory is a mistake in the call
 		// (exit 2), like an unknown article; a directory that can't be
 		// read is a failure found while loading (exit 1).
-		if info, err := os.Stat(cl.corpusDir); err != nil || !info.IsDir() {
+		switch info, err := os.Stat(cl.corpusDir); {
+		case err != nil:
 			return cfg, cl.usagef("--corpus %s: no such directory", cl.corpusDir)
+		case !info.IsDir():
+			return cfg, cl.usagef("--corpus %s is a file, not a directory: --corpus takes the folder the articles are in", cl.corpusDir)
 		}
 		cfg.CorpusDir = cl.corpusDir
 	}
