@@ -150,36 +150,73 @@ type scoreScratch struct {
 	touched []uint32
 }
 
-// weightedTerm is a query stem's number and weight.
+// weightedTerm is a query stem's number and weight, and the group of
+// stems it is one of: a question word and its neighbours in meaning.
 type weightedTerm struct {
-	term uint32
-	w    float64
+	term  uint32
+	w     float64
+	group uint32
+}
+
+// groups calls f with each run of query terms of one group.
+func groups(query []weightedTerm, f func(lo, hi int)) {
+	for lo := 0; lo < len(query); {
+		hi := lo + 1
+		for hi < len(query) && query[hi].group == query[lo].group {
+			hi++
+		}
+		f(lo, hi)
+		lo = hi
+	}
 }
 
 // top scores the chunks holding a query term (those keep returns true for,
 // when keep is set) and returns the best n, best first, ties in chunk order.
 // scale, when set, multiplies the i-th query term's weight in a chunk.
+// A group of terms (a word and its neighbours in meaning) adds to a chunk
+// only its best term's score: a passage holding the word and two of its
+// neighbours has said the word once, not three times.
 func (ix *bm25) top(query []weightedTerm, n int, keep func(doc uint32) bool, scale func(doc uint32, i int) float64) []scored {
 	s := ix.scratch.Get().(*scoreScratch)
 	defer ix.scratch.Put(s)
-	for qi, q := range query {
-		idf := ix.idf(q.term)
-		for _, p := range ix.postings[q.term] {
-			if keep != nil && !keep(p.doc) {
-				continue
-			}
-			w := q.w
-			if scale != nil {
-				w *= scale(p.doc, qi)
-			}
-			f := float64(p.tf)
-			norm := ix.k1 * (1 - ix.b + ix.b*float64(ix.lens[p.doc])/ix.avgLen)
-			if s.score[p.doc] == 0 {
-				s.touched = append(s.touched, p.doc)
-			}
-			s.score[p.doc] += w * idf * f * (ix.k1 + 1) / (f + norm)
+	add := func(doc uint32, v float64) {
+		if s.score[doc] == 0 {
+			s.touched = append(s.touched, doc)
 		}
+		s.score[doc] += v
 	}
+	var best map[uint32]float64
+	groups(query, func(lo, hi int) {
+		if hi-lo > 1 {
+			best = make(map[uint32]float64)
+		}
+		for qi := lo; qi < hi; qi++ {
+			q := query[qi]
+			idf := ix.idf(q.term)
+			for _, p := range ix.postings[q.term] {
+				if keep != nil && !keep(p.doc) {
+					continue
+				}
+				w := q.w
+				if scale != nil {
+					w *= scale(p.doc, qi)
+				}
+				f := float64(p.tf)
+				norm := ix.k1 * (1 - ix.b + ix.b*float64(ix.lens[p.doc])/ix.avgLen)
+				v := w * idf * f * (ix.k1 + 1) / (f + norm)
+				if hi-lo == 1 {
+					add(p.doc, v)
+				} else {
+					best[p.doc] = max(best[p.doc], v)
+				}
+			}
+		}
+		if hi-lo > 1 {
+			for doc, v := range best {
+				add(doc, v)
+			}
+		}
+	})
 	out := topN(len(s.touched), n, func(i int) scored {
 		d := s.touched[i]
 		return scored{int(d), s.score[d]}

@@ -31,6 +31,9 @@ type Options struct {
 	// Expand returns synonyms for a lower-case word, for query expansion.
 	// Nil disables expansion.
 	Expand func(word string) []string
+	// Neighbours widen queries by words near theirs in meaning. The zero
+	// value means DefaultNeighbours; a negative Weight turns them off.
+	Neighbours Neighbours
 	// Relevance decides whether a search found the answer's passages. The
 	// zero value means DefaultRelevance.
 	Relevance Relevance
@@ -83,6 +86,8 @@ type Index struct {
 	fallback  func(error) bool
 	// storyPolicy decides how many stories a search's hits come from.
 	storyPolicy StoryPolicy
+	// neighbourPolicy widens queries by words near theirs in meaning.
+	neighbourPolicy Neighbours
 }
 
 // Story is one article of the index: its ID, title and chunks.
@@ -193,6 +198,10 @@ func build(ctx context.Context, chunks []corpus.Chunk, opt Options, prev *persis
 		ix.relevance = DefaultRelevance
 	}
 	ix.storyPolicy = opt.StoryPolicy
+	ix.neighbourPolicy = opt.Neighbours
+	if nb := ix.neighbourPolicy; nb.Nearest == nil && nb.K == 0 && nb.Floor == 0 && nb.Weight == 0 {
+		ix.neighbourPolicy = DefaultNeighbours
+	}
 	if ix.storyPolicy == (StoryPolicy{}) {
 		ix.storyPolicy = DefaultStoryPolicy
 	}

@@ -3,10 +3,19 @@ package retrieval
 import "slices"
 
 // queryTerms weights the question's stems at 1, and so the stems of two
-// consecutive words joined when the corpus writes them as one, and the
-// stems of their synonyms, where the corpus has them, at expansionWeight.
+// consecutive words joined when the corpus writes them as one, the stems
+// of their synonyms, where the corpus has them, at expansionWeight, and
+// those of their neighbours in meaning at less (see Neighbours).
 func (ix *Index) queryTerms(toks []Token) map[string]float64 {
-	terms := map[string]float64{}
+	terms, _ := ix.queryTermsNear(toks)
+	return terms
+}
+
+// queryTermsNear is queryTerms with the question's words' neighbours in
+// meaning (see Neighbours) added, and near mapping each neighbour's stem
+// to the stem of the word it is near.
+func (ix *Index) queryTermsNear(toks []Token) (terms map[string]float64, near map[string]string) {
+	terms = map[string]float64{}
 	for _, t := range toks {
 		terms[t.Stem] = 1
 	}
@@ -17,17 +26,16 @@ func (ix *Index) queryTerms(toks []Token) map[string]float64 {
 			terms[st] = 1
 		}
 	}
-	if ix.expand == nil {
-		return terms
-	}
-	for _, t := range toks {
-		for _, syn := range ix.synonyms(t) {
-			if _, ok := terms[syn]; !ok && ix.df(syn) > 0 {
-				terms[syn] = expansionWeight
+	if ix.expand != nil {
+		for _, t := range toks {
+			for _, syn := range ix.synonyms(t) {
+				if _, ok := terms[syn]; !ok && ix.df(syn) > 0 {
+					terms[syn] = expansionWeight
+				}
 			}
 		}
 	}
-	return terms
+	return terms, ix.neighbours(toks, terms)
 }
 
 const expansionWeight = 0.5

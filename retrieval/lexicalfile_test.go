@@ -245,7 +245,7 @@ func TestViewLexicalChecksEveryBound(t *testing.T) {
 		}
 		// Every stem's lists, scored and counted as searches do.
 		for id := range len(p.stems) {
-			q := []weightedTerm{{uint32(id), 1}}
+			q := []weightedTerm{{term: uint32(id), w: 1, group: uint32(id)}}
 			lx.bm.top(q, 5, nil, nil)
 			lx.bm.countIn(uint32(id), 0, p.nChunks)
 			lx.stix.scores(q, defaultStoryWeights, nil)

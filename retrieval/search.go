@@ -108,10 +108,11 @@ func (ix *Index) Find(ctx context.Context, q Query) (*Result, error) {
 	}
 	ix.lexical()
 	toks := Tokenize(q.Text)
-	terms := ix.queryTerms(toks)
+	terms, near := ix.queryTermsNear(toks)
 	res := &Result{Terms: terms}
-	query := ix.weighted(terms, expansionWeight)
-	ranked := ix.rankStories(ix.withAbout(terms, q.About), article)
+	query := ix.weighted(terms, near, expansionWeight)
+	storyTerms, storyNear := ix.withAbout(terms, near, q.About)
+	ranked := ix.rankStories(storyTerms, storyNear, article)
 	res.Stories, res.StoryMargin = ix.storyHits(ranked)
 	qv, err := ix.embedQuery(ctx, q.Text, toks)
 	switch {

@@ -111,7 +111,7 @@ func TestBM25PostingsMatchBruteForce(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := ix.lex.ids[Stem("profit")]
-	got := ix.bm.top([]weightedTerm{{id, 1}}, len(chunks), nil, nil)
+	got := ix.bm.top([]weightedTerm{{term: id, w: 1, group: id}}, len(chunks), nil, nil)
 	n := 0
 	for i, c := range chunks {
 		if slices.Contains(Stems(c.IndexText()), Stem("profit")) {

@@ -108,13 +108,13 @@ func TestStoryFitBBC(t *testing.T) {
 		for i := range ix.chunks {
 			d.sims[i] = ix.similarity(qv, i)
 		}
-		d.chunkB = ix.bm.top(ix.weighted(d.terms, 1), 200, nil, nil)
+		d.chunkB = ix.bm.top(ix.weighted(d.terms, nil, 1), 200, nil, nil)
 		cache[q] = d
 		return d
 	}
 	storyBM := func(q string, w storyWeights, expW float64) []scored {
 		d := get(q)
-		return ix.stix.scores(ix.weighted(d.terms, expW), w, nil)
+		return ix.stix.scores(ix.weighted(d.terms, nil, expW), w, nil)
 	}
 	vecStories := func(q string) []scored {
 		d := get(q)

@@ -1,6 +1,9 @@
 package retrieval
 
-import "slices"
+import (
+	"cmp"
+	"slices"
+)
 
 // storyIndex is a BM25F index over whole stories, with two fields: the
 // title, and the body (every chunk's text). It is derived from the chunks'
@@ -137,17 +140,35 @@ func (si *storyIndex) idf(term uint32) float64 {
 // best first (ties in story order); keep, when set, limits the stories.
 func (si *storyIndex) scores(query []weightedTerm, w storyWeights, keep func(story uint32) bool) []scored {
 	acc := map[uint32]float64{}
-	for _, q := range query {
-		idf := si.idf(q.term)
-		for _, p := range si.postings[q.term] {
-			if keep != nil && !keep(p.story) {
-				continue
-			}
-			tf := w.body*float64(p.body)/(1-w.b+w.b*float64(si.bodyLen[p.story])/si.avgBody) +
-				w.title*float64(p.title)/(1-w.bt+w.bt*float64(si.titleLen[p.story])/si.avgTitle)
-			acc[p.story] += q.w * idf * tf / (w.k1 + tf)
+	// A group of terms (a word and its neighbours in meaning) adds only
+	// its best term's score to a story, as in bm25.top.
+	groups(query, func(lo, hi int) {
+		best := acc
+		if hi-lo > 1 {
+			best = map[uint32]float64{}
 		}
-	}
+		for _, q := range query[lo:hi] {
+			idf := si.idf(q.term)
+			for _, p := range si.postings[q.term] {
+				if keep != nil && !keep(p.story) {
+					continue
+				}
+				tf := w.body*float64(p.body)/(1-w.b+w.b*float64(si.bodyLen[p.story])/si.avgBody) +
+					w.title*float64(p.title)/(1-w.bt+w.bt*float64(si.titleLen[p.story])/si.avgTitle)
+				v := q.w * idf * tf / (w.k1 + tf)
+				if hi-lo == 1 {
+					acc[p.story] += v
+				} else {
+					best[p.story] = max(best[p.story], v)
+				}
+			}
+		}
+		if hi-lo > 1 {
+			for st, v := range best {
+				acc[st] += v
+			}
+		}
+	})
 	out := make([]scored, 0, len(acc))
 	for s, v := range acc {
 		out = append(out, scored{int(s), v})
@@ -162,18 +183,43 @@ func (si *storyIndex) scores(query []weightedTerm, w storyWeights, keep func(sto
 }
 
 // weighted numbers the query's stems that the corpus holds, an expansion
-// (weight below 1) scaled by expansion/expansionWeight, sorted by number
-// so that map order can't change the scores' rounding.
-func (ix *Index) weighted(terms map[string]float64, expansion float64) []weightedTerm {
+// (weight below 1) scaled by expansion/expansionWeight, sorted by group
+// and number so that map order can't change the scores' rounding. A
+// neighbour in meaning (a key of near) is in the group of the word it is
+// near, whether the corpus holds that word or not; every other stem is in
+// a group of its own.
+func (ix *Index) weighted(terms map[string]float64, near map[string]string, expansion float64) []weightedTerm {
 	query := make([]weightedTerm, 0, len(terms))
+	heads := make([]string, 0, len(terms))
 	for stem, w := range terms {
 		if w < 1 {
 			w *= expansion / expansionWeight
 		}
-		if id, ok := ix.lex.ids[stem]; ok && w > 0 {
-			query = append(query, weightedTerm{id, w})
+		id, ok := ix.lex.ids[stem]
+		if !ok || w <= 0 {
+			continue
+		}
+		query = append(query, weightedTerm{term: id, w: w, group: id})
+		head := stem
+		if h, ok := near[stem]; ok {
+			head = h
+		}
+		heads = append(heads, head)
+	}
+	if near != nil {
+		order := slices.Clone(heads)
+		slices.Sort(order)
+		order = slices.Compact(order)
+		for i, h := range heads {
+			g, _ := slices.BinarySearch(order, h)
+			query[i].group = uint32(g)
 		}
 	}
-	slices.SortFunc(query, func(a, b weightedTerm) int { return int(a.term) - int(b.term) })
+	slices.SortFunc(query, func(a, b weightedTerm) int {
+		if a.group != b.group {
+			return cmp.Compare(a.group, b.group)
+		}
+		return cmp.Compare(a.term, b.term)
+	})
 	return query
 }

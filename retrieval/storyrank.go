@@ -3,6 +3,7 @@ package retrieval
 import (
 	"cmp"
 	"context"
+	"maps"
 	"slices"
 )
 
@@ -22,20 +23,28 @@ const maxStoryHits = 10
 // question (fit on the calibration half; see TestStoryFitBBC).
 const storyExpansion = 0.25
 
-// withAbout adds to a copy of terms the words of about, the message the
-// query is part of, that it lacks, at their own weights.
-func (ix *Index) withAbout(terms map[string]float64, about string) map[string]float64 {
+// withAbout adds to a copy of terms and near the words of about, the
+// message the query is part of, that it lacks, at their own weights.
+func (ix *Index) withAbout(terms map[string]float64, near map[string]string, about string) (map[string]float64, map[string]string) {
 	if about == "" {
-		return terms
+		return terms, near
 	}
-	out := make(map[string]float64, len(terms))
-	for st, w := range terms {
-		out[st] = w
+	out := maps.Clone(terms)
+	outNear := maps.Clone(near)
+	aboutTerms, aboutNear := ix.queryTermsNear(Tokenize(about))
+	for st, w := range aboutTerms {
+		if w > out[st] {
+			out[st] = w
+			delete(outNear, st)
+			if h, ok := aboutNear[st]; ok {
+				if outNear == nil {
+					outNear = map[string]string{}
+				}
+				outNear[st] = h
+			}
+		}
 	}
-	for st, w := range ix.queryTerms(Tokenize(about)) {
-		out[st] = max(out[st], w)
-	}
-	return out
+	return out, outNear
 }
 
 // StoryPolicy decides, for a Query that leaves Stories at 0, how many
@@ -72,13 +81,13 @@ var DefaultStoryPolicy = StoryPolicy{Margin: 1, Several: 3, StoryFirst: true}
 
 // rankStories ranks the stories holding the query's words (only the one at
 // position article when it is not -1) by BM25F, best first.
-func (ix *Index) rankStories(terms map[string]float64, article int) []scored {
+func (ix *Index) rankStories(terms map[string]float64, near map[string]string, article int) []scored {
 	ix.lexical()
 	var keep func(uint32) bool
 	if article >= 0 {
 		keep = func(s uint32) bool { return int(s) == article }
 	}
-	return ix.stix.scores(ix.weighted(terms, storyExpansion), defaultStoryWeights, keep)
+	return ix.stix.scores(ix.weighted(terms, near, storyExpansion), defaultStoryWeights, keep)
 }
 
 // storyHits names the best ranked stories and says how far the first leads.

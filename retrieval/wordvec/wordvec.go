@@ -174,14 +174,23 @@ type Neighbor struct {
 }
 
 // Nearest returns the k words most similar to w, most similar first (ties
-// in word order), not w itself; nil if w has no vector or k < 1. It scans
-// the whole table: a few milliseconds, so callers asking about many words
-// should keep what they need.
+// in word order), not w itself; nil if w has no vector or k < 1. Up to
+// tableK of them are looked up in a precomputed table (nearest.go); more
+// scan the whole table: a few milliseconds, so callers asking about many
+// words should keep what they need.
 func Nearest(w string, k int) []Neighbor {
 	i, ok := find(w)
 	if !ok || k < 1 {
 		return nil
 	}
+	if out, ok := fromTable(i, k); ok {
+		return out
+	}
+	return scan(i, k)
+}
+
+// scan returns word i's k nearest by comparing it with every word.
+func scan(i, k int) []Neighbor {
 	k = min(k, Len()-1)
 	q, nn := row(i), norms()
 	best := make([]Neighbor, 0, k+1)
