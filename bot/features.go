@@ -54,11 +54,13 @@ func (s *Service) analyze(p part) analysis {
 	a := analysis{text: p.text, want: p.want, stems: map[string]bool{}, bigrams: map[string]bool{}, matches: map[string]bool{}, focusMatches: map[string]bool{}}
 	toks := retrieval.Tokenize(p.text)
 	a.vec = sentenceEmbedder.EmbedTokens(toks)
+	// Function words the stop list lacks ask nothing of a sentence.
+	function := functionStems(p.text)
 	for i := 1; i < len(toks); i++ {
 		a.bigrams[toks[i-1].Stem+" "+toks[i].Stem] = true
 	}
 	for i, t := range toks {
-		if a.stems[t.Stem] {
+		if a.stems[t.Stem] || function[t.Stem] {
 			continue
 		}
 		a.stems[t.Stem] = true

@@ -62,32 +62,6 @@ var anaphora = func() map[string]bool {
 	return m
 }()
 
-// functionWords are English function words the tokenizer's stop list
-// lacks: prepositions, conjunctions, pronouns, determiners and connective
-// adverbs. General English, not fitted to any question. A follow-up names
-// so little that one of them, rare in news and so heavy, would weigh as
-// much as all it asks: "what else did they send besides troops?" asks
-// about sending, not about "besides".
-var functionWords = func() map[string]bool {
-	m := map[string]bool{}
-	for _, w := range strings.Fields(`afterwards almost along alongside already although amid amidst among amongst
-		another anybody anyhow anyone anyway anywhere around beside besides beyond despite either else elsewhere
-		enough etc even ever every everybody everyone everything everywhere except hence however indeed instead
-		likewise maybe meanwhile moreover namely neither nevertheless nobody none nonetheless nothing nowhere
-		onto others otherwise perhaps per quite rather since somebody somehow someone somewhere thereby therefore
-		though thus till toward towards unless unlike upon us via whatever whenever whereas whereby wherever whilst
-		whichever whoever whose within without yet`) {
-		m[w] = true
-	}
-	return m
-}()
-
-// ownWords are the content words of a question that are not function
-// words.
-func ownWords(q string) []retrieval.Token {
-	return slices.DeleteFunc(retrieval.Tokenize(q), func(t retrieval.Token) bool { return functionWords[t.Word] })
-}
-
 // Openings of an elliptical follow-up ("what about the treaty?", "and
 // why?"), which asks again about the previous subject.
 var ellipticOpenings = [][]string{
@@ -128,28 +102,16 @@ func needsContext(q string) bool {
 	return len(ownWords(q)) <= maxEllipticWords
 }
 
-// whWords open the question words a preposition can govern ("amid
-// what?", "with whom?").
-var whWords = map[string]bool{"what": true, "which": true, "who": true, "whom": true, "whose": true,
-	"when": true, "where": true, "how": true, "why": true}
-
-// unaskedWords are the stems of q's words that an answer needn't hold.
-// Its function words, except a preposition governing the question word:
-// "amid what?" asks what the sentence says the subject is amid. And,
-// when it is all q names besides them, the noun of its "which …",
-// "what …" or "whose …" (focusNoun) that names a kind of fact
-// (nounKind: a place, an organisation, a date, …): "in which regions?" is answered by a
-// sentence naming regions ("Eastern Europe") about the carried subject,
-// which seldom says "regions"; "whose agency is it?" by "South Korea's
-// National Intelligence Service".
+// unaskedWords are the stems of q's words that an answer needn't hold:
+// its function words (functionStems) and, when it is all q names besides
+// them, the noun of its "which …", "what …" or "whose …" (focusNoun)
+// that names a kind of fact (nounKind: a place, an organisation, a date,
+// …). "in which regions?" is answered by a sentence naming regions
+// ("Eastern Europe") about the carried subject, which seldom says
+// "regions"; "whose agency is it?" by "South Korea's National
+// Intelligence Service".
 func unaskedWords(q string) map[string]bool {
-	out := map[string]bool{}
-	words := textWords(strings.ToLower(q))
-	for i, w := range words {
-		if functionWords[w] && (i+1 == len(words) || !whWords[words[i+1]]) {
-			out[retrieval.Stem(w)] = true
-		}
-	}
+	out := functionStems(q)
 	if own := ownWords(q); len(own) == 1 && own[0].Word == focusNoun(q) && nounKind(own[0].Word) != anyAnswer {
 		out[own[0].Stem] = true
 	}
@@ -267,7 +229,7 @@ func (s *Service) subjectTerms(prev Turn, q, story string) []string {
 	collect := func(text string, idf func(string) float64) []term {
 		var terms []term
 		for i, t := range retrieval.Tokenize(text) {
-			if have[t.Stem] {
+			if have[t.Stem] || functionWords[t.Word] {
 				continue
 			}
 			have[t.Stem] = true
