@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"math"
+	"slices"
 	"unsafe"
 )
 
@@ -59,50 +60,57 @@ func appendLexical(b []byte, lx lexicalIndex, stems int) []byte {
 		Postings: uint32(nPost), StoryPostings: uint32(nStory), TitleStems: uint32(nTitle),
 		AvgLen: bm.avgLen, AvgBody: si.avgBody, AvgTitle: si.avgTitle,
 	}
-	u32 := func(v uint32) { b = binary.LittleEndian.AppendUint32(b, v) }
+	b = slices.Grow(b, int(unsafe.Sizeof(h))+4*(2*stems+si.nStories+3+2*nPost+len(bm.lens)+2*nStory+2*si.nStories+nTitle))
+	u32 := func(b []byte, v uint32) []byte { return binary.LittleEndian.AppendUint32(b, v) }
 	for _, v := range []uint32{h.Stems, h.Chunks, h.Stories, h.Postings, h.StoryPostings, h.TitleStems} {
-		u32(v)
+		b = u32(b, v)
 	}
 	for _, v := range []float64{h.AvgLen, h.AvgBody, h.AvgTitle} {
 		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
 	}
 	offsets := func(n int, size func(i int) int) {
 		off := 0
-		u32(0)
+		b = u32(b, 0)
 		for i := range n {
 			off += size(i)
-			u32(uint32(off))
+			b = u32(b, uint32(off))
 		}
 	}
+	putPosting := func(b []byte, p posting) []byte { return u32(u32(b, p.doc), p.tf) }
+	putStory := func(b []byte, p storyPosting) []byte {
+		return binary.LittleEndian.AppendUint16(binary.LittleEndian.AppendUint16(u32(b, p.story), p.body), p.title)
+	}
+	putFloat := func(b []byte, v float32) []byte { return u32(b, math.Float32bits(v)) }
 	offsets(stems, func(i int) int { return len(listAt(bm.postings, i)) })
 	for _, ps := range bm.postings {
-		for _, p := range ps {
-			u32(p.doc)
-			u32(p.tf)
-		}
+		b = appendRaw(b, ps, putPosting)
 	}
-	for _, l := range bm.lens {
-		u32(l)
-	}
+	b = appendRaw(b, bm.lens, u32)
 	offsets(stems, func(i int) int { return len(listAt(si.postings, i)) })
 	for _, ps := range si.postings {
-		for _, p := range ps {
-			u32(p.story)
-			b = binary.LittleEndian.AppendUint16(b, p.body)
-			b = binary.LittleEndian.AppendUint16(b, p.title)
-		}
+		b = appendRaw(b, ps, putStory)
 	}
-	for _, l := range si.bodyLen {
-		u32(math.Float32bits(l))
-	}
-	for _, l := range si.titleLen {
-		u32(math.Float32bits(l))
-	}
+	b = appendRaw(b, si.bodyLen, putFloat)
+	b = appendRaw(b, si.titleLen, putFloat)
 	offsets(si.nStories, func(i int) int { return len(si.titleStem[i]) })
 	for _, ts := range si.titleStem {
-		for _, t := range ts {
-			u32(t)
-		}
+		b = appendRaw(b, ts, u32)
+	}
+	return b
+}
+
+// appendRaw appends the elements of s as the section lays them out: their
+// bytes in memory as they are on a little-endian host (the types have no
+// padding), put one by one elsewhere.
+func appendRaw[T any](b []byte, s []T, put func([]byte, T) []byte) []byte {
+	if len(s) == 0 {
+		return b
+	}
+	if isLittleEndian {
+		return append(b, unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(s))), len(s)*int(unsafe.Sizeof(s[0])))...)
+	}
+	for _, x := range s {
+		b = put(b, x)
 	}
 	return b
 }

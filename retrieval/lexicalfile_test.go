@@ -259,3 +259,20 @@ func TestViewLexicalChecksEveryBound(t *testing.T) {
 func unsafeBytes(words []uint64) []byte {
 	return unsafe.Slice((*byte)(unsafe.Pointer(&words[0])), 8*len(words))
 }
+
+// The section's postings are little-endian words whatever the host: on a
+// little-endian one, appendRaw copies their memory, which must be the same.
+func TestAppendRawIsLittleEndian(t *testing.T) {
+	never := func(b []byte, _ posting) []byte { return b }
+	if !isLittleEndian {
+		t.Skip("big-endian: the elements are put one by one")
+	}
+	got := appendRaw(nil, []posting{{doc: 1, tf: 0x0302}}, never)
+	sp := appendRaw(nil, []storyPosting{{story: 0x04030201, body: 5, title: 0x0706}}, func(b []byte, _ storyPosting) []byte { return b })
+	if want := []byte{1, 0, 0, 0, 2, 3, 0, 0}; !reflect.DeepEqual(got, want) {
+		t.Errorf("posting: % x, want % x", got, want)
+	}
+	if want := []byte{1, 2, 3, 4, 5, 0, 6, 7}; !reflect.DeepEqual(sp, want) {
+		t.Errorf("story posting: % x, want % x", sp, want)
+	}
+}

@@ -723,14 +723,19 @@ func encodeTerms(ix *Index, remap []int32) []byte {
 // savedLexical makes the postings of ix's chunks numbered by remap, as a
 // process reading the saved lexicon of stems would make them.
 func savedLexical(ix *Index, remap []int32, stems []string) lexicalIndex {
-	all := make([]termFreq, 0, len(ix.terms)*64)
-	terms := make([]chunkTerms, len(ix.terms))
-	for i, ct := range ix.terms {
-		start := len(all)
-		for _, t := range ct.terms {
-			all = append(all, termFreq{uint32(remap[t.term]), t.tf})
+	terms := ix.terms
+	// When no stem was dropped, none was renumbered: the terms are as
+	// saved. Otherwise they are renumbered.
+	if slices.ContainsFunc(remap, func(r int32) bool { return r < 0 }) {
+		all := make([]termFreq, 0, len(ix.terms)*64)
+		terms = make([]chunkTerms, len(ix.terms))
+		for i, ct := range ix.terms {
+			start := len(all)
+			for _, t := range ct.terms {
+				all = append(all, termFreq{uint32(remap[t.term]), t.tf})
+			}
+			terms[i] = chunkTerms{terms: all[start:len(all):len(all)], length: ct.length}
 		}
-		terms[i] = chunkTerms{terms: all[start:len(all):len(all)], length: ct.length}
 	}
 	lx := lexicalIndex{bm: newBM25(len(stems), terms)}
 	lx.stix = newStoryIndex(ix.stories, terms, newLexicon(stems))
