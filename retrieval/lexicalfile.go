@@ -155,23 +155,25 @@ func viewLexical(b []byte, stems, chunks, stories int) (lexicalIndex, error) {
 		return lx, errLexical
 	}
 	// The arrays' sizes, in 4-byte words, must add up to the section.
-	words := uint64(h.Stems+1) + 2*uint64(h.Postings) + uint64(h.Chunks) +
-		uint64(h.Stems+1) + 2*uint64(h.StoryPostings) + 2*uint64(h.Stories) +
-		uint64(h.Stories+1) + uint64(h.TitleStems)
+	// In 64 bits, so that no count can wrap around.
+	stems64, stories64 := uint64(h.Stems), uint64(h.Stories)
+	words := stems64 + 1 + 2*uint64(h.Postings) + uint64(h.Chunks) +
+		stems64 + 1 + 2*uint64(h.StoryPostings) + 2*stories64 +
+		stories64 + 1 + uint64(h.TitleStems)
 	rest := b[unsafe.Sizeof(h):]
 	if uint64(len(rest)) != 4*words {
 		return lx, errLexical
 	}
-	take := func(n uint32) []uint32 {
+	take := func(n uint64) []uint32 {
 		s := unsafe.Slice((*uint32)(unsafe.Pointer(unsafe.SliceData(rest))), n)
-		rest = rest[4*int(n):]
+		rest = rest[4*n:]
 		return s
 	}
-	bmOff, bmPost := take(h.Stems+1), take(2*h.Postings)
-	lens := take(h.Chunks)
-	stOff, stPost := take(h.Stems+1), take(2*h.StoryPostings)
-	bodyLen, titleLen := take(h.Stories), take(h.Stories)
-	tsOff, ts := take(h.Stories+1), take(h.TitleStems)
+	bmOff, bmPost := take(stems64+1), take(2*uint64(h.Postings))
+	lens := take(uint64(h.Chunks))
+	stOff, stPost := take(stems64+1), take(2*uint64(h.StoryPostings))
+	bodyLen, titleLen := take(stories64), take(stories64)
+	tsOff, ts := take(stories64+1), take(uint64(h.TitleStems))
 
 	posts := unsafe.Slice((*posting)(unsafe.Pointer(unsafe.SliceData(bmPost))), h.Postings)
 	bmLists, err := lists(bmOff, posts, func(p posting) uint32 { return p.doc }, h.Chunks)
