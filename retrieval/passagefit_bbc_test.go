@@ -61,18 +61,26 @@ func TestPassageDiagBBC(t *testing.T) {
 	}
 }
 
-// TestPassageFitBBC is how StoryPolicy.Local was chosen: passage
-// recall@1 and @4 on both halves of the BBC development set for each λ;
-// pick on the calibration half only.
+// TestPassageFitBBC is how StoryPolicy.Local and Meaning were chosen:
+// passage recall@1 and @4 on both halves of the BBC development set for
+// each λ and weight; pick on the calibration half only.
 //
 //	go test ./retrieval -run TestPassageFitBBC -passagefit -v
 func TestPassageFitBBC(t *testing.T) {
 	ctx := context.Background()
 	ix := bbcFitIndex(t)
 	cases := readDevCases(t)
+	type policy struct{ local, meaning float64 }
+	var ps []policy
 	for _, lam := range []float64{0, 0.25, 0.5, 0.75, 1} {
-		ix.storyPolicy.Local = lam
-		line := fmt.Sprintf("local=%-5g", lam)
+		ps = append(ps, policy{lam, 0})
+	}
+	for _, m := range []float64{0.5, 1, 2} {
+		ps = append(ps, policy{0, m}, policy{1, m})
+	}
+	for _, p := range ps {
+		ix.storyPolicy.Local, ix.storyPolicy.Meaning = p.local, p.meaning
+		line := fmt.Sprintf("local=%-5g meaning=%-4g", p.local, p.meaning)
 		for _, split := range []string{"calibration", "heldout"} {
 			var n, at1, at4, mrr float64
 			for _, dc := range cases {

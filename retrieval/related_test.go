@@ -161,3 +161,19 @@ func TestWordNeighbours(t *testing.T) {
 		t.Errorf("WordNeighbours(qzxv) = %v, want nil", ns)
 	}
 }
+
+// TestMeaningRankingFindsAParaphrase: "soldiers were dispatched" shares no
+// word with "troops were deployed" but is nearest it in meaning.
+func TestMeaningRankingFindsAParaphrase(t *testing.T) {
+	ix, err := Build(context.Background(), storyChunksOf("border", "Border",
+		"Officials held a long meeting about the weather.",
+		"Thousands of troops were deployed to the frontier.",
+		"The festival sold more tickets than last year."), Options{Neighbours: Neighbours{Weight: -1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := ix.meaningRanking(Tokenize("how many soldiers were dispatched"), []int{0}, 3)
+	if len(got) != 3 || ix.chunks[got[0].doc].ID != "border-1" {
+		t.Errorf("meaning ranking %v, want border-1 first of 3", got)
+	}
+}

@@ -210,6 +210,11 @@ func (ix *Index) Find(ctx context.Context, q Query) (*Result, error) {
 		h.LexicalRank = r + 1
 		h.Score += 1 / float64(rrfK+r+1)
 	}
+	if w := ix.storyPolicy.Meaning; w > 0 && scope != nil && len(toks) > 0 {
+		for r, s := range ix.meaningRanking(toks, scope, depth) {
+			hit(s.doc).Score += w / float64(rrfK+r+1)
+		}
+	}
 	order := make([]scored, 0, len(cands))
 	for i, h := range cands {
 		order = append(order, scored{i, h.Score})
