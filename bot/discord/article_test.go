@@ -3,6 +3,7 @@ package discord_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/articlebot/articlebot/bot/discord"
 	"github.com/articlebot/articlebot/internal/discordtest"
@@ -10,7 +11,9 @@ import (
 
 func TestArticleOptionAutocompletesAndScopes(t *testing.T) {
 	t.Parallel()
-	h := start(t, discord.Options{})
+	// An unknown article is refused before any acknowledgement, so the
+	// notice is private however slowly the machine runs: no instant wait.
+	h := start(t, discord.Options{InstantWait: time.Nanosecond})
 	in := h.waitDone(t, h.fake.Interact(discordtest.Autocomplete("ask", discordtest.Focused("article", "kim"))))
 	if len(in.Choices) != 1 || in.Choices[0].Value != "kim-putin-alliance" {
 		t.Fatalf("article choices for kim = %+v", in.Choices)

@@ -350,6 +350,11 @@ type ArticleScoper interface {
 	SummarizeArticle(ctx context.Context, length bot.Length, section, article string) (*bot.Summary, error)
 	SearchArticle(ctx context.Context, query string, k int, article string) (*bot.SearchResult, error)
 	ArticleChoices(query string, n int) []bot.ArticleChoice
+	// ResolveArticle returns the ID of the story ref names, or an error
+	// wrapping bot.ErrUnknownArticle. The front end resolves the option
+	// before any work, so that an unknown story is refused at once,
+	// privately, rather than after a public acknowledgement.
+	ResolveArticle(ref string) (string, error)
 }
 
 // userHash identifies a user in logs, and to the model API, without their

@@ -192,6 +192,14 @@ func (b *Bot) admit(ctx context.Context, rp replier, r *request, lim *userLimits
 			return refuse(msg, "invalid")
 		}
 	}
+	if sc, ok := b.ans.(ArticleScoper); ok && r.article != "" {
+		id, err := sc.ResolveArticle(r.article)
+		if err != nil {
+			msg, _ := b.friendly(err)
+			return refuse(msg, "invalid")
+		}
+		r.article = id
+	}
 	if ok, wait := lim.allow(r.user); !ok {
 		return refuse(slowDown(wait), "rate_limited")
 	}

@@ -127,6 +127,8 @@ func (f *fakeAnswerer) ArticleChoices(query string, n int) []bot.ArticleChoice {
 	return f.svc.ArticleChoices(query, n)
 }
 
+func (f *fakeAnswerer) ResolveArticle(ref string) (string, error) { return f.svc.ResolveArticle(ref) }
+
 var _ discord.ArticleScoper = (*fakeAnswerer)(nil)
 
 // fakeMetrics counts what the bot records.
