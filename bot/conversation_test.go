@@ -134,6 +134,69 @@ func TestUnaskedWords(t *testing.T) {
 	}
 }
 
+func TestSharedWords(t *testing.T) {
+	for _, c := range []struct {
+		q, prev string
+		want    []string
+	}{
+		// "that order" is the world order asked about before.
+		{"who does that order challenge?", "What kind of world order did Kim call for?", []string{"order"}},
+		// "sharing" and "share" have one stem.
+		{"what share of them are in the UK?", "Which file-sharing program do most TV downloaders use?", []string{"share"}},
+		// Function words and the kind of thing asked for are no subject.
+		{"what else did they send besides troops?", "What else did North Korea send besides weapons?", []string{"send"}},
+		{"in which regions?", "Which regions did the troops go to?", nil},
+		{"who reported that?", troopsQ, nil},
+		// Only what the earlier message asked, not the instructions beside it.
+		{"how many troops?", "Answer in one word, troops. Who sent them?", nil},
+	} {
+		got := slices.Sorted(maps.Keys(sharedWords(c.q, c.prev, unaskedWords(c.q))))
+		var want []string
+		for _, w := range c.want {
+			want = append(want, retrieval.Tokenize(w)[0].Stem)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("sharedWords(%q, %q) = %q, want %q", c.q, c.prev, got, want)
+		}
+	}
+}
+
+// A word the follow-up shares with the previous question weighs in full
+// but, like a name, is no part of what the follow-up asks (its focus); its
+// other words are.
+func TestSharedWordsAreNotTheFocus(t *testing.T) {
+	s := newService(t)
+	a := s.analyze(part{text: "who does that order challenge? (world Kim)"})
+	stem := func(w string) string { return retrieval.Tokenize(w)[0].Stem }
+	fu := followUp{carried: map[string]bool{stem("world"): true, stem("Kim"): true}, subject: map[string]bool{stem("order"): true}}
+	w := fu.weigh(a)
+	if w.focusMatches[stem("order")] || !w.focusMatches[stem("challenge")] {
+		t.Errorf("focus %v: want challenge, not order", slices.Sorted(maps.Keys(w.focusMatches)))
+	}
+	weight := func(a analysis, st string) float64 {
+		for _, t := range a.terms {
+			if t.stem == st {
+				return t.weight
+			}
+		}
+		return 0
+	}
+	if before, after := weight(a, stem("order")), weight(w, stem("order")); before == 0 || after != before {
+		t.Errorf("the shared word weighs %.3f, %.3f before", after, before)
+	}
+}
+
+// The words a follow-up shares with the previous question are not in its
+// standalone form, so the cache key holds them.
+func TestFollowUpCacheKeyHoldsTheSharedWords(t *testing.T) {
+	a := followUp{standalone: "what share? (TV)", focus: "what share?", prefer: "tech/011"}
+	b := a
+	b.subject = map[string]bool{"share": true}
+	if a.key() == b.key() {
+		t.Errorf("two follow-ups with different subjects share the key %q", a.key())
+	}
+}
+
 // A follow-up's function words, and the noun of the kind of thing it asks
 // for, need not be in the sentence that answers it: the sentence names
 // the weaponry, the regions, the agency's country instead.

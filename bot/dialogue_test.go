@@ -205,5 +205,9 @@ func TestDialoguesBBC(t *testing.T) {
 	// retrieval.DefaultNeighbours): standalone answers 0.706 -> 0.735,
 	// follow-ups unchanged at 0.676 answers and 0.750 right, so the answer
 	// gap is 0.059 until follow-ups gain as much; allowed 0.06 meanwhile.
-	checkFollowUps(t, rep, 0.75, 0.06)
+	// A follow-up's words that the previous question asked too name the
+	// subject, not its focus (sharedWords): answers 0.676 -> 0.735, the
+	// standalone forms' on each half, right 0.750 -> 0.766, refusals
+	// 0.797 -> 0.781. The gap is held to the target again.
+	checkFollowUps(t, rep, 0.76, 0)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -33,6 +34,10 @@ type followUp struct {
 	// needn't hold: its function words, and the noun that names the kind
 	// of thing it asks for (askedKind).
 	unasked map[string]bool
+	// subject are the stems of the follow-up's own words that the
+	// previous question asked too (sharedWords): they name what the two
+	// are about, as a name does, not what the follow-up newly asks.
+	subject map[string]bool
 	// prefer is the ID of the article the previous answer cited, whose
 	// passages rank first; empty for none.
 	prefer string
@@ -47,7 +52,10 @@ func (f followUp) key() string {
 	if f.focus == "" && f.prefer == "" {
 		return f.standalone
 	}
-	return normalizeQuestion(f.standalone) + "\x00" + normalizeQuestion(f.focus) + "\x00" + f.prefer
+	// The shared words come from the previous question, which the
+	// standalone form doesn't show.
+	subject := slices.Sorted(maps.Keys(f.subject))
+	return normalizeQuestion(f.standalone) + "\x00" + normalizeQuestion(f.focus) + "\x00" + f.prefer + "\x00" + strings.Join(subject, " ")
 }
 
 // Words that stand for something said before: personal pronouns and
@@ -118,6 +126,29 @@ func unaskedWords(q string) map[string]bool {
 	return out
 }
 
+// sharedWords are the stems of q's own words (not its function words nor
+// those unaskedWords leaves out) that the previous question, prev, asked
+// too. A follow-up that repeats a word of the question before it names
+// the subject they share: "who does that order challenge?" after "What
+// kind of world order did Kim call for?" asks who is challenged, not
+// about an order; "what share of them are in the UK?" after "Which
+// file-sharing program do most TV downloaders use?" asks for a share of
+// them in the UK, which the sentence about file-sharing that answered
+// before doesn't give however well it holds "share".
+func sharedWords(q, prev string, unasked map[string]bool) map[string]bool {
+	asked := map[string]bool{}
+	for _, t := range retrieval.Tokenize(questionSentences(prev)) {
+		asked[t.Stem] = true
+	}
+	out := map[string]bool{}
+	for _, t := range retrieval.Tokenize(q) {
+		if asked[t.Stem] && !functionWords[t.Word] && !unasked[t.Stem] {
+			out[t.Stem] = true
+		}
+	}
+	return out
+}
+
 // rewrite turns a follow-up into a standalone question. With a language
 // model the model rewrites every question of a conversation, given the
 // conversation as data; without one, or when the model fails, an
@@ -164,6 +195,9 @@ func (s *Service) rewrite(ctx context.Context, q string, req Request) followUp {
 	if len(retrieval.Tokenize(q)) > 0 {
 		fu.focus = q
 		fu.unasked = unaskedWords(q)
+		if len(fu.carried) > 0 {
+			fu.subject = sharedWords(q, history[len(history)-1].Asked(), fu.unasked)
+		}
 	}
 	return fu
 }
@@ -384,6 +418,10 @@ func (f followUp) weigh(a analysis) analysis {
 			t.name = true
 		} else if f.unasked[t.stem] {
 			continue
+		} else if f.subject[t.stem] {
+			// Weighed in full, but a word the conversation already
+			// asked about is, like a name, no part of the focus.
+			t.name = true
 		} else if !t.name {
 			focus[t.stem] = true
 			for _, st := range t.alts {
