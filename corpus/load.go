@@ -278,6 +278,9 @@ func loadFiles(fsys fs.FS, files []fileResult, fullPath func(rel string) string,
 	}
 	readAll(fsys, files)
 	for i := range files {
+		if since != nil && files[i].read && !files[i].notice {
+			since.reread++
+		}
 		l.add(&files[i])
 	}
 	l.warnIgnored(root)
@@ -337,8 +340,8 @@ type fileResult struct {
 	id        string // the story's ID, or the duplicate's alias ID
 	dup       bool   // folded into another story
 	// reused is set when the result came from an earlier load's record
-	// rather than from reading the file.
-	reused bool
+	// rather than from reading the file; read when the file was read.
+	reused, read bool
 }
 
 // readAll reads and parses files on every CPU: loading is mostly parsing,
@@ -350,7 +353,7 @@ func readAll(fsys fs.FS, files []fileResult) {
 	for range min(runtime.GOMAXPROCS(0), len(files)) {
 		wg.Go(func() {
 			for f := range next {
-				f.read(fsys)
+				f.load(fsys)
 			}
 		})
 	}
@@ -363,7 +366,8 @@ func readAll(fsys fs.FS, files []fileResult) {
 	wg.Wait()
 }
 
-func (f *fileResult) read(fsys fs.FS) {
+func (f *fileResult) load(fsys fs.FS) {
+	f.read = true
 	raw, err := fs.ReadFile(fsys, f.path)
 	if err != nil {
 		f.err = fmt.Errorf("%w: %v", errUnreadable, err)
@@ -537,7 +541,9 @@ func (l *loader) record(f *fileResult) {
 // LoadDirSince loads the collection under dir as LoadDir does, reading
 // only the files whose size or modification time differ from what prev
 // recorded (prev.Files), or that prev does not know, and taking the rest
-// from prev; reread is how many files were read. It returns prev itself
+// from prev; reread is how many article files were read, counted as
+// Report.Files counts them (a notice is read, to look for front matter,
+// but is no article file). It returns prev itself
 // when no file was added, removed or changed. With a nil prev, or one
 // with no Files, every file is read.
 //
@@ -605,13 +611,6 @@ type reuse struct {
 // group (same Key) unchanged: which of them is the story, and its text,
 // may otherwise change.
 func (r *reuse) take(files []fileResult) {
-	defer func() {
-		for i := range files {
-			if !files[i].reused && files[i].err == nil {
-				r.reread++
-			}
-		}
-	}()
 	if r.prev == nil || r.prev.Files == nil {
 		return
 	}

@@ -27,11 +27,16 @@ func TestIndexIsPersistedAndIncremental(t *testing.T) {
 		"business/001.txt": "Harbour reopens after storm\n\nThe harbour reopened on Monday after a week of repairs.\n\nFerries resume their timetable in June.\n",
 		"business/002.txt": "Rail line opens in May\n\nThe new rail line opens in May, the operator said.\n\nTickets go on sale next week.\n",
 		"sport/001.txt":    "Town win the cup final\n\nThe town's football club won the cup final 2-1 on Saturday.\n",
+		// A notice, as the BBC collection has: read, but no story file.
+		"README.TXT": "About these stories\n\nThree stories for a test.\n",
 	})
 	vars := map[string]string{"ARTICLEBOT_DATA_DIR": data}
+	var errOut string
 	index := func(flags ...string) string {
 		t.Helper()
-		code, out, errOut := runWithEnv(t, vars, append([]string{"--corpus", corpusDir, "index"}, flags...)...)
+		var code int
+		var out string
+		code, out, errOut = runWithEnv(t, vars, append([]string{"--corpus", corpusDir, "index"}, flags...)...)
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, errOut)
 		}
@@ -41,6 +46,10 @@ func TestIndexIsPersistedAndIncremental(t *testing.T) {
 	if summaryValue(t, out, "stories") != "3" || !strings.Contains(out, "processed:  3 stories new") || summaryValue(t, out, "reused") != "0" ||
 		summaryValue(t, out, "files read") != "3 (all of them)" {
 		t.Errorf("first run:\n%s", out)
+	}
+	// The files read are the files the load's summary counts.
+	if !strings.Contains(errOut, "3 stories from 3 files") {
+		t.Errorf("first run's log lacks the load summary of 3 files:\n%s", errOut)
 	}
 	path := summaryValue(t, out, "index")
 	if !strings.HasPrefix(path, data) {
