@@ -80,8 +80,23 @@ func Stem(word string) string {
 	if s, ok := irregular[word]; ok {
 		return s
 	}
-	return english.Stem(word, false)
+	return stems.get(word, snowball)
 }
+
+func snowball(word string) string {
+	s := english.Stem(word, false)
+	if s == word {
+		// The memo keeps a copy of word, not what word is part of.
+		s = strings.Clone(word)
+	}
+	return s
+}
+
+// stems memoises Stem. The Snowball stemmer works on runes and takes
+// microseconds a word: three quarters of widening a question (the stems of
+// its words' synonyms and neighbours in meaning) and a fifth of tokenising
+// a collection. At most a few megabytes.
+var stems = memo[string]{max: 1 << 14}
 
 // Stems returns the stems of text's content words.
 func Stems(text string) []string {

@@ -80,14 +80,18 @@ type Index struct {
 	embed EmbeddingFunc
 	// local is the local embedder when it embeds the chunks: queries are
 	// then weighted by this corpus's IDF (see embedQuery).
-	local     *LocalEmbedder
-	expand    func(string) []string
-	relevance Relevance
-	fallback  func(error) bool
+	local  *LocalEmbedder
+	expand func(string) []string
+	// synonymMemo holds synonyms' results by word.
+	synonymMemo memo[[]string]
+	relevance   Relevance
+	fallback    func(error) bool
 	// storyPolicy decides how many stories a search's hits come from.
 	storyPolicy StoryPolicy
-	// neighbourPolicy widens queries by words near theirs in meaning.
+	// neighbourPolicy widens queries by words near theirs in meaning;
+	// neighbourMemo holds nearTerms' results by word.
 	neighbourPolicy Neighbours
+	neighbourMemo   memo[[]nearTerm]
 }
 
 // Story is one article of the index: its ID, title and chunks.
@@ -192,7 +196,7 @@ func build(ctx context.Context, chunks []corpus.Chunk, opt Options, prev *persis
 		stories: stories, byID: make(map[string]int, len(stories)),
 		vecs: make([][]float32, len(chunks)), hashes: make([][32]byte, len(chunks)),
 		slots: make([]int32, len(chunks)),
-		embed: opt.Embed, expand: opt.Expand, relevance: opt.Relevance, fallback: opt.LexicalFallback, opt: opt,
+		embed: opt.Embed, expand: opt.Expand, synonymMemo: memo[[]string]{max: 1 << 12}, neighbourMemo: memo[[]nearTerm]{max: 1 << 12}, relevance: opt.Relevance, fallback: opt.LexicalFallback, opt: opt,
 	}
 	if ix.relevance == (Relevance{}) {
 		ix.relevance = DefaultRelevance

@@ -42,7 +42,14 @@ const expansionWeight = 0.5
 
 // synonyms returns the stems of a token's synonyms, trying the word itself
 // and then simple base forms, since the lexicon lists base forms only.
+// They are a function of the word (whose stem t.Stem is, as Tokenize
+// gives it): a search and its coverage ask for them twice, and the bot
+// once more for each sentence it weighs, so they are memoised.
 func (ix *Index) synonyms(t Token) []string {
+	return ix.synonymMemo.get(t.Word, func(string) []string { return ix.lookUpSynonyms(t) })
+}
+
+func (ix *Index) lookUpSynonyms(t Token) []string {
 	var out []string
 	for _, form := range BaseForms(t.Word) {
 		for _, s := range ix.expand(form) {

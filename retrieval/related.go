@@ -3,7 +3,6 @@ package retrieval
 import (
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/articlebot/articlebot/retrieval/wordvec"
 )
@@ -24,7 +23,8 @@ type Related struct {
 // puts "four" next to "three" and "Blair" next to "Brown".
 type Neighbours struct {
 	// Nearest returns up to k words nearest in meaning to a lower-case
-	// word, most similar first; nil disables neighbours.
+	// word, most similar first; nil disables neighbours. It must return
+	// the same for the same word: an index keeps what it returned.
 	Nearest func(word string, k int) []Related
 	// K is how many of a word's nearest are looked at.
 	K int
@@ -51,34 +51,19 @@ func (ix *Index) neighbours(toks []Token, terms map[string]float64) map[string]s
 	}
 	var heads []Token
 	for _, t := range toks {
-		if !t.Capital && !IsNumberWord(t.Word) && !ix.writesAsName(t.Word) && !slices.Contains(heads, t) {
+		if !t.Capital && !IsNumberWord(t.Word) && !slices.Contains(heads, t) {
 			heads = append(heads, t)
 		}
 	}
-	// Each word's nearest are a scan of the whole vector table: the
-	// words are looked up at once.
-	found := make([][]Related, len(heads))
-	var wg sync.WaitGroup
-	for i, t := range heads {
-		wg.Go(func() { found[i] = nb.Nearest(t.Word, nb.K) })
-	}
-	wg.Wait()
 	add := map[string]float64{}
 	near := map[string]string{}
-	for i, t := range heads {
-		for _, r := range found[i] {
-			if r.Similarity < nb.Floor {
-				break
-			}
-			if IsNumberWord(r.Word) || stopwords[r.Word] {
+	for _, t := range heads {
+		for _, n := range ix.neighbourMemo.get(t.Word, ix.nearTerms) {
+			if _, ok := terms[n.stem]; ok || ix.df(n.stem) == 0 {
 				continue
 			}
-			st := Stem(r.Word)
-			if _, ok := terms[st]; ok || ix.df(st) == 0 {
-				continue
-			}
-			if w := min(nb.Weight*r.Similarity, expansionWeight); w > add[st] {
-				add[st], near[st] = w, t.Stem
+			if n.w > add[n.stem] {
+				add[n.stem], near[n.stem] = n.w, t.Stem
 			}
 		}
 	}
@@ -86,6 +71,35 @@ func (ix *Index) neighbours(toks []Token, terms map[string]float64) map[string]s
 		terms[st] = w
 	}
 	return near
+}
+
+// nearTerm is a neighbour in meaning of a word as a query term: its stem
+// and weight.
+type nearTerm struct {
+	stem string
+	w    float64
+}
+
+// nearTerms returns the neighbours in meaning of a lower-case word that
+// may widen a query, most similar first, whatever the corpus holds: none
+// for a word the corpus writes as a name. They depend on the word alone
+// (and the index), so an index memoises them (neighbourMemo).
+func (ix *Index) nearTerms(word string) []nearTerm {
+	nb := ix.neighbourPolicy
+	if ix.writesAsName(word) {
+		return nil
+	}
+	var out []nearTerm
+	for _, r := range nb.Nearest(word, nb.K) {
+		if r.Similarity < nb.Floor {
+			break
+		}
+		if IsNumberWord(r.Word) || stopwords[r.Word] {
+			continue
+		}
+		out = append(out, nearTerm{Stem(r.Word), min(nb.Weight*r.Similarity, expansionWeight)})
+	}
+	return out
 }
 
 // namesSample is how many of a word's passages are read to tell whether the

@@ -108,12 +108,7 @@ func (ix *Index) Find(ctx context.Context, q Query) (*Result, error) {
 	}
 	ix.lexical()
 	toks := Tokenize(q.Text)
-	terms, near := ix.queryTermsNear(toks)
-	res := &Result{Terms: terms}
-	query := ix.weighted(terms, near, expansionWeight)
-	storyTerms, storyNear := ix.withAbout(terms, near, q.About)
-	ranked := ix.rankStories(storyTerms, storyNear, article)
-	res.Stories, res.StoryMargin = ix.storyHits(ranked)
+	res := &Result{}
 	qv, err := ix.embedQuery(ctx, q.Text, toks)
 	switch {
 	case err != nil && ix.fallback != nil && ix.fallback(err):
@@ -124,18 +119,44 @@ func (ix *Index) Find(ctx context.Context, q Query) (*Result, error) {
 	default:
 		qv = Normalize(qv)
 	}
-	scope := ix.scope(q, article, ranked)
 	// The passage the embedding finds first is in contention too, from
 	// whichever story: a paraphrase in words its story doesn't use is
-	// found by meaning, not by words.
+	// found by meaning, not by words. Finding it scans every vector, so
+	// it runs while the question's words rank the stories; it is wanted
+	// when they choose a scope (almost always), and dropped otherwise.
+	var top chan topHit
+	if article < 0 && q.Stories == 0 && qv != nil && len(toks) > 0 && ix.storyPolicy.mayScope() {
+		top = make(chan topHit, 1)
+		tctx, stop := context.WithCancel(ctx)
+		go func() {
+			hits, err := ix.store.Query(tctx, qv, 1, "")
+			top <- topHit{hits, err}
+		}()
+		// Unless it was used, it is stopped, and waited for: no query
+		// outlives the search.
+		defer func() {
+			stop()
+			if top != nil {
+				<-top
+			}
+		}()
+	}
+	terms, near := ix.queryTermsNear(toks)
+	res.Terms = terms
+	query := ix.weighted(terms, near, expansionWeight)
+	storyTerms, storyNear := ix.withAbout(terms, near, q.About)
+	ranked := ix.rankStories(storyTerms, storyNear, article)
+	res.Stories, res.StoryMargin = ix.storyHits(ranked)
+	scope := ix.scope(q, article, ranked)
 	vtop := -1
-	if scope != nil && article < 0 && q.Stories == 0 && qv != nil && len(toks) > 0 {
-		top, err := ix.store.Query(ctx, qv, 1, "")
-		if err != nil {
-			return nil, fmt.Errorf("couldn't query the vector index: %w", err)
+	if scope != nil && top != nil {
+		t := <-top
+		top = nil
+		if t.err != nil {
+			return nil, fmt.Errorf("couldn't query the vector index: %w", t.err)
 		}
-		if len(top) > 0 {
-			if i, ok := ix.pos[top[0].ID]; ok {
+		if len(t.hits) > 0 {
+			if i, ok := ix.pos[t.hits[0].ID]; ok {
 				vtop = i
 				if si := int(ix.story[i]); !slices.Contains(scope, si) {
 					scope = append(scope, si)
@@ -246,6 +267,13 @@ func (ix *Index) Find(ctx context.Context, q Query) (*Result, error) {
 	res.Coverage, res.Missing = ix.coverage(toks, hits[:min(ix.relevance.TopN, len(hits))])
 	res.Covered = ix.relevance.covers(res, toks)
 	return res, nil
+}
+
+// topHit is the vector store's best hit over the whole collection, or why
+// there is none.
+type topHit struct {
+	hits []VectorHit
+	err  error
 }
 
 // localScale weighs each query term, in a chunk of one of the scope's

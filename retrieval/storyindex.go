@@ -3,6 +3,7 @@ package retrieval
 import (
 	"cmp"
 	"slices"
+	"sync"
 )
 
 // storyIndex is a BM25F index over whole stories, with two fields: the
@@ -22,6 +23,7 @@ type storyIndex struct {
 	avgTitle  float64
 	nStories  int
 	titleStem [][]uint32 // each story's title stems, sorted, for tests and explanations
+	scratch   sync.Pool  // *storyScratch
 }
 
 // storyPosting is one story that holds a stem: how often in its body and
@@ -139,14 +141,15 @@ func (si *storyIndex) idf(term uint32) float64 {
 // scores returns every story holding a query term with its BM25F score,
 // best first (ties in story order); keep, when set, limits the stories.
 func (si *storyIndex) scores(query []weightedTerm, w storyWeights, keep func(story uint32) bool) []scored {
-	acc := map[uint32]float64{}
+	s, _ := si.scratch.Get().(*storyScratch)
+	if s == nil {
+		s = &storyScratch{acc: newTally(si.nStories), best: newTally(si.nStories)}
+	}
+	defer si.scratch.Put(s)
+	acc := &s.acc
 	// A group of terms (a word and its neighbours in meaning) adds only
 	// its best term's score to a story, as in bm25.top.
 	groups(query, func(lo, hi int) {
-		best := acc
-		if hi-lo > 1 {
-			best = map[uint32]float64{}
-		}
 		for _, q := range query[lo:hi] {
 			idf := si.idf(q.term)
 			for _, p := range si.postings[q.term] {
@@ -157,22 +160,24 @@ func (si *storyIndex) scores(query []weightedTerm, w storyWeights, keep func(sto
 					w.title*float64(p.title)/(1-w.bt+w.bt*float64(si.titleLen[p.story])/si.avgTitle)
 				v := q.w * idf * tf / (w.k1 + tf)
 				if hi-lo == 1 {
-					acc[p.story] += v
+					acc.add(p.story, v)
 				} else {
-					best[p.story] = max(best[p.story], v)
+					s.best.keepMax(p.story, v)
 				}
 			}
 		}
 		if hi-lo > 1 {
-			for st, v := range best {
-				acc[st] += v
+			for _, st := range s.best.touched {
+				acc.add(st, s.best.v[st])
 			}
+			s.best.reset()
 		}
 	})
-	out := make([]scored, 0, len(acc))
-	for s, v := range acc {
-		out = append(out, scored{int(s), v})
+	out := make([]scored, 0, len(acc.touched))
+	for _, st := range acc.touched {
+		out = append(out, scored{int(st), acc.v[st]})
 	}
+	acc.reset()
 	slices.SortFunc(out, func(a, b scored) int {
 		if better(a, b) {
 			return -1
@@ -180,6 +185,47 @@ func (si *storyIndex) scores(query []weightedTerm, w storyWeights, keep func(sto
 		return 1
 	})
 	return out
+}
+
+// storyScratch is one query's story scores, reused across queries
+// rather than a map of every story holding a query word per query.
+type storyScratch struct {
+	acc, best tally
+}
+
+// tally is a value for each of n items, and the items given one, in the
+// order they were first given one.
+type tally struct {
+	v       []float64
+	in      []bool
+	touched []uint32
+}
+
+func newTally(n int) tally { return tally{v: make([]float64, n), in: make([]bool, n)} }
+
+func (t *tally) touch(i uint32) {
+	if !t.in[i] {
+		t.in[i] = true
+		t.touched = append(t.touched, i)
+	}
+}
+
+func (t *tally) add(i uint32, v float64) {
+	t.touch(i)
+	t.v[i] += v
+}
+
+func (t *tally) keepMax(i uint32, v float64) {
+	t.touch(i)
+	t.v[i] = max(t.v[i], v)
+}
+
+// reset clears the values given, for the next query.
+func (t *tally) reset() {
+	for _, i := range t.touched {
+		t.v[i], t.in[i] = 0, false
+	}
+	t.touched = t.touched[:0]
 }
 
 // weighted numbers the query's stems that the corpus holds, an expansion

@@ -89,6 +89,11 @@ type StoryPolicy struct {
 // (0.92 against 0.69 with each story's best passage first).
 var DefaultStoryPolicy = StoryPolicy{Margin: 1, Several: 3, StoryFirst: true}
 
+// mayScope reports whether a search that lets the index decide may draw
+// its hits from some stories rather than the whole collection (see
+// Index.scope): a story's margin is at most 1.
+func (p StoryPolicy) mayScope() bool { return p.Several > 0 || p.Margin <= 1 }
+
 // rankStories ranks the stories holding the query's words (only the one at
 // position article when it is not -1) by BM25F, best first.
 func (ix *Index) rankStories(terms map[string]float64, near map[string]string, article int) []scored {

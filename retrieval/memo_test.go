@@ -1,0 +1,190 @@
+package retrieval
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"math/rand/v2"
+	"os"
+	"slices"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/kljensen/snowball/english"
+)
+
+// qaQuestions are the built-in article's evaluation questions.
+func qaQuestions(t *testing.T) []string {
+	t.Helper()
+	f, err := os.Open("../testdata/qa.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var q struct{ Question string }
+		if err := json.Unmarshal(sc.Bytes(), &q); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, q.Question)
+	}
+	if len(out) == 0 {
+		t.Fatal("no questions")
+	}
+	return out
+}
+
+// TestSearchIsTheSameWhateverIsMemoised searches for every question three
+// times: on a new index (nothing of it memoised), again, and from several
+// goroutines at once on another new index; the results must be the same.
+// Stems, synonyms and neighbours in meaning are memoised, and the
+// embedding's best passage is found while the stories are ranked.
+func TestSearchIsTheSameWhateverIsMemoised(t *testing.T) {
+	ctx := context.Background()
+	qs := qaQuestions(t)
+	qs = append(qs, "who's the man in charge at bayern", "what did the soldiers and troops do", "")
+	search := func(ix *Index, q string) *Result {
+		t.Helper()
+		res, err := ix.Find(ctx, Query{Text: q, K: 4})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	ix := buildBuiltin(t)
+	first := make([]*Result, len(qs))
+	for i, q := range qs {
+		first[i] = search(ix, q)
+	}
+	other := buildBuiltin(t)
+	var wg sync.WaitGroup
+	again := make([][]*Result, 3)
+	for g := range again {
+		again[g] = make([]*Result, len(qs))
+		wg.Go(func() {
+			for i, q := range qs {
+				again[g][i] = search(other, q)
+			}
+		})
+	}
+	wg.Wait()
+	for i, q := range qs {
+		for _, got := range [][]*Result{{search(ix, q)}, {again[0][i], again[1][i], again[2][i]}} {
+			for _, r := range got {
+				if d := cmp.Diff(first[i], r, cmp.Comparer(func(a, b error) bool { return a == b })); d != "" {
+					t.Errorf("%q: differs from the first search (-first +again):\n%s", q, d)
+				}
+			}
+		}
+	}
+}
+
+// TestStemMemoIsTheStemmer checks Stem against the Snowball stemmer it
+// memoises, for words met once and again, and past the memo's bound.
+func TestStemMemoIsTheStemmer(t *testing.T) {
+	words := []string{"running", "runs", "ran", "said", "sent", "troops", "quarterly", "profits", "rise", "a", "is", "generously"}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 2000 {
+		b := make([]byte, 3+r.IntN(8))
+		for i := range b {
+			b[i] = "abcdefghilmnoprstuy"[r.IntN(19)]
+		}
+		words = append(words, string(b)+[]string{"", "s", "ing", "ed", "ly", "ness"}[r.IntN(6)])
+	}
+	small := memo[string]{max: 100}
+	for range 2 {
+		for _, w := range words {
+			want := english.Stem(w, false)
+			if s, ok := irregular[w]; ok {
+				want = s
+			}
+			if got := Stem(w); got != want {
+				t.Errorf("Stem(%q) = %q, want %q", w, got, want)
+			}
+			if got := small.get(w, snowball); got != english.Stem(w, false) {
+				t.Errorf("a full memo's stem of %q = %q", w, got)
+			}
+		}
+	}
+	if n := small.n.Load(); n != 100 {
+		t.Errorf("the memo holds %d words, want its bound of 100", n)
+	}
+}
+
+// TestStoryScoresMatchAMap checks storyIndex.scores, which adds up in
+// slices kept between queries, against adding up in a map per query.
+func TestStoryScoresMatchAMap(t *testing.T) {
+	ctx := context.Background()
+	ix, err := Build(ctx, syntheticChunks(3000, 5, 3), Options{Expand: Expand})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix.lexical()
+	r := rand.New(rand.NewPCG(3, 4))
+	n := uint32(len(ix.lex.stems))
+	for q := range 200 {
+		var query []weightedTerm
+		for i := range 1 + r.IntN(6) {
+			// Some groups of several terms, as neighbours make.
+			g := uint32(i)
+			for range 1 + r.IntN(3) {
+				query = append(query, weightedTerm{term: r.Uint32N(n), w: 0.25 + r.Float64(), group: g})
+			}
+		}
+		var keep func(uint32) bool
+		if q%3 == 0 {
+			keep = func(s uint32) bool { return s%4 != 0 }
+		}
+		got := ix.stix.scores(query, defaultStoryWeights, keep)
+		want := mapStoryScores(ix.stix, query, defaultStoryWeights, keep)
+		if d := cmp.Diff(want, got, cmp.AllowUnexported(scored{})); d != "" {
+			t.Fatalf("query %d %v (-map +scores):\n%s", q, query, d)
+		}
+	}
+}
+
+// mapStoryScores is storyIndex.scores as it was, with maps.
+func mapStoryScores(si *storyIndex, query []weightedTerm, w storyWeights, keep func(story uint32) bool) []scored {
+	acc := map[uint32]float64{}
+	groups(query, func(lo, hi int) {
+		best := acc
+		if hi-lo > 1 {
+			best = map[uint32]float64{}
+		}
+		for _, q := range query[lo:hi] {
+			idf := si.idf(q.term)
+			for _, p := range si.postings[q.term] {
+				if keep != nil && !keep(p.story) {
+					continue
+				}
+				tf := w.body*float64(p.body)/(1-w.b+w.b*float64(si.bodyLen[p.story])/si.avgBody) +
+					w.title*float64(p.title)/(1-w.bt+w.bt*float64(si.titleLen[p.story])/si.avgTitle)
+				v := q.w * idf * tf / (w.k1 + tf)
+				if hi-lo == 1 {
+					acc[p.story] += v
+				} else {
+					best[p.story] = max(best[p.story], v)
+				}
+			}
+		}
+		if hi-lo > 1 {
+			for st, v := range best {
+				acc[st] += v
+			}
+		}
+	})
+	out := make([]scored, 0, len(acc))
+	for s, v := range acc {
+		out = append(out, scored{int(s), v})
+	}
+	slices.SortFunc(out, func(a, b scored) int {
+		if better(a, b) {
+			return -1
+		}
+		return 1
+	})
+	return out
+}
