@@ -1,6 +1,10 @@
 package retrieval
 
-import "testing"
+import (
+	"strconv"
+	"strings"
+	"testing"
+)
 
 func TestBackgroundIDF(t *testing.T) {
 	if n := BackgroundDocs(); n < 1000 {
@@ -15,5 +19,44 @@ func TestBackgroundIDF(t *testing.T) {
 	}
 	if BackgroundDF(Stem("profits")) == 0 || BackgroundDF("zzqxj") != 0 {
 		t.Errorf("BackgroundDF: profits %d, unknown %d", BackgroundDF(Stem("profits")), BackgroundDF("zzqxj"))
+	}
+}
+
+// TestBackgroundTableIsItsLines checks the table of stems against a map
+// of background.txt's lines: every stem's count, and none for others.
+func TestBackgroundTableIsItsLines(t *testing.T) {
+	want := map[string]int{}
+	for line := range strings.Lines(backgroundTable) {
+		line = strings.TrimSuffix(line, "\n")
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		stem, n, _ := strings.Cut(line, "\t")
+		v, err := strconv.Atoi(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[stem] = v
+	}
+	if BackgroundDocs() != want["docs"] {
+		t.Errorf("BackgroundDocs = %d, want %d", BackgroundDocs(), want["docs"])
+	}
+	delete(want, "docs")
+	for stem, v := range want {
+		if got := BackgroundDF(stem); got != v {
+			t.Fatalf("BackgroundDF(%q) = %d, want %d", stem, got, v)
+		}
+		for _, other := range []string{stem + "x", stem[:len(stem)-1], "x" + stem} {
+			if _, ok := want[other]; !ok && other != "docs" && BackgroundDF(other) != 0 {
+				t.Fatalf("BackgroundDF(%q) = %d, want 0", other, BackgroundDF(other))
+			}
+		}
+	}
+	small := parseBackground("docs\t10\nalpha\t3\nbeta\t5\n")
+	if df, ok := small.df("beta"); !ok || df != 5 {
+		t.Errorf("a small table's beta: %d %v", df, ok)
+	}
+	if _, ok := small.df(""); ok {
+		t.Error("a small table holds the empty stem")
 	}
 }

@@ -24,12 +24,16 @@ func fromTable(i, k int) ([]Neighbor, bool) {
 	if k > tableK || len(nearestBin) != Len()*2*tableK {
 		return nil, false
 	}
-	q, nn := row(i), norms()
+	// The k+1 rows' lengths, not norms' table of every row: a process
+	// asking one question looks up a few words.
+	q := row(i)
+	qq := dot(q, q)
 	out := make([]Neighbor, k)
 	for n := range out {
 		at := (i*tableK + n) * 2
 		j := int(binary.LittleEndian.Uint16([]byte(nearestBin[at : at+2])))
-		out[n] = Neighbor{Word: word(j), Similarity: cosine(dot(q, row(j)), nn[i], nn[j])}
+		r := row(j)
+		out[n] = Neighbor{Word: word(j), Similarity: cosine(dot(q, r), qq, dot(r, r))}
 	}
 	return out, true
 }

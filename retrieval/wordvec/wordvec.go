@@ -156,8 +156,9 @@ func Vector(w string) ([]float32, bool) {
 	return v, true
 }
 
-// norms holds every row's squared length, computed at the first Nearest
-// (about 2 ms) rather than at start-up; Similarity does not need it.
+// norms holds every row's squared length, computed at the first scan
+// (about 2 ms) rather than at start-up; Similarity and lookups in the
+// table of nearest words do not need it.
 var norms = sync.OnceValue(func() []int32 {
 	n := make([]int32, Len())
 	for i := range n {
