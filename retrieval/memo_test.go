@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"encoding/json"
 	"math/rand/v2"
@@ -10,7 +11,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	gocmp "github.com/google/go-cmp/cmp"
 	"github.com/kljensen/snowball/english"
 )
 
@@ -74,7 +75,7 @@ func TestSearchIsTheSameWhateverIsMemoised(t *testing.T) {
 	for i, q := range qs {
 		for _, got := range [][]*Result{{search(ix, q)}, {again[0][i], again[1][i], again[2][i]}} {
 			for _, r := range got {
-				if d := cmp.Diff(first[i], r, cmp.Comparer(func(a, b error) bool { return a == b })); d != "" {
+				if d := gocmp.Diff(first[i], r, gocmp.Comparer(func(a, b error) bool { return a == b })); d != "" {
 					t.Errorf("%q: differs from the first search (-first +again):\n%s", q, d)
 				}
 			}
@@ -114,9 +115,10 @@ func TestStemMemoIsTheStemmer(t *testing.T) {
 	}
 }
 
-// TestStoryScoresMatchAMap checks storyIndex.scores, which adds up in
-// slices kept between queries, against adding up in a map per query.
-func TestStoryScoresMatchAMap(t *testing.T) {
+// TestStoryScoresMatchStoryByStory checks storyIndex.scores, which adds up in
+// slices kept between queries term by term, against scoring each story
+// in turn.
+func TestStoryScoresMatchStoryByStory(t *testing.T) {
 	ctx := context.Background()
 	ix, err := Build(ctx, syntheticChunks(3000, 5, 3), Options{Expand: Expand})
 	if err != nil {
@@ -139,46 +141,37 @@ func TestStoryScoresMatchAMap(t *testing.T) {
 			keep = func(s uint32) bool { return s%4 != 0 }
 		}
 		got := ix.stix.scores(query, defaultStoryWeights, keep)
-		want := mapStoryScores(ix.stix, query, defaultStoryWeights, keep)
-		if d := cmp.Diff(want, got, cmp.AllowUnexported(scored{})); d != "" {
-			t.Fatalf("query %d %v (-map +scores):\n%s", q, query, d)
+		want := storyByStoryScores(ix.stix, query, defaultStoryWeights, keep)
+		if d := gocmp.Diff(want, got, gocmp.AllowUnexported(scored{})); d != "" {
+			t.Fatalf("query %d %v (-story by story +scores):\n%s", q, query, d)
 		}
 	}
 }
 
-// mapStoryScores is storyIndex.scores as it was, with maps.
-func mapStoryScores(si *storyIndex, query []weightedTerm, w storyWeights, keep func(story uint32) bool) []scored {
-	acc := map[uint32]float64{}
-	groups(query, func(lo, hi int) {
-		best := acc
-		if hi-lo > 1 {
-			best = map[uint32]float64{}
+// storyByStoryScores is storyIndex.scores story by story: each story's score
+// is the sum over the query's groups of its best term's score, for the
+// stories holding a term of the query that keep allows.
+func storyByStoryScores(si *storyIndex, query []weightedTerm, w storyWeights, keep func(story uint32) bool) []scored {
+	var out []scored
+	for st := range uint32(si.nStories) {
+		if keep != nil && !keep(st) {
+			continue
 		}
-		for _, q := range query[lo:hi] {
-			idf := si.idf(q.term)
-			for _, p := range si.postings[q.term] {
-				if keep != nil && !keep(p.story) {
-					continue
-				}
-				tf := w.body*float64(p.body)/(1-w.b+w.b*float64(si.bodyLen[p.story])/si.avgBody) +
-					w.title*float64(p.title)/(1-w.bt+w.bt*float64(si.titleLen[p.story])/si.avgTitle)
-				v := q.w * idf * tf / (w.k1 + tf)
-				if hi-lo == 1 {
-					acc[p.story] += v
-				} else {
-					best[p.story] = max(best[p.story], v)
+		held, score := false, 0.0
+		groups(query, func(lo, hi int) {
+			best := 0.0
+			for _, q := range query[lo:hi] {
+				ps := si.postings[q.term]
+				if i, ok := slices.BinarySearchFunc(ps, st, func(p storyPosting, st uint32) int { return cmp.Compare(p.story, st) }); ok {
+					held = true
+					best = max(best, si.termScore(ps[i], q.w, si.idf(q.term), w))
 				}
 			}
+			score += best
+		})
+		if held {
+			out = append(out, scored{int(st), score})
 		}
-		if hi-lo > 1 {
-			for st, v := range best {
-				acc[st] += v
-			}
-		}
-	})
-	out := make([]scored, 0, len(acc))
-	for s, v := range acc {
-		out = append(out, scored{int(s), v})
 	}
 	slices.SortFunc(out, func(a, b scored) int {
 		if better(a, b) {

@@ -156,9 +156,7 @@ func (si *storyIndex) scores(query []weightedTerm, w storyWeights, keep func(sto
 				if keep != nil && !keep(p.story) {
 					continue
 				}
-				tf := w.body*float64(p.body)/(1-w.b+w.b*float64(si.bodyLen[p.story])/si.avgBody) +
-					w.title*float64(p.title)/(1-w.bt+w.bt*float64(si.titleLen[p.story])/si.avgTitle)
-				v := q.w * idf * tf / (w.k1 + tf)
+				v := si.termScore(p, q.w, idf, w)
 				if hi-lo == 1 {
 					acc.add(p.story, v)
 				} else {
@@ -185,6 +183,14 @@ func (si *storyIndex) scores(query []weightedTerm, w storyWeights, keep func(sto
 		return 1
 	})
 	return out
+}
+
+// termScore is BM25F's score for a story of a query term of weight qw
+// and inverse story frequency idf.
+func (si *storyIndex) termScore(p storyPosting, qw, idf float64, w storyWeights) float64 {
+	tf := w.body*float64(p.body)/(1-w.b+w.b*float64(si.bodyLen[p.story])/si.avgBody) +
+		w.title*float64(p.title)/(1-w.bt+w.bt*float64(si.titleLen[p.story])/si.avgTitle)
+	return qw * idf * tf / (w.k1 + tf)
 }
 
 // storyScratch is one query's story scores, reused across queries
