@@ -241,6 +241,57 @@ func TestLostAcknowledgementStillGetsTheAnswer(t *testing.T) {
 	}
 }
 
+func TestLateUnansweredResponseDeliversTheAnswer(t *testing.T) {
+	t.Parallel()
+	svc := realService(t)
+	for _, tc := range []struct {
+		name  string
+		fault discordtest.Fault
+	}{
+		// The response arrives, but its reply is lost: an edit delivers the
+		// answer again, not an error in its place.
+		{"arrived", discordtest.Fault{Method: "POST", PathContains: "/callback", Lost: true}},
+		// The response hangs until the bot gives up and never arrives: the
+		// edit finds no message, and the answer is the response after all.
+		{"never arrived", discordtest.Fault{Method: "POST", PathContains: "/callback", Delay: time.Hour}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			// The bot's clock jumps to the end of the interaction's window
+			// once the answer is ready, as when a loaded machine drafts it
+			// slowly: the response is tried once, and gets no answer.
+			var mu sync.Mutex
+			var ahead time.Duration
+			now := func() time.Time {
+				mu.Lock()
+				defer mu.Unlock()
+				return time.Now().Add(ahead)
+			}
+			slow := &fakeAnswerer{svc: svc, ask: func(ctx context.Context, q string, _ func(string)) (*bot.Answer, error) {
+				mu.Lock()
+				ahead = discordtest.DiscordCallbackWindow
+				mu.Unlock()
+				return svc.Ask(ctx, q)
+			}}
+			h := startBot(t, discordtest.New(t), slow, discord.Options{About: about(svc), InstantWait: time.Minute, Now: now})
+			h.fake.Inject(tc.fault)
+			token := h.fake.Interact(discordtest.Slash("ask", discordtest.String("question", troops), discordtest.Bool("private", true)))
+			h.waitLog(t, "answered")
+			if err := h.stop(); err != nil { // Run waits for the reply
+				t.Fatal(err)
+			}
+			in := h.fake.Interaction(token)
+			if len(in.Callbacks) != 1 || in.Callbacks[0] != discordtest.CallbackMessage || !in.Original.Ephemeral() ||
+				!strings.Contains(in.Original.Content, "15,000") {
+				t.Errorf("callbacks %v, ephemeral %v, answer %q: want the private answer", in.Callbacks, in.Original.Ephemeral(), in.Original.Content)
+			}
+			if n := len(h.logs.find("couldn't send the answer")); n != 0 {
+				t.Errorf("%d answers not sent; logs:\n%s", n, h.logs)
+			}
+		})
+	}
+}
+
 func TestLogsHoldNoInteractionToken(t *testing.T) {
 	t.Parallel()
 	h := start(t, discord.Options{})

@@ -268,11 +268,22 @@ func (r *interactionReplier) first(ctx context.Context, m reply, flags discordgo
 		// still take one; if the window is over, its 10062 says so.
 		r.maybeAcked = false
 	}
-	err := r.respond(ctx, discordgo.InteractionResponseChannelMessageWithSource, &discordgo.InteractionResponseData{
+	data := &discordgo.InteractionResponseData{
 		Content: m.content, Embeds: m.embedList(), Components: m.rows(), Flags: flags, AllowedMentions: noMentions(),
-	})
-	if errors.Is(err, errAcknowledged) {
+	}
+	err := r.respond(ctx, discordgo.InteractionResponseChannelMessageWithSource, data)
+	switch {
+	case errors.Is(err, errAcknowledged):
 		err = r.editOriginal(ctx, m, true)
+	case err != nil && r.maybeAcked:
+		// The response got no answer, and the window left no time to try
+		// again (a slow machine): it may have arrived, and then an edit
+		// delivers this reply, rather than an error reply in its place.
+		// If it never arrived, Discord may still take one.
+		if err = r.editOriginal(ctx, m, true); isStatus(err, 404) {
+			r.maybeAcked = false
+			err = r.respond(ctx, discordgo.InteractionResponseChannelMessageWithSource, data)
+		}
 	}
 	return err
 }
