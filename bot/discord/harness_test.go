@@ -292,19 +292,22 @@ func start(t testing.TB, opt discord.Options) *harness {
 	return startBot(t, discordtest.New(t), &fakeAnswerer{svc: svc}, opt)
 }
 
-// waitLog waits until the bot has logged a record with the message msg.
-func (h *harness) waitLog(t testing.TB, msg string) {
+// waitLog waits until the bot has logged a record with the message msg, or
+// with one of the others.
+func (h *harness) waitLog(t testing.TB, msg string, others ...string) {
 	t.Helper()
 	deadline := time.After(15 * time.Second) // against a hung test only
 	for {
 		next := h.logs.next()
-		if len(h.logs.find(msg)) > 0 {
-			return
+		for _, m := range append([]string{msg}, others...) {
+			if len(h.logs.find(m)) > 0 {
+				return
+			}
 		}
 		select {
 		case <-next:
 		case <-deadline:
-			t.Fatalf("gave up waiting for the log record %q; logs:\n%s", msg, h.logs)
+			t.Fatalf("gave up waiting for the log record %q; logs:\n%s", append([]string{msg}, others...), h.logs)
 		}
 	}
 }

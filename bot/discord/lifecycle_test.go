@@ -276,7 +276,7 @@ func TestLateUnansweredResponseDeliversTheAnswer(t *testing.T) {
 			h := startBot(t, discordtest.New(t), slow, discord.Options{About: about(svc), InstantWait: time.Minute, Now: now})
 			h.fake.Inject(tc.fault)
 			token := h.fake.Interact(discordtest.Slash("ask", discordtest.String("question", troops), discordtest.Bool("private", true)))
-			h.waitLog(t, "answered")
+			h.waitLog(t, "answered", "interaction lost: not acknowledged in time")
 			if err := h.stop(); err != nil { // Run waits for the reply
 				t.Fatal(err)
 			}
