@@ -248,15 +248,61 @@ func walk(fsys fs.FS, dir string, stat bool) ([]fileResult, error) {
 			return nil
 		}
 		f := fileResult{path: p, rel: relPath(dir, p)}
-		if stat {
-			if info, err := d.Info(); err == nil {
-				f.stat = fileStat{size: info.Size(), mtime: info.ModTime().UnixNano(), ok: true}
-			}
+		info, err := regularFile(fsys, p, d, stat)
+		switch {
+		case err != nil:
+			f.err = err
+		case info != nil:
+			f.stat = fileStat{size: info.Size(), mtime: info.ModTime().UnixNano(), ok: true}
 		}
 		files = append(files, f)
 		return nil
 	})
 	return files, err
+}
+
+// regularFile checks that the entry d at p is a regular file, or a link
+// to one, and returns its information (the link's target's) when stat is
+// set. Anything else with an article's name is not read: opening a FIFO
+// would block the load for good, and a device may never end.
+func regularFile(fsys fs.FS, p string, d fs.DirEntry, stat bool) (fs.FileInfo, error) {
+	mode := d.Type()
+	if mode&fs.ModeSymlink != 0 {
+		info, err := fs.Stat(fsys, p)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", errUnreadable, err)
+		}
+		mode = info.Mode().Type()
+		if mode.IsRegular() {
+			return info, nil
+		}
+	}
+	if !mode.IsRegular() {
+		return nil, fmt.Errorf("%w: not a regular file (%s)", errUnreadable, fileKind(mode))
+	}
+	if !stat {
+		return nil, nil
+	}
+	info, err := d.Info()
+	if err != nil {
+		return nil, nil // read as any file; a changed stat only means a re-read
+	}
+	return info, nil
+}
+
+// fileKind names a file mode's type for a warning.
+func fileKind(mode fs.FileMode) string {
+	switch {
+	case mode.IsDir():
+		return "a folder"
+	case mode&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case mode&fs.ModeSocket != 0:
+		return "a socket"
+	case mode&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "mode " + mode.String()
 }
 
 // loadFiles reads and parses the files a walk found, but those since
