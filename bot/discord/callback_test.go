@@ -2,6 +2,7 @@ package discord_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -83,26 +84,37 @@ func TestHungCallbackIsRetriedInTime(t *testing.T) {
 	}
 	// The fake records the hung request when it sees the client gone,
 	// which may be after the retry.
-	h.fake.WaitFor(t, "both responses to be recorded", func() bool { return len(h.fake.CallsTo("POST", token)) >= 2 })
+	h.fake.WaitFor(t, "the hung response to be recorded", func() bool {
+		return slices.ContainsFunc(h.fake.CallsTo("POST", token), func(c discordtest.Call) bool { return c.Status == 0 })
+	})
 	calls := h.fake.CallsTo("POST", token)
+	// A loaded machine may time out the retry too, and learn from a third
+	// response's 40060 that it got through.
 	var hung, retry []discordtest.Call
 	for _, c := range calls {
-		switch c.Status {
-		case 0:
+		switch {
+		case c.Status == 0:
 			hung = append(hung, c)
-		case 204:
+		case c.Status == 204:
 			retry = append(retry, c)
+		case c.Code != discordtest.CodeAlreadyAcknowledged:
+			t.Errorf("response refused: %v", c)
 		}
 	}
-	if len(calls) != 2 || len(hung) != 1 || len(retry) != 1 {
+	if len(hung) != 1 || len(retry) != 1 {
 		t.Fatalf("responses: %v, want the hung one and one that got through", calls)
 	}
 	// The bot gave the hung response up on its own per-attempt bound, not
 	// the HTTP client's 20 s, and tried again at once: the two arrived
 	// well within Discord's window of each other (the bound is a second).
 	retries := h.logs.find("Discord REST call failed; retrying")
-	if len(retries) != 1 || !strings.Contains(fmt.Sprint(retries[0]["err"]), "context deadline exceeded") {
-		t.Errorf("retries logged: %v, want one after the attempt's deadline", retries)
+	if len(retries) == 0 {
+		t.Error("no retry logged")
+	}
+	for _, rec := range retries {
+		if !strings.Contains(fmt.Sprint(rec["err"]), "context deadline exceeded") {
+			t.Errorf("retry logged after %v, want the attempt's deadline", rec["err"])
+		}
 	}
 	if gap := retry[0].At.Sub(hung[0].At); gap >= discordtest.DiscordCallbackWindow {
 		t.Errorf("the retry arrived %v after the hung response, past Discord's window", gap)
