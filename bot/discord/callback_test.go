@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -23,36 +22,15 @@ func startWindowed(t *testing.T, opt discord.Options) *harness {
 	return startBot(t, fake, &fakeAnswerer{svc: svc}, opt)
 }
 
-// stepClock is a bot's clock that stands still but for the bot's own
-// waits, which pass at once: a schedule of retries is then judged by the
-// waits it asks for, whatever the time a loaded machine takes to run it.
-type stepClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *stepClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *stepClock) After(d time.Duration) <-chan time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-	ch := make(chan time.Time, 1)
-	ch <- c.now
-	return ch
-}
-
 func TestCallbackRetriesFitDiscordsWindow(t *testing.T) {
 	t.Parallel()
 	// The default backoff: before, three 500s were retried at +0.5, +1.5
-	// and +3.5 s, the last refused as too late. On the bot's own clock it
-	// now gives up as too late instead, and the answer is lost.
-	clock := &stepClock{now: time.Now()}
-	h := start(t, discord.Options{RetryBackoff: 500 * time.Millisecond, Now: clock.Now, After: clock.After})
+	// and +3.5 s, the last refused as too late. On a clock that moves only
+	// by the bot's own waits, whatever the time a loaded machine takes to
+	// run them, such a schedule gives up as too late, and the answer is
+	// lost.
+	clock := &testClock{t: time.Now()}
+	h := start(t, discord.Options{RetryBackoff: 500 * time.Millisecond, Now: clock.now, After: clock.after})
 	h.fake.Inject(discordtest.Fault{Method: "POST", PathContains: "/callback", Status: 500, Times: 3})
 	token := h.fake.Interact(discordtest.Slash("ask", discordtest.String("question", troops)))
 	h.waitLog(t, "answered", "interaction lost: not acknowledged in time")
@@ -70,11 +48,11 @@ func TestCallbackRetriesFitDiscordsWindow(t *testing.T) {
 
 func TestHungCallbackIsRetriedInTime(t *testing.T) {
 	t.Parallel()
-	// No window here, and the bot's clock counts only its own waits: the
+	// No window here, and the bot's clock moves only by its own waits: the
 	// time a loaded machine takes to get to the first response is not the
 	// bot's to answer for, only how long it holds on to one that hangs.
-	clock := &stepClock{now: time.Now()}
-	h := start(t, discord.Options{Now: clock.Now, After: clock.After})
+	clock := &testClock{t: time.Now()}
+	h := start(t, discord.Options{Now: clock.now, After: clock.after})
 	// The first response hangs until the bot gives up on it.
 	h.fake.Inject(discordtest.Fault{Method: "POST", PathContains: "/callback", Delay: time.Hour})
 	token := h.fake.Interact(discordtest.Slash("ask", discordtest.String("question", troops)))

@@ -30,6 +30,15 @@ func (c *testClock) advance(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
+// after stands in for time.After on a clock that moves only by the waits
+// asked of it: each passes at once, moving the clock on.
+func (c *testClock) after(d time.Duration) <-chan time.Time {
+	c.advance(d)
+	ch := make(chan time.Time, 1)
+	ch <- c.now()
+	return ch
+}
+
 // newConversations is a store with the default bounds, on clock c (nil for
 // the real one), saved at path when set.
 func newConversations(t testing.TB, c *testClock, path string, turns int) *bot.ConversationStore {
