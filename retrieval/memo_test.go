@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"slices"
@@ -12,6 +13,8 @@ import (
 	"testing"
 
 	gocmp "github.com/google/go-cmp/cmp"
+
+	"github.com/articlebot/articlebot/corpus"
 	"github.com/kljensen/snowball/english"
 )
 
@@ -180,4 +183,40 @@ func storyByStoryScores(si *storyIndex, query []weightedTerm, w storyWeights, ke
 		return 1
 	})
 	return out
+}
+
+// TestSearchBreaksVectorTiesByID searches a collection holding one
+// passage in eight stories, which the store's concurrent scan may return
+// in any order: the embedding's best passage, and so the stories searched
+// and the hits, must be the same every time.
+func TestSearchBreaksVectorTiesByID(t *testing.T) {
+	ctx := context.Background()
+	chunks := syntheticChunks(200, 5, 9)
+	for i := range 8 {
+		chunks = append(chunks, corpus.Chunk{
+			ID: fmt.Sprintf("dup%d-c0", i), ArticleID: fmt.Sprintf("dup%d", i), ArticleTitle: "Harbour news",
+			Section: corpus.IntroSection, Text: "The harbour reopened after the storm, and the ferries sailed at dawn.",
+		})
+	}
+	ix, err := Build(ctx, chunks, Options{Expand: Expand})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var first *Result
+	for i := range 40 {
+		res, err := ix.Find(ctx, Query{Text: "When did the ferries sail after the harbour reopened?", K: 4})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			first = res
+			continue
+		}
+		if d := gocmp.Diff(first, res); d != "" {
+			t.Fatalf("search %d differs from the first (-first +again):\n%s", i, d)
+		}
+	}
+	if !slices.Contains(first.Scope, "dup0") {
+		t.Errorf("searched %v, want the first of the equal stories among them", first.Scope)
+	}
 }

@@ -129,8 +129,8 @@ func (ix *Index) Find(ctx context.Context, q Query) (*Result, error) {
 		top = make(chan topHit, 1)
 		tctx, stop := context.WithCancel(ctx)
 		go func() {
-			hits, err := ix.store.Query(tctx, qv, 1, "")
-			top <- topHit{hits, err}
+			hit, ok, err := ix.bestVector(tctx, qv)
+			top <- topHit{hit, ok, err}
 		}()
 		// Unless it was used, it is stopped, and waited for: no query
 		// outlives the search.
@@ -155,8 +155,8 @@ func (ix *Index) Find(ctx context.Context, q Query) (*Result, error) {
 		if t.err != nil {
 			return nil, fmt.Errorf("couldn't query the vector index: %w", t.err)
 		}
-		if len(t.hits) > 0 {
-			if i, ok := ix.pos[t.hits[0].ID]; ok {
+		if t.ok {
+			if i, ok := ix.pos[t.hit.ID]; ok {
 				vtop = i
 				if si := int(ix.story[i]); !slices.Contains(scope, si) {
 					scope = append(scope, si)
@@ -269,11 +269,40 @@ func (ix *Index) Find(ctx context.Context, q Query) (*Result, error) {
 	return res, nil
 }
 
-// topHit is the vector store's best hit over the whole collection, or why
-// there is none.
+// topHit is the vector store's best hit over the whole collection, if
+// any, or why there is none.
 type topHit struct {
-	hits []VectorHit
-	err  error
+	hit VectorHit
+	ok  bool
+	err error
+}
+
+// bestVector returns the chunk most similar to qv in the whole collection;
+// of several equally similar (the same passage in two stories), the first
+// by ID, as the vector ranking orders them. A store may return any of
+// equals (chromem-go's concurrent scan does), so it is asked for a few,
+// and for more while all it returns are equal.
+func (ix *Index) bestVector(ctx context.Context, qv []float32) (VectorHit, bool, error) {
+	for k := 4; ; k *= 4 {
+		hits, err := ix.store.Query(ctx, qv, k, "")
+		if err != nil || len(hits) == 0 {
+			return VectorHit{}, false, err
+		}
+		best, tied := hits[0], 0
+		for _, h := range hits {
+			if h.Similarity > best.Similarity || h.Similarity == best.Similarity && h.ID < best.ID {
+				best = h
+			}
+		}
+		for _, h := range hits {
+			if h.Similarity == best.Similarity {
+				tied++
+			}
+		}
+		if tied < len(hits) || len(hits) < k {
+			return best, true, nil
+		}
+	}
 }
 
 // localScale weighs each query term, in a chunk of one of the scope's
