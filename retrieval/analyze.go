@@ -4,8 +4,10 @@
 package retrieval
 
 import (
+	"bytes"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/kljensen/snowball/english"
 
@@ -27,53 +29,70 @@ type Token struct {
 // parts and digit groups such as "15,000" are joined.
 func Tokenize(text string) []Token {
 	text = corpus.Fold(text)
-	var out []Token
-	first := true
-	var word strings.Builder
-	capital := false
-	flush := func() {
-		w := word.String()
-		word.Reset()
-		if w == "" {
-			return
+	t := tokenizer{first: true}
+	// The text is read a rune at a time in place, and each word built in
+	// one buffer: a []rune of the text and a strings.Builder a word were
+	// most of tokenising a collection's passages.
+	prev := rune(-1)
+	for i := 0; i < len(text); {
+		r, n := utf8.DecodeRuneInString(text[i:])
+		next := rune(-1)
+		if i+n < len(text) {
+			next, _ = utf8.DecodeRuneInString(text[i+n:])
 		}
-		w = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "'")
-		w = strings.Trim(w, "'")
-		isFirst := first
-		first = false
-		if w == "" || stopwords[w] {
-			return
-		}
-		out = append(out, Token{Word: w, Stem: Stem(w), Capital: capital && !isFirst})
-	}
-	runes := []rune(text)
-	for i, r := range runes {
 		switch {
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			if word.Len() == 0 {
-				capital = unicode.IsUpper(r)
+			if len(t.word) == 0 {
+				t.capital = unicode.IsUpper(r)
 			}
-			word.WriteRune(unicode.ToLower(r))
-		case r == '\'' && word.Len() > 0 && i+1 < len(runes) && unicode.IsLetter(runes[i+1]):
-			word.WriteRune(r)
-		case r == ',' && word.Len() > 0 && isDigitAt(runes, i-1) && isDigitAt(runes, i+1):
+			t.word = utf8.AppendRune(t.word, unicode.ToLower(r))
+		case r == '\'' && len(t.word) > 0 && next >= 0 && unicode.IsLetter(next):
+			t.word = append(t.word, '\'')
+		case r == ',' && len(t.word) > 0 && isDigit(prev) && isDigit(next):
 			// "15,000" is one number.
-		case r == '.' && isDigitAt(runes, i-1) && isDigitAt(runes, i+1):
-			word.WriteRune(r)
+		case r == '.' && isDigit(prev) && isDigit(next):
+			t.word = append(t.word, '.')
 		default:
-			flush()
+			t.flush()
 			if r == '.' || r == '?' || r == '!' {
-				first = true
+				t.first = true
 			}
 		}
+		prev = r
+		i += n
 	}
-	flush()
-	return out
+	t.flush()
+	return t.out
 }
 
-func isDigitAt(runes []rune, i int) bool {
-	return i >= 0 && i < len(runes) && unicode.IsDigit(runes[i])
+// tokenizer is Tokenize's state: the tokens so far, and the word being read.
+type tokenizer struct {
+	out     []Token
+	word    []byte
+	first   bool // the next word opens a sentence
+	capital bool // the word being read started with a capital
 }
+
+func (t *tokenizer) flush() {
+	if len(t.word) == 0 {
+		return
+	}
+	b := bytes.TrimSuffix(bytes.TrimSuffix(t.word, []byte("'s")), []byte("'"))
+	b = bytes.Trim(b, "'")
+	t.word = t.word[:0]
+	isFirst := t.first
+	t.first = false
+	// Looked up without a string of its own: half of a text's words are
+	// stop words.
+	if len(b) == 0 || stopwords[string(b)] {
+		return
+	}
+	w := string(b)
+	t.out = append(t.out, Token{Word: w, Stem: Stem(w), Capital: t.capital && !isFirst})
+}
+
+// isDigit reports whether r, -1 for none, is a digit.
+func isDigit(r rune) bool { return r >= 0 && unicode.IsDigit(r) }
 
 // Stem reduces an English word to its Porter2 (Snowball) stem.
 func Stem(word string) string {
