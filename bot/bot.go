@@ -334,7 +334,7 @@ func (s *Service) Answer(ctx context.Context, req Request, onPartial func(text s
 	if len(req.History) == 0 && namesNothing(q) {
 		return s.needsSubject(q), nil
 	}
-	ctx, cancel := context.WithTimeout(ctx, s.opt.Timeout)
+	ctx, cancel := withTimeout(ctx, s.opt.Timeout)
 	defer cancel()
 	fu := s.rewrite(ctx, q, req)
 	key := cacheKey(fu.key(), s.version, s.opt.Model) + "\x00" + req.Article
@@ -375,7 +375,7 @@ func (s *Service) answer(ctx context.Context, req Request, fu followUp, onPartia
 	// A remote query embedding that hangs must leave time to answer.
 	dctx, dcancel := draftContext(ctx)
 	defer dcancel()
-	sctx, cancel := context.WithTimeout(dctx, s.opt.SearchTimeout)
+	sctx, cancel := withTimeout(dctx, s.opt.SearchTimeout)
 	defer cancel()
 	parts := s.partsOf(q)
 	if len(parts) > 1 && s.opt.PrepareQueries != nil {

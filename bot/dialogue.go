@@ -171,6 +171,7 @@ type DialogueResult struct {
 // EvaluateDialogues runs every dialogue turn by turn, each turn given the
 // service's own answers to the earlier ones as its history.
 func (s *Service) EvaluateDialogues(ctx context.Context, name, split string, ds []Dialogue) (*DialogueReport, error) {
+	ctx = untimed(ctx)
 	if split == "" {
 		split = SplitAll
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/articlebot/articlebot/corpus"
 	"github.com/articlebot/articlebot/retrieval"
@@ -244,5 +245,36 @@ func TestEvaluateNamesAMissingStory(t *testing.T) {
 	cases := []EvalCase{{ID: "x", Kind: KindUnanswerable, Story: "business/999.txt", Question: "Who?"}}
 	if _, err := newService(t).Evaluate(context.Background(), "t", SplitAll, cases); err == nil || !strings.Contains(err.Error(), "business/999.txt") {
 		t.Errorf("err = %v, want one naming the missing story", err)
+	}
+}
+
+// An evaluation scores answers, not the machine's speed: the answer and
+// search deadlines, which a loaded machine can overrun, don't apply to it.
+// (Under -race at load 17 a dialogue set failed with the search's "context
+// deadline exceeded".) Outside an evaluation they still do.
+func TestEvaluationRunsWithoutDeadlines(t *testing.T) {
+	c, err := corpus.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := retrieval.Build(context.Background(), c.Chunks(), retrieval.Options{Expand: retrieval.Expand})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := New(c, testRetriever(ix), Options{Timeout: time.Nanosecond, SearchTimeout: time.Nanosecond})
+	cases := []EvalCase{{ID: "troops", Kind: KindFact, Question: "How many troops has North Korea sent to Russia?", Answer: AnswerGroups{{"15,000"}},
+		Evidence: []string{"around 15,000 troops"}}}
+	rep, err := svc.Evaluate(context.Background(), "t", SplitAll, cases)
+	if err != nil || !rep.Results[0].Correct {
+		t.Errorf("evaluation under a 1ns deadline: err %v, %+v", err, rep)
+	}
+	d := []Dialogue{{ID: "d", Turns: []DialogueTurn{{Kind: KindFact, Question: "How many troops has North Korea sent to Russia?", Answer: AnswerGroups{{"15,000"}}, Evidence: []string{"around 15,000 troops"}},
+		{Kind: KindFact, Question: "who reported that?", Standalone: "Who reported the troops North Korea sent?", Answer: AnswerGroups{{"National Intelligence Service"}},
+			Evidence: []string{"National Intelligence Service"}}}}}
+	if _, err := svc.EvaluateDialogues(context.Background(), "d", SplitAll, d); err != nil {
+		t.Errorf("dialogues under a 1ns deadline: %v", err)
+	}
+	if _, err := svc.Ask(context.Background(), "How many troops has North Korea sent to Russia?"); err == nil {
+		t.Error("a question outside an evaluation ignored its 1ns deadline")
 	}
 }

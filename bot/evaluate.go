@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // This file runs an evaluation set through retrieval and Answer and
@@ -125,8 +126,26 @@ func (r *EvalSetReport) Kind(kind string) EvalMetrics {
 	return EvalMetrics{}
 }
 
+// untimedKey marks an evaluation's context: its answers run without the
+// service's answer and search deadlines, which a loaded machine would
+// otherwise turn into failed questions, or into fallbacks (a remote query
+// embedding cut to BM25 alone) that score the machine's speed rather than
+// the answers. A model API's own per-request timeout still bounds a hang.
+type untimedKey struct{}
+
+func untimed(ctx context.Context) context.Context { return context.WithValue(ctx, untimedKey{}, true) }
+
+// withTimeout is context.WithTimeout, except in an evaluation's context.
+func withTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	if ctx.Value(untimedKey{}) != nil {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, d)
+}
+
 // Evaluate runs every case through search and Answer.
 func (s *Service) Evaluate(ctx context.Context, name, split string, cases []EvalCase) (*EvalSetReport, error) {
+	ctx = untimed(ctx)
 	if split == "" {
 		split = SplitAll
 	}

@@ -62,6 +62,7 @@ type FitOptions struct {
 // questions right, each kind of question counting alike. Only calibration
 // cases may be given: the held-out half must not be seen.
 func (s *Service) Fit(ctx context.Context, cases []EvalCase, opt FitOptions) (*Model, *FitReport, error) {
+	ctx = untimed(ctx)
 	rep := &FitReport{Questions: len(cases)}
 	var fcs []fitCase
 	var xs []features
