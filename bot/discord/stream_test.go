@@ -27,6 +27,21 @@ func progressEdits(fake *discordtest.Server, pathPart string) []string {
 	return out
 }
 
+// editTicks stands in for time.After in the streaming tests, whose
+// EditInterval is an hour: a wait for the next edit (the interval less the
+// time since the last, however slowly a loaded machine runs) passes when
+// the test sends on ticks; any other wait, such as a REST retry's backoff
+// after an attempt the machine timed out, passes on the real clock and
+// takes no tick meant for the streamer.
+func editTicks(ticks <-chan time.Time) func(time.Duration) <-chan time.Time {
+	return func(d time.Duration) <-chan time.Time {
+		if d > time.Minute {
+			return ticks
+		}
+		return time.After(d)
+	}
+}
+
 func TestStreamingEditsAreThrottled(t *testing.T) {
 	t.Parallel()
 	svc := realService(t)
@@ -88,7 +103,7 @@ func TestStreamingEditsAreThrottled(t *testing.T) {
 				onPartial(want.Text)
 				return want, nil
 			}}
-			h := startBot(t, fake, streaming, discord.Options{About: about(svc), After: func(time.Duration) <-chan time.Time { return ticks }})
+			h := startBot(t, fake, streaming, discord.Options{About: about(svc), EditInterval: time.Hour, After: editTicks(ticks)})
 			var final *discordtest.Message
 			done := tc.dispatch(fake)
 			fake.WaitFor(t, "the final answer", func() bool { final = done(); return final != nil })
@@ -118,7 +133,7 @@ func TestQuickStreamMakesNoProgressEdit(t *testing.T) {
 		return svc.Ask(ctx, q)
 	}}
 	never := make(chan time.Time)
-	h := startBot(t, fake, quick, discord.Options{About: about(svc), After: func(time.Duration) <-chan time.Time { return never }})
+	h := startBot(t, fake, quick, discord.Options{About: about(svc), EditInterval: time.Hour, After: editTicks(never)})
 	token := fake.Interact(discordtest.Slash("ask", discordtest.String("question", troops)))
 	in := h.waitDone(t, token)
 	if fmt.Sprint(in.Callbacks) != "[5]" || !strings.Contains(in.Original.Content, "15,000") {
@@ -144,7 +159,7 @@ func TestPanicWhileStreamingStopsTheEdits(t *testing.T) {
 		onPartial("North Korea has sent")
 		panic("stream broke")
 	}}
-	h := startBot(t, fake, panicky, discord.Options{About: about(svc), After: func(time.Duration) <-chan time.Time { return ticks }})
+	h := startBot(t, fake, panicky, discord.Options{About: about(svc), EditInterval: time.Hour, After: editTicks(ticks)})
 	token := fake.Interact(discordtest.Slash("ask", discordtest.String("question", troops), discordtest.Bool("private", true)))
 	fake.WaitFor(t, "the error reply", func() bool {
 		in := fake.Interaction(token)
