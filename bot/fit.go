@@ -63,58 +63,14 @@ type FitOptions struct {
 // cases may be given: the held-out half must not be seen.
 func (s *Service) Fit(ctx context.Context, cases []EvalCase, opt FitOptions) (*Model, *FitReport, error) {
 	ctx = untimed(ctx)
-	rep := &FitReport{Questions: len(cases)}
-	var fcs []fitCase
-	var xs []features
-	var ys []float64
-	var groups []fitGroup
-	var rows [][2]int // each case's candidates, xs[first:end]
-	paths := s.storyPaths()
-	for _, c := range cases {
-		own, err := c.ownStories(paths)
-		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", c.ID, err)
-		}
-		fc := fitCase{c: c, own: own}
-		first := len(xs)
-		if c.Answerable() {
-			rep.Answerable++
-		}
-		for _, p := range s.partsOf(c.Question) {
-			a := s.analyze(p)
-			res, err := s.index.Find(ctx, Query{Text: p.text, K: max(s.opt.TopK, candidatePassages)})
-			if err != nil {
-				return nil, nil, fmt.Errorf("%s: %w", c.ID, err)
-			}
-			cands := s.candidates(a, res)
-			g := fitGroup{first: len(xs)}
-			for _, cd := range cands {
-				y := 0.0
-				if c.Answerable() && answersCase(fc, cd) {
-					y = 1
-					rep.Positives++
-				}
-				xs = append(xs, cd.f)
-				ys = append(ys, y)
-				g.positives += int(y)
-			}
-			g.end = len(xs)
-			if g.positives > 0 {
-				groups = append(groups, g)
-			}
-			fc.parts = append(fc.parts, fitPart{a: a, cands: cands, topic: s.topicScores(a, res)})
-		}
-		fcs = append(fcs, fc)
-		rows = append(rows, [2]int{first, len(xs)})
+	d, rep, err := s.fitData(ctx, cases)
+	if err != nil {
+		return nil, nil, err
 	}
-	rep.Sentences = len(xs)
-	if rep.Positives == 0 || rep.Positives == len(xs) {
-		return nil, nil, fmt.Errorf("can't fit: %d of %d candidate sentences answer", rep.Positives, len(xs))
-	}
+	fcs, xs, ys, groups := d.cases, d.xs, d.ys, d.groups
 	m := &Model{Features: featureNames[:]}
 	l2 := fitL2
 	if opt.CrossValidate {
-		d := fitData{cases: fcs, xs: xs, ys: ys, groups: groups, rows: rows}
 		var cv cvResult
 		l2, cv = d.choose(rep, s.index.StoryHas)
 		// The weights are fit on every calibration question; the
@@ -140,6 +96,67 @@ func (s *Service) Fit(ctx context.Context, cases []EvalCase, opt FitOptions) (*M
 	m.Fit = fmt.Sprintf("logistic regression (%s) on %d candidate sentences (%d answering) of %d calibration questions; worst group's accuracy over its target there %.3f",
 		how, rep.Sentences, rep.Positives, rep.Questions, rep.Score)
 	return m, rep, nil
+}
+
+// fitData scores every candidate sentence of the cases' question parts and
+// labels it by whether it states an expected answer.
+func (s *Service) fitData(ctx context.Context, cases []EvalCase) (fitData, *FitReport, error) {
+	rep := &FitReport{Questions: len(cases)}
+	var fcs []fitCase
+	var xs []features
+	var ys []float64
+	var groups []fitGroup
+	var rows [][2]int // each case's candidates, xs[first:end]
+	paths := s.storyPaths()
+	for _, c := range cases {
+		own, err := c.ownStories(paths)
+		if err != nil {
+			return fitData{}, nil, fmt.Errorf("%s: %w", c.ID, err)
+		}
+		fc := fitCase{c: c, own: own}
+		first := len(xs)
+		if c.Answerable() {
+			rep.Answerable++
+		}
+		parts := s.partsOf(c.Question)
+		// The parts are searched as Answer searches them: first in the
+		// stories the whole question is about.
+		about := ""
+		if len(parts) > 1 {
+			about = c.Question
+		}
+		for _, p := range parts {
+			a := s.analyze(p)
+			res, err := s.index.Find(ctx, Query{Text: p.text, K: max(s.opt.TopK, candidatePassages), About: about})
+			if err != nil {
+				return fitData{}, nil, fmt.Errorf("%s: %w", c.ID, err)
+			}
+			cands := s.candidates(a, res)
+			g := fitGroup{first: len(xs)}
+			for _, cd := range cands {
+				y := 0.0
+				if c.Answerable() && answersCase(fc, cd) {
+					y = 1
+					rep.Positives++
+				}
+				xs = append(xs, cd.f)
+				ys = append(ys, y)
+				g.positives += int(y)
+			}
+			g.end = len(xs)
+			if g.positives > 0 {
+				groups = append(groups, g)
+			}
+			fc.parts = append(fc.parts, fitPart{a: a, cands: cands, topic: s.topicScores(a, res)})
+		}
+		fcs = append(fcs, fc)
+		rows = append(rows, [2]int{first, len(xs)})
+	}
+	rep.Sentences = len(xs)
+	if rep.Positives == 0 || rep.Positives == len(xs) {
+		return fitData{}, nil, fmt.Errorf("can't fit: %d of %d candidate sentences answer", rep.Positives, len(xs))
+	}
+	return fitData{cases: fcs, xs: xs, ys: ys, groups: groups, rows: rows}, rep, nil
 }
 
 func round3(x float64) float64 { return math.Round(x*1000) / 1000 }

@@ -1,6 +1,13 @@
 package bot
 
-import "testing"
+import (
+	"context"
+	"testing"
+
+	"github.com/articlebot/articlebot/corpus"
+	"github.com/articlebot/articlebot/retrieval"
+	"github.com/google/go-cmp/cmp"
+)
 
 // Cross-validation folds are split by story, as the halves are, and a
 // fold's data keeps each case's candidates and ranking groups together.
@@ -36,5 +43,50 @@ func TestCrossValidationFoldsByStory(t *testing.T) {
 	drop[fSim] = true
 	if w := d.without(drop); w.xs[3][fSim] != 0 || d.xs[3][fSim] != 1 || w.xs[3][fBias] != 1 {
 		t.Errorf("without similarity: %v (from %v)", w.xs[3][:fSim+1], d.xs[3][:fSim+1])
+	}
+}
+
+// recordingRetriever records the queries a service makes.
+type recordingRetriever struct {
+	Retriever
+	queries *[]Query
+}
+
+func (r recordingRetriever) Find(ctx context.Context, q Query) (*SearchResult, error) {
+	*r.queries = append(*r.queries, q)
+	return r.Retriever.Find(ctx, q)
+}
+
+var _ Retriever = recordingRetriever{}
+
+// Fit scores the candidates Answer scores: it searches each part of a
+// question as Answer does, the parts of a two-part question first in the
+// stories the whole of it is about.
+func TestFitSearchesAsAnswerDoes(t *testing.T) {
+	c, err := corpus.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := retrieval.Build(context.Background(), c.Chunks(), retrieval.Options{Expand: retrieval.Expand})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var queries []Query
+	svc := New(c, recordingRetriever{testRetriever(ix), &queries}, Options{})
+	q := "How many troops did North Korea send, and when did Kim and Putin speak?"
+	if _, err := svc.Answer(context.Background(), Request{Question: q}, nil); err != nil {
+		t.Fatal(err)
+	}
+	answered := queries
+	queries = nil
+	cases := []EvalCase{{ID: "x", Kind: KindMulti, Question: q, Answer: AnswerGroups{{"15,000"}, {"August 13"}}}}
+	if _, _, err := svc.Fit(context.Background(), cases, FitOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if len(answered) < 2 || answered[0].About == "" {
+		t.Fatalf("Answer's queries %+v: want two parts searched within the whole question's stories", answered)
+	}
+	if diff := cmp.Diff(answered, queries); diff != "" {
+		t.Errorf("Fit's queries differ from Answer's (-Answer +Fit):\n%s", diff)
 	}
 }
