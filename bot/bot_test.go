@@ -14,6 +14,13 @@ import (
 
 func newService(t testing.TB) *Service {
 	t.Helper()
+	c, r := builtinRetriever(t)
+	return New(c, r, Options{})
+}
+
+// builtinRetriever is the built-in article and a Retriever over it.
+func builtinRetriever(t testing.TB) (*corpus.Corpus, Retriever) {
+	t.Helper()
 	c, err := corpus.Builtin()
 	if err != nil {
 		t.Fatal(err)
@@ -22,7 +29,7 @@ func newService(t testing.TB) *Service {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return New(c, testRetriever(ix), Options{})
+	return c, testRetriever(ix)
 }
 
 var marker = regexp.MustCompile(`\[(\d+)\]`)

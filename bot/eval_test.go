@@ -253,15 +253,8 @@ func TestEvaluateNamesAMissingStory(t *testing.T) {
 // (Under -race at load 17 a dialogue set failed with the search's "context
 // deadline exceeded".) Outside an evaluation they still do.
 func TestEvaluationRunsWithoutDeadlines(t *testing.T) {
-	c, err := corpus.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := retrieval.Build(context.Background(), c.Chunks(), retrieval.Options{Expand: retrieval.Expand})
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc := New(c, testRetriever(ix), Options{Timeout: time.Nanosecond, SearchTimeout: time.Nanosecond})
+	c, r := builtinRetriever(t)
+	svc := New(c, r, Options{Timeout: time.Nanosecond, SearchTimeout: time.Nanosecond})
 	cases := []EvalCase{{ID: "troops", Kind: KindFact, Question: "How many troops has North Korea sent to Russia?", Answer: AnswerGroups{{"15,000"}},
 		Evidence: []string{"around 15,000 troops"}}}
 	rep, err := svc.Evaluate(context.Background(), "t", SplitAll, cases)

@@ -4,8 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"github.com/articlebot/articlebot/corpus"
-	"github.com/articlebot/articlebot/retrieval"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -63,16 +61,9 @@ var _ Retriever = recordingRetriever{}
 // question as Answer does, the parts of a two-part question first in the
 // stories the whole of it is about.
 func TestFitSearchesAsAnswerDoes(t *testing.T) {
-	c, err := corpus.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := retrieval.Build(context.Background(), c.Chunks(), retrieval.Options{Expand: retrieval.Expand})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, r := builtinRetriever(t)
 	var queries []Query
-	svc := New(c, recordingRetriever{testRetriever(ix), &queries}, Options{})
+	svc := New(c, recordingRetriever{r, &queries}, Options{})
 	q := "How many troops did North Korea send, and when did Kim and Putin speak?"
 	if _, err := svc.Answer(context.Background(), Request{Question: q}, nil); err != nil {
 		t.Fatal(err)
