@@ -246,12 +246,13 @@ func startBot(t testing.TB, fake *discordtest.Server, a discord.Answerer, opt di
 	go func() { done <- b.Run(ctx) }()
 	var once sync.Once
 	var runErr error
+	hung := discordtest.Hung(t) // bounds for a hung test, not timing assertions
 	h.stop = func() error {
 		once.Do(func() {
 			cancel()
 			select {
 			case runErr = <-done:
-			case <-time.After(30 * time.Second):
+			case <-hung:
 				runErr = errors.New("Run did not return after its context ended")
 			}
 		})
@@ -264,8 +265,6 @@ func startBot(t testing.TB, fake *discordtest.Server, a discord.Answerer, opt di
 		checkNoMentions(t, fake)
 		checkNoRejections(t, fake)
 	})
-	// A bound against a hung test, not a timing assertion.
-	deadline := time.After(15 * time.Second)
 	for {
 		next := h.logs.next()
 		if len(h.logs.find("discord bot ready")) > 0 {
@@ -276,7 +275,7 @@ func startBot(t testing.TB, fake *discordtest.Server, a discord.Answerer, opt di
 		case err := <-done:
 			done <- err
 			t.Fatalf("Run ended before the bot was ready: %v\nlogs:\n%s", err, h.logs)
-		case <-deadline:
+		case <-hung:
 			t.Fatalf("the bot never got ready; logs:\n%s", h.logs)
 		}
 	}
@@ -296,7 +295,7 @@ func start(t testing.TB, opt discord.Options) *harness {
 // with one of the others.
 func (h *harness) waitLog(t testing.TB, msg string, others ...string) {
 	t.Helper()
-	deadline := time.After(15 * time.Second) // against a hung test only
+	hung := discordtest.Hung(t) // against a hung test only
 	for {
 		next := h.logs.next()
 		for _, m := range append([]string{msg}, others...) {
@@ -306,7 +305,7 @@ func (h *harness) waitLog(t testing.TB, msg string, others ...string) {
 		}
 		select {
 		case <-next:
-		case <-deadline:
+		case <-hung:
 			t.Fatalf("gave up waiting for the log record %q; logs:\n%s", append([]string{msg}, others...), h.logs)
 		}
 	}

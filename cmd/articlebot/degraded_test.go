@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/articlebot/articlebot/bot"
 	"github.com/articlebot/articlebot/internal/discordtest"
@@ -171,7 +170,7 @@ func TestServeStartsPastTheIndexDeadline(t *testing.T) {
 	}
 	select {
 	case <-s.app.swapped:
-	case <-time.After(15 * time.Second):
+	case <-discordtest.Hung(t):
 		t.Fatal("the remote index was never swapped in")
 	}
 	if s.app.live.Current() == initial || s.app.live.Current().Index().Len() != initial.Index().Len() {

@@ -209,6 +209,20 @@ func (s *Server) WaitFor(t testing.TB, what string, cond func() bool) {
 	s.waitUntil(t, deadline, what, cond)
 }
 
+// Hung returns a channel closed shortly before the test's deadline
+// (-timeout), as WaitFor gives up, or never when it has none: a bound
+// against a hung test that a slow machine is never mistaken for, as a
+// fixed 15 s bound was under the race detector on two loaded cores.
+func Hung(t testing.TB) <-chan struct{} {
+	var deadline time.Time
+	if d, ok := t.(interface{ Deadline() (time.Time, bool) }); ok {
+		deadline, _ = d.Deadline()
+	}
+	ctx, cancel := waitContext(deadline)
+	t.Cleanup(cancel)
+	return ctx.Done()
+}
+
 // waitUntil is WaitFor for a test whose deadline is given (zero for none).
 func (s *Server) waitUntil(t testing.TB, deadline time.Time, what string, cond func() bool) {
 	t.Helper()
