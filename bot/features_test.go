@@ -73,6 +73,8 @@ func TestTypeSpansAreWhatTheQuestionLacks(t *testing.T) {
 			"Doors open at 8am on 17 February, as in 1999, for 40 guests.", "How many guests came?", []string{"40"}},
 		{"a price is no count", quantity,
 			"It will sell for £339 or $499, in 3 colours.", "How many will it sell?", []string{"3"}},
+		{"a sum with its scale spelled out", money,
+			"The repairs cost 3 million pounds, or about 3.5 million euros.", "How much did the repairs cost?", []string{"3 million pounds", "3.5 million euros"}},
 		{"a day or a month is no one", person,
 			"The teenager was held on Friday in May by Jo Bloggs.", "Who held the teenager?", []string{"Jo Bloggs"}},
 		{"May is someone after no time word", person,
