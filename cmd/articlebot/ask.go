@@ -150,7 +150,7 @@ var sourcesCmd = &command{
 	args:    "QUERY",
 	summary: "Show the passages that best match a query, with their scores.",
 	flags: func(fs *flag.FlagSet, cl *cli) {
-		fs.IntVar(&cl.k, "k", 5, "how many passages to show")
+		fs.IntVar(&cl.k, "k", 5, "show `N` passages")
 		fs.StringVar(&cl.article, "article", "", "search one story only: its `ID` or title")
 		fs.BoolVar(&cl.json, "json", false, "print JSON")
 	},
@@ -227,7 +227,7 @@ var summaryCmd = &command{
 	name:    "summary",
 	summary: "Summarise the article, or one section of it, with citations.",
 	flags: func(fs *flag.FlagSet, cl *cli) {
-		fs.StringVar(&cl.length, "length", "medium", "summary `length`: short, medium or long")
+		fs.StringVar(&cl.length, "length", "medium", "the summary's `LENGTH`: short, medium or long")
 		fs.StringVar(&cl.section, "section", "", "summarise only the section `NAME`")
 		fs.StringVar(&cl.article, "article", "", "summarise one story: its `ID` or title (without it, a collection gets an overview)")
 		fs.BoolVar(&cl.json, "json", false, `print one JSON object: {"length","section" (when given),"summary","drafter","usage","note","flags","sources":[…as ask's]}`)

@@ -89,6 +89,12 @@ func TestHelpShowsOnlyTheCommandsFlagsWithDoubleDashes(t *testing.T) {
 				if !strings.HasPrefix(l, "  --") {
 					t.Errorf("%s --help: flag written with one dash: %q", c.name, l)
 				}
+				// A flag's value is named in capitals, as in --config
+				// FILE, not by its type or a word that reads as part
+				// of the flag ("--length length").
+				if f := strings.Fields(l); len(f) == 2 && f[1] != strings.ToUpper(f[1]) {
+					t.Errorf("%s --help: %q names its value in lower case", c.name, strings.TrimSpace(l))
+				}
 			}
 		}
 		count := 0
@@ -102,7 +108,7 @@ func TestHelpShowsOnlyTheCommandsFlagsWithDoubleDashes(t *testing.T) {
 		t.Errorf("health --help offers --corpus, which it doesn't use:\n%s", out)
 	}
 	_, out, _ = runCLI(t, "", "sources", "--help")
-	if !strings.Contains(out, "  --k int\n") || !strings.Contains(out, "(default 5)") {
+	if !strings.Contains(out, "  --k N\n") || !strings.Contains(out, "(default 5)") {
 		t.Errorf("sources --help:\n%s", out)
 	}
 }

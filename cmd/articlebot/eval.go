@@ -23,7 +23,7 @@ var evalCmd = &command{
 		fs.BoolVar(&cl.json, "json", false, "print the reports as JSON")
 		fs.BoolVar(&cl.verbose, "v", false, "print every question: its answer, what was cited, what went wrong, and why")
 		fs.StringVar(&cl.split, "split", bot.SplitAll, "evaluate the `HALF` of split sets: calibration, heldout or all")
-		fs.Float64Var(&cl.minCoverage, "min-coverage", 0, "override the relevance threshold (0 to 1), for calibration")
+		fs.Float64Var(&cl.minCoverage, "min-coverage", 0, "override the relevance threshold with `X` (0 to 1), for calibration")
 		fs.BoolVar(&cl.fitCV, "cv", false, "with --fit: choose the ridge penalty, the features and the thresholds by 5-fold cross-validation over the calibration stories (slower; not the default, as it measured worse on the held-out half)")
 		fs.StringVar(&cl.fitOut, "fit", "", "fit the answering model on the calibration half of FILE and write it to `OUT` (bot/model.json)")
 	},
