@@ -49,8 +49,15 @@ func TestFlagsBeforeTheCommand(t *testing.T) {
 	}
 	// A flag that the command doesn't take says so, with its usage.
 	code, _, errOut = runCLI(t, "", "--k", "3", "ask", "q")
-	if code != 2 || !strings.Contains(errOut, "flag provided but not defined: -k") || !strings.Contains(errOut, "usage: articlebot ask") {
+	if code != 2 || !strings.Contains(errOut, "flag provided but not defined: --k\n") || !strings.Contains(errOut, "usage: articlebot ask") {
 		t.Errorf("a flag ask doesn't take: exit %d, stderr %q", code, errOut)
+	}
+	// Flag errors name the flag as the help does, with two dashes.
+	for _, args := range [][]string{{"ask", "-bogus", "q"}, {"sources", "--k"}, {"sources", "--k", "many", "q"}} {
+		code, _, errOut = runCLI(t, "", args...)
+		if flag := strings.TrimLeft(args[1], "-"); code != 2 || !strings.Contains(errOut, " --"+flag) || strings.Contains(errOut, " -"+flag) {
+			t.Errorf("%q: exit %d, stderr %q; want it to name --%s", args, code, errOut, flag)
+		}
 	}
 	code, _, errOut = runCLI(t, "", "--corpus", dir)
 	if code != 2 || !strings.Contains(errOut, "no command given after the flags") {

@@ -299,7 +299,7 @@ func runCommand(ctx context.Context, e *env, c *command, args []string) error {
 		return nil
 	}
 	if err != nil {
-		err = cl.usagef("%v", err)
+		err = cl.usagef("%s", doubleDash(err.Error()))
 	} else {
 		err = c.run(ctx, e, cl, pos)
 	}
@@ -312,6 +312,18 @@ func runCommand(ctx context.Context, e *env, c *command, args []string) error {
 		_ = writeJSONLine(e.stdout, errorObject(err, ""))
 	}
 	return err
+}
+
+// doubleDash writes the flag a flag package message names with one dash
+// ("flag provided but not defined: -bogus") with two, as this CLI's help
+// and README write every flag.
+func doubleDash(msg string) string {
+	for _, lead := range []string{"not defined: -", "needs an argument: -", "for flag -"} {
+		if i := strings.Index(msg, lead); i >= 0 && !strings.HasPrefix(msg[i+len(lead):], "-") {
+			return msg[:i+len(lead)] + "-" + msg[i+len(lead):]
+		}
+	}
+	return msg
 }
 
 // parseInterleaved parses flags wherever they appear, so that both
