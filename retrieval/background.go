@@ -22,16 +22,23 @@ var backgroundTable string
 var background = sync.OnceValue(func() *backgroundStats { return parseBackground(backgroundTable) })
 
 // parseBackground reads a table of "stem<TAB>count" lines. The stems are
-// found in an open-addressing table of their places in the text rather
-// than a map: a map of its 12,000 stems took 3 ms to make, a tenth of a
-// whole `ask` about the built-in article; this takes a fraction of that.
+// found in an open-addressing table of their lines' places in the text
+// rather than a map: a map of its 12,000 stems took 3 ms to make, a tenth
+// of a whole `ask` about the built-in article; this takes a fraction of
+// that. A slot holds only where its line starts (4 bytes; with the stem's
+// length and count, 12 bytes a slot made 384 KB of a 1k-chunk `ask`'s
+// 5 MB of heap): a lookup compares the stem with the text there and reads
+// its count from the text.
 func parseBackground(text string) *backgroundStats {
 	n := strings.Count(text, "\n") + 1
 	size := 1
 	for size < 2*n {
 		size *= 2
 	}
-	st := &backgroundStats{text: text, slots: make([]bgSlot, size), seed: maphash.MakeSeed()}
+	if len(text) >= math.MaxUint32 {
+		panic("retrieval: background.txt is too long")
+	}
+	st := &backgroundStats{text: text, slots: make([]uint32, size), seed: maphash.MakeSeed()}
 	for at := 0; at < len(text); {
 		end := strings.IndexByte(text[at:], '\n')
 		if end < 0 {
@@ -47,14 +54,14 @@ func parseBackground(text string) *backgroundStats {
 		}
 		stem, num, ok := strings.Cut(line, "\t")
 		v, err := strconv.Atoi(num)
-		if !ok || err != nil || v <= 0 || v > math.MaxInt32 || len(stem) > math.MaxUint16 {
+		if !ok || err != nil || v <= 0 || v > math.MaxInt32 || strings.Trim(num, "0123456789") != "" {
 			panic("retrieval: bad line in background.txt: " + line)
 		}
 		if stem == "docs" {
 			st.docs = v
 			continue
 		}
-		st.put(bgSlot{off: int32(start), n: uint16(len(stem)), df: int32(v)})
+		st.put(stem, uint32(start))
 	}
 	if st.docs == 0 {
 		panic("retrieval: background.txt has no document count")
@@ -66,23 +73,16 @@ func parseBackground(text string) *backgroundStats {
 type backgroundStats struct {
 	docs   int
 	text   string   // the table the slots point into
-	slots  []bgSlot // by hash of the stem, linear probing; df 0 is empty
+	slots  []uint32 // by hash of the stem, linear probing: 1 + where its line starts; 0 is empty
 	seed   maphash.Seed
 	maxIDF float64
 }
 
-// bgSlot is a stem of the table: where it starts, its length and count.
-type bgSlot struct {
-	off int32
-	n   uint16
-	df  int32
-}
-
-func (b *backgroundStats) put(e bgSlot) {
+func (b *backgroundStats) put(stem string, start uint32) {
 	mask := len(b.slots) - 1
-	for i := int(maphash.String(b.seed, b.text[e.off:e.off+int32(e.n)])) & mask; ; i = (i + 1) & mask {
-		if b.slots[i].df == 0 {
-			b.slots[i] = e
+	for i := int(maphash.String(b.seed, stem)) & mask; ; i = (i + 1) & mask {
+		if b.slots[i] == 0 {
+			b.slots[i] = start + 1
 			return
 		}
 	}
@@ -93,11 +93,20 @@ func (b *backgroundStats) df(stem string) (int32, bool) {
 	mask := len(b.slots) - 1
 	for i := int(maphash.String(b.seed, stem)) & mask; ; i = (i + 1) & mask {
 		e := b.slots[i]
-		if e.df == 0 {
+		if e == 0 {
 			return 0, false
 		}
-		if int(e.n) == len(stem) && b.text[e.off:e.off+int32(e.n)] == stem {
-			return e.df, true
+		if line := b.text[e-1:]; len(line) > len(stem) && line[len(stem)] == '\t' && line[:len(stem)] == stem {
+			// parseBackground checked the count: digits, up to the
+			// line's end.
+			var df int32
+			for _, c := range []byte(line[len(stem)+1:]) {
+				if c < '0' || c > '9' {
+					break
+				}
+				df = 10*df + int32(c-'0')
+			}
+			return df, true
 		}
 	}
 }

@@ -60,3 +60,27 @@ func TestBackgroundTableIsItsLines(t *testing.T) {
 		t.Error("a small table holds the empty stem")
 	}
 }
+
+// BenchmarkBackground: making the table and looking up every stem of it
+// and as many it lacks.
+func BenchmarkBackground(b *testing.B) {
+	var stems []string
+	for line := range strings.Lines(backgroundTable) {
+		if stem, _, ok := strings.Cut(line, "\t"); ok && line[0] != '#' {
+			stems = append(stems, stem, stem+"x")
+		}
+	}
+	b.Run("parse", func(b *testing.B) {
+		for b.Loop() {
+			parseBackground(backgroundTable)
+		}
+	})
+	b.Run("lookup", func(b *testing.B) {
+		bg := background()
+		for b.Loop() {
+			for _, s := range stems {
+				bg.df(s)
+			}
+		}
+	})
+}

@@ -3,17 +3,29 @@ package wordvec
 import (
 	_ "embed"
 	"encoding/binary"
+	"math"
 )
 
 // tableK is how many nearest words of each word nearest.bin holds.
 const tableK = 10
 
-// nearestBin holds, for word number i, the numbers of its tableK nearest
-// words at bytes i*2*tableK..(i+1)*2*tableK, most similar first, each a
-// little-endian uint16: what Nearest's scan of the whole table returns,
-// computed once (go test -run TestNearestTable -update) so that a lookup
-// of up to tableK neighbours takes microseconds, not the milliseconds of
-// a scan. TestNearestTable checks it against the scan.
+// entryLen is the length of one neighbour's entry in nearestBin.
+const entryLen = 6
+
+// nearestBin holds, for word number i, its tableK nearest words at bytes
+// i*tableK*entryLen..(i+1)*tableK*entryLen, most similar first, each
+// entry the word's number (a little-endian uint16) and its similarity (the
+// little-endian bits of the float32 cosine of the two rows): what
+// Nearest's scan of the whole table returns, computed once (go test -run
+// TestNearestTable -update-nearest) so that a lookup of up to tableK
+// neighbours takes microseconds, not the milliseconds of a scan.
+// TestNearestTable checks it against the scan.
+//
+// The similarities are stored, not computed from the rows at each lookup:
+// a lookup then reads one entry of this table and none of vectorsBin,
+// where the neighbours' rows lie scattered over the 3.4 MB, and the kernel
+// maps 64 KB around every page a process touches in its binary: ten rows
+// read cost some 600 KB of resident memory for each question word.
 //
 //go:embed nearest.bin
 var nearestBin string
@@ -21,19 +33,20 @@ var nearestBin string
 // fromTable returns word i's k nearest from nearestBin, or false when the
 // table can't answer (k too large, or a table of another word list).
 func fromTable(i, k int) ([]Neighbor, bool) {
-	if k > tableK || len(nearestBin) != Len()*2*tableK {
+	if k > tableK || len(nearestBin) != Len()*tableK*entryLen {
 		return nil, false
 	}
-	// The k+1 rows' lengths, not norms' table of every row: a process
-	// asking one question looks up a few words.
-	q := row(i)
-	qq := dot(q, q)
 	out := make([]Neighbor, k)
 	for n := range out {
-		at := (i*tableK + n) * 2
-		j := int(binary.LittleEndian.Uint16([]byte(nearestBin[at : at+2])))
-		r := row(j)
-		out[n] = Neighbor{Word: word(j), Similarity: cosine(dot(q, r), qq, dot(r, r))}
+		e := []byte(nearestBin[(i*tableK+n)*entryLen : (i*tableK+n+1)*entryLen])
+		j := int(binary.LittleEndian.Uint16(e))
+		out[n] = Neighbor{Word: word(j), Similarity: math.Float32frombits(binary.LittleEndian.Uint32(e[2:]))}
 	}
 	return out, true
+}
+
+// putEntry writes a neighbour's entry of nearestBin at the start of b.
+func putEntry(b []byte, j int, similarity float32) {
+	binary.LittleEndian.PutUint16(b, uint16(j))
+	binary.LittleEndian.PutUint32(b[2:], math.Float32bits(similarity))
 }

@@ -1,7 +1,6 @@
 package wordvec
 
 import (
-	"encoding/binary"
 	"flag"
 	"os"
 	"runtime"
@@ -17,7 +16,7 @@ var updateNearest = flag.Bool("update-nearest", false, "rewrite nearest.bin from
 // the table first).
 func TestNearestTable(t *testing.T) {
 	if *updateNearest {
-		b := make([]byte, Len()*2*tableK)
+		b := make([]byte, Len()*tableK*entryLen)
 		var wg sync.WaitGroup
 		next := make(chan int)
 		for range runtime.GOMAXPROCS(0) {
@@ -25,7 +24,7 @@ func TestNearestTable(t *testing.T) {
 				for i := range next {
 					for n, nb := range scan(i, tableK) {
 						j, _ := find(nb.Word)
-						binary.LittleEndian.PutUint16(b[(i*tableK+n)*2:], uint16(j))
+						putEntry(b[(i*tableK+n)*entryLen:], j, nb.Similarity)
 					}
 				}
 			})
