@@ -113,7 +113,12 @@ var evalRatchets = []struct {
 	// noun says the kind of fact (WordNet): unanswerable refused 0.609 ->
 	// 0.696 (2026-12-02); a question asking for a number, a date or a name
 	// answered only by a sentence stating one: 0.696 -> 0.739.
-	{"../testdata/bbc-dev.jsonl", SplitHeldOut, 0.60, 0.73, 0.93, 0.86, 0.08},
+	// The set grew from 220 to 415 questions on 2026-12-02 (30 more stories
+	// chosen at random, written before any was asked): the held-out half,
+	// 106 -> 204 questions, measured with the same model answers 0.664
+	// (was 0.632), refuses 0.679 of unanswerable questions (was 0.739) and
+	// 0.957 of off-topic ones (0.933); other story 0.064, passage@4 0.867.
+	{"../testdata/bbc-dev.jsonl", SplitHeldOut, 0.66, 0.67, 0.95, 0.86, 0.07},
 }
 
 func TestEvalRatchet(t *testing.T) {
