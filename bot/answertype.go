@@ -191,8 +191,9 @@ var timePrepositions = map[string]bool{"in": true, "on": true, "by": true, "sinc
 var honorifics = map[string]bool{"mr": true, "mrs": true, "ms": true, "miss": true, "dr": true, "sir": true, "dame": true,
 	"lord": true, "lady": true, "prof": true, "professor": true, "mr.": true, "mrs.": true, "ms.": true, "dr.": true}
 
-// wordRE finds the words of a text.
-var wordRE = lazyRegexp(`[\pL\pN][\pL\pN'’.-]*[\pL\pN]|[\pL\pN]`)
+// wordRE finds the words of a text, as `[\pL\pN][\pL\pN'’.-]*[\pL\pN]|[\pL\pN]`
+// would.
+var wordRE = wordScan{inner: func(r rune) bool { return isLetterOrNumber(r) || r == '\'' || r == '’' || r == '.' || r == '-' }, trim: true}
 
 func notWordRune(r rune) bool {
 	return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '’' && r != '-' && r != '.'

@@ -33,8 +33,9 @@ var chatWords = map[string]string{
 }
 
 // chatWord matches a word as chat writes it: letters, digits and the
-// apostrophes, slashes and semicolons of "w/o", "gov't" and "tl;dr".
-var chatWord = lazyRegexp(`[\pL\pN][\pL\pN'’/;]*`)
+// apostrophes, slashes and semicolons of "w/o", "gov't" and "tl;dr", as
+// `[\pL\pN][\pL\pN'’/;]*` would.
+var chatWord = wordScan{inner: func(r rune) bool { return isLetterOrNumber(r) || r == '\'' || r == '’' || r == '/' || r == ';' }}
 
 // normalizeChat rewrites chat spellings as standard English: "whats u know
 // abt kim pls" becomes "what is you know about kim". Capitals of the
