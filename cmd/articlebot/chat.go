@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/articlebot/articlebot/bot"
+	"golang.org/x/term"
 )
 
 var chatCmd = &command{
@@ -230,13 +231,10 @@ func (b *autoBool) get(def bool) bool {
 	return b.v
 }
 
-// isTerminal reports whether v is a file on a character device, such as a
-// terminal.
+// isTerminal reports whether v is a file open on a terminal: one that
+// answers the terminal's own control call, not merely a character device
+// (/dev/null is one too, and `chat < /dev/null` is no conversation).
 func isTerminal(v any) bool {
 	f, ok := v.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(int(f.Fd()))
 }
