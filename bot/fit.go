@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -388,7 +389,15 @@ func (d fitData) folds() []int {
 // cvResult is what cross-validation found for one penalty: the thresholds
 // that decide the calibration questions best when each is decided by a
 // model fit without its story, and the score they reach.
-type cvResult struct{ Answer, Follow, Score float64 }
+type cvResult struct {
+	Answer, Follow, Score float64
+	// First is how many of the answerable question parts with an
+	// answering sentence among their candidates (Rankable) rank one first
+	// with the models fit without their story: ranking, apart from the
+	// thresholds.
+	First    int `json:"first"`
+	Rankable int `json:"rankable"`
+}
 
 // crossValidate fits the weights on all folds but one for each fold, so
 // that every calibration question has a probability from a model that
@@ -410,7 +419,32 @@ func (d fitData) crossValidate(l2 float64, storyHas func(story, stem string) boo
 	}
 	var r cvResult
 	r.Answer, r.Follow, r.Score = thresholds(d.cases, models, storyHas)
+	r.First, r.Rankable = rankedFirst(d.cases, models, storyHas)
 	return r
+}
+
+// rankedFirst counts the answerable question parts of fcs with an
+// answering sentence among their candidates, and those of them whose best
+// ranked candidate (case i ranked by models[i], each part on its own)
+// answers.
+func rankedFirst(fcs []fitCase, models []*Model, storyHas func(story, stem string) bool) (first, rankable int) {
+	for i, fc := range fcs {
+		if !fc.c.Answerable() {
+			continue
+		}
+		for _, p := range fc.parts {
+			answers := func(c candidate) bool { return answersCase(fc, c) }
+			cands := rank(models[i], p.cands, nil, storyHas, p.a)
+			if !slices.ContainsFunc(cands, answers) {
+				continue
+			}
+			rankable++
+			if answers(cands[0]) {
+				first++
+			}
+		}
+	}
+	return first, rankable
 }
 
 // choose picks by cross-validation the penalty of l2Grid, then the

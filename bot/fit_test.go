@@ -81,3 +81,30 @@ func TestFitSearchesAsAnswerDoes(t *testing.T) {
 		t.Errorf("Fit's queries differ from Answer's (-Answer +Fit):\n%s", diff)
 	}
 }
+
+// Cross-validation counts the answerable parts whose answering sentence
+// ranks first, apart from the thresholds.
+func TestRankedFirstCountsAnsweringSentencesRankedFirst(t *testing.T) {
+	sentence := func(text string, sim float64) candidate {
+		c := candidate{text: text}
+		c.f[fBias], c.f[fSim] = 1, sim
+		return c
+	}
+	part := fitPart{cands: []candidate{sentence("The bridge opened.", 1), sentence("It cost 15,000 pounds.", 0)}}
+	fcs := []fitCase{
+		{c: EvalCase{ID: "a", Kind: KindFact, Answer: AnswerGroups{{"15,000"}}}, parts: []fitPart{part}},
+		{c: EvalCase{ID: "b", Kind: KindFact, Answer: AnswerGroups{{"June"}}}, parts: []fitPart{part}},
+		{c: EvalCase{ID: "c", Kind: KindUnanswerable}, parts: []fitPart{part}},
+	}
+	for _, tc := range []struct {
+		sim         float64
+		first, want int
+	}{{1, 0, 1}, {-1, 1, 1}} {
+		m := &Model{Weights: make([]float64, nFeatures)}
+		m.Weights[fSim] = tc.sim
+		first, rankable := rankedFirst(fcs, same(m, len(fcs)), func(string, string) bool { return false })
+		if first != tc.first || rankable != tc.want {
+			t.Errorf("similarity weight %v: %d of %d parts ranked first, want %d of %d", tc.sim, first, rankable, tc.first, tc.want)
+		}
+	}
+}

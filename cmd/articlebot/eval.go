@@ -255,7 +255,8 @@ func fitModel(ctx context.Context, e *env, svc *bot.Service, cases []bot.EvalCas
 	if cv {
 		fmt.Fprintf(e.stdout, "ridge penalty %g and thresholds chosen by cross-validation by story; worst group's accuracy over its target on left-out stories by penalty:", rep.L2)
 		for _, l2 := range slices.Sorted(maps.Keys(rep.Grid)) {
-			fmt.Fprintf(e.stdout, " %g: %.3f (answer at %.2f)", l2, rep.Grid[l2].Score, rep.Grid[l2].Answer)
+			g := rep.Grid[l2]
+			fmt.Fprintf(e.stdout, " %g: %.3f (answer at %.2f; answer first for %d of %d parts)", l2, g.Score, g.Answer, g.First, g.Rankable)
 		}
 		fmt.Fprintln(e.stdout)
 		fmt.Fprintf(e.stdout, "features left out, as the model cross-validates as well without them: %s\n", strings.Join(rep.Dropped, ", "))
