@@ -21,6 +21,7 @@ import (
 //
 //	go test ./retrieval -run TestStoryFitBBC -storyfit -v             # fusion with vectors
 //	STORYFIT_GRID=1 go test ./retrieval -run TestStoryFitBBC -storyfit -v  # BM25F parameters
+//	STORYFIT_FUSE=1 ...  # Find's story ranking plus best passage by BM25 and by vector
 //	STORYFIT_EXPAND=synonyms|derived ...                                   # one WordNet relation only
 var storyFit = flag.Bool("storyfit", false, "print story-ranking variants on the BBC development set's halves")
 
@@ -188,7 +189,48 @@ func TestStoryFitBBC(t *testing.T) {
 		{"vector max", func(q string) []string { return storyIDs(vecStories(q)) }},
 		{"chunk bm25 max", func(q string) []string { return storyIDs(chunkBMStories(q)) }},
 	}
-	if os.Getenv("STORYFIT_GRID") == "1" {
+	// The story ranking Find uses (neighbours grouped with their word),
+	// fused by score with each story's best passage: by BM25 over
+	// passages and by the embedding.
+	prodBM := func(q string) []scored {
+		terms, near := ix.queryTermsNear(Tokenize(q))
+		return ix.rankStories(terms, near, -1)
+	}
+	fuse := func(q string, a, b float64) []string {
+		sb := prodBM(q)
+		if len(sb) == 0 {
+			return nil
+		}
+		cb := map[int]float64{}
+		chunks := chunkBMStories(q)
+		for _, s := range chunks {
+			cb[s.doc] = s.score / chunks[0].score
+		}
+		sim := map[int]float64{}
+		for _, v := range vecStories(q) {
+			sim[v.doc] = v.score
+		}
+		out := slices.Clone(sb)
+		for i := range out {
+			out[i].score = out[i].score/sb[0].score + a*cb[out[i].doc] + b*sim[out[i].doc]
+		}
+		slices.SortFunc(out, func(x, y scored) int {
+			if better(x, y) {
+				return -1
+			}
+			return 1
+		})
+		return storyIDs(out)
+	}
+	if os.Getenv("STORYFIT_FUSE") == "1" {
+		variants = variants[:1]
+		variants = append(variants, variant{"story BM25F as Find", func(q string) []string { return storyIDs(prodBM(q)) }})
+		for _, a := range []float64{0, 0.1, 0.25, 0.5} {
+			for _, b := range []float64{0, 0.25, 0.5, 1} {
+				variants = append(variants, variant{fmt.Sprintf("BM25F/top + %g·passage/top + %g·sim", a, b), func(q string) []string { return fuse(q, a, b) }})
+			}
+		}
+	} else if os.Getenv("STORYFIT_GRID") == "1" {
 		variants = variants[:1]
 		for _, tw := range []float64{1, 2, 3} {
 			for _, k1 := range []float64{0.9, 1.2, 2} {
