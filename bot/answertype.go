@@ -118,6 +118,13 @@ func typeSpans(want answerType, sentence, question string) [][2]int {
 	case money:
 		fresh(moneyRE.FindAllStringIndex(sentence, -1))
 	case when:
+		if whatTimeQ.MatchString(question) {
+			// "What time did he run?" asks for a time of day or a time
+			// taken, not a date: "this year" is no answer.
+			fresh(clockTimeRE.FindAllStringIndex(sentence, -1))
+			fresh(timedRE.FindAllStringIndex(sentence, -1))
+			break
+		}
 		fresh(dateRE.FindAllStringIndex(sentence, -1))
 	case duration:
 		// "How long will the bridge be?" asks for a length as well.
@@ -167,6 +174,19 @@ func typeSpans(want answerType, sentence, question string) [][2]int {
 	}
 	return out
 }
+
+// whatTimeQ asks for a time, which a race or a task takes as well as a
+// clock shows.
+var whatTimeQ = lazyRegexp(`(?i)\bwhat times?\b`)
+
+// clockTimeRE is a time of day: "8am", "10.30 pm", "18:45", "midnight".
+var clockTimeRE = lazyRegexp(`(?i)\b\d{1,2}:\d\d\b|\b\d{1,2}(?:[:.]\d\d)?\s?(?:am|pm|a\.m\.|p\.m\.|o'clock)|\b(?:midnight|noon|midday|dawn|dusk)\b`)
+
+// timedRE is a time taken, in hours, minutes and seconds: "9.85 seconds",
+// "one minute, 46.68 seconds", "22 minutes 45 seconds", "1:46.68".
+var timedRE = lazyRegexp(`(?i)\b(?:` + timedPart + `,?\s+(?:and\s+)?)*` + timedPart + `\b|\b\d{1,2}(?::\d\d){1,2}\.\d+\b`)
+
+const timedPart = `(?:\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty)[\s-]*(?:hours?|hrs?|minutes?|mins?|seconds?|secs?)`
 
 // howManyQ asks for a count of things.
 var howManyQ = lazyRegexp(`(?i)\bhow many\b`)
