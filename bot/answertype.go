@@ -183,7 +183,7 @@ var whatTimeQ = lazyRegexp(`(?i)\bwhat times?\b`)
 var clockTimeRE = lazyRegexp(`(?i)\b\d{1,2}:\d\d\b|\b\d{1,2}(?:[:.]\d\d)?\s?(?:am|pm|a\.m\.|p\.m\.|o'clock)|\b(?:midnight|noon|midday|dawn|dusk)\b`)
 
 // timedRE is a time taken, in hours, minutes and seconds: "9.85 seconds",
-// "one minute, 46.68 seconds", "22 minutes 45 seconds", "1:46.68".
+// "one minute, 52.41 seconds", "31 minutes 12 seconds", "1:52.41".
 var timedRE = lazyRegexp(`(?i)\b(?:` + timedPart + `,?\s+(?:and\s+)?)*` + timedPart + `\b|\b\d{1,2}(?::\d\d){1,2}\.\d+\b`)
 
 const timedPart = `(?:\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty)[\s-]*(?:hours?|hrs?|minutes?|mins?|seconds?|secs?)`
