@@ -12,6 +12,11 @@
 #   scripts/bench.sh            # everything (a few minutes)
 #   SIZES="1k" scripts/bench.sh # some collections only
 set -euo pipefail
+# Offline only: a model's key, server or config file in the caller's
+# environment would send questions to it (a default base URL is a remote
+# host) and time the network rather than the index.
+unset OPENAI_API_KEY OPENAI_API_KEY_FILE OPENAI_BASE_URL ARTICLEBOT_CONFIG \
+	ARTICLEBOT_CHAT_MODEL ARTICLEBOT_EMBEDDING_MODEL DISCORD_TOKEN DISCORD_TOKEN_FILE
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

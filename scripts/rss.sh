@@ -13,6 +13,11 @@
 # it maps (fault-around), so a table in the binary costs 64 KB for each
 # region of it touched, however little is read there.
 set -euo pipefail
+# Offline only: a model's key, server or config file in the caller's
+# environment would send questions to it (a default base URL is a remote
+# host) and time the network rather than the index.
+unset OPENAI_API_KEY OPENAI_API_KEY_FILE OPENAI_BASE_URL ARTICLEBOT_CONFIG \
+	ARTICLEBOT_CHAT_MODEL ARTICLEBOT_EMBEDDING_MODEL DISCORD_TOKEN DISCORD_TOKEN_FILE
 bin=$1 corpus=$2 q=$3
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
