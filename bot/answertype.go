@@ -111,7 +111,7 @@ func typeSpans(want answerType, sentence, question string) [][2]int {
 			// "How many Mac minis" counts things: a price is no count.
 			price := moneyRE.FindAllStringIndex(sentence, -1)
 			locs = slices.DeleteFunc(locs, func(l []int) bool {
-				return slices.ContainsFunc(price, func(p []int) bool { return p[0] < l[1] && l[0] < p[1] })
+				return slices.ContainsFunc(price, func(p []int) bool { return p[0] < l[1] && l[0] < p[1] }) || percentage(sentence, l)
 			})
 		}
 		fresh(locs)
@@ -187,6 +187,13 @@ var clockTimeRE = lazyRegexp(`(?i)\b\d{1,2}:\d\d\b|\b\d{1,2}(?:[:.]\d\d)?\s?(?:a
 var timedRE = lazyRegexp(`(?i)\b(?:` + timedPart + `,?\s+(?:and\s+)?)*` + timedPart + `\b|\b\d{1,2}(?::\d\d){1,2}\.\d+\b`)
 
 const timedPart = `(?:\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty)[\s-]*(?:hours?|hrs?|minutes?|mins?|seconds?|secs?)`
+
+// percentage reports whether the number at l is a percentage, which says what
+// share of them, not how many: "Ninety percent of our customers".
+func percentage(sentence string, l []int) bool {
+	after := strings.ToLower(sentence[l[1]:])
+	return strings.HasSuffix(sentence[l[0]:l[1]], "%") || strings.HasPrefix(after, " percent") || strings.HasPrefix(after, " per cent")
+}
 
 // howManyQ asks for a count of things.
 var howManyQ = lazyRegexp(`(?i)\bhow many\b`)
