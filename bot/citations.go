@@ -221,21 +221,41 @@ func (s *Service) checkAnswer(q, raw string, ps []passage) (*Answer, replyVerdic
 
 // modelRefusal is the model's own words that the article doesn't say, in
 // the question's language, without any citation; the standard refusal when
-// it gave none.
+// it gave none. Only their first sentence is shown (see refusalText); what
+// follows it is logged.
 func (s *Service) modelRefusal(q, text string) *Answer {
 	a := s.refusal(q)
 	a.Drafter = DrafterLLM
-	if text = refusalText(text); text != "" {
-		a.Text = text
+	shown, cut := firstRefusalSentence(text)
+	if cut {
+		s.log.Warn("dropped what the model's refusal says after its first sentence", "refusal", corpus.Quote(strings.TrimSpace(text), 400))
+	}
+	if shown != "" {
+		a.Text = shown
 	}
 	return a
 }
 
-// refusalText is a model's refusal as shown: without citations, in at most
-// 400 bytes.
+// refusalText is a model's refusal as shown: its first sentence, without
+// citations, in at most 400 bytes. The prompt asks for one sentence saying
+// that the article doesn't say; anything after it states what no cited
+// passage supports (a figure, a claim, an injected instruction's text),
+// which an answer would not be allowed to show.
 func refusalText(text string) string {
+	t, _ := firstRefusalSentence(text)
+	return t
+}
+
+// firstRefusalSentence is refusalText, and whether anything followed the
+// first sentence.
+func firstRefusalSentence(text string) (string, bool) {
 	text, _ = cleanCitations(text, 0)
-	return corpus.Quote(strings.TrimSpace(text), 400)
+	text = strings.TrimSpace(text)
+	spans := corpus.Sentences(text)
+	if len(spans) > 1 {
+		text = strings.TrimSpace(text[spans[0].Start:spans[0].End])
+	}
+	return corpus.Quote(text, 400), len(spans) > 1
 }
 
 // claim is one sentence of a drafted text with the sources it cites.
