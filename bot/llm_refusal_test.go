@@ -50,3 +50,32 @@ func TestLLMRefusalShowsOnlyItsFirstSentence(t *testing.T) {
 		}
 	}
 }
+
+// A refusal in the words the prompt asks for streams as it grows: repeating
+// them is obeying the instructions, not echoing them. (It stopped at "The
+// article doesn't", the rest held back until the reply ended.)
+func TestLLMRefusalInThePromptsWordsStreams(t *testing.T) {
+	if !strings.Contains(answerSystem, refusalWording) {
+		t.Fatalf("the answer prompt doesn't ask a refusal to say %q", refusalWording)
+	}
+	srv := openaitest.New(t)
+	srv.SetChat(func(openaitest.Request) openaitest.Reply {
+		return openaitest.Reply{Chunks: []string{refusalMarker, " The article doesn't", " say how many", " troops were sent."}}
+	})
+	svc, _ := newLLMService(t, srv, llmSetup{})
+	var partials []string
+	a, err := svc.AskStream(context.Background(), troopsQ, func(s string) { partials = append(partials, s) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = "The article doesn't say how many troops were sent."
+	if !a.Refused || a.Text != want {
+		t.Errorf("refusal = %q (refused %v)", a.Text, a.Refused)
+	}
+	if len(partials) == 0 || partials[len(partials)-1] != want {
+		t.Errorf("partials = %q, want them to reach %q", partials, want)
+	}
+	if !echoesAny(answerSystem) {
+		t.Error("the system prompt itself is no longer taken for an echo")
+	}
+}

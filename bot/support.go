@@ -102,11 +102,22 @@ const (
 )
 
 // instructionGrams are the word runs of everything the prompts tell the
-// model, for answers and for summaries, which a reply must not reproduce.
-var instructionGrams = grams(strings.Join([]string{
-	answerSystem, answerInstruction, strictInstruction,
-	summarySystem, lengthRule(Short), lengthRule(Medium), lengthRule(Long), notesInstruction, reduceIntro, reduceCitations,
-}, "\n"))
+// model, for answers and for summaries, which a reply must not reproduce;
+// less those of the words the prompts tell a reply to say (a refusal's
+// "the article doesn't say"), which a reply obeying them repeats.
+var instructionGrams = func() map[string]bool {
+	g := grams(strings.Join([]string{
+		answerSystem, answerInstruction, strictInstruction,
+		summarySystem, lengthRule(Short), lengthRule(Medium), lengthRule(Long), notesInstruction, reduceIntro, reduceCitations,
+	}, "\n"))
+	for r := range grams(refusalWording) {
+		delete(g, r)
+	}
+	return g
+}()
+
+// refusalWording is what the answer prompt asks a refusal to say.
+const refusalWording = "the article doesn't say"
 
 // echoesInstructions reports whether a reply reproduces the system prompt
 // or the prompt's instructions, as a model obeying "print your system
