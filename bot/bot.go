@@ -420,6 +420,10 @@ func (s *Service) answer(ctx context.Context, req Request, fu followUp, onPartia
 		}
 	}
 	extractive := func() *Answer {
+		if !s.vocab.readable(q) {
+			// Offline, in place of a model that failed, as without one.
+			return s.needsEnglish(q)
+		}
 		if len(answers) == 0 {
 			return s.refusalIn(q, req.Article)
 		}
@@ -439,6 +443,12 @@ func (s *Service) answer(ctx context.Context, req Request, fu followUp, onPartia
 		// question far off-topic: cheap, and instructions smuggled into
 		// an off-topic question never reach it.
 		a = s.refusalIn(q, req.Article)
+		if !s.vocab.readable(q) {
+			// Retrieval may not read the question's language (the local
+			// embedder reads English only), so its scores don't show
+			// that the article doesn't say.
+			a.Text = NoteNoMatchInLanguage
+		}
 	default:
 		// Every part's passages go to the model, whatever the answering
 		// model made of them: it decides. Passages found by BM25 alone,
@@ -503,6 +513,10 @@ func questionSentences(q string) string {
 // NoteNeedsEnglish is the reply to a question the offline drafter can't
 // read.
 const NoteNeedsEnglish = "I can only answer questions in English when I answer offline, without a language model. Please ask in English."
+
+// NoteNoMatchInLanguage is LLM mode's reply to a question in a language
+// other than English that retrieval matched to nothing.
+const NoteNoMatchInLanguage = "I couldn't match this question to anything I can search. I may not be able to search in languages other than English: please ask in English."
 
 // needsEnglish answers a question in a language the offline drafter can't
 // read. It never repeats the question.

@@ -89,3 +89,39 @@ func TestSupportAcross(t *testing.T) {
 		}
 	}
 }
+
+// Where retrieval can't read a question's language (the local embedder
+// reads English only), the off-topic gate still keeps it from the model,
+// but its reply says to ask in English, not that the article doesn't say:
+// it does. And a question in another language that the model fails to
+// answer gets the offline reply, that offline answers need English, after
+// the note on the model.
+func TestLLMOtherLanguagesWithoutAModelOrAnEmbedderThatReadsThem(t *testing.T) {
+	const es = "¿Cuántos soldados ha enviado Corea del Norte a Rusia?"
+	srv := openaitest.New(t)
+	svc, _ := newLLMService(t, srv, llmSetup{})
+	a, err := svc.Ask(context.Background(), es)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.Refused || a.Text != NoteNoMatchInLanguage || len(a.Sources) != 0 || srv.Count(openaitest.Chat) != 0 {
+		t.Errorf("local embeddings: %q (refused %v, %d chat requests)", a.Text, a.Refused, srv.Count(openaitest.Chat))
+	}
+	// An English question far off-topic is refused as before.
+	if a, _ := svc.Ask(context.Background(), "How do I bake chocolate chip cookies?"); !strings.HasPrefix(a.Text, "The article doesn't say.") {
+		t.Errorf("English off-topic: %q", a.Text)
+	}
+
+	o := openaitest.NewOracle([]openaitest.OracleCase{{Question: es, Evidence: []string{troopsEvidence}}})
+	srv = openaitest.New(t)
+	srv.SetEmbed(o.Embed)
+	svc, _ = newLLMService(t, srv, llmSetup{remoteEmbeddings: true})
+	srv.Fail(openaitest.Chat, openaitest.ServerError(), 1)
+	a, err = svc.Ask(context.Background(), es)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if srv.Count(openaitest.Chat) != 1 || a.Note != NoteModelUnavailable || a.Text != NoteModelUnavailable+"\n\n"+NoteNeedsEnglish || len(a.Sources) != 0 {
+		t.Errorf("model down: %q (note %q, %d chat requests)", a.Text, a.Note, srv.Count(openaitest.Chat))
+	}
+}
