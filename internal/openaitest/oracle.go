@@ -23,7 +23,12 @@ type OracleCase struct {
 
 // Oracle is a perfect model of an evaluation set. Its embedder embeds a
 // known question as the passages holding its evidence, so retrieval that
-// ranks by the embedding finds them first; its chat answers a known
+// ranks by the embedding finds them first. (Not as the evidence's sentence
+// alone: HashEmbed is a bag of words, and a sentence's nearest passage by
+// it need not be its own. Embedded so, 2 of bbc-dev's 260 answerable
+// questions were lost on 2026-12-03, p249-3 because its sentence is nearer
+// another story's passage, 0.547, than its own, 0.539: the fake's
+// embedder losing them, not the pipeline.) Its chat answers a known
 // question from the prompt's passages, quoting each part's evidence and
 // citing the passage that holds it, and says the passages don't answer
 // when a part's passage is missing or nothing answers the question.
