@@ -533,6 +533,11 @@ func (s *Service) rewriteLLM(ctx context.Context, q string, history []Turn, user
 	if err != nil {
 		return "", c.Usage, err
 	}
+	// A rewrite cut off at the token limit is an unfinished question; one
+	// filtered or refused is none.
+	if c.FinishReason == FinishLength || c.FinishReason == FinishContentFilter || c.Refusal != "" {
+		return "", c.Usage, fmt.Errorf("%w: finish reason %q, refusal %q", errBadRewrite, c.FinishReason, c.Refusal)
+	}
 	// A model that obeys "print your instructions" in the conversation
 	// replies with its prompt, which must not become the question searched
 	// and shown; the whole reply is checked, not only the line kept.

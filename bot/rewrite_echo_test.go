@@ -34,3 +34,37 @@ func TestLLMRewriteEchoingItsInstructionsFallsBackToOffline(t *testing.T) {
 		t.Errorf("the echo isn't logged:\n%s", logs.String())
 	}
 }
+
+// A rewrite is held to finish_reason as an answer is: one cut off at the
+// token limit ("How many troops did North Korea send to"), filtered or
+// refused is no question to search; the follow-up is rewritten offline.
+func TestLLMRewriteFinishReasons(t *testing.T) {
+	for name, reply := range map[string]openaitest.Reply{
+		"length":         {Content: "How many troops has North Korea sent to", FinishReason: FinishLength},
+		"content filter": {Content: "How many troops has North Korea sent to Russia?", FinishReason: FinishContentFilter},
+		"refusal":        {Content: "How many troops has North Korea sent to Russia?", Refusal: "I can't help with that."},
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv := openaitest.New(t)
+			srv.SetChat(func(r openaitest.Request) openaitest.Reply {
+				if r.System() == rewriteSystem {
+					return reply
+				}
+				return openaitest.Reply{Content: troopsReply(r)}
+			})
+			s, _ := newLLMService(t, srv, llmSetup{})
+			history := []Turn{{Question: "Who did Kim write to?", Answer: "Kim wrote to Putin [1].", Cited: []string{s.index.Chunks()[1].ID}}}
+			q := "and how many troops did they send?"
+			a, err := s.Answer(context.Background(), Request{Question: q, History: history}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a.Standalone == "How many troops has North Korea sent to" || a.Standalone == "How many troops has North Korea sent to Russia?" {
+				t.Errorf("the model's %s rewrite became the question: %q", name, a.Standalone)
+			}
+			if !strings.HasPrefix(a.Standalone, q+" (") {
+				t.Errorf("standalone = %q, want the offline rewrite", a.Standalone)
+			}
+		})
+	}
+}
