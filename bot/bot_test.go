@@ -266,6 +266,8 @@ func TestClassify(t *testing.T) {
 		{"Is the deal done?", yesNo},
 		{"What is a multipolar world order?", definition},
 		{"What did Kim say?", anyAnswer},
+		// "What about X?" asks for anything about X, not for a name.
+		{"What about the new rail line?", anyAnswer},
 		// Which names the noun; WordNet says bookmakers are people.
 		{"Which bookmakers gave evidence?", person},
 		{"Which recent games does she rate?", entity},

@@ -118,7 +118,7 @@ var (
 	placeQ    = lazyRegexp(`(?i)^(?:\w+ )?where\b|\b(?:which|what) (?:\w+ )?(?:country|countries|city|cities|town|towns|region|state|nation|nations|place|venue|stadium|ground|continent|market|markets|capital|area)\b|\bin which\b(?: (?:country|city|town|region|place))`)
 	reasonQ   = lazyRegexp(`(?i)^(?:\w+ )?why\b|\bfor what reason\b|\bwhat (?:caused|causes|led to|prompted|triggered|drove|drives|made|is behind|was behind|explains)\b|\bhow come\b|\bwhat (?:was|is|were|are) the (?:reason|cause|motive)s?\b`)
 	yesNoQ    = lazyRegexp(`(?i)^(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|shall|may|might|must|isn't|aren't|wasn't|weren't|doesn't|didn't|hasn't|haven't)\b`)
-	whatDidQ  = lazyRegexp(`(?i)\bwhat (?:is|are|was|were|do|does|did|has|have|had|will|would|can|could|should|might|may|else|kind|kinds|sort|type|types)\b`)
+	whatDidQ  = lazyRegexp(`(?i)\bwhat (?:is|are|was|were|do|does|did|has|have|had|will|would|can|could|should|might|may|else|kind|kinds|sort|type|types|about|of)\b`)
 	entityQ   = lazyRegexp(`(?i)\b(?:which|what) \w+`)
 	definQ    = lazyRegexp(`(?i)^what(?:'s| is| are) (?:a |an )?[^ ']+(?: [^ ']+){0,2}\??$|^what does [^ ]+(?: [^ ]+){0,3} mean\??$|^(?:define|explain) `)
 )

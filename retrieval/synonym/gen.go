@@ -89,6 +89,25 @@ func main() {
 		}
 	}
 
+	// A word too rare for the sense-tagged corpus has no line of its own,
+	// though common words list it: "tv" lists "telly", and a reader of
+	// "telly" takes it for "tv" as well. Synonymy is symmetric, so such a
+	// word is given the words that list it. (A tagged word without a line
+	// has no synonyms in its common senses: "old" is listed by "former",
+	// but "how old" never means "how former".)
+	rare := map[string]map[string]bool{}
+	for w, ss := range syns {
+		for s := range ss {
+			if syns[s] != nil || tagged[s] > 0 {
+				continue
+			}
+			if rare[s] == nil {
+				rare[s] = map[string]bool{}
+			}
+			rare[s][w] = true
+		}
+	}
+	maps.Copy(syns, rare)
 	writeTable(*out, syns, tagged)
 	writeTable(*derivedOut, derived, tagged)
 }

@@ -26,8 +26,14 @@ func TestLookup(t *testing.T) {
 		{"troop", nil},
 		{"leader", nil},
 		{"support", nil},
-		// "alliance" was never sense-tagged (tagsense_cnt 0), so it is pruned.
-		{"alliance", nil},
+		// "alliance" and "telly" were never sense-tagged (tagsense_cnt 0):
+		// they have no senses of their own to keep, and get the words whose
+		// common senses list them.
+		{"alliance", []string{"alignment", "coalition"}},
+		{"telly", []string{"tv"}},
+		// "old" was tagged, and its common senses have no synonyms: that
+		// "former" lists it doesn't make "how old" "how former".
+		{"old", nil},
 		// Lemmas are exact lowercase base forms.
 		{"Country", nil},
 		{"countries", nil},
