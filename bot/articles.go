@@ -225,7 +225,11 @@ func (s *Service) collectionSummary(length Length) *Summary {
 	var b strings.Builder
 	fmt.Fprintf(&b, "This collection holds %s stories", thousands(len(c.Articles)))
 	if d := c.Report.Duplicates; d > 0 {
-		fmt.Fprintf(&b, " (and %s duplicates, loaded once)", thousands(d))
+		noun := "duplicates"
+		if d == 1 {
+			noun = "duplicate"
+		}
+		fmt.Fprintf(&b, " (and %s %s, loaded once)", thousands(d), noun)
 	}
 	if len(order) > 1 || (len(order) == 1 && order[0] != "") {
 		parts := make([]string, 0, len(order))
@@ -240,7 +244,11 @@ func (s *Service) collectionSummary(length Length) *Summary {
 		if len(order) > len(shown) {
 			parts = append(parts, fmt.Sprintf("%d more folders", len(order)-len(shown)))
 		}
-		fmt.Fprintf(&b, " in %d folders: %s", len(order), strings.Join(parts, ", "))
+		noun := "folders"
+		if len(order) == 1 {
+			noun = "folder"
+		}
+		fmt.Fprintf(&b, " in %d %s: %s", len(order), noun, strings.Join(parts, ", "))
 	}
 	b.WriteString(".")
 

@@ -69,6 +69,22 @@ func TestSummaryOfACollectionSaysWhatItHolds(t *testing.T) {
 	}
 }
 
+// One folder is "1 folder", one duplicate "1 duplicate".
+func TestSummaryOfOneFolderCountsItInTheSingular(t *testing.T) {
+	s := filesService(t, map[string]string{
+		"news/a.txt": "Library wins award\n\nThe town library won a design award.\n",
+		"news/b.txt": "Bridge reopens\n\nThe harbour bridge reopened on Monday.\n",
+		"news/c.txt": "Bridge reopens again\n\nThe harbour bridge reopened on Monday.\n",
+	})
+	sum, err := s.Summarize(context.Background(), Medium, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(sum.Text, "2 stories (and 1 duplicate, loaded once) in 1 folder: news (2).") {
+		t.Errorf("overview: %s", sum.Text)
+	}
+}
+
 func TestArticleChoices(t *testing.T) {
 	s := collectionService(t)
 	got := s.ArticleChoices("tr", 25)
