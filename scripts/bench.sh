@@ -5,7 +5,9 @@
 # with a built index (median of 7 runs of the built binary: elapsed time,
 # and CPU time, user+sys, which other jobs on a shared machine inflate
 # less), its peak memory next to the stored vectors (chunks x dims x 4
-# bytes), re-indexing after one changed story (median of 3 edits), and an
+# bytes) and, less the fixed cost of a process (the peak of an `ask` over
+# two tiny stories), next to them again, re-indexing after one changed
+# story (median of 3 edits), and an
 # in-process search next to a bare chromem-go top-10 query (testing.B).
 # The load average is printed before and after.
 #
@@ -50,9 +52,24 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 declare -A dirs
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
+
+# The fixed cost of a process: the peak RSS (median of 7) of `ask` over a
+# collection of two one-paragraph stories, index built, whose vectors are
+# 16 KB: the binary, the runtime, the embedded tables and the start. The
+# table's "above fixed" column is a collection's peak less this.
+mkdir -p "$tmp/tiny/news"
+printf 'Harbour bridge reopens\n\nThe harbour bridge reopened on Monday after repairs costing 42 million pounds.\n' >"$tmp/tiny/news/a.txt"
+printf 'Library wins award\n\nThe town library won the regional design award for its reading room.\n' >"$tmp/tiny/news/b.txt"
+ARTICLEBOT_DATA_DIR=$tmp/data-tiny "$bin" index --corpus "$tmp/tiny" >/dev/null 2>&1
+fixed=$(for i in 1 2 3 4 5 6 7; do
+	ARTICLEBOT_DATA_DIR=$tmp/data-tiny /usr/bin/time -f "%M" -o "$tmp/t" "$bin" ask --corpus "$tmp/tiny" "How much did the bridge repairs cost?" >/dev/null 2>&1
+	cat "$tmp/t"
+done | median)
+help=$(for i in 1 2 3 4 5 6 7; do /usr/bin/time -f "%M" -o "$tmp/t" "$bin" --help >/dev/null 2>&1; cat "$tmp/t"; done | median)
+awk -v f="$fixed" -v h="$help" 'BEGIN {printf "fixed cost: ask over 2 one-paragraph stories peaks at %.1f MB (articlebot --help: %.1f MB), medians of 7\n", f/1024, h/1024}'
 echo
-printf "| collection | stories | chunks | index (s) | 2nd index (s) | ask median (ms) | ask CPU median (ms) | ask peak RSS (MB) | vectors (MB) | RSS/vectors | re-index 1 story (s) |\n"
-printf "|---|---|---|---|---|---|---|---|---|---|---|\n"
+printf "| collection | stories | chunks | index (s) | 2nd index (s) | ask median (ms) | ask CPU median (ms) | ask peak RSS (MB) | vectors (MB) | RSS/vectors | (RSS - fixed)/vectors | re-index 1 story (s) |\n"
+printf "|---|---|---|---|---|---|---|---|---|---|---|---|\n"
 for size in $SIZES; do
 	case $size in
 	bbc) dir=../shared/corpora/bbc; [ -d "$dir" ] || { echo "| bbc | (no ../shared) |"; continue; }
@@ -86,8 +103,8 @@ for size in $SIZES; do
 	done
 	re=$(printf "%s\n" "${reidx[@]}" | median)
 	awk -v s="$size" -v st="$stories" -v c="$chunks" -v a="$t0" -v b="$t1" -v c2="$t2" -v d="$t3" -v ask="$ask" -v cpu="$cpu" \
-		-v p="$peak" -v v="$vec" -v re="$re" 'BEGIN {
-		printf "| %s | %s | %s | %.2f | %.2f | %.0f | %.0f | %.0f | %s | %.2f | %.2f |\n", s, st, c, b-a, d-c2, ask*1000, cpu*1000, p/1024, v, (p/1024)/v, re }'
+		-v p="$peak" -v v="$vec" -v re="$re" -v f="$fixed" 'BEGIN {
+		printf "| %s | %s | %s | %.2f | %.2f | %.0f | %.0f | %.0f | %s | %.2f | %.2f | %.2f |\n", s, st, c, b-a, d-c2, ask*1000, cpu*1000, p/1024, v, (p/1024)/v, ((p-f)/1024)/v, re }'
 done
 
 # With OLD_BIN, the BBC whole-process ask of both binaries, interleaved
