@@ -2,16 +2,19 @@ package retrieval
 
 import "github.com/articlebot/articlebot/retrieval/synonym"
 
-// Expand returns words to widen a query word with: its WordNet synonyms
-// and derivationally related forms ("invade" for "invasion"). Both are
-// general resources; no list here is chosen for particular questions. A
+// Expand returns words to widen a query word with: its WordNet synonyms,
+// derivationally related forms ("invade" for "invasion") and, for an
+// adjective, the attributes it gives a value of ("speed" for "fast": "how
+// fast" is answered by "speeds of up to 15Mbps"). All are general
+// resources; no list here is chosen for particular questions. A
 // number word is not expanded: WordNet's senses of "three" are "trio" and
 // "triad", never what a question asking about three of something means.
 func Expand(word string) []string {
 	if IsNumberWord(word) {
 		return nil
 	}
-	return append(synonym.Lookup(word), synonym.Derived(word)...)
+	out := append(synonym.Lookup(word), synonym.Derived(word)...)
+	return append(out, synonym.Attributes(word)...)
 }
 
 // IsNumberWord reports whether a lower-case word (or its stem) is written

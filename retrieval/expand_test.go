@@ -25,4 +25,8 @@ func TestNumberWordsAreNotExpanded(t *testing.T) {
 	if got := Expand("invasion"); !slices.Contains(got, "invade") {
 		t.Errorf("Expand(invasion) = %v, want invade among them", got)
 	}
+	// "how fast" asks for a speed.
+	if got := Expand("fast"); !slices.Contains(got, "speed") {
+		t.Errorf("Expand(fast) = %v, want speed among them", got)
+	}
 }

@@ -1,10 +1,10 @@
 //go:build ignore
 
-// Command gen builds synonyms.txt from the WordNet 3.0 database files as
-// installed by Debian's wordnet-base package:
+// Command gen builds synonyms.txt, derived.txt and attributes.txt from the
+// WordNet 3.0 database files as installed by Debian's wordnet-base package:
 //
 //	apt-get install -y wordnet-base
-//	go run gen.go -wordnet /usr/share/wordnet -o synonyms.txt
+//	go run gen.go -wordnet /usr/share/wordnet -o synonyms.txt -derived derived.txt -attributes attributes.txt
 //
 // The full WordNet synonym relation is too loose for query expansion: rare
 // senses make "support" a synonym of "suffer" and "bear". So it is pruned to
@@ -37,6 +37,7 @@ func main() {
 	dir := flag.String("wordnet", "/usr/share/wordnet", "directory holding the WordNet index.* and data.* files")
 	out := flag.String("o", "synonyms.txt", "output file")
 	derivedOut := flag.String("derived", "derived.txt", "output file for derivationally related forms")
+	attrsOut := flag.String("attributes", "attributes.txt", "output file for the attributes adjectives give values of")
 	senses := flag.Int("senses", 2, "most frequent senses kept per word and part of speech")
 	flag.Parse()
 
@@ -45,6 +46,7 @@ func main() {
 	tagged := map[string]int{}
 	syns := map[string]map[string]bool{}
 	derived := map[string]map[string]bool{}
+	attrs := map[string]map[string]bool{}
 	all := map[string]synset{} // "pos offset" → synset, for derivation targets
 	for _, pos := range posNames {
 		ss, err := readSynsets(filepath.Join(*dir, "data."+pos), pos)
@@ -70,6 +72,9 @@ func main() {
 			for _, off := range e.offsets[:min(*senses, len(e.offsets))] {
 				words := synsets[off]
 				addDerived(derived, e.lemma, all[pos[:1]+" "+off], all)
+				if pos == "adj" {
+					addAttributes(attrs, e.lemma, all["a "+off], all)
+				}
 				// A synset where the lemma appears only capitalised is a
 				// name or symbol sense ("Cm" for curium, "Chicago" the card
 				// game); its members are not synonyms of the lowercase word.
@@ -110,6 +115,7 @@ func main() {
 	maps.Copy(syns, rare)
 	writeTable(*out, syns, tagged)
 	writeTable(*derivedOut, derived, tagged)
+	writeTable(*attrsOut, attrs, tagged)
 }
 
 // writeTable writes one line per word, "word rel1 rel2 ...", related words
@@ -134,10 +140,12 @@ func writeTable(out string, syns map[string]map[string]bool, tagged map[string]i
 	log.Printf("wrote %d entries, %d bytes to %s", len(syns), b.Len(), out)
 }
 
-// synset is one WordNet synset: its words and its derivation pointers.
+// synset is one WordNet synset: its words, its derivation pointers and,
+// for an adjective, its attribute pointers.
 type synset struct {
 	words   []string
 	derived []pointer
+	attrs   []string // "=": the attributes an adjective gives a value of, as "n offset"
 }
 
 // pointer is a lexical "+" (derivationally related form) pointer from word
@@ -177,7 +185,30 @@ func addDerived(derived map[string]map[string]bool, lemma string, s synset, all 
 	}
 }
 
-// readSynsets parses a data.pos file with its derivation pointers, keyed
+// addAttributes records the attributes (nouns) whose values an adjective
+// lemma names in one of its top senses, by WordNet's "=" pointer: "fast"
+// → "speed", "old" → "age", "heavy" → "weight". A question asking how
+// fast something is asks for its speed, which a story states with the
+// noun ("speeds of up to 15Mbps"), not the adjective. One way only: a
+// question asking for a speed does not ask whether something is slow.
+func addAttributes(attrs map[string]map[string]bool, lemma string, s synset, all map[string]synset) {
+	if !slices.Contains(s.words, lemma) {
+		return
+	}
+	for _, a := range s.attrs {
+		for _, w := range all[a].words {
+			if w == lemma || !wordnet.IsWord(w) {
+				continue
+			}
+			if attrs[lemma] == nil {
+				attrs[lemma] = map[string]bool{}
+			}
+			attrs[lemma][w] = true
+		}
+	}
+}
+
+// readSynsets parses a data.pos file with its derivation and attribute pointers, keyed
 // "p offset" with p the synset type's letter (s, satellite adjectives, is
 // filed as a).
 func readSynsets(path, pos string) (map[string]synset, error) {
@@ -202,6 +233,10 @@ func readSynsets(path, pos string) (map[string]synset, error) {
 		}
 		for i := 0; i < pcnt; i++ {
 			sym, off, tpos, st := f[at+1+4*i], f[at+2+4*i], f[at+3+4*i], f[at+4+4*i]
+			if sym == "=" && tpos == "n" {
+				s.attrs = append(s.attrs, "n "+off)
+				continue
+			}
 			if sym != "+" || len(st) != 4 {
 				continue
 			}

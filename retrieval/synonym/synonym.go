@@ -1,10 +1,11 @@
-// Package synonym expands query words with synonyms and derivationally
-// related forms ("sell" and "seller", "invade" and "invasion") from WordNet
-// 3.0, pruned to common senses and single words; the WordNet licence is in
+// Package synonym expands query words with synonyms, derivationally
+// related forms ("sell" and "seller", "invade" and "invasion") and the
+// attributes adjectives give values of ("fast": "speed") from WordNet 3.0,
+// pruned to common senses and single words; the WordNet licence is in
 // LICENSE.wordnet.
 package synonym
 
-//go:generate go run gen.go -wordnet /usr/share/wordnet -o synonyms.txt -derived derived.txt
+//go:generate go run gen.go -wordnet /usr/share/wordnet -o synonyms.txt -derived derived.txt -attributes attributes.txt
 
 import (
 	_ "embed"
@@ -26,6 +27,12 @@ var synonymsTxt string
 //go:embed derived.txt
 var derivedTxt string
 
+// attributesTxt holds, in the same format, the attributes adjectives give
+// values of ("fast": "speed", "old": "age"), also built by gen.go.
+//
+//go:embed attributes.txt
+var attributesTxt string
+
 // The tables are not parsed: wordnet.Line finds a word by binary search
 // over the sorted lines of the embedded text itself. TestTable guards the
 // order the search relies on.
@@ -44,6 +51,15 @@ func find(txt, word string) []string {
 // match is exact and the result a copy.
 func Derived(word string) []string {
 	return find(derivedTxt, word)
+}
+
+// Attributes returns the attributes an adjective gives a value of, in its
+// two most frequent senses ("fast": "speed", "old": "age", "heavy":
+// "weight"), or nil: what a question asking "how fast" wants, which a
+// story states with the noun. Like Lookup, the match is exact and the
+// result a copy.
+func Attributes(word string) []string {
+	return find(attributesTxt, word)
 }
 
 // Known reports whether WordNet lists word, in its base form, as having

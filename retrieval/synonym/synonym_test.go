@@ -132,6 +132,31 @@ func TestDerived(t *testing.T) {
 	}
 }
 
+func TestAttributes(t *testing.T) {
+	tests := []struct {
+		word string
+		want string // one attribute the list must hold
+	}{
+		{"fast", "speed"},
+		{"old", "age"},
+		{"heavy", "weight"},
+		{"tall", "height"},
+		{"far", "distance"},
+	}
+	for _, tt := range tests {
+		if got := Attributes(tt.word); !slices.Contains(got, tt.want) {
+			t.Errorf("Attributes(%q) = %q, want it to hold %q", tt.word, got, tt.want)
+		}
+	}
+	// One way: a noun has no adjectives, nor does an adjective without an
+	// attribute pointer.
+	for _, w := range []string{"speed", "age", "quick", "xyzzy"} {
+		if got := Attributes(w); got != nil {
+			t.Errorf("Attributes(%q) = %q, want none", w, got)
+		}
+	}
+}
+
 // parse reads a table whole, for checking it.
 func parse(txt string) map[string][]string {
 	m := map[string][]string{}
@@ -146,7 +171,7 @@ func parse(txt string) map[string][]string {
 // Every word of both tables is found by the binary search with its own
 // line's words, and words between and beyond them are not.
 func TestFindEveryWord(t *testing.T) {
-	for name, txt := range map[string]string{"synonyms.txt": synonymsTxt, "derived.txt": derivedTxt} {
+	for name, txt := range map[string]string{"synonyms.txt": synonymsTxt, "derived.txt": derivedTxt, "attributes.txt": attributesTxt} {
 		var words []string
 		for line := range strings.Lines(txt) {
 			words = append(words, strings.Fields(line)[0])
