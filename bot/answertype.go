@@ -53,13 +53,6 @@ func counts(sentence string, locs [][]int) [][]int {
 	return out
 }
 
-// typeEvidence reports whether sentence states a fact of the wanted type
-// that the question does not already hold: "15,000" answers "how many
-// troops" only if the question doesn't say 15,000 itself.
-func typeEvidence(want answerType, sentence, question string) bool {
-	return !want.typed() || len(typeSpans(want, sentence, question)) > 0
-}
-
 // typeSpans returns where sentence states a fact of the wanted type that
 // the question does not already hold, as byte offsets [start, end). A run
 // of capitalised words counts only by its words the question lacks: in
@@ -69,7 +62,9 @@ func typeSpans(want answerType, sentence, question string) [][2]int {
 	var out [][2]int
 	fresh := func(locs [][]int) {
 		for _, l := range locs {
-			m := strings.TrimSpace(fold(sentence[l[0]:l[1]]))
+			// A number's span may end in the sentence's comma or full
+			// stop: "before 65," holds the question's "before 65".
+			m := strings.TrimRight(strings.TrimSpace(fold(sentence[l[0]:l[1]])), ",.")
 			if m != "" && !strings.Contains(q, m) {
 				out = append(out, [2]int{l[0], l[1]})
 			}
@@ -111,7 +106,8 @@ func typeSpans(want answerType, sentence, question string) [][2]int {
 			// "How many Mac minis" counts things: a price is no count.
 			price := moneyRE.FindAllStringIndex(sentence, -1)
 			locs = slices.DeleteFunc(locs, func(l []int) bool {
-				return slices.ContainsFunc(price, func(p []int) bool { return p[0] < l[1] && l[0] < p[1] }) || percentage(sentence, l)
+				return slices.ContainsFunc(price, func(p []int) bool { return p[0] < l[1] && l[0] < p[1] }) || percentage(sentence, l) ||
+					multiplier(sentence, l, question) || measures(sentence, l, question)
 			})
 		}
 		fresh(locs)
@@ -134,7 +130,11 @@ func typeSpans(want answerType, sentence, question string) [][2]int {
 		fresh(ageRE.FindAllStringIndex(sentence, -1))
 	case reason:
 		fresh(reasonRE.FindAllStringIndex(sentence, -1))
-	case person, entity:
+	case person:
+		freshNames(nameSpans(sentence))
+		// "The Glasgow forward" names a place, not the person asked for.
+		out = slices.DeleteFunc(out, func(sp [2]int) bool { return placeName(sentence[sp[0]:sp[1]]) })
+	case entity:
 		freshNames(nameSpans(sentence))
 	case organisation:
 		fresh(orgWordRE.FindAllStringIndex(sentence, -1))
@@ -193,6 +193,145 @@ const timedPart = `(?:\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|
 func percentage(sentence string, l []int) bool {
 	after := strings.ToLower(sentence[l[1]:])
 	return strings.HasSuffix(sentence[l[0]:l[1]], "%") || strings.HasPrefix(after, " percent") || strings.HasPrefix(after, " per cent")
+}
+
+// placeName reports whether every word of a name is one WordNet knows
+// as a place: "Glasgow", "New York".
+func placeName(name string) bool {
+	words := wordRE.FindAllString(name, -1)
+	return len(words) > 0 && !slices.ContainsFunc(words, func(w string) bool {
+		return kindOf(strings.ToLower(w)) != nountype.Place
+	})
+}
+
+// multiplier reports whether the number at l is a share or a multiple
+// ("half", "a quarter", "double", "twice"), which says how much of them or
+// how many times, not how many: "double the speeds" counts no customers,
+// though "twice" answers "how many times".
+func multiplier(sentence string, l []int, question string) bool {
+	switch strings.ToLower(sentence[l[0]:l[1]]) {
+	case "half", "quarter", "double", "twice", "triple":
+		return !slices.Contains(retrieval.BaseForms(countedNoun(question)), "time")
+	}
+	return false
+}
+
+// measures reports whether the number at l measures something in a unit
+// other than the things a "how many" question counts: "30 gigabytes",
+// "2Mbps" or "its 11th year" is no count of customers, though "11th year"
+// counts years. A unit is a noun WordNet files under a quantity, a
+// duration, a date or money, or letters written onto the number.
+func measures(sentence string, l []int, question string) bool {
+	counted := countedNoun(question)
+	if counted == "" {
+		return false
+	}
+	unit, abbrev := wordAfterNumber(sentence[l[1]:])
+	if unit == "" {
+		return false
+	}
+	k := kindOf(unit)
+	if abbrev {
+		k = nountype.Quantity
+	}
+	if !measureKinds[k] || k == kindOf(counted) {
+		return false
+	}
+	return !slices.ContainsFunc(retrieval.BaseForms(unit), func(f string) bool { return slices.Contains(retrieval.BaseForms(counted), f) })
+}
+
+var measureKinds = map[string]bool{nountype.Quantity: true, nountype.Duration: true, nountype.Date: true, nountype.Money: true}
+
+// sameKindCounts keeps of a sentence's count spans those that count
+// something of the kind of the last of counted, by WordNet: "25-man"
+// counts players as people, where "third term" counts nothing that is.
+func sameKindCounts(spans [][2]int, sentence string, counted []string) [][2]int {
+	want := ""
+	if len(counted) > 0 {
+		want = kindOf(counted[len(counted)-1])
+	}
+	return slices.DeleteFunc(spans, func(sp [2]int) bool {
+		w, abbrev := wordAfterNumber(sentence[sp[1]:])
+		return want == "" || abbrev || kindOf(w) != want
+	})
+}
+
+// countedNoun is the noun a "how many" question counts: "flights" of "How
+// many flights did it cancel?"; empty when there is none.
+func countedNoun(question string) string {
+	p := countedPhrase(question)
+	if len(p) == 0 {
+		return ""
+	}
+	return p[len(p)-1]
+}
+
+// countedPhrase is the phrase of countedNoun (see focusPhrase).
+func countedPhrase(question string) []string {
+	loc := howManyQ.FindStringIndex(question)
+	if loc == nil {
+		return nil
+	}
+	return focusPhrase("which " + question[loc[1]:])
+}
+
+// wordAfterNumber is the noun a number counts, lowercased: the last word
+// of the run of words after it ("64 full racks", "30 gigabytes a month"),
+// past an ordinal's suffix ("11th year") and a scale ("2m customers",
+// "4.1 million viewers"), or the word a hyphen joins it to ("a 25-man
+// squad" counts men); empty when no word follows. abbrev is true when the
+// word is letters written onto the number, a unit's abbreviation:
+// "2Mbps", "5kg".
+func wordAfterNumber(rest string) (word string, abbrev bool) {
+	if n := len(rest) - len(strings.TrimLeftFunc(rest, unicode.IsLetter)); n > 0 {
+		switch strings.ToLower(rest[:n]) {
+		case "st", "nd", "rd", "th", "m", "bn", "k", "mn", "tn":
+			rest = rest[n:]
+		default:
+			return strings.ToLower(rest[:n]), true
+		}
+	}
+	hyphen := strings.HasPrefix(rest, "-")
+	for n := 0; n < maxNounRun; n++ {
+		if !strings.HasPrefix(rest, " ") && !strings.HasPrefix(rest, "-") {
+			break
+		}
+		rest = strings.TrimLeft(rest, " -")
+		locs := wordRE.FindAllStringIndex(rest, 1)
+		if len(locs) == 0 || locs[0][0] != 0 {
+			break
+		}
+		w := strings.ToLower(rest[:locs[0][1]])
+		rest = rest[locs[0][1]:]
+		if m := numberRE.FindStringIndex(w); m != nil && m[0] == 0 && m[1] == len(w) && word == "" {
+			n--
+			continue
+		}
+		if hyphen {
+			// "10-year-old", "25-man": the hyphen's first part.
+			w, _, _ = strings.Cut(w, "-")
+			return w, false
+		}
+		if retrieval.IsStopword(w) || nountype.Of(w) == nountype.Verb {
+			break
+		}
+		word = w
+	}
+	return word, false
+}
+
+// maxNounRun is the most words wordAfterNumber reads for a noun.
+const maxNounRun = 3
+
+// kindOf is nountype's kind of a word, by the first of its base forms
+// that has one.
+func kindOf(word string) string {
+	for _, f := range retrieval.BaseForms(word) {
+		if k := nountype.Of(f); k != "" {
+			return k
+		}
+	}
+	return ""
 }
 
 // howManyQ asks for a count of things.

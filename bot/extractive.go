@@ -58,6 +58,12 @@ func rank(m *Model, all, already []candidate, storyHas func(story, stem string) 
 		if c.f[fTypeMiss] == 1 && a.want != reason {
 			c.p = 0
 		}
+		// A story that names none of what the question names is about
+		// something else: "How many copies did Kokomo sell?" is not
+		// answered by a story without Kokomo.
+		if c.f[fNameMiss] == 1 {
+			c.p = 0
+		}
 		cands = append(cands, c)
 	}
 	// Ties go to the better-ranked passage, which comes first.

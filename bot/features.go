@@ -2,6 +2,7 @@ package bot
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/articlebot/articlebot/corpus"
 	"github.com/articlebot/articlebot/retrieval"
@@ -22,6 +23,9 @@ type analysis struct {
 	matches map[string]bool
 	// focusMatches are those of its terms that are not names.
 	focusMatches map[string]bool
+	// counted are the words of what a "how many" question counts:
+	// "people worldwide" of "How many people worldwide watch it?".
+	counted []string
 }
 
 // qterm is one content word of a question.
@@ -52,6 +56,7 @@ const expansionCredit = 0.5
 // their weights, which of them are names.
 func (s *Service) analyze(p part) analysis {
 	a := analysis{text: p.text, want: p.want, stems: map[string]bool{}, bigrams: map[string]bool{}, matches: map[string]bool{}, focusMatches: map[string]bool{}}
+	a.counted = countedPhrase(p.text)
 	toks := retrieval.Tokenize(p.text)
 	a.vec = sentenceEmbedder.EmbedTokens(toks)
 	// Function words the stop list lacks ask nothing of a sentence.
@@ -90,6 +95,25 @@ func (s *Service) analyze(p part) analysis {
 		}
 	}
 	return a
+}
+
+// holdsCounted reports whether a text with the stems has holds a word of
+// what a "how many" question counts ("how many people worldwide"), itself
+// or a synonym or derived form; true for a question that counts nothing.
+func (a analysis) holdsCounted(has func(string) bool) bool {
+	if len(a.counted) == 0 {
+		return true
+	}
+	asked := false
+	for _, t := range a.terms {
+		if slices.ContainsFunc(a.counted, func(w string) bool { return strings.EqualFold(t.word, w) }) {
+			asked = true
+			if t.in(has) || slices.ContainsFunc(t.alts, has) {
+				return true
+			}
+		}
+	}
+	return !asked
 }
 
 // weight is a stem's evidence: how rare it is in English, measured by its
@@ -273,14 +297,21 @@ func (s *Service) candidates(a analysis, res *SearchResult) []candidate {
 			f[fCovStory], f[fMissStory] = sc[0], sc[1]
 			f[fNameMiss] = nameMiss[story]
 			if a.want.typed() {
-				if sp := typeSpans(a.want, ps.text, a.text); len(sp) > 0 {
+				// Where the sentence and its neighbours never say what a
+				// "how many" question counts, only a count of something of
+				// its kind answers: "a 25-man squad" counts players.
+				spans := func(text string) [][2]int { return typeSpans(a.want, text, a.text) }
+				if !a.holdsCounted(inContext) {
+					spans = func(text string) [][2]int { return sameKindCounts(typeSpans(a.want, text, a.text), text, a.counted) }
+				}
+				if sp := spans(ps.text); len(sp) > 0 {
 					f[fTypeSent] = 1
 					f[fSlot] = slot(a.matches, ps.words, sp)
 					f[fSlotFocus] = slot(a.focusMatches, ps.words, sp)
-				} else if si+1 < len(sents) && typeEvidence(a.want, sents[si+1].text, a.text) {
+				} else if si+1 < len(sents) && len(spans(sents[si+1].text)) > 0 {
 					f[fTypeNear] = 1
 					c.near = sents[si+1].text
-				} else if si > 0 && typeEvidence(a.want, sents[si-1].text, a.text) {
+				} else if si > 0 && len(spans(sents[si-1].text)) > 0 {
 					f[fTypeNear] = 1
 					c.near, c.nearFirst = sents[si-1].text, true
 				} else {

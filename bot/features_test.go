@@ -97,6 +97,21 @@ func TestTypeSpansAreWhatTheQuestionLacks(t *testing.T) {
 			"Her run makes her the quickest in the country this year.", "When did she run?", []string{"this year"}},
 		{"a number the question holds answers nothing", quantity,
 			"The 15,000 troops arrived.", "Did the 15,000 troops arrive?", nil},
+		{"a number the question holds answers nothing before a comma", quantity,
+			"Staff may not retire before 60, the firm said.", "How many staff retire before 60 each year?", nil},
+		{"a measure in another unit is no count", quantity,
+			"Members get 2Mbps, between one gigabyte and 30 gigabytes a month, in its 4th year, and 12 free lessons.",
+			"How many members does the club have?", []string{"12"}},
+		{"a measure in the unit counted counts", quantity,
+			"The fair is now in its 9th year.", "How many years has the fair run?", []string{"9"}},
+		{"the noun a number counts is the last of the words after it", quantity,
+			"The machine fills 40 full cabinets.", "How many full cabinets does it fill?", []string{"40"}},
+		{"a share or a multiple is no count", quantity,
+			"The firm will double the speeds for half its members.", "How many members will get faster speeds?", nil},
+		{"a multiple counts times", quantity,
+			"She has won the race twice.", "How many times has she won the race?", []string{"twice"}},
+		{"a place is no one", person,
+			"The Leeds winger met Jo Bloggs in Cardiff.", "Who did the winger meet?", []string{"Jo Bloggs"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -206,5 +221,47 @@ func TestATypedQuestionNeedsItsKindOfFact(t *testing.T) {
 		if n != tt.n {
 			t.Errorf("a question wanting %s: %d sentences may answer, want %d", tt.want, n, tt.n)
 		}
+	}
+}
+
+// TestACountOfSomethingElseIsNoAnswer: where a sentence and its neighbours
+// never say what "how many" counts, only a count of something of its kind
+// answers: "a 40-man crew" counts sailors, "a second term" no guests.
+func TestACountOfSomethingElseIsNoAnswer(t *testing.T) {
+	svc := newService(t)
+	for _, tt := range []struct {
+		question, text string
+		typed          bool
+	}{
+		{"How many sailors are in the crew?", "A 40-man crew will sail on Monday.", true},
+		{"How many guests attended the mayor's speech?", "In a speech at the town hall, the mayor said she wanted a second term.", false},
+		{"How many guests attended the mayor's speech?", "The mayor spoke to 300 guests at the town hall.", true},
+	} {
+		a := svc.analyze(part{text: tt.question, want: classify(tt.question)})
+		cs := svc.candidates(a, &SearchResult{Hits: []Hit{{Chunk: corpus.Chunk{ID: tt.text, ArticleID: "s", Text: tt.text}}}})
+		if len(cs) != 1 {
+			t.Fatalf("%q: %d candidates, want 1", tt.text, len(cs))
+		}
+		if got := cs[0].f[fTypeSent] == 1; got != tt.typed {
+			t.Errorf("%q for %q: type_in_sentence %v, want %v", tt.text, tt.question, got, tt.typed)
+		}
+	}
+}
+
+// TestAStoryThatNamesNoneOfTheQuestionsNamesAnswersNothing: "How many
+// copies did Zanzibar sell?" is not answered by a story about another
+// record, however well its sentence matches.
+func TestAStoryThatNamesNoneOfTheQuestionsNamesAnswersNothing(t *testing.T) {
+	var c candidate
+	c.f[fBias], c.f[fTypeSent], c.f[fNameMiss] = 1, 1, 1
+	m := &Model{Weights: make([]float64, nFeatures)}
+	m.Weights[fBias] = 5
+	has := func(story, stem string) bool { return false }
+	if got := rank(m, []candidate{c}, nil, has, analysis{want: quantity}); got[0].p != 0 {
+		t.Errorf("p = %.2f, want 0", got[0].p)
+	}
+	c.f[fNameMiss] = 0.5 // a story naming some of them may answer
+	if got := rank(m, []candidate{c}, nil, has, analysis{want: quantity}); got[0].p == 0 {
+		t.Error("p = 0 for a story naming half the question's names")
 	}
 }

@@ -219,6 +219,17 @@ func nounKind(noun string) answerType {
 // and a possessive; empty when there is none, or when the phrase is the
 // subject of another verb ("what were the experts expecting").
 func focusNoun(q string) string {
+	phrase := focusPhrase(q)
+	if len(phrase) == 0 {
+		return ""
+	}
+	return phrase[len(phrase)-1]
+}
+
+// focusPhrase is the run of words focusNoun takes its noun from, the noun
+// last: "short-haul flights"; "people worldwide", where the run ends in a
+// word that is no noun.
+func focusPhrase(q string) []string {
 	words := strings.FieldsFunc(strings.ToLower(strings.ReplaceAll(q, "’", "'")), func(r rune) bool {
 		return unicode.IsSpace(r) || strings.ContainsRune(`?!,;:()"“”`, r)
 	})
@@ -226,7 +237,7 @@ func focusNoun(q string) string {
 		return w == "what" || w == "which" || w == "whose" || w == "what's" || w == "whats"
 	})
 	if at < 0 {
-		return ""
+		return nil
 	}
 	copula := words[at] == "what's" || words[at] == "whats"
 	i := at + 1
@@ -252,16 +263,16 @@ func focusNoun(q string) string {
 		}
 	}
 	if len(run) == 0 || copula && end != "" && !phraseEnds[end] {
-		return ""
+		return nil
 	}
 	// "the name of the man who …", "what kind of bird": the noun after
 	// "of" says what kind of thing is asked for.
 	if end == "of" && len(run) == 1 && ofNouns[run[0]] {
-		if n := focusNoun("which " + strings.Join(words[i+1:], " ")); n != "" && nounKind(n) != anyAnswer {
-			return n
+		if p := focusPhrase("which " + strings.Join(words[i+1:], " ")); len(p) > 0 && nounKind(p[len(p)-1]) != anyAnswer {
+			return p
 		}
 	}
-	return run[len(run)-1]
+	return run
 }
 
 var (
