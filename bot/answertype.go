@@ -259,11 +259,11 @@ func sameKindCounts(spans [][2]int, sentence string, counted []string) [][2]int 
 // countedNoun is the noun a "how many" question counts: "flights" of "How
 // many flights did it cancel?"; empty when there is none.
 func countedNoun(question string) string {
-	p := countedPhrase(question)
-	if len(p) == 0 {
+	loc := howManyQ.FindStringIndex(question)
+	if loc == nil {
 		return ""
 	}
-	return p[len(p)-1]
+	return focusNoun("which " + question[loc[1]:])
 }
 
 // countedPhrase is the phrase of countedNoun (see focusPhrase).
@@ -323,11 +323,11 @@ func wordAfterNumber(rest string) (word string, abbrev bool) {
 // maxNounRun is the most words wordAfterNumber reads for a noun.
 const maxNounRun = 3
 
-// kindOf is nountype's kind of a word, by the first of its base forms
-// that has one.
+// kindOf is nountype's noun kind of a word, by the first of its base
+// forms that has one (an irregular verb form is no noun kind).
 func kindOf(word string) string {
 	for _, f := range retrieval.BaseForms(word) {
-		if k := nountype.Of(f); k != "" {
+		if k := nountype.Of(f); k != "" && k != nountype.Verb {
 			return k
 		}
 	}

@@ -205,14 +205,7 @@ func focusType(q string) answerType {
 
 // nounKind is the kind of fact a noun names, by WordNet; anyAnswer for
 // none.
-func nounKind(noun string) answerType {
-	for _, f := range retrieval.BaseForms(noun) {
-		if t, ok := nounKinds[nountype.Of(f)]; ok {
-			return t
-		}
-	}
-	return anyAnswer
-}
+func nounKind(noun string) answerType { return nounKinds[kindOf(noun)] }
 
 // focusNoun is the noun a "what", "which" or "whose" question asks about:
 // the head of the noun phrase after the question word, or after "what is"
