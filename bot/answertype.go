@@ -337,6 +337,9 @@ func kindOf(word string) string {
 // howManyQ asks for a count of things.
 var howManyQ = lazyRegexp(`(?i)\bhow many\b`)
 
+// howMuchQ asks for an amount.
+var howMuchQ = lazyRegexp(`(?i)\bhow much\b`)
+
 // calendarWord reports whether a capitalised word of a sentence, after
 // before, names a day or a month rather than someone: "Friday", "March";
 // "May" only after a word that puts a time after it ("in May").

@@ -276,3 +276,23 @@ func TestEvaluationRunsWithoutDeadlines(t *testing.T) {
 		t.Error("a question outside an evaluation ignored its 1ns deadline")
 	}
 }
+
+// TestTimeWarnerAcceptance is issue 9's acceptance question, asked of the
+// whole BBC collection: it is answered with "76%" from the Time Warner
+// story, whose title the source names.
+func TestTimeWarnerAcceptance(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the BBC collection is too slow to index under the race detector")
+	}
+	svc := bbcService(t)
+	a, err := svc.Ask(context.Background(), "How much did Time Warner's quarterly profits rise?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Refused || !strings.Contains(a.Text, "76%") {
+		t.Fatalf("answer %q: want 76%%", a.Text)
+	}
+	if len(a.Sources) == 0 || a.Sources[0].Article != "Ad sales boost Time Warner profit" {
+		t.Errorf("sources %+v: want the first from “Ad sales boost Time Warner profit”", a.Sources)
+	}
+}

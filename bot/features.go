@@ -301,8 +301,11 @@ func (s *Service) candidates(a analysis, res *SearchResult) []candidate {
 				// "how many" question counts, only a count of something of
 				// its kind answers: "a 25-man squad" counts players.
 				spans := func(text string) [][2]int { return typeSpans(a.want, text, a.text) }
-				if !a.holdsCounted(inContext) {
+				switch {
+				case !a.holdsCounted(inContext):
 					spans = func(text string) [][2]int { return sameKindCounts(typeSpans(a.want, text, a.text), text, a.counted) }
+				case a.want == quantity && howMuchQ.MatchString(a.text):
+					spans = func(text string) [][2]int { return a.amounts(typeSpans(a.want, text, a.text), text) }
 				}
 				if sp := spans(ps.text); len(sp) > 0 {
 					f[fTypeSent] = 1
@@ -451,4 +454,28 @@ func novelty(a analysis, stems map[string]bool) float64 {
 		}
 	}
 	return float64(n) / float64(len(stems))
+}
+
+// amounts keeps of a "how much" question's number spans those that state
+// an amount: a sum, a share, a measure in a unit, a bare figure. A number
+// that counts things ("464,000 subscribers") answers "how many", and one
+// that counts what the question itself names ("three quarters", asked
+// about quarterly profits) restates it.
+func (a analysis) amounts(spans [][2]int, sentence string) [][2]int {
+	price := moneyRE.FindAllStringIndex(sentence, -1)
+	return slices.DeleteFunc(spans, func(sp [2]int) bool {
+		l := sp[:]
+		if percentage(sentence, l) || slices.ContainsFunc(price, func(p []int) bool { return p[0] < sp[1] && sp[0] < p[1] }) {
+			return false
+		}
+		unit, abbrev := wordAfterNumber(sentence[sp[1]:])
+		if unit == "" || abbrev {
+			return false
+		}
+		if slices.ContainsFunc(retrieval.Stems(unit), func(st string) bool { return a.matches[st] }) {
+			return true
+		}
+		k := kindOf(unit)
+		return k != "" && !measureKinds[k]
+	})
 }

@@ -248,6 +248,35 @@ func TestACountOfSomethingElseIsNoAnswer(t *testing.T) {
 	}
 }
 
+// TestHowMuchAsksForAnAmountNotACount: "how much" is answered by a sum, a
+// share or a measure, not by a count of things nor by a count of what the
+// question itself names.
+func TestHowMuchAsksForAnAmountNotACount(t *testing.T) {
+	svc := newService(t)
+	for _, tt := range []struct {
+		question, text string
+		typed          bool
+	}{
+		{"How much did the firm's quarterly profits rise?", "It lost 464,000 subscribers.", false},
+		{"How much did the firm's quarterly profits rise?", "Profits were lower than in the preceding three quarters.", false},
+		{"How much did the firm's quarterly profits rise?", "Profits jumped 76% in the three months.", true},
+		{"How much did the firm's quarterly profits rise?", "Profits rose to $1.13bn.", true},
+		{"How much wine will France distil?", "It will distil 250 million litres.", true},
+		{"How much wine will France distil?", "It will distil 25,000 tonnes.", true},
+		{"How much did the index rise?", "The index rose 37 points.", true},
+		{"How many subscribers did it lose?", "It lost 464,000 subscribers.", true},
+	} {
+		a := svc.analyze(part{text: tt.question, want: classify(tt.question)})
+		cs := svc.candidates(a, &SearchResult{Hits: []Hit{{Chunk: corpus.Chunk{ID: tt.text, ArticleID: "s", Text: tt.text}}}})
+		if len(cs) != 1 {
+			t.Fatalf("%q: %d candidates, want 1", tt.text, len(cs))
+		}
+		if got := cs[0].f[fTypeSent] == 1; got != tt.typed {
+			t.Errorf("%q for %q: type_in_sentence %v, want %v", tt.text, tt.question, got, tt.typed)
+		}
+	}
+}
+
 // TestAStoryThatNamesNoneOfTheQuestionsNamesAnswersNothing: "How many
 // copies did Zanzibar sell?" is not answered by a story about another
 // record, however well its sentence matches.
