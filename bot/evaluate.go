@@ -145,6 +145,17 @@ func withTimeout(ctx context.Context, d time.Duration) (context.Context, context
 
 // Evaluate runs every case through search and Answer.
 func (s *Service) Evaluate(ctx context.Context, name, split string, cases []EvalCase) (*EvalSetReport, error) {
+	return s.evaluate(ctx, name, split, cases, false)
+}
+
+// EvaluateAlone is Evaluate with each question asked of its own story
+// alone, as `--article` asks it: how the service answers over one story.
+// Questions of no story (off-topic ones) are left out.
+func (s *Service) EvaluateAlone(ctx context.Context, name, split string, cases []EvalCase) (*EvalSetReport, error) {
+	return s.evaluate(ctx, name, split, slices.DeleteFunc(slices.Clone(cases), func(c EvalCase) bool { return c.Story == "" }), true)
+}
+
+func (s *Service) evaluate(ctx context.Context, name, split string, cases []EvalCase, alone bool) (*EvalSetReport, error) {
 	ctx = untimed(ctx)
 	if split == "" {
 		split = SplitAll
@@ -167,7 +178,11 @@ func (s *Service) Evaluate(ctx context.Context, name, split string, cases []Eval
 	for range min(runtime.GOMAXPROCS(0), len(cases)) {
 		wg.Go(func() {
 			for i := range next {
-				rep.Results[i], errs[i] = s.evalCase(ctx, cases[i], owns[i])
+				article := ""
+				if alone {
+					article = paths[cases[i].Story]
+				}
+				rep.Results[i], errs[i] = s.evalCase(ctx, cases[i], owns[i], article)
 			}
 		})
 	}
@@ -197,16 +212,16 @@ func (s *Service) Evaluate(ctx context.Context, name, split string, cases []Eval
 	return rep, nil
 }
 
-func (s *Service) evalCase(ctx context.Context, c EvalCase, own map[string]bool) (EvalResult, error) {
+func (s *Service) evalCase(ctx context.Context, c EvalCase, own map[string]bool, article string) (EvalResult, error) {
 	var storyRank, passageRank int
 	if c.Answerable() {
-		res, err := s.index.Find(ctx, Query{Text: c.Question, K: searchDepth})
+		res, err := s.index.Find(ctx, Query{Text: c.Question, K: searchDepth, Article: article})
 		if err != nil {
 			return EvalResult{}, err
 		}
 		storyRank, passageRank = ranks(c, own, res.Hits)
 	}
-	ans, err := s.Answer(ctx, Request{Question: c.Question}, nil)
+	ans, err := s.Answer(ctx, Request{Question: c.Question, Article: article}, nil)
 	if err != nil {
 		return EvalResult{}, err
 	}

@@ -43,6 +43,7 @@ type fitCase struct {
 	c     EvalCase
 	own   map[string]bool // the IDs of the case's story and its duplicates
 	parts []fitPart
+	alone bool // asked of its story alone (FitOptions.Alone)
 }
 
 // FitOptions say how Fit chooses what it doesn't learn by regression.
@@ -55,6 +56,13 @@ type FitOptions struct {
 	// 0.574, unanswerable refused 0.609, against 0.603 and 0.739), so it
 	// is not the default.
 	CrossValidate bool
+	// Alone also asks each calibration question of its story alone (the
+	// search restricted to it, as `--article` restricts it), so that the
+	// model learns from a one-story corpus as well as from the whole
+	// collection: a feature such as story_hits or story_top takes other
+	// values when every passage is of one story, as with the built-in
+	// article or one asked about by name.
+	Alone bool
 }
 
 // Fit fits the answering model on calibration cases: a logistic
@@ -64,7 +72,7 @@ type FitOptions struct {
 // cases may be given: the held-out half must not be seen.
 func (s *Service) Fit(ctx context.Context, cases []EvalCase, opt FitOptions) (*Model, *FitReport, error) {
 	ctx = untimed(ctx)
-	d, rep, err := s.fitData(ctx, cases)
+	d, rep, err := s.fitData(ctx, cases, opt.Alone)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -81,7 +89,8 @@ func (s *Service) Fit(ctx context.Context, cases []EvalCase, opt FitOptions) (*M
 		rep.Score = score(fcs, same(m, len(fcs)), m.Answer, m.Follow, s.index.StoryHas)
 	} else {
 		m = d.weights(l2)
-		m.Answer, m.Follow, rep.Score = thresholds(fcs, same(m, len(fcs)), s.index.StoryHas)
+		whole := collectionCases(fcs)
+		m.Answer, m.Follow, rep.Score = thresholds(whole, same(m, len(whole)), s.index.StoryHas)
 	}
 	m.Features = featureNames[:]
 	m.Gate = gate(fcs)
@@ -99,7 +108,7 @@ func (s *Service) Fit(ctx context.Context, cases []EvalCase, opt FitOptions) (*M
 
 // fitData scores every candidate sentence of the cases' question parts and
 // labels it by whether it states an expected answer.
-func (s *Service) fitData(ctx context.Context, cases []EvalCase) (fitData, *FitReport, error) {
+func (s *Service) fitData(ctx context.Context, cases []EvalCase, alone bool) (fitData, *FitReport, error) {
 	rep := &FitReport{Questions: len(cases)}
 	var fcs []fitCase
 	var xs []features
@@ -107,12 +116,28 @@ func (s *Service) fitData(ctx context.Context, cases []EvalCase) (fitData, *FitR
 	var groups []fitGroup
 	var rows [][2]int // each case's candidates, xs[first:end]
 	paths := s.storyPaths()
+	type asked struct {
+		c     EvalCase
+		story string // the story the search is restricted to; "" for all
+	}
+	var all []asked
 	for _, c := range cases {
+		all = append(all, asked{c: c})
+	}
+	if alone {
+		for _, c := range cases {
+			if c.Story != "" {
+				all = append(all, asked{c: c, story: paths[c.Story]})
+			}
+		}
+	}
+	for _, q := range all {
+		c := q.c
 		own, err := c.ownStories(paths)
 		if err != nil {
 			return fitData{}, nil, fmt.Errorf("%s: %w", c.ID, err)
 		}
-		fc := fitCase{c: c, own: own}
+		fc := fitCase{c: c, own: own, alone: q.story != ""}
 		first := len(xs)
 		if c.Answerable() {
 			rep.Answerable++
@@ -126,7 +151,7 @@ func (s *Service) fitData(ctx context.Context, cases []EvalCase) (fitData, *FitR
 		}
 		for _, p := range parts {
 			a := s.analyze(p)
-			res, err := s.index.Find(ctx, Query{Text: p.text, K: max(s.opt.TopK, candidatePassages), About: about})
+			res, err := s.index.Find(ctx, Query{Text: p.text, K: max(s.opt.TopK, candidatePassages), About: about, Article: q.story})
 			if err != nil {
 				return fitData{}, nil, fmt.Errorf("%s: %w", c.ID, err)
 			}
@@ -513,12 +538,19 @@ func statesAll(text string, groups AnswerGroups) bool {
 	return true
 }
 
+// collectionCases are the cases asked of the whole collection.
+func collectionCases(fcs []fitCase) []fitCase {
+	return slices.DeleteFunc(slices.Clone(fcs), func(fc fitCase) bool { return fc.alone })
+}
+
 // gate fits the off-topic gate on the answerable calibration questions'
-// retrieval scores (see fitGate).
+// retrieval scores (see fitGate), asked of the whole collection: a search
+// restricted to the question's story scores it as no search of a
+// collection would.
 func gate(fcs []fitCase) OffTopicGate {
 	var scores [][]topicScores
 	for _, fc := range fcs {
-		if !fc.c.Answerable() {
+		if !fc.c.Answerable() || fc.alone {
 			continue
 		}
 		var parts []topicScores

@@ -108,3 +108,46 @@ func TestRankedFirstCountsAnsweringSentencesRankedFirst(t *testing.T) {
 		}
 	}
 }
+
+// Asked alone, a calibration question is searched within its own story,
+// as Answer searches a question restricted to one article; the fit asks
+// it of the whole corpus too.
+func TestAloneSearchesTheStoryAsArticleDoes(t *testing.T) {
+	c, r := builtinRetriever(t)
+	var queries []Query
+	svc := New(c, recordingRetriever{r, &queries}, Options{})
+	art := c.Articles[0]
+	q := "How many troops did North Korea send?"
+	if _, err := svc.Answer(context.Background(), Request{Question: q, Article: art.ID}, nil); err != nil {
+		t.Fatal(err)
+	}
+	scoped := queries
+	if len(scoped) == 0 || scoped[0].Article != art.ID {
+		t.Fatalf("Answer's queries %+v: want them restricted to %s", scoped, art.ID)
+	}
+	cases := []EvalCase{{ID: "x", Kind: KindFact, Story: art.Path, Question: q, Answer: AnswerGroups{{"15,000"}}, Evidence: []string{"15,000"}}}
+	for name, run := range map[string]func() error{
+		"fit": func() error { _, _, err := svc.Fit(context.Background(), cases, FitOptions{Alone: true}); return err },
+		"evaluate": func() error {
+			_, err := svc.EvaluateAlone(context.Background(), "x", SplitAll, append(cases, EvalCase{ID: "y", Kind: KindOffTopic, Question: "Who won the World Cup?"}))
+			return err
+		},
+	} {
+		queries = nil
+		if err := run(); err != nil {
+			t.Fatal(err)
+		}
+		var alone, whole int
+		for _, q := range queries {
+			switch q.Article {
+			case art.ID:
+				alone++
+			case "":
+				whole++
+			}
+		}
+		if alone == 0 || name == "evaluate" && whole > 0 || name == "fit" && whole == 0 {
+			t.Errorf("%s: %d queries of the story alone, %d of the whole corpus: %+v", name, alone, whole, queries)
+		}
+	}
+}

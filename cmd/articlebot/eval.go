@@ -25,6 +25,7 @@ var evalCmd = &command{
 		fs.StringVar(&cl.split, "split", bot.SplitAll, "evaluate the `HALF` of split sets: calibration, heldout or all")
 		fs.Float64Var(&cl.minCoverage, "min-coverage", 0, "override the relevance threshold with `X` (0 to 1), for calibration")
 		fs.BoolVar(&cl.fitCV, "cv", false, "with --fit: choose the ridge penalty, the features and the thresholds by 5-fold cross-validation over the calibration stories (slower; not the default, as it measured worse on the held-out half)")
+		fs.BoolVar(&cl.fitAlone, "alone", false, "ask each question of its own story alone, as --article asks it (off-topic questions, of no story, are left out); with --fit, ask each calibration question both of its story alone and of the whole collection, so that the model learns one-story corpora too")
 		fs.StringVar(&cl.fitOut, "fit", "", "fit the answering model on the calibration half of FILE and write it to `OUT` (bot/model.json)")
 	},
 	run: func(ctx context.Context, e *env, cl *cli, args []string) error {
@@ -98,9 +99,13 @@ var evalCmd = &command{
 			}
 			cases, _ := bot.Select(set.Cases, cl.split)
 			if cl.fitOut != "" {
-				return fitModel(ctx, e, svc, calibrationOnly(cases), cl.fitOut, cl.fitCV)
+				return fitModel(ctx, e, svc, calibrationOnly(cases), cl.fitOut, bot.FitOptions{CrossValidate: cl.fitCV, Alone: cl.fitAlone})
 			}
-			rep, err := svc.Evaluate(ctx, set.Name, cl.split, cases)
+			evaluate := svc.Evaluate
+			if cl.fitAlone {
+				evaluate = svc.EvaluateAlone
+			}
+			rep, err := evaluate(ctx, set.Name, cl.split, cases)
 			if err != nil {
 				return fmt.Errorf("%s: %w", file, err)
 			}
@@ -239,8 +244,9 @@ func calibrationOnly(cases []bot.EvalCase) []bot.EvalCase {
 }
 
 // fitModel fits the answering model on cases and writes it to out.
-func fitModel(ctx context.Context, e *env, svc *bot.Service, cases []bot.EvalCase, out string, cv bool) error {
-	m, rep, err := svc.Fit(ctx, cases, bot.FitOptions{CrossValidate: cv})
+func fitModel(ctx context.Context, e *env, svc *bot.Service, cases []bot.EvalCase, out string, opt bot.FitOptions) error {
+	cv := opt.CrossValidate
+	m, rep, err := svc.Fit(ctx, cases, opt)
 	if err != nil {
 		return err
 	}
