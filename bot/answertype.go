@@ -209,11 +209,7 @@ func placeName(name string) bool {
 // how many times, not how many: "double the speeds" counts no customers,
 // though "twice" answers "how many times".
 func multiplier(sentence string, l []int, question string) bool {
-	switch strings.ToLower(sentence[l[0]:l[1]]) {
-	case "half", "quarter", "double", "twice", "triple":
-		return !slices.Contains(retrieval.BaseForms(countedNoun(question)), "time")
-	}
-	return false
+	return shareWords[strings.ToLower(sentence[l[0]:l[1]])] && !slices.Contains(retrieval.BaseForms(countedNoun(question)), "time")
 }
 
 // measures reports whether the number at l measures something in a unit

@@ -469,13 +469,22 @@ func (a analysis) amounts(spans [][2]int, sentence string) [][2]int {
 			return false
 		}
 		unit, abbrev := wordAfterNumber(sentence[sp[1]:])
-		if unit == "" || abbrev {
+		switch {
+		case abbrev:
 			return false
-		}
-		if slices.ContainsFunc(retrieval.Stems(unit), func(st string) bool { return a.matches[st] }) {
+		case unit == "":
+			// "one of the hottest tickets" counts tickets; "half of
+			// the budget" is a share of it.
+			return strings.HasPrefix(strings.ToLower(sentence[sp[1]:]), " of ") && !shareWords[strings.ToLower(sentence[sp[0]:sp[1]])]
+		case slices.ContainsFunc(retrieval.Stems(unit), func(st string) bool { return a.matches[st] }):
 			return true
 		}
-		k := kindOf(unit)
-		return k != "" && !measureKinds[k]
+		// A noun WordNet files under no measure counts things: "two
+		// Olivier Awards" (and, a loss, "37 points").
+		return !measureKinds[kindOf(unit)]
 	})
 }
+
+// shareWords are the number words that say how much of a thing: "half of
+// the budget".
+var shareWords = map[string]bool{"half": true, "quarter": true, "third": true, "double": true, "twice": true, "triple": true}
