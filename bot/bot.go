@@ -388,6 +388,7 @@ func (s *Service) answer(ctx context.Context, req Request, fu followUp, onPartia
 	}
 	var picked []candidate
 	var answers [][]candidate
+	answered := 0 // parts answered, some perhaps by an earlier part's sentence
 	var decisions []decision
 	var results []*SearchResult
 	var topics []topicScores
@@ -410,7 +411,11 @@ func (s *Service) answer(ctx context.Context, req Request, fu followUp, onPartia
 			embedErr = res.EmbedErr
 		}
 		decisions = append(decisions, d)
+		if d.earlier {
+			answered++
+		}
 		if len(d.picked) > 0 {
+			answered++
 			picked = append(picked, d.picked...)
 			answers = append(answers, d.picked)
 		}
@@ -428,7 +433,7 @@ func (s *Service) answer(ctx context.Context, req Request, fu followUp, onPartia
 			return s.refusalIn(q, req.Article)
 		}
 		a := compose(q, answers)
-		if len(answers) < len(parts) {
+		if answered < len(parts) {
 			a.Text += "\n\n" + s.articlesDont(req.Article) + " answer the rest of the question."
 		}
 		return a

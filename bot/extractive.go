@@ -26,6 +26,9 @@ type decision struct {
 	// picked are the sentences that answer, best first; none when the
 	// model finds no sentence likely enough.
 	picked []candidate
+	// earlier is true when a sentence picked for an earlier part of the
+	// question answers this one too (it is then best, and none is picked).
+	earlier bool
 }
 
 // extractFrom scores candidate sentences with the answering model and
@@ -34,6 +37,15 @@ type decision struct {
 func (s *Service) extractFrom(a analysis, all, already []candidate) decision {
 	cands := rank(s.model, all, already, s.index.StoryHas, a)
 	d := pick(a, cands, s.model.Answer, s.model.Follow, s.index.StoryHas)
+	// A sentence picked for an earlier part may answer this one too:
+	// "Jet has 42 aircraft and runs 271 flights daily" answers both parts
+	// of "How many planes does Jet have, and how many flights does it
+	// run?". When no other sentence answers, it does if the model finds it
+	// likely enough, and the answer says nothing of the part going
+	// unanswered.
+	if e := earlierAnswer(s.model, all, already, a); len(d.picked) == 0 && e != nil && e.p >= s.model.Answer {
+		d.best, d.picked, d.earlier = e, nil, true
+	}
 	if d.best != nil {
 		d.best.explain = s.model.explain(d.best.f)
 	}
@@ -47,23 +59,10 @@ func (s *Service) extractFrom(a analysis, all, already []candidate) decision {
 func rank(m *Model, all, already []candidate, storyHas func(story, stem string) bool, a analysis) []candidate {
 	var cands []candidate
 	for _, c := range all {
-		if slices.ContainsFunc(already, func(o candidate) bool { return o.text == c.text }) {
+		if pickedBefore(c, already) {
 			continue
 		}
-		c.p = m.prob(c.f)
-		// A question that asks for a kind of fact with a form of its own
-		// (a number, a date, a name) is answered only by a sentence that
-		// states one the question lacks, or whose neighbour does. A reason
-		// has no such form: "because" is one way of many to give it.
-		if c.f[fTypeMiss] == 1 && a.want != reason {
-			c.p = 0
-		}
-		// A story that names none of what the question names is about
-		// something else: "How many copies did Kokomo sell?" is not
-		// answered by a story without Kokomo.
-		if c.f[fNameMiss] == 1 {
-			c.p = 0
-		}
+		c.p = likelihood(m, c, a)
 		cands = append(cands, c)
 	}
 	// Ties go to the better-ranked passage, which comes first.
@@ -101,6 +100,44 @@ func rank(m *Model, all, already []candidate, storyHas func(story, stem string) 
 		return cands
 	}
 	return same
+}
+
+// likelihood is the model's probability that a candidate answers a.
+func likelihood(m *Model, c candidate, a analysis) float64 {
+	// A question that asks for a kind of fact with a form of its own (a
+	// number, a date, a name) is answered only by a sentence that states
+	// one the question lacks, or whose neighbour does. A reason has no
+	// such form: "because" is one way of many to give it.
+	if c.f[fTypeMiss] == 1 && a.want != reason {
+		return 0
+	}
+	// A story that names none of what the question names is about
+	// something else: "How many copies did Kokomo sell?" is not answered
+	// by a story without Kokomo.
+	if c.f[fNameMiss] == 1 {
+		return 0
+	}
+	return m.prob(c.f)
+}
+
+func pickedBefore(c candidate, already []candidate) bool {
+	return slices.ContainsFunc(already, func(o candidate) bool { return o.text == c.text })
+}
+
+// earlierAnswer is, of the candidates an earlier part picked, the one the
+// model finds likeliest to answer a; nil when there is none.
+func earlierAnswer(m *Model, all, already []candidate, a analysis) *candidate {
+	var best *candidate
+	for _, c := range all {
+		if !pickedBefore(c, already) {
+			continue
+		}
+		c.p = likelihood(m, c, a)
+		if best == nil || c.p > best.p {
+			best = &c
+		}
+	}
+	return best
 }
 
 // pick decides from scored candidates, best first: the best answers if its

@@ -98,3 +98,23 @@ func TestTwoPartQuestionOverTwoStories(t *testing.T) {
 		t.Errorf("answer %q doesn't say which story says what", a.Text)
 	}
 }
+
+// TestOneSentenceAnswersBothParts: when the sentence that answers the
+// first part answers the second too, the answer doesn't say the rest of
+// the question goes unanswered.
+func TestOneSentenceAnswersBothParts(t *testing.T) {
+	s := filesService(t, map[string]string{
+		"business/airline.txt": "Airline grows\n\nThe airline has 42 aircraft and runs 271 scheduled flights daily within India.\n\nIts shares rose on Monday.\n",
+		"sport/match.txt":      "Match tickets sold out\n\nTickets for the match cost fifteen pounds and sold out in an hour.\n",
+	})
+	a, err := s.Answer(context.Background(), Request{Question: "How many aircraft does the airline have, and how many scheduled flights does it run daily?"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Refused || !strings.Contains(a.Text, "42 aircraft") || !strings.Contains(a.Text, "271") {
+		t.Fatalf("answer %q, want 42 aircraft and 271 flights", a.Text)
+	}
+	if strings.Contains(a.Text, "rest of the question") {
+		t.Errorf("answer %q says part of the question goes unanswered", a.Text)
+	}
+}
