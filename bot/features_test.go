@@ -224,19 +224,17 @@ func TestATypedQuestionNeedsItsKindOfFact(t *testing.T) {
 	}
 }
 
-// TestACountOfSomethingElseIsNoAnswer: where a sentence and its neighbours
-// never say what "how many" counts, only a count of something of its kind
-// answers: "a 40-man crew" counts sailors, "a second term" no guests.
-func TestACountOfSomethingElseIsNoAnswer(t *testing.T) {
+// typedCase is a sentence, alone in its story, and whether it states a
+// fact of the kind its question asks for.
+type typedCase struct {
+	question, text string
+	typed          bool
+}
+
+func checkTyped(t *testing.T, cases []typedCase) {
+	t.Helper()
 	svc := newService(t)
-	for _, tt := range []struct {
-		question, text string
-		typed          bool
-	}{
-		{"How many sailors are in the crew?", "A 40-man crew will sail on Monday.", true},
-		{"How many guests attended the mayor's speech?", "In a speech at the town hall, the mayor said she wanted a second term.", false},
-		{"How many guests attended the mayor's speech?", "The mayor spoke to 300 guests at the town hall.", true},
-	} {
+	for _, tt := range cases {
 		a := svc.analyze(part{text: tt.question, want: classify(tt.question)})
 		cs := svc.candidates(a, &SearchResult{Hits: []Hit{{Chunk: corpus.Chunk{ID: tt.text, ArticleID: "s", Text: tt.text}}}})
 		if len(cs) != 1 {
@@ -248,15 +246,22 @@ func TestACountOfSomethingElseIsNoAnswer(t *testing.T) {
 	}
 }
 
+// TestACountOfSomethingElseIsNoAnswer: where a sentence and its neighbours
+// never say what "how many" counts, only a count of something of its kind
+// answers: "a 40-man crew" counts sailors, "a second term" no guests.
+func TestACountOfSomethingElseIsNoAnswer(t *testing.T) {
+	checkTyped(t, []typedCase{
+		{"How many sailors are in the crew?", "A 40-man crew will sail on Monday.", true},
+		{"How many guests attended the mayor's speech?", "In a speech at the town hall, the mayor said she wanted a second term.", false},
+		{"How many guests attended the mayor's speech?", "The mayor spoke to 300 guests at the town hall.", true},
+	})
+}
+
 // TestHowMuchAsksForAnAmountNotACount: "how much" is answered by a sum, a
 // share or a measure, not by a count of things nor by a count of what the
 // question itself names.
 func TestHowMuchAsksForAnAmountNotACount(t *testing.T) {
-	svc := newService(t)
-	for _, tt := range []struct {
-		question, text string
-		typed          bool
-	}{
+	checkTyped(t, []typedCase{
 		{"How much did the firm's quarterly profits rise?", "It lost 464,000 subscribers.", false},
 		{"How much did the firm's quarterly profits rise?", "Profits were lower than in the preceding three quarters.", false},
 		{"How much did the firm's quarterly profits rise?", "Profits jumped 76% in the three months.", true},
@@ -267,16 +272,7 @@ func TestHowMuchAsksForAnAmountNotACount(t *testing.T) {
 		{"How much are tickets for the show?", "The show won two Olivier Awards.", false},
 		{"How much of the budget went on roads?", "Half of it went on roads.", true},
 		{"How many subscribers did it lose?", "It lost 464,000 subscribers.", true},
-	} {
-		a := svc.analyze(part{text: tt.question, want: classify(tt.question)})
-		cs := svc.candidates(a, &SearchResult{Hits: []Hit{{Chunk: corpus.Chunk{ID: tt.text, ArticleID: "s", Text: tt.text}}}})
-		if len(cs) != 1 {
-			t.Fatalf("%q: %d candidates, want 1", tt.text, len(cs))
-		}
-		if got := cs[0].f[fTypeSent] == 1; got != tt.typed {
-			t.Errorf("%q for %q: type_in_sentence %v, want %v", tt.text, tt.question, got, tt.typed)
-		}
-	}
+	})
 }
 
 // TestAStoryThatNamesNoneOfTheQuestionsNamesAnswersNothing: "How many
