@@ -18,7 +18,7 @@ var (
 	dateRE    = lazyRegexp(`(?i)\b(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight|tomorrow|weekend|spring|summer|autumn|winter|christmas|easter|new year)\b|\b(?:1[89]|20)\d\d\b|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|few)\s+(?:days?|weeks?|months?|years?|decades?)\s+(?:ago|earlier|later|before|after)\b|\b(?:last|next|this|earlier this|later this)\s+(?:week|month|year|decade|century|season)\b|\b\d{1,2}:\d\d\b|\b(?:in|since|until|by|from|during|before|after)\s+the\s+(?:\d{4}s|(?:[\w'’-]+ ){1,3}(?:century|era|period|age))\b`)
 	spanRE    = lazyRegexp(`(?i)\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|a hundred|several|many|a few|few|a|an)[\s-]+(?:seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?|centuries|seasons?)\b|\b(?:since|for)\s+(?:\d{4}|decades|years|months)\b`)
 	lengthRE  = lazyRegexp(`(?i)\b\d[\d,.]*\s?(?:-|\s)?(?:millimetres?|millimeters?|mm|centimetres?|centimeters?|cm|metres?|meters?|m|kilometres?|kilometers?|km|inches|inch|feet|foot|ft|yards?|miles?)\b`)
-	ageRE     = lazyRegexp(`(?i)\b\d{1,3}[\s-]+years?[\s-]+old\b|\b\d{1,3}-year-old\b|\baged?\s+\d{1,3}\b|\b(?:age|ages) of \d{1,3}\b|,\s*\d{1,3},|\(\d{1,3}\)|\bin (?:his|her|their) (?:teens|twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b`)
+	ageRE     = lazyRegexp(`(?i)\b\d{1,3}[\s-]+years?[\s-]+old\b|\b\d{1,3}-year-old\b|\baged?\s+\d{1,3}\b|\b(?:age|ages) of \d{1,3}\b|,\s*\d{1,3},|\(\d{1,3}\)|\bin (?:his|her|their) (?:teens|twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b|\b(?:under|over)[\s-]+(?:\d{1,2}|` + ageWords + `)(?:'?s)?\b`)
 	reasonRE  = lazyRegexp(`(?i)\b(?:because|due to|as a result|owing to|thanks to|in order to|so that|so as to|after|since|amid|following|reason|reasons|caused|causes|cause|led to|lead to|leading to|blamed|blame|result of|resulted|driven by|prompted|sparked|triggered|over concerns?|fears? (?:of|that|over)|in response to|aimed at|to (?:help|boost|cut|avoid|prevent|protect|reduce|allow|stop|make|ensure|meet|improve|tackle|end))\b`)
 	placeRE   = lazyRegexp(`\b(?:in|at|from|to|near|across|outside|inside|throughout|around)\s+(?:(?:both|either)\s+)?(?:the\s+)?(\p{Lu}[\pL'’-]+(?:\s+\p{Lu}[\pL'’-]+)*)`)
 	orgWordRE = lazyRegexp(`\b(?:\p{Lu}[\pL&'’.-]*\s+)*(?:\p{Lu}[\pL&'’.-]*\s+)?(?:Inc|Ltd|Plc|plc|Corp|Corporation|Company|Group|Party|Association|Council|Committee|Commission|Union|Bank|Agency|Office|Ministry|Department|Authority|Board|Trust|Foundation|Institute|University|College|Club|FC|United|City|Records|Studios|Pictures|Network|News|Times|Post|Federation|League|Organisation|Organization)\b|\b\p{Lu}{2,}[\p{Lu}\d&]*\b`)
@@ -34,6 +34,10 @@ var (
 // andPlaceRE continues a place placeRE found with the next of a list: "in
 // both Eastern Europe and East Asia", "from Washington, Seoul, and Tokyo".
 var andPlaceRE = lazyRegexp(`^(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?(\p{Lu}[\pL'’-]+(?:\s+\p{Lu}[\pL'’-]+)*)`)
+
+// ageWords are the number words an age is written in: "children under
+// seven", "the under-threes", "the over-sixties".
+const ageWords = `(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:s|ies)?|(?:twent|thirt|fort|fift|sixt|sevent|eight|ninet)ies`
 
 const monthWords = `(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)`
 
@@ -127,7 +131,10 @@ func typeSpans(want answerType, sentence, question string) [][2]int {
 		fresh(spanRE.FindAllStringIndex(sentence, -1))
 		fresh(lengthRE.FindAllStringIndex(sentence, -1))
 	case age:
-		fresh(ageRE.FindAllStringIndex(sentence, -1))
+		// "Under 10%" is a share, not an age.
+		fresh(slices.DeleteFunc(ageRE.FindAllStringIndex(sentence, -1), func(l []int) bool {
+			return strings.HasPrefix(sentence[l[1]:], "%") || percentage(sentence, l)
+		}))
 	case reason:
 		fresh(reasonRE.FindAllStringIndex(sentence, -1))
 	case person:
