@@ -146,6 +146,8 @@ func typeSpans(want answerType, sentence, question string) [][2]int {
 	case organisation:
 		fresh(orgWordRE.FindAllStringIndex(sentence, -1))
 		freshNames(nameSpans(sentence))
+		// "Beijing" names a place, not the body asked for.
+		out = slices.DeleteFunc(out, func(sp [2]int) bool { return placeName(sentence[sp[0]:sp[1]]) })
 	case substance:
 		// "What material": a word naming a substance ("steel", "oak")
 		// that the question lacks.

@@ -69,6 +69,8 @@ func TestTypeSpansAreWhatTheQuestionLacks(t *testing.T) {
 			"It is unsuitable for children under seven, and the under-threes are barred.", "What age is it unsuitable for?", []string{"under seven", "under-threes"}},
 		{"a share under a number is no age", age,
 			"Under 10% of the runners are over 18.", "How old are the runners?", []string{"over 18"}},
+		{"a place is no body", organisation,
+			"It was used by Beijing, said Reporters Without Borders.", "Which group said so?", []string{"Reporters Without Borders"}},
 		{"a place before -based", place,
 			"The New York-based group said so.", "Where is the group based?", []string{"New York"}},
 		{"how long asks for a length too", duration,
