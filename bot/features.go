@@ -36,6 +36,10 @@ type qterm struct {
 	name   bool
 	// alts are the stems of its WordNet synonyms and derived forms.
 	alts []string
+	// spelling is its stem as the other spelling of a final "l" writes
+	// it ("trialling" and "trial", "travel" and "travelled"), which the
+	// stemmer keeps apart; empty for most words.
+	spelling string
 	// joins are the stems of it and the question's word before or after
 	// it written as one: "Time Warner" is there where a text writes
 	// "TimeWarner".
@@ -45,8 +49,25 @@ type qterm struct {
 // in reports whether a text with the stems has holds the word itself,
 // written alone or joined to its neighbour in the question.
 func (t qterm) in(has func(string) bool) bool {
-	return has(t.stem) || slices.ContainsFunc(t.joins, has)
+	return has(t.stem) || t.spelling != "" && has(t.spelling) || slices.ContainsFunc(t.joins, has)
 }
+
+// doubledL is a stem's other spelling by the final "l" British English
+// doubles before a suffix and the stemmer keeps ("trialling": triall,
+// trial; "travel": travel, travell), or "" when it has none.
+func doubledL(word, stem string) string {
+	switch {
+	case strings.HasSuffix(stem, "ll") && stem != word && strings.HasPrefix(word, stem):
+		// "trialling", "cancelled": the stem kept the doubled "l"; "falling"
+		// yields "fal", which no text writes.
+		return stem[:len(stem)-1]
+	case strings.HasSuffix(stem, "l") && !strings.HasSuffix(stem, "ll") && len(stem) > 3 && isVowel(stem[len(stem)-2]):
+		return stem + "l"
+	}
+	return ""
+}
+
+func isVowel(b byte) bool { return strings.IndexByte("aeiou", b) >= 0 }
 
 // expansionCredit is how much a synonym or derived form counts for, against
 // the word itself.
@@ -70,6 +91,7 @@ func (s *Service) analyze(p part) analysis {
 		}
 		a.stems[t.Stem] = true
 		qt := qterm{word: t.Word, stem: t.Stem, weight: s.weight(t.Stem), name: t.Capital || !english(t.Word)}
+		qt.spelling = doubledL(strings.ToLower(t.Word), t.Stem)
 		if i > 0 {
 			qt.joins = append(qt.joins, joinStem(toks[i-1], t))
 		}
@@ -83,6 +105,12 @@ func (s *Service) analyze(p part) analysis {
 						qt.alts = append(qt.alts, st)
 					}
 				}
+			}
+		}
+		if qt.spelling != "" {
+			a.matches[qt.spelling] = true
+			if !qt.name {
+				a.focusMatches[qt.spelling] = true
 			}
 		}
 		a.terms = append(a.terms, qt)

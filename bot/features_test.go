@@ -194,6 +194,35 @@ func TestAWordIsThereJoinedOrSplit(t *testing.T) {
 	}
 }
 
+// TestAFinalLIsDoubledOrNot: British English doubles a final "l" before
+// a suffix ("trialling", "travelled"), and the stemmer keeps it, so a
+// question's word is there in the other spelling, both ways.
+func TestAFinalLIsDoubledOrNot(t *testing.T) {
+	for _, tt := range []struct{ word, stem, want string }{
+		{"trialling", "triall", "trial"},
+		{"cancelled", "cancell", "cancel"},
+		{"travel", "travel", "travell"},
+		{"falling", "fall", "fal"}, // no text writes "fal"
+		{"fall", "fall", ""},
+		{"bowl", "bowl", ""},
+	} {
+		if got := doubledL(tt.word, tt.stem); got != tt.want {
+			t.Errorf("doubledL(%q, %q) = %q, want %q", tt.word, tt.stem, got, tt.want)
+		}
+	}
+	svc := newService(t)
+	for _, tt := range []struct{ question, sentence string }{
+		{"When is Wanadoo trialling it?", "Wanadoo is set to trial it."},
+		{"Where will the minister travel?", "The minister travelled widely."},
+	} {
+		a := svc.analyze(part{text: tt.question, want: classify(tt.question)})
+		sents := svc.split.of(corpus.Chunk{ID: tt.sentence, Text: tt.sentence})
+		if cov, _ := a.coverage(sents[0].has); cov != 1 {
+			t.Errorf("%q in %q: coverage %.2f, want 1", tt.question, tt.sentence, cov)
+		}
+	}
+}
+
 // TestAFactBesideTwoWordsWrittenAsOneIsNear: "Time Warner" is a word of
 // the question beside "76%" in "TimeWarner jumped 76%".
 func TestAFactBesideTwoWordsWrittenAsOneIsNear(t *testing.T) {
