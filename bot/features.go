@@ -82,6 +82,7 @@ func (s *Service) analyze(p part) analysis {
 	a.vec = sentenceEmbedder.EmbedTokens(toks)
 	// Function words the stop list lacks ask nothing of a sentence.
 	function := functionStems(p.text)
+	abbrevs := abbrevJoins(p.text)
 	for i := 1; i < len(toks); i++ {
 		a.bigrams[toks[i-1].Stem+" "+toks[i].Stem] = true
 	}
@@ -98,6 +99,7 @@ func (s *Service) analyze(p part) analysis {
 		if i+1 < len(toks) {
 			qt.joins = append(qt.joins, joinStem(t, toks[i+1]))
 		}
+		qt.joins = append(qt.joins, abbrevs[t.Stem]...)
 		for _, form := range retrieval.BaseForms(t.Word) {
 			for _, w := range retrieval.Expand(form) {
 				for _, st := range retrieval.Stems(w) {
@@ -123,6 +125,34 @@ func (s *Service) analyze(p part) analysis {
 		}
 	}
 	return a
+}
+
+// abbrevJoins are, by stem, the abbreviation keys (see abbrevKey) that
+// stand for a question's words in a text: "EU" is there where a text
+// spells out "European Union", and "European" and "Union" are where it
+// writes "EU".
+func abbrevJoins(question string) map[string][]string {
+	out := map[string][]string{}
+	add := func(word, key string) {
+		for _, st := range retrieval.Stems(word) {
+			if !slices.Contains(out[st], key) {
+				out[st] = append(out[st], key)
+			}
+		}
+	}
+	for _, l := range wordRE.FindAllStringIndex(question, -1) {
+		if ab := abbreviation(question[l[0]:l[1]]); ab != "" {
+			add(ab, abbrevKey(ab, true))
+		}
+	}
+	for _, in := range initialisms(question) {
+		for _, w := range in.words {
+			for _, ab := range in.abbrevs {
+				add(w, abbrevKey(ab, false))
+			}
+		}
+	}
+	return out
 }
 
 // holdsCounted reports whether a text with the stems has holds a word of
@@ -273,7 +303,8 @@ func (s *Service) candidates(a analysis, res *SearchResult) []candidate {
 		storyHits[h.Chunk.ArticleID] += 1 / float64(len(hits))
 	}
 	// The index knows a story's words one by one; the retrieved
-	// passages also say which it writes as two ("multi-polar").
+	// passages also say which it writes as two ("multi-polar"), and
+	// which abbreviations it writes or spells out.
 	storyJoined := map[string]map[string]bool{}
 	for _, h := range hits {
 		m := storyJoined[h.Chunk.ArticleID]
@@ -284,6 +315,9 @@ func (s *Service) candidates(a analysis, res *SearchResult) []candidate {
 		for _, ps := range s.split.of(h.Chunk) {
 			for st := range ps.joined {
 				m[st] = true
+			}
+			for k := range ps.abbrevs {
+				m[k] = true
 			}
 		}
 	}

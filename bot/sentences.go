@@ -17,9 +17,12 @@ type passageSentence struct {
 	// joined are the stems of two consecutive words written as one
 	// ("multi-polar" is also "multipolar"); shared, never modified.
 	joined map[string]bool
-	seq    []string       // the stems in order, for proximity
-	vec    []float32      // its local embedding, for similarity to a question
-	words  []sentenceWord // every word, for how near a fact is to the question's words
+	// abbrevs are the keys of the abbreviations it writes or spells out
+	// (see abbrevKey); shared, never modified.
+	abbrevs map[string]bool
+	seq     []string       // the stems in order, for proximity
+	vec     []float32      // its local embedding, for similarity to a question
+	words   []sentenceWord // every word, for how near a fact is to the question's words
 }
 
 // sentenceWord is one word of a sentence: where it is and its content
@@ -68,7 +71,7 @@ func (p *passageSplits) of(ch corpus.Chunk) []passageSentence {
 			seq[j] = t.Stem
 			set[t.Stem] = true
 		}
-		sents[i] = passageSentence{text: text, stems: set, joined: joinedStems(toks), seq: seq, vec: sentenceEmbedder.EmbedTokens(toks), words: wordsOf(text)}
+		sents[i] = passageSentence{text: text, stems: set, joined: joinedStems(toks), abbrevs: abbrevKeys(text), seq: seq, vec: sentenceEmbedder.EmbedTokens(toks), words: wordsOf(text)}
 	}
 	p.mu.Lock()
 	p.m[ch.ID] = sents
@@ -77,8 +80,8 @@ func (p *passageSplits) of(ch corpus.Chunk) []passageSentence {
 }
 
 // has reports whether the sentence holds a stem, as a word or as two
-// consecutive words written apart.
-func (ps passageSentence) has(st string) bool { return ps.stems[st] || ps.joined[st] }
+// consecutive words written apart, or an abbreviation's key.
+func (ps passageSentence) has(st string) bool { return ps.stems[st] || ps.joined[st] || ps.abbrevs[st] }
 
 // joinedStems are the stems of each two consecutive words of toks written
 // as one: English writes a compound open, hyphenated or closed ("multi-polar",

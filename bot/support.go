@@ -23,6 +23,11 @@ func (s *Service) support(sentence string, passages []string) float64 {
 		for st := range stemSet(p) {
 			have[st] = true
 		}
+		// A reply may abbreviate what a passage spells out, or spell
+		// out what it abbreviates.
+		for k := range abbrevKeys(p) {
+			have[k] = true
+		}
 	}
 	c, _ := a.coverage(func(st string) bool { return have[st] })
 	return c
