@@ -3,6 +3,8 @@ package bot
 import (
 	"strings"
 	"unicode"
+
+	"github.com/articlebot/articlebot/retrieval"
 )
 
 // An abbreviation names what the capitalised words it is the initials of
@@ -80,10 +82,14 @@ func capitalRuns(text string) [][]string {
 		w := text[l[0]:l[1]]
 		joined := len(run) > 0 && strings.TrimSpace(text[end:l[0]]) == ""
 		end = l[1]
+		// A function word is capitalised only for starting a sentence:
+		// "Will Chelsea win?" names no "WC".
+		before := strings.TrimRight(text[:l[0]], " “\"‘'(")
+		capital := startsCapital(w) && !((before == "" || strings.ContainsAny(before[len(before)-1:], ".!?:")) && retrieval.IsStopword(strings.ToLower(w)))
 		switch {
-		case joined && (inRunWord(w) || startsCapital(w)):
+		case joined && (inRunWord(w) || capital):
 			run = append(run, w)
-		case startsCapital(w) && !inRunWord(w):
+		case capital && !inRunWord(w):
 			runs, run = appendRun(runs, run), []string{w}
 		default:
 			runs, run = appendRun(runs, run), nil

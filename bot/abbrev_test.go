@@ -25,6 +25,8 @@ func TestAnAbbreviationIsItsInitials(t *testing.T) {
 		{"other initials", "EU", "The European Commission said.", false},
 		{"the run's order", "EU", "Union European", false},
 		{"a small word ends no run", "BO", "The Bank of the year.", false},
+		{"a sentence's first common word is no name", "WC", "Will Chelsea win the cup?", false},
+		{"nor after a full stop", "DG", "It rose. Does Google sell?", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

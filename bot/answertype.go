@@ -35,6 +35,23 @@ var (
 // both Eastern Europe and East Asia", "from Washington, Seoul, and Tokyo".
 var andPlaceRE = lazyRegexp(`^(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?(\p{Lu}[\pL'’-]+(?:\s+\p{Lu}[\pL'’-]+)*)`)
 
+// boundOfOther reports whether an "under"/"over" span at l bounds
+// something other than an age: a number a noun or a scale follows
+// ("over two years", "under 20 million").
+func boundOfOther(sentence string, l []int) bool {
+	span := strings.ToLower(sentence[l[0]:l[1]])
+	if !strings.HasPrefix(span, "under") && !strings.HasPrefix(span, "over") {
+		return false
+	}
+	rest := sentence[l[1]:]
+	if w, abbrev := wordAfterNumber(rest); w != "" || abbrev {
+		return true
+	}
+	next := strings.TrimLeft(rest, " ")
+	m := numberRE.FindStringIndex(next)
+	return m != nil && m[0] == 0 && len(next) < len(rest)
+}
+
 // ageWords are the number words an age is written in: "children under
 // seven", "the under-threes", "the over-sixties".
 const ageWords = `(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:s|ies)?|(?:twent|thirt|fort|fift|sixt|sevent|eight|ninet)ies`
@@ -131,9 +148,10 @@ func typeSpans(want answerType, sentence, question string) [][2]int {
 		fresh(spanRE.FindAllStringIndex(sentence, -1))
 		fresh(lengthRE.FindAllStringIndex(sentence, -1))
 	case age:
-		// "Under 10%" is a share, not an age.
+		// "Under 10%" is a share, not an age, and "over two years" or
+		// "under 20 million" measure something else.
 		fresh(slices.DeleteFunc(ageRE.FindAllStringIndex(sentence, -1), func(l []int) bool {
-			return strings.HasPrefix(sentence[l[1]:], "%") || percentage(sentence, l)
+			return strings.HasPrefix(sentence[l[1]:], "%") || percentage(sentence, l) || boundOfOther(sentence, l)
 		}))
 	case reason:
 		fresh(reasonRE.FindAllStringIndex(sentence, -1))
@@ -144,10 +162,11 @@ func typeSpans(want answerType, sentence, question string) [][2]int {
 	case entity:
 		freshNames(nameSpans(sentence))
 	case organisation:
-		fresh(orgWordRE.FindAllStringIndex(sentence, -1))
 		freshNames(nameSpans(sentence))
-		// "Beijing" names a place, not the body asked for.
+		// "Beijing" names a place, not the body asked for; a name with
+		// an organisation's word ("Manchester City") names the body.
 		out = slices.DeleteFunc(out, func(sp [2]int) bool { return placeName(sentence[sp[0]:sp[1]]) })
+		fresh(orgWordRE.FindAllStringIndex(sentence, -1))
 	case substance:
 		// "What material": a word naming a substance ("steel", "oak")
 		// that the question lacks.
@@ -213,12 +232,29 @@ func placeName(name string) bool {
 	})
 }
 
+// shareWords are the number words that say how much of a thing: "half of
+// the budget".
+var shareWords = map[string]bool{"half": true, "quarter": true, "double": true, "twice": true, "triple": true}
+
 // multiplier reports whether the number at l is a share or a multiple
 // ("half", "a quarter", "double", "twice"), which says how much of them or
 // how many times, not how many: "double the speeds" counts no customers,
-// though "twice" answers "how many times".
+// though "twice" answers "how many times". "Third" is an ordinal before a
+// noun ("her third title" counts three) and a share without one ("fall by
+// as much as a third").
 func multiplier(sentence string, l []int, question string) bool {
-	return shareWords[strings.ToLower(sentence[l[0]:l[1]])] && !slices.Contains(retrieval.BaseForms(countedNoun(question)), "time")
+	return shareAt(sentence, l) && !slices.Contains(retrieval.BaseForms(countedNoun(question)), "time")
+}
+
+// shareAt reports whether the number at l is one of shareWords, or a
+// "third" no noun follows.
+func shareAt(sentence string, l []int) bool {
+	w := strings.ToLower(sentence[l[0]:l[1]])
+	if w == "third" {
+		noun, _ := wordAfterNumber(sentence[l[1]:])
+		return noun == ""
+	}
+	return shareWords[w]
 }
 
 // measures reports whether the number at l measures something in a unit

@@ -43,8 +43,10 @@ func (s *Service) extractFrom(a analysis, all, already []candidate) decision {
 	// run?". When no other sentence answers, it does if the model finds it
 	// likely enough, and the answer says nothing of the part going
 	// unanswered.
-	if e := earlierAnswer(s.model, all, already, a); len(d.picked) == 0 && e != nil && e.p >= s.model.Answer {
-		d.best, d.picked, d.earlier = e, nil, true
+	if len(d.picked) == 0 {
+		if e := earlierAnswer(s.model, all, already, a); e != nil && e.p >= s.model.Answer {
+			d.best, d.earlier = e, true
+		}
 	}
 	if d.best != nil {
 		d.best.explain = s.model.explain(d.best.f)

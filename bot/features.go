@@ -55,16 +55,29 @@ func (t qterm) in(has func(string) bool) bool {
 // doubledL is a stem's other spelling by the final "l" British English
 // doubles before a suffix and the stemmer keeps ("trialling": triall,
 // trial; "travel": travel, travell), or "" when it has none.
+//
+// Only a word of two syllables or more doubles it ("trial", "fuel",
+// "cancel"): "calling" is no "cal", nor "skilled" "skil".
 func doubledL(word, stem string) string {
 	switch {
-	case strings.HasSuffix(stem, "ll") && stem != word && strings.HasPrefix(word, stem):
-		// "trialling", "cancelled": the stem kept the doubled "l"; "falling"
-		// yields "fal", which no text writes.
+	case strings.HasSuffix(stem, "ll") && stem != word && strings.HasPrefix(word, stem) && vowels(stem) >= 2:
+		// "trialling", "cancelled": the stem kept the doubled "l".
 		return stem[:len(stem)-1]
-	case strings.HasSuffix(stem, "l") && !strings.HasSuffix(stem, "ll") && len(stem) > 3 && isVowel(stem[len(stem)-2]):
+	case strings.HasSuffix(stem, "l") && !strings.HasSuffix(stem, "ll") && len(stem) > 3 && isVowel(stem[len(stem)-2]) && vowels(stem) >= 2:
 		return stem + "l"
 	}
 	return ""
+}
+
+// vowels counts a word's vowel letters.
+func vowels(w string) int {
+	n := 0
+	for i := range len(w) {
+		if isVowel(w[i]) {
+			n++
+		}
+	}
+	return n
 }
 
 func isVowel(b byte) bool { return strings.IndexByte("aeiou", b) >= 0 }
@@ -537,7 +550,7 @@ func (a analysis) amounts(spans [][2]int, sentence string) [][2]int {
 		case unit == "":
 			// "one of the hottest tickets" counts tickets; "half of
 			// the budget" is a share of it.
-			return strings.HasPrefix(strings.ToLower(sentence[sp[1]:]), " of ") && !shareWords[strings.ToLower(sentence[sp[0]:sp[1]])]
+			return strings.HasPrefix(strings.ToLower(sentence[sp[1]:]), " of ") && !shareAt(sentence, l)
 		case slices.ContainsFunc(retrieval.Stems(unit), func(st string) bool { return a.matches[st] }):
 			return true
 		}
@@ -546,7 +559,3 @@ func (a analysis) amounts(spans [][2]int, sentence string) [][2]int {
 		return !measureKinds[kindOf(unit)]
 	})
 }
-
-// shareWords are the number words that say how much of a thing: "half of
-// the budget".
-var shareWords = map[string]bool{"half": true, "quarter": true, "third": true, "double": true, "twice": true, "triple": true}

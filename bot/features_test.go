@@ -71,6 +71,14 @@ func TestTypeSpansAreWhatTheQuestionLacks(t *testing.T) {
 			"Under 10% of the runners are over 18.", "How old are the runners?", []string{"over 18"}},
 		{"a place is no body", organisation,
 			"It was used by Beijing, said Reporters Without Borders.", "Which group said so?", []string{"Reporters Without Borders"}},
+		{"a body named for its place", organisation,
+			"He joined Manchester City last year.", "Which club did he join?", []string{"Manchester City"}},
+		{"a bound of something else is no age", age,
+			"The project ran over two years and cost under 20 million.", "How old is the project?", nil},
+		{"third before a noun counts", quantity,
+			"She won her third title.", "How many titles has she won?", []string{"third"}},
+		{"a third is a share, no count", quantity,
+			"Footfall could fall by as much as a third.", "How many shoppers come?", nil},
 		{"a place before -based", place,
 			"The New York-based group said so.", "Where is the group based?", []string{"New York"}},
 		{"how long asks for a length too", duration,
@@ -202,7 +210,10 @@ func TestAFinalLIsDoubledOrNot(t *testing.T) {
 		{"trialling", "triall", "trial"},
 		{"cancelled", "cancell", "cancel"},
 		{"travel", "travel", "travell"},
-		{"falling", "fall", "fal"}, // no text writes "fal"
+		{"fuelled", "fuell", "fuel"},
+		{"falling", "fall", ""}, // one syllable: no "fal"
+		{"calling", "call", ""},
+		{"skilled", "skill", ""},
 		{"fall", "fall", ""},
 		{"bowl", "bowl", ""},
 	} {

@@ -94,7 +94,7 @@ func (s *Service) Fit(ctx context.Context, cases []EvalCase, opt FitOptions) (*M
 	}
 	m.Features = featureNames[:]
 	m.Gate = gate(fcs)
-	m.Support = s.fitSupport(fcs)
+	m.Support = s.fitSupport(collectionCases(fcs))
 	m.Answer, m.Follow, m.Support = round3(m.Answer), round3(m.Follow), round3(m.Support)
 	how := fmt.Sprintf("L2 %g", l2)
 	if opt.CrossValidate {
@@ -139,7 +139,7 @@ func (s *Service) fitData(ctx context.Context, cases []EvalCase, alone bool) (fi
 		}
 		fc := fitCase{c: c, own: own, alone: q.story != ""}
 		first := len(xs)
-		if c.Answerable() {
+		if c.Answerable() && !fc.alone {
 			rep.Answerable++
 		}
 		parts := s.partsOf(c.Question)

@@ -151,3 +151,19 @@ func TestAloneSearchesTheStoryAsArticleDoes(t *testing.T) {
 		}
 	}
 }
+
+// Asked both ways, a question is still one question: the report counts it
+// once.
+func TestAloneCountsEachQuestionOnce(t *testing.T) {
+	c, r := builtinRetriever(t)
+	svc := New(c, r, Options{})
+	art := c.Articles[0]
+	cases := []EvalCase{{ID: "x", Kind: KindFact, Story: art.Path, Question: "How many troops did North Korea send?", Answer: AnswerGroups{{"15,000"}}, Evidence: []string{"15,000"}}}
+	_, rep, err := svc.Fit(context.Background(), cases, FitOptions{Alone: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Questions != 1 || rep.Answerable != 1 {
+		t.Errorf("questions %d, answerable %d: want 1 and 1", rep.Questions, rep.Answerable)
+	}
+}

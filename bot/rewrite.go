@@ -382,7 +382,7 @@ func (s *Service) searchAndPick(ctx context.Context, text, about string, an anal
 // off-topic gate only keeps far off-topic questions from the model, and
 // would let a story that holds a follow-up's words but not its answer
 // stand in for the whole collection.
-func (s *Service) weak(d decision) bool { return len(d.picked) == 0 && !d.earlier }
+func (s *Service) weak(d decision) bool { return len(d.picked) == 0 }
 
 // carriedWeight is the share of its usual weight a carried word has when
 // the answering model measures how much of the question a sentence covers:

@@ -245,7 +245,6 @@ func calibrationOnly(cases []bot.EvalCase) []bot.EvalCase {
 
 // fitModel fits the answering model on cases and writes it to out.
 func fitModel(ctx context.Context, e *env, svc *bot.Service, cases []bot.EvalCase, out string, opt bot.FitOptions) error {
-	cv := opt.CrossValidate
 	m, rep, err := svc.Fit(ctx, cases, opt)
 	if err != nil {
 		return err
@@ -258,7 +257,7 @@ func fitModel(ctx context.Context, e *env, svc *bot.Service, cases []bot.EvalCas
 		return fmt.Errorf("couldn't write the model: %w", err)
 	}
 	fmt.Fprintf(e.stdout, "fit on %d questions (%d answerable), %d candidate sentences (%d answering)\n", rep.Questions, rep.Answerable, rep.Sentences, rep.Positives)
-	if cv {
+	if opt.CrossValidate {
 		fmt.Fprintf(e.stdout, "ridge penalty %g and thresholds chosen by cross-validation by story; worst group's accuracy over its target on left-out stories by penalty:", rep.L2)
 		for _, l2 := range slices.Sorted(maps.Keys(rep.Grid)) {
 			g := rep.Grid[l2]

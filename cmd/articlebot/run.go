@@ -76,7 +76,7 @@ type cli struct {
 	minCoverage float64
 	fitOut      string
 	fitCV       bool // eval --cv: fit by cross-validation
-	fitAlone    bool // eval --alone: fit on questions asked of their story alone too
+	fitAlone    bool // eval --alone: ask each question of its story alone (with --fit, both ways)
 	envTable    bool
 	echo        autoBool
 	// full is index's --full: read every story file again.
