@@ -150,9 +150,10 @@ func (s *Service) Evaluate(ctx context.Context, name, split string, cases []Eval
 
 // EvaluateAlone is Evaluate with each question asked of its own story
 // alone, as `--article` asks it: how the service answers over one story.
-// Questions of no story (off-topic ones) are left out.
+// Off-topic questions, of no story, are left out; a set over one story,
+// whose questions name none, is asked as Evaluate asks it.
 func (s *Service) EvaluateAlone(ctx context.Context, name, split string, cases []EvalCase) (*EvalSetReport, error) {
-	return s.evaluate(ctx, name, split, slices.DeleteFunc(slices.Clone(cases), func(c EvalCase) bool { return c.Story == "" }), true)
+	return s.evaluate(ctx, name, split, slices.DeleteFunc(slices.Clone(cases), func(c EvalCase) bool { return c.Kind == KindOffTopic }), true)
 }
 
 func (s *Service) evaluate(ctx context.Context, name, split string, cases []EvalCase, alone bool) (*EvalSetReport, error) {

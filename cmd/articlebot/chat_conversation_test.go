@@ -77,3 +77,15 @@ func TestEvalScoresFollowUpsApart(t *testing.T) {
 		t.Errorf("eval --json with a dialogue set: exit %d\n%.500s", code, out)
 	}
 }
+
+// eval --alone asks each question of its own story and leaves off-topic
+// questions out: Kessford's 26 questions less its 3 off-topic ones.
+func TestEvalAloneLeavesOffTopicQuestionsOut(t *testing.T) {
+	code, out, errOut := runCLI(t, "", "eval", "--alone", "../../testdata/kessford.jsonl")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	if !strings.Contains(out, "kessford (split all): 23 questions") {
+		t.Errorf("eval --alone output:\n%s", out)
+	}
+}

@@ -82,6 +82,9 @@ var evalCmd = &command{
 		var dialogues []*bot.DialogueReport
 		for _, file := range args {
 			if isDialogueFile(file) {
+				if cl.fitAlone {
+					return cl.usagef("--alone asks question sets' questions of their own stories; %s is a dialogue set", file)
+				}
 				rep, err := evalDialogues(ctx, file, cl.split, service)
 				if err != nil {
 					return err

@@ -124,6 +124,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"frobnicate"}, "unknown command"},
 		{[]string{"eval", "-min-coverage", "2", "../../testdata/qa.jsonl"}, "--min-coverage must be between 0 and 1, got 2"},
 		{[]string{"eval", "--min-coverage", "NaN", "../../testdata/qa.jsonl"}, "between 0 and 1"},
+		{[]string{"eval", "--alone", "../../testdata/dialogues.jsonl"}, "is a dialogue set"},
 		{nil, "no command"},
 	}
 	for _, tt := range tests {
