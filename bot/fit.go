@@ -63,6 +63,11 @@ type FitOptions struct {
 	// values when every passage is of one story, as with the built-in
 	// article or one asked about by name.
 	Alone bool
+	// Thresholds keeps the service's own model (its weights, off-topic
+	// gate and support level) and fits only the answer and follow
+	// thresholds: the features have changed since the weights were fit,
+	// and the probabilities they give with them sit elsewhere.
+	Thresholds bool
 }
 
 // Fit fits the answering model on calibration cases: a logistic
@@ -77,6 +82,16 @@ func (s *Service) Fit(ctx context.Context, cases []EvalCase, opt FitOptions) (*M
 		return nil, nil, err
 	}
 	fcs := d.cases
+	if opt.Thresholds {
+		m := *s.model
+		m.Weights = slices.Clone(s.model.Weights)
+		whole := collectionCases(fcs)
+		m.Answer, m.Follow, rep.Score = thresholds(whole, same(&m, len(whole)), s.index.StoryHas)
+		m.Answer, m.Follow = round3(m.Answer), round3(m.Follow)
+		m.Fit = fmt.Sprintf("%s; answer and follow thresholds refit with these weights on %d candidate sentences of %d calibration questions, worst group's accuracy over its target there %.3f",
+			strings.SplitN(s.model.Fit, "; answer and follow thresholds refit", 2)[0], rep.Sentences, rep.Questions, rep.Score)
+		return &m, rep, nil
+	}
 	l2 := fitL2
 	var m *Model
 	if opt.CrossValidate {

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -165,5 +166,25 @@ func TestAloneCountsEachQuestionOnce(t *testing.T) {
 	}
 	if rep.Questions != 1 || rep.Answerable != 1 {
 		t.Errorf("questions %d, answerable %d: want 1 and 1", rep.Questions, rep.Answerable)
+	}
+}
+
+// Fit with Thresholds keeps the service's weights, gate and support level.
+func TestThresholdsKeepTheWeights(t *testing.T) {
+	c, r := builtinRetriever(t)
+	svc := New(c, r, Options{})
+	cases := []EvalCase{
+		{ID: "x", Kind: KindFact, Question: "How many troops did North Korea send?", Answer: AnswerGroups{{"15,000"}}, Evidence: []string{"15,000"}},
+		{ID: "y", Kind: KindUnanswerable, Question: "Who won the World Cup?"},
+	}
+	m, _, err := svc.Fit(context.Background(), cases, FitOptions{Thresholds: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(m.Weights, svc.model.Weights) || m.Gate != svc.model.Gate || m.Support != svc.model.Support {
+		t.Errorf("refit model %+v: want the service's weights, gate and support %+v", m, svc.model)
+	}
+	if m.Answer <= 0 || m.Answer >= 1 {
+		t.Errorf("answer threshold %.3f", m.Answer)
 	}
 }

@@ -26,6 +26,7 @@ var evalCmd = &command{
 		fs.Float64Var(&cl.minCoverage, "min-coverage", 0, "override the relevance threshold with `X` (0 to 1), for calibration")
 		fs.BoolVar(&cl.fitCV, "cv", false, "with --fit: choose the ridge penalty, the features and the thresholds by 5-fold cross-validation over the calibration stories (slower; not the default, as it measured worse on the held-out half)")
 		fs.BoolVar(&cl.fitAlone, "alone", false, "ask each question of its own story alone, as --article asks it (off-topic questions, of no story, are left out); with --fit, ask each calibration question both of its story alone and of the whole collection, so that the model learns one-story corpora too")
+		fs.BoolVar(&cl.fitThresholds, "thresholds", false, "with --fit: keep the embedded model's weights, gate and support level, and fit only the answer and follow thresholds")
 		fs.StringVar(&cl.fitOut, "fit", "", "fit the answering model on the calibration half of FILE and write it to `OUT` (bot/model.json)")
 	},
 	run: func(ctx context.Context, e *env, cl *cli, args []string) error {
@@ -102,7 +103,7 @@ var evalCmd = &command{
 			}
 			cases, _ := bot.Select(set.Cases, cl.split)
 			if cl.fitOut != "" {
-				return fitModel(ctx, e, svc, calibrationOnly(cases), cl.fitOut, bot.FitOptions{CrossValidate: cl.fitCV, Alone: cl.fitAlone})
+				return fitModel(ctx, e, svc, calibrationOnly(cases), cl.fitOut, bot.FitOptions{CrossValidate: cl.fitCV, Alone: cl.fitAlone, Thresholds: cl.fitThresholds})
 			}
 			evaluate := svc.Evaluate
 			if cl.fitAlone {

@@ -73,12 +73,13 @@ type cli struct {
 	// split is eval's half of split sets.
 	split string
 	// minCoverage overrides the relevance threshold when above 0.
-	minCoverage float64
-	fitOut      string
-	fitCV       bool // eval --cv: fit by cross-validation
-	fitAlone    bool // eval --alone: ask each question of its story alone (with --fit, both ways)
-	envTable    bool
-	echo        autoBool
+	minCoverage   float64
+	fitOut        string
+	fitCV         bool // eval --cv: fit by cross-validation
+	fitAlone      bool // eval --alone: ask each question of its story alone (with --fit, both ways)
+	fitThresholds bool // eval --thresholds: with --fit, refit the thresholds only
+	envTable      bool
+	echo          autoBool
 	// full is index's --full: read every story file again.
 	full bool
 	cmd  *command // the command being run, for its usage line
