@@ -107,23 +107,22 @@ func BenchmarkLookup(b *testing.B) {
 	}
 }
 
-func TestDerived(t *testing.T) {
-	tests := []struct {
-		word string
-		want string // one form the list must hold
-	}{
-		{"invade", "invasion"},
-		{"invasion", "invade"},
-		{"decide", "decision"},
-		{"sell", "seller"},
-		{"die", "death"},
-		{"grow", "growth"},
-	}
-	for _, tt := range tests {
-		if got := Derived(tt.word); !slices.Contains(got, tt.want) {
-			t.Errorf("Derived(%q) = %q, want it to hold %q", tt.word, got, tt.want)
+// holds checks that lookup's list for each word holds the word it is
+// paired with.
+func holds(t *testing.T, name string, lookup func(string) []string, pairs [][2]string) {
+	t.Helper()
+	for _, p := range pairs {
+		if got := lookup(p[0]); !slices.Contains(got, p[1]) {
+			t.Errorf("%s(%q) = %q, want it to hold %q", name, p[0], got, p[1])
 		}
 	}
+}
+
+func TestDerived(t *testing.T) {
+	holds(t, "Derived", Derived, [][2]string{
+		{"invade", "invasion"}, {"invasion", "invade"}, {"decide", "decision"},
+		{"sell", "seller"}, {"die", "death"}, {"grow", "growth"},
+	})
 	if got := Derived("xyzzy"); got != nil {
 		t.Errorf("Derived(xyzzy) = %q", got)
 	}
@@ -133,21 +132,9 @@ func TestDerived(t *testing.T) {
 }
 
 func TestAttributes(t *testing.T) {
-	tests := []struct {
-		word string
-		want string // one attribute the list must hold
-	}{
-		{"fast", "speed"},
-		{"old", "age"},
-		{"heavy", "weight"},
-		{"tall", "height"},
-		{"far", "distance"},
-	}
-	for _, tt := range tests {
-		if got := Attributes(tt.word); !slices.Contains(got, tt.want) {
-			t.Errorf("Attributes(%q) = %q, want it to hold %q", tt.word, got, tt.want)
-		}
-	}
+	holds(t, "Attributes", Attributes, [][2]string{
+		{"fast", "speed"}, {"old", "age"}, {"heavy", "weight"}, {"tall", "height"}, {"far", "distance"},
+	})
 	// One way: a noun has no adjectives, nor does an adjective without an
 	// attribute pointer.
 	for _, w := range []string{"speed", "age", "quick", "xyzzy"} {
