@@ -3,6 +3,7 @@ package bot
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/articlebot/articlebot/retrieval"
 )
@@ -27,7 +28,7 @@ func abbrevKey(abbr string, spelled bool) string {
 // capitals ("EU", "BBC's" gives "BBC"), or "" for any other word.
 func abbreviation(word string) string {
 	word, _, _ = strings.Cut(strings.ReplaceAll(word, "’", "'"), "'")
-	if len(word) < 2 || strings.ContainsFunc(word, func(r rune) bool { return !unicode.IsUpper(r) }) {
+	if utf8.RuneCountInString(word) < 2 || strings.ContainsFunc(word, func(r rune) bool { return !unicode.IsUpper(r) }) {
 		return ""
 	}
 	return word
@@ -139,15 +140,23 @@ func abbrevKeys(text string) map[string]bool {
 		}
 		out[k] = true
 	}
-	for _, l := range wordRE.FindAllStringIndex(text, -1) {
-		if ab := abbreviation(text[l[0]:l[1]]); ab != "" {
-			add(abbrevKey(ab, false))
-		}
-	}
-	for _, in := range initialisms(text) {
+	eachAbbrev(text, func(ab string) { add(abbrevKey(ab, false)) }, func(in initialism) {
 		for _, ab := range in.abbrevs {
 			add(abbrevKey(ab, true))
 		}
-	}
+	})
 	return out
+}
+
+// eachAbbrev calls written with each abbreviation a text writes ("EU")
+// and spelled with each initialism it spells out ("European Union").
+func eachAbbrev(text string, written func(abbrev string), spelled func(initialism)) {
+	for _, l := range wordRE.FindAllStringIndex(text, -1) {
+		if ab := abbreviation(text[l[0]:l[1]]); ab != "" {
+			written(ab)
+		}
+	}
+	for _, in := range initialisms(text) {
+		spelled(in)
+	}
 }

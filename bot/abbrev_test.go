@@ -39,7 +39,7 @@ func TestAnAbbreviationIsItsInitials(t *testing.T) {
 
 func TestAnAbbreviationIsCapitals(t *testing.T) {
 	for word, want := range map[string]string{
-		"EU": "EU", "BBC's": "BBC", "WTO’s": "WTO", "A": "", "I": "", "Eu": "", "eu": "", "EU2": "", "U.S": "",
+		"EU": "EU", "BBC's": "BBC", "WTO’s": "WTO", "A": "", "I": "", "Eu": "", "eu": "", "EU2": "", "U.S": "", "É": "", "ÉU": "ÉU",
 	} {
 		if got := abbreviation(word); got != want {
 			t.Errorf("abbreviation(%q) = %q, want %q", word, got, want)

@@ -127,7 +127,7 @@ func typeSpans(want answerType, sentence, question string) [][2]int {
 			// "How many Mac minis" counts things: a price is no count.
 			price := moneyRE.FindAllStringIndex(sentence, -1)
 			locs = slices.DeleteFunc(locs, func(l []int) bool {
-				return slices.ContainsFunc(price, func(p []int) bool { return p[0] < l[1] && l[0] < p[1] }) || percentage(sentence, l) ||
+				return overlaps(price, l) || percentage(sentence, l) ||
 					multiplier(sentence, l, question) || measures(sentence, l, question)
 			})
 		}
@@ -282,6 +282,40 @@ func measures(sentence string, l []int, question string) bool {
 }
 
 var measureKinds = map[string]bool{nountype.Quantity: true, nountype.Duration: true, nountype.Date: true, nountype.Money: true}
+
+// amounts keeps of a "how much" question's number spans those that state
+// an amount: a sum, a share, a measure in a unit, a bare figure. A number
+// that counts things ("464,000 subscribers") answers "how many", and one
+// that counts what the question itself names ("three quarters", asked
+// about quarterly profits) restates it.
+func (a analysis) amounts(spans [][2]int, sentence string) [][2]int {
+	price := moneyRE.FindAllStringIndex(sentence, -1)
+	return slices.DeleteFunc(spans, func(sp [2]int) bool {
+		l := sp[:]
+		if percentage(sentence, l) || overlaps(price, l) {
+			return false
+		}
+		unit, abbrev := wordAfterNumber(sentence[sp[1]:])
+		switch {
+		case abbrev:
+			return false
+		case unit == "":
+			// "one of the hottest tickets" counts tickets; "half of
+			// the budget" is a share of it.
+			return strings.HasPrefix(strings.ToLower(sentence[sp[1]:]), " of ") && !shareAt(sentence, l)
+		case slices.ContainsFunc(retrieval.Stems(unit), func(st string) bool { return a.matches[st] }):
+			return true
+		}
+		// A noun WordNet files under no measure counts things: "two
+		// Olivier Awards" (and, a loss, "37 points").
+		return !measureKinds[kindOf(unit)]
+	})
+}
+
+// overlaps reports whether any of spans overlaps the span l.
+func overlaps(spans [][]int, l []int) bool {
+	return slices.ContainsFunc(spans, func(p []int) bool { return p[0] < l[1] && l[0] < p[1] })
+}
 
 // sameKindCounts keeps of a sentence's count spans those that count
 // something of the kind of the last of counted, by WordNet: "25-man"

@@ -153,18 +153,13 @@ func abbrevJoins(question string) map[string][]string {
 			}
 		}
 	}
-	for _, l := range wordRE.FindAllStringIndex(question, -1) {
-		if ab := abbreviation(question[l[0]:l[1]]); ab != "" {
-			add(ab, abbrevKey(ab, true))
-		}
-	}
-	for _, in := range initialisms(question) {
+	eachAbbrev(question, func(ab string) { add(ab, abbrevKey(ab, true)) }, func(in initialism) {
 		for _, w := range in.words {
 			for _, ab := range in.abbrevs {
 				add(w, abbrevKey(ab, false))
 			}
 		}
-	}
+	})
 	return out
 }
 
@@ -529,33 +524,4 @@ func novelty(a analysis, stems map[string]bool) float64 {
 		}
 	}
 	return float64(n) / float64(len(stems))
-}
-
-// amounts keeps of a "how much" question's number spans those that state
-// an amount: a sum, a share, a measure in a unit, a bare figure. A number
-// that counts things ("464,000 subscribers") answers "how many", and one
-// that counts what the question itself names ("three quarters", asked
-// about quarterly profits) restates it.
-func (a analysis) amounts(spans [][2]int, sentence string) [][2]int {
-	price := moneyRE.FindAllStringIndex(sentence, -1)
-	return slices.DeleteFunc(spans, func(sp [2]int) bool {
-		l := sp[:]
-		if percentage(sentence, l) || slices.ContainsFunc(price, func(p []int) bool { return p[0] < sp[1] && sp[0] < p[1] }) {
-			return false
-		}
-		unit, abbrev := wordAfterNumber(sentence[sp[1]:])
-		switch {
-		case abbrev:
-			return false
-		case unit == "":
-			// "one of the hottest tickets" counts tickets; "half of
-			// the budget" is a share of it.
-			return strings.HasPrefix(strings.ToLower(sentence[sp[1]:]), " of ") && !shareAt(sentence, l)
-		case slices.ContainsFunc(retrieval.Stems(unit), func(st string) bool { return a.matches[st] }):
-			return true
-		}
-		// A noun WordNet files under no measure counts things: "two
-		// Olivier Awards" (and, a loss, "37 points").
-		return !measureKinds[kindOf(unit)]
-	})
 }
