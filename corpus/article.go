@@ -98,9 +98,14 @@ func parse(name, raw string) (*Article, parseNotes, error) {
 		return nil, notes, fmt.Errorf("%s: %w", name, err)
 	}
 	notes.ignored = fm.Ignored
+	// Character references a feed left in the text ("pass&#233;",
+	// "&#163;35") are the characters they stand for; decoded after the
+	// front matter is split, so none can end it, and stripped again of
+	// the control characters one may name.
+	body = StripControl(UnescapeEntities(body))
 	a := &Article{
 		ID: articleID(name), Path: name, Text: body,
-		Title: strings.Join(strings.Fields(fm.Title), " "), URL: fm.URL, Published: fm.Published,
+		Title: strings.Join(strings.Fields(StripControl(UnescapeEntities(fm.Title))), " "), URL: fm.URL, Published: fm.Published,
 	}
 	lines := splitLines(body)
 	first := titleLine(a, lines)

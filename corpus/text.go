@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"html"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -193,4 +194,66 @@ func hasControl(s string) bool {
 
 func isStripped(r rune) bool {
 	return (r < 0x20 && r != '\n' && r != '\t') || (r >= 0x7f && r <= 0x9f)
+}
+
+// UnescapeEntities replaces the HTML character references in s, named
+// ("&eacute;", "&amp;") or numeric ("&#233;", "&#xE9;"), with the
+// characters they stand for. Only a reference ended by ";" counts: "AT&T"
+// and "R&D" stay, and so does an "&" before anything HTML does not name.
+func UnescapeEntities(s string) string {
+	if !strings.Contains(s, "&") {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] != '&' {
+			continue
+		}
+		n := entityLen(s[i:])
+		if n == 0 {
+			continue
+		}
+		ref := s[i : i+n]
+		if ch := html.UnescapeString(ref); ch != ref {
+			b.WriteString(s[last:i])
+			b.WriteString(ch)
+			last = i + n
+		}
+		i += n - 1
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// entityLen is the length of the character reference opening s ("&",
+// then "#" and digits, "#x" and hex digits, or a letter and up to 31
+// letters or digits, then ";"), or 0 when none does.
+func entityLen(s string) int {
+	i := 1
+	digit := func(c byte) bool { return c >= '0' && c <= '9' }
+	hex := func(c byte) bool { return digit(c) || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
+	letter := func(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+	ok := digit
+	switch {
+	case i < len(s) && s[i] == '#' && i+1 < len(s) && (s[i+1] == 'x' || s[i+1] == 'X'):
+		i, ok = i+2, hex
+	case i < len(s) && s[i] == '#':
+		i++
+	case i < len(s) && letter(s[i]):
+		ok = func(c byte) bool { return letter(c) || digit(c) }
+	default:
+		return 0
+	}
+	start := i
+	for i < len(s) && i-start < 32 && ok(s[i]) {
+		i++
+	}
+	if i == start || i >= len(s) || s[i] != ';' {
+		return 0
+	}
+	return i + 1
 }

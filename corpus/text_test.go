@@ -45,3 +45,40 @@ func TestParseStripsControlCharacters(t *testing.T) {
 		t.Errorf("paragraph = %q", a.Paragraphs[0].Text)
 	}
 }
+
+func TestUnescapeEntities(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"quaintly pass&#233;.", "quaintly passé."},
+		{"priced at &#163;35", "priced at £35"},
+		{"caf&eacute; &amp; bar", "café & bar"},
+		{"&#xE9;t&#XE9;", "été"},
+		{"&lt;b&gt;", "<b>"},
+		{"AT&T and R&D", "AT&T and R&D"}, // no ";": not a reference
+		{"Marks & Spencer; rivals", "Marks & Spencer; rivals"},
+		{"&nosuchname; stays", "&nosuchname; stays"}, // HTML names no such character
+		{"&#; &#x; &;", "&#; &#x; &;"},
+		{"trailing &", "trailing &"},
+		{"&amp;amp;", "&amp;"}, // decoded once
+		{"no references", "no references"},
+	} {
+		if got := UnescapeEntities(c.in); got != c.want {
+			t.Errorf("UnescapeEntities(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// A story saved with character references reads as the characters they
+// stand for, in its title and its paragraphs, and a reference to a control
+// character is stripped like the character itself.
+func TestParseDecodesCharacterReferences(t *testing.T) {
+	a, err := Parse("ref.txt", "---\ntitle: Caf&#233; &amp; bar\n---\nAll postcards are priced at &#163;35.&#27;[2J\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Title != "Café & bar" {
+		t.Errorf("title = %q", a.Title)
+	}
+	if p := a.Paragraphs[0]; p.Text != "All postcards are priced at £35." || a.Text[p.Start:p.End] != p.Text {
+		t.Errorf("paragraph = %q (offsets %d-%d of %q)", p.Text, p.Start, p.End, a.Text)
+	}
+}
