@@ -381,6 +381,14 @@ func (s *Service) candidates(a analysis, res *SearchResult) []candidate {
 					f[fTypeSent] = 1
 					f[fSlot] = slot(a.matches, ps.words, sp)
 					f[fSlotFocus] = slot(a.focusMatches, ps.words, sp)
+				} else if pro := proForms(a.want, ps.text); len(pro) > 0 && si > 0 && len(spans(sents[si-1].text)) > 0 {
+					// A pro-form stands for the fact its previous sentence
+					// states: the two are read as one, the fact where the
+					// pro-form is.
+					f[fTypeSent] = 1
+					f[fSlot] = slot(a.matches, ps.words, pro)
+					f[fSlotFocus] = slot(a.focusMatches, ps.words, pro)
+					c.near, c.nearFirst = sents[si-1].text, true
 				} else if si+1 < len(sents) && len(spans(sents[si+1].text)) > 0 {
 					f[fTypeNear] = 1
 					c.near = sents[si+1].text
