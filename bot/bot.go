@@ -430,7 +430,11 @@ func (s *Service) answer(ctx context.Context, req Request, fu followUp, onPartia
 			return s.needsEnglish(q)
 		}
 		if len(answers) == 0 {
-			return s.refusalIn(q, req.Article)
+			a := s.refusalIn(q, req.Article)
+			if title := s.closestStory(req.Article, decisions); title != "" {
+				a.Text += " The closest story, “" + title + "”, doesn't answer it either."
+			}
+			return a
 		}
 		a := compose(q, answers)
 		if answered < len(parts) {
@@ -607,6 +611,54 @@ func (s *Service) refusalIn(q, article string) *Answer {
 		Sources:  []Source{},
 		Drafter:  DrafterExtractive,
 	}
+}
+
+// closestStory is the title of the story a refused question over a
+// collection is plainly about, for the refusal to name: the story of the
+// sentence the answering model found likeliest for any part, when that
+// story holds every name the part gives ("Lufthansa", "Bush"). A question
+// scoped to one story, one that names nothing, or one whose names no story
+// holds together gets "": the refusal names no story it only guessed at.
+func (s *Service) closestStory(article string, decisions []decision) string {
+	if article != "" || len(s.corpus.Titles()) < 2 {
+		return ""
+	}
+	var best *candidate
+	for _, d := range decisions {
+		if d.best == nil || best != nil && d.best.p <= best.p {
+			continue
+		}
+		story := d.best.chunk.ArticleID
+		has := func(st string) bool { return s.index.StoryHas(story, st) }
+		// Names as the asker wrote them, capitalised: a word the offline
+		// reader doesn't know ("unblock") is no sign of what a story is
+		// about.
+		capital := map[string]bool{}
+		for _, tok := range retrieval.Tokenize(d.a.text) {
+			capital[tok.Stem] = capital[tok.Stem] || tok.Capital
+		}
+		names := 0
+		for _, t := range d.a.terms {
+			if t.name && capital[t.stem] {
+				if !t.in(has) {
+					names = -1
+					break
+				}
+				names++
+			}
+		}
+		if names > 0 {
+			best = d.best
+		}
+	}
+	if best == nil {
+		return ""
+	}
+	a, ok := s.corpus.Article(best.chunk.ArticleID)
+	if !ok {
+		return ""
+	}
+	return a.Title
 }
 
 // articlesDont begins a sentence saying the corpus lacks something: "The

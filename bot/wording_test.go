@@ -71,3 +71,52 @@ func TestRefusalWordingForOneStoryOfSeveral(t *testing.T) {
 		t.Errorf("half-answered within one story: %q", a.Text)
 	}
 }
+
+// A refusal over a collection names the story the question is plainly
+// about, the one holding every name it gives, so the asker knows it was
+// read; a question naming nothing, or what no story holds, names none.
+func TestRefusalNamesTheClosestStory(t *testing.T) {
+	dir := t.TempDir()
+	for name, text := range map[string]string{
+		"ferries.md": "---\ntitle: Ferries for Kessford\n---\nTwo new ferries built by Calder Yards will start service in June, harbourmaster Jane Ellery said.\n\nThe ferries will carry 300 passengers each.\n",
+		"airport.md": "---\ntitle: Airport News\n---\nThree new gates will open at the airport in July.\n",
+		"library.md": "---\ntitle: Library reopens\n---\nThe town library reopened on Monday after repairs to its roof.\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := corpus.LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := serviceOver(t, c)
+	for _, tc := range []struct {
+		q, closest string
+	}{
+		{"How much did Calder Yards charge for the ferries?", "“Ferries for Kessford”"},
+		{"Why is the sky blue?", ""},
+		{"Who won the 2022 World Cup?", ""},
+	} {
+		a, err := svc.Ask(context.Background(), tc.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !a.Refused {
+			t.Errorf("%q answered: %q", tc.q, a.Text)
+			continue
+		}
+		named := strings.Contains(a.Text, "The closest story")
+		if tc.closest == "" && named || tc.closest != "" && !strings.HasSuffix(a.Text, " The closest story, "+tc.closest+", doesn't answer it either.") {
+			t.Errorf("%q refused as %q, want closest story %q", tc.q, a.Text, tc.closest)
+		}
+	}
+	// Asked of one story, the refusal names that story already.
+	a, err := svc.Answer(context.Background(), Request{Question: "How much did Calder Yards charge for the ferries?", Article: "ferries"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.Refused || strings.Contains(a.Text, "closest") {
+		t.Errorf("scoped refusal: %q", a.Text)
+	}
+}
