@@ -120,6 +120,20 @@ func typeSpans(want answerType, sentence, question string) [][2]int {
 			}
 		}
 	}
+	// nounSpans keeps the common nouns the question lacks one of whose
+	// base forms is: no function word ("he" is no helium) nor a
+	// capitalised word past the sentence's start, a name ("Apple").
+	nounSpans := func(is func(base string) bool) {
+		for _, l := range wordRE.FindAllStringIndex(sentence, -1) {
+			w := strings.ToLower(sentence[l[0]:l[1]])
+			if qwords[w] || retrieval.IsStopword(w) || startsUpper(sentence[l[0]:]) && strings.TrimLeft(sentence[:l[0]], " “\"‘'(") != "" {
+				continue
+			}
+			if slices.ContainsFunc(retrieval.BaseForms(w), is) {
+				out = append(out, [2]int{l[0], l[1]})
+			}
+		}
+	}
 	switch want {
 	case quantity:
 		locs := counts(sentence, numberRE.FindAllStringIndex(sentence, -1))
@@ -160,7 +174,12 @@ func typeSpans(want answerType, sentence, question string) [][2]int {
 		// "The Glasgow forward" names a place, not the person asked for.
 		out = slices.DeleteFunc(out, func(sp [2]int) bool { return placeName(sentence[sp[0]:sp[1]]) })
 	case entity:
+		// "Which drugs": a name, or a common noun of a kind of the
+		// question's noun, by WordNet: "What illness": "skin cancer".
 		freshNames(nameSpans(sentence))
+		if kind := focusKind(question); kind != "" {
+			nounSpans(func(f string) bool { return nountype.IsA(f, kind) })
+		}
 	case organisation:
 		freshNames(nameSpans(sentence))
 		// "Beijing" names a place, not the body asked for; a name with
@@ -168,17 +187,8 @@ func typeSpans(want answerType, sentence, question string) [][2]int {
 		out = slices.DeleteFunc(out, func(sp [2]int) bool { return placeName(sentence[sp[0]:sp[1]]) })
 		fresh(orgWordRE.FindAllStringIndex(sentence, -1))
 	case substance:
-		// "What material": a word naming a substance ("steel", "oak")
-		// that the question lacks.
-		for _, l := range wordRE.FindAllStringIndex(sentence, -1) {
-			w := strings.ToLower(sentence[l[0]:l[1]])
-			if qwords[w] {
-				continue
-			}
-			if slices.ContainsFunc(retrieval.BaseForms(w), func(f string) bool { return nountype.Of(f) == nountype.Substance }) {
-				out = append(out, [2]int{l[0], l[1]})
-			}
-		}
+		// "What material": a word naming a substance ("steel", "oak").
+		nounSpans(func(f string) bool { return nountype.Of(f) == nountype.Substance })
 	case place:
 		var locs [][]int
 		for _, m := range placeRE.FindAllStringSubmatchIndex(sentence, -1) {
@@ -480,4 +490,19 @@ func startsCommon(w string) bool {
 // sentence at all.
 func (t answerType) typed() bool {
 	return t != anyAnswer && t != yesNo && t != definition
+}
+
+// focusKind is the base form of a question's focus noun that WordNet has
+// kinds of: "drug" of "Which drugs …?"; empty for none.
+func focusKind(question string) string {
+	n := focusNoun(question)
+	if n == "" {
+		return ""
+	}
+	for _, f := range retrieval.BaseForms(n) {
+		if nountype.Kinds(f) > 0 {
+			return f
+		}
+	}
+	return ""
 }

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/articlebot/articlebot/bot/nountype"
 	"github.com/articlebot/articlebot/corpus"
 	"github.com/articlebot/articlebot/retrieval"
 )
@@ -95,6 +96,10 @@ func (s *Service) analyze(p part) analysis {
 	a.vec = sentenceEmbedder.EmbedTokens(toks)
 	// Function words the stop list lacks ask nothing of a sentence.
 	function := functionStems(p.text)
+	kind := ""
+	if p.want == entity {
+		kind = focusKind(p.text)
+	}
 	abbrevs := abbrevJoins(p.text)
 	for i := 1; i < len(toks); i++ {
 		a.bigrams[toks[i-1].Stem+" "+toks[i].Stem] = true
@@ -116,6 +121,17 @@ func (s *Service) analyze(p part) analysis {
 		for _, form := range retrieval.BaseForms(t.Word) {
 			for _, w := range retrieval.Expand(form) {
 				for _, st := range retrieval.Stems(w) {
+					if st != t.Stem && !slices.Contains(qt.alts, st) {
+						qt.alts = append(qt.alts, st)
+					}
+				}
+			}
+		}
+		if kind != "" && slices.Contains(retrieval.BaseForms(strings.ToLower(t.Word)), kind) {
+			// A kind of the noun an entity question asks about stands
+			// for it, as a synonym does: "skin cancer" for "illness".
+			for _, k := range nountype.KindsOf(kind) {
+				for _, st := range retrieval.Stems(k) {
 					if st != t.Stem && !slices.Contains(qt.alts, st) {
 						qt.alts = append(qt.alts, st)
 					}
@@ -379,15 +395,18 @@ func (s *Service) candidates(a analysis, res *SearchResult) []candidate {
 				}
 				if sp := spans(ps.text); len(sp) > 0 {
 					f[fTypeSent] = 1
-					f[fSlot] = slot(a.matches, ps.words, sp)
-					f[fSlotFocus] = slot(a.focusMatches, ps.words, sp)
+					// A kind of an entity question's noun stands where the
+					// noun would: "skin cancer" is next to "illness".
+					inside := a.want == entity
+					f[fSlot] = slot(a.matches, ps.words, sp, inside)
+					f[fSlotFocus] = slot(a.focusMatches, ps.words, sp, inside)
 				} else if pro := proForms(a.want, ps.text); len(pro) > 0 && si > 0 && len(spans(sents[si-1].text)) > 0 {
 					// A pro-form stands for the fact its previous sentence
 					// states: the two are read as one, the fact where the
 					// pro-form is.
 					f[fTypeSent] = 1
-					f[fSlot] = slot(a.matches, ps.words, pro)
-					f[fSlotFocus] = slot(a.focusMatches, ps.words, pro)
+					f[fSlot] = slot(a.matches, ps.words, pro, false)
+					f[fSlotFocus] = slot(a.focusMatches, ps.words, pro, false)
 					c.near, c.nearFirst = sents[si-1].text, true
 				} else if si+1 < len(sents) && len(spans(sents[si+1].text)) > 0 {
 					f[fTypeNear] = 1
@@ -471,8 +490,10 @@ func proximity(a analysis, seq []string) float64 {
 // of the question (or its synonym) among matches, 0 when none is beside
 // one. The answer to "how many listeners voted" is the number next to
 // "listeners", not a number elsewhere in a sentence that restates the
-// question.
-func slot(matches map[string]bool, words []sentenceWord, spans [][2]int) float64 {
+// question. With inside, a match within a span is as near as can be: a
+// kind of the noun asked about stands where the noun would ("what
+// illness" of "a long battle with skin cancer").
+func slot(matches map[string]bool, words []sentenceWord, spans [][2]int, inside bool) float64 {
 	best := 0.0
 	for _, sp := range spans {
 		first, last := -1, -1
@@ -488,7 +509,13 @@ func slot(matches map[string]bool, words []sentenceWord, spans [][2]int) float64
 			continue
 		}
 		for i, w := range words {
-			if i >= first && i <= last || !slices.ContainsFunc(w.stems, func(st string) bool { return matches[st] }) {
+			if !slices.ContainsFunc(w.stems, func(st string) bool { return matches[st] }) {
+				continue
+			}
+			if i >= first && i <= last {
+				if inside {
+					best = 1
+				}
 				continue
 			}
 			d := i - last

@@ -126,6 +126,14 @@ func TestTypeSpansAreWhatTheQuestionLacks(t *testing.T) {
 			"She has won the race twice.", "How many times has she won the race?", []string{"twice"}},
 		{"a place is no one", person,
 			"The Leeds winger met Jo Bloggs in Cardiff.", "Who did the winger meet?", []string{"Jo Bloggs"}},
+		{"a kind of the noun asked about, by WordNet", entity,
+			"He died after a long battle with skin cancer.", "What illness did Jo Bloggs have?", []string{"cancer"}},
+		{"a function word or a name is no substance", substance,
+			"He said Oak Lane's walls are made of steel.", "What material is the roof made of?", []string{"steel"}},
+		{"a kind of another noun is none", entity,
+			"He died after a long battle with skin cancer.", "Which instrument did Jo Bloggs play?", nil},
+		{"a name still answers what a noun of many kinds asks", entity,
+			"She never used drugs, said her lawyer Tom Smith.", "Which performance-enhancing drugs did she take?", []string{"Tom Smith"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -146,7 +154,7 @@ func TestTheFactBesideTheQuestionsWordsIsNearer(t *testing.T) {
 	near := "The annual survey was voted for by nearly 4,000 listeners."
 	far := "Listeners voted in the survey, which the station first ran in its studio in 1999."
 	slotOf := func(s string) float64 {
-		return slot(a.focusMatches, wordsOf(s), typeSpans(a.want, s, a.text))
+		return slot(a.focusMatches, wordsOf(s), typeSpans(a.want, s, a.text), false)
 	}
 	if n, f := slotOf(near), slotOf(far); !(n > f) || n < 0.5 {
 		t.Errorf("slot(near) = %.2f, slot(far) = %.2f; want the number beside 'listeners' nearer, at least 0.5", n, f)
@@ -241,7 +249,7 @@ func TestAFactBesideTwoWordsWrittenAsOneIsNear(t *testing.T) {
 	q := "How much did Time Warner's profits grow?"
 	a := svc.analyze(part{text: q, want: classify(q)})
 	s := "Profits at the big media group TimeWarner jumped 76% to $1bn."
-	if got := slot(a.matches, wordsOf(s), typeSpans(a.want, s, a.text)); got < 0.5 {
+	if got := slot(a.matches, wordsOf(s), typeSpans(a.want, s, a.text), false); got < 0.5 {
 		t.Errorf("slot = %.2f, want at least 0.5: one word between TimeWarner and 76%%", got)
 	}
 }
@@ -340,5 +348,39 @@ func TestAStoryThatLacksHalfTheQuestionsNamesAnswersNothing(t *testing.T) {
 	c.f[fNameMiss] = 1.0 / 3 // a story naming most of them may answer
 	if got := rank(m, []candidate{c}, nil, has, analysis{want: quantity}); got[0].p == 0 {
 		t.Error("p = 0 for a story naming two of the question's three names")
+	}
+}
+
+// TestAHyphenatedParticipleModifiesTheNoun: "performance-enhancing" is no
+// verb ending the noun phrase, as "expecting" is.
+func TestAHyphenatedParticipleModifiesTheNoun(t *testing.T) {
+	for q, want := range map[string]string{
+		"Which performance-enhancing drugs did he give her?":  "drugs",
+		"Which file-sharing program do most people use?":      "program",
+		"what were the lawyers expecting the court to decide": "",
+	} {
+		if got := focusNoun(q); got != want {
+			t.Errorf("focusNoun(%q) = %q, want %q", q, got, want)
+		}
+	}
+}
+
+// TestAKindOfTheNounAskedAboutStandsForIt: "What illness did he have?" is
+// answered by the sentence naming "skin cancer", a kind of illness, which
+// covers the question's noun as a synonym would and sits where it would.
+func TestAKindOfTheNounAskedAboutStandsForIt(t *testing.T) {
+	checkTyped(t, []typedCase{
+		{"What illness did Jo Bloggs have?", "Jo Bloggs died at his home after a long battle with skin cancer.", true},
+	})
+	svc := newService(t)
+	q := "What illness did Jo Bloggs have?"
+	a := svc.analyze(part{text: q, want: classify(q)})
+	s := "Jo Bloggs died on Friday at his home in a small town, after a long battle with skin cancer."
+	cs := svc.candidates(a, &SearchResult{Hits: []Hit{{Chunk: corpus.Chunk{ID: "c", ArticleID: "s", Text: s}}}})
+	if len(cs) != 1 {
+		t.Fatalf("%d candidates, want 1", len(cs))
+	}
+	if f := cs[0].f; f[fSlotFocus] != 1 || f[fFocusSentence] == 0 {
+		t.Errorf("type_near_focus_words %.2f, focus_coverage_sentence %.2f; want 1 and above 0: cancer is a kind of illness", f[fSlotFocus], f[fFocusSentence])
 	}
 }

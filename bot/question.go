@@ -245,7 +245,7 @@ func focusPhrase(q string) []string {
 		case strings.HasSuffix(w, "'s") || strings.HasSuffix(w, "'"):
 			run = nil // "Ask Jeeves' Q4 revenue": the phrase starts after it
 		case len(run) == 0 && determiners[w]:
-		case retrieval.IsStopword(w) || nountype.Of(w) == nountype.Verb || len(w) > 4 && (strings.HasSuffix(w, "ed") || strings.HasSuffix(w, "ing")):
+		case retrieval.IsStopword(w) || nountype.Of(w) == nountype.Verb || verbForm(w):
 			end = w
 		default:
 			run = append(run, w)
@@ -266,6 +266,14 @@ func focusPhrase(q string) []string {
 		}
 	}
 	return run
+}
+
+// verbForm reports whether a word of a question reads as a verb's past or
+// present participle, which ends the noun phrase ("what were the experts
+// expecting"); a hyphenated one is a compound modifier of the noun after
+// it ("performance-enhancing drugs", "file-sharing program").
+func verbForm(w string) bool {
+	return len(w) > 4 && (strings.HasSuffix(w, "ed") || strings.HasSuffix(w, "ing")) && !strings.Contains(w, "-")
 }
 
 var (

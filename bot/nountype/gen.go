@@ -57,11 +57,11 @@ func main() {
 	show := flag.Bool("show", false, "print each anchor synset's words, to check the senses named")
 	flag.Parse()
 
-	index, tagged, err := readIndex(filepath.Join(*dir, "index.noun"))
+	index, tagged, err := wordnet.ReadNounIndex(filepath.Join(*dir, "index.noun"))
 	if err != nil {
 		log.Fatal(err)
 	}
-	data, err := readData(filepath.Join(*dir, "data.noun"))
+	data, err := wordnet.ReadNounData(filepath.Join(*dir, "data.noun"))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -78,7 +78,7 @@ func main() {
 			}
 			off := offs[sense-1]
 			if *show {
-				fmt.Printf("%s %s: %s\n", a.kind, name, strings.Join(data[off].words, ", "))
+				fmt.Printf("%s %s: %s\n", a.kind, name, strings.Join(data[off].Words, ", "))
 			}
 			if _, ok := kindOf[off]; !ok {
 				kindOf[off] = a.kind
@@ -96,7 +96,7 @@ func main() {
 		memo[off] = "" // breaks cycles
 		best := kindOf[off]
 		if best == "" {
-			for _, h := range data[off].hypernyms {
+			for _, h := range slices.Concat(data[off].Hypernyms, data[off].InstanceOf) {
 				if k := kind(h); k != "" && (best == "" || rank[k] < rank[best]) {
 					best = k
 				}
@@ -135,58 +135,4 @@ func main() {
 		log.Fatal(err)
 	}
 	log.Printf("wrote %d nouns, %d bytes to %s", len(lines), len(b), *out)
-}
-
-type synset struct {
-	words     []string
-	hypernyms []string // offsets of "@" and "@i" pointers
-}
-
-// readIndex parses index.noun into lemma → synset offsets, most frequent
-// sense first, and lemma → how many of its senses the tagged corpus has. Line format (wndb(5)):
-//
-//	lemma pos synset_cnt p_cnt [ptr_symbol...] sense_cnt tagsense_cnt synset_offset...
-func readIndex(path string) (offsets map[string][]string, tagged map[string]int, err error) {
-	offsets, tagged = map[string][]string{}, map[string]int{}
-	err = wordnet.EachLine(path, func(f []string) error {
-		pcnt, err := strconv.Atoi(f[3])
-		if err != nil || len(f) < 6+pcnt {
-			return fmt.Errorf("bad index line %q", strings.Join(f, " "))
-		}
-		offsets[f[0]] = f[6+pcnt:]
-		tagged[f[0]], err = strconv.Atoi(f[5+pcnt])
-		return err
-	})
-	return offsets, tagged, err
-}
-
-// readData parses data.noun into offset → synset. Line format (wndb(5)):
-//
-//	synset_offset lex_filenum ss_type w_cnt word lex_id [word lex_id...] p_cnt [ptr...] ...
-func readData(path string) (map[string]synset, error) {
-	out := map[string]synset{}
-	err := wordnet.EachLine(path, func(f []string) error {
-		n, err := strconv.ParseInt(f[3], 16, 0)
-		if err != nil || len(f) < 5+2*int(n) {
-			return fmt.Errorf("bad data line at %s", f[0])
-		}
-		var s synset
-		for i := 0; i < int(n); i++ {
-			s.words = append(s.words, strings.ToLower(f[4+2*i]))
-		}
-		at := 4 + 2*int(n)
-		pcnt, err := strconv.Atoi(f[at])
-		if err != nil || len(f) < at+1+4*pcnt {
-			return fmt.Errorf("bad pointer count at %s", f[0])
-		}
-		for i := 0; i < pcnt; i++ {
-			sym, off, pos := f[at+1+4*i], f[at+2+4*i], f[at+3+4*i]
-			if (sym == "@" || sym == "@i") && pos == "n" && !slices.Contains(s.hypernyms, off) {
-				s.hypernyms = append(s.hypernyms, off)
-			}
-		}
-		out[f[0]] = s
-		return nil
-	})
-	return out, err
 }

@@ -1,6 +1,8 @@
 package nountype
 
 import (
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -40,6 +42,85 @@ func TestOfFindsEveryNoun(t *testing.T) {
 		prev = noun
 		if got := Of(noun); got != kind {
 			t.Errorf("Of(%q) = %q, want %q", noun, got, kind)
+		}
+	}
+}
+
+func TestIsA(t *testing.T) {
+	for _, tt := range []struct {
+		noun, kind string
+		want       bool
+	}{
+		{"cancer", "illness", true},
+		{"cancer", "disease", true},
+		{"flu", "illness", true},
+		{"cocaine", "drug", true},
+		{"guitar", "instrument", true},
+		{"tennis", "sport", true},
+		{"illness", "cancer", false}, // the other way round
+		{"cancer", "cancer", false},  // no kind of itself
+		{"cancer", "instrument", false},
+		{"guitar", "object", false}, // too general to be in the table
+		{"idea", "illness", false},
+		{"zzz", "illness", false},
+	} {
+		if got := IsA(tt.noun, tt.kind); got != tt.want {
+			t.Errorf("IsA(%q, %q) = %v, want %v", tt.noun, tt.kind, got, tt.want)
+		}
+	}
+}
+
+func TestKindsOf(t *testing.T) {
+	ill := KindsOf("illness")
+	if !slices.Contains(ill, "cancer") || !slices.Contains(ill, "flu") {
+		t.Errorf("KindsOf(illness) = %q, want cancer and flu among them", ill)
+	}
+	if got := Kinds("illness"); got != len(ill) {
+		t.Errorf("Kinds(illness) = %d, want %d, as many as KindsOf lists", got, len(ill))
+	}
+	for _, k := range ill {
+		if !IsA(k, "illness") {
+			t.Errorf("KindsOf(illness) lists %q, which is no kind of it", k)
+		}
+	}
+	// The first line's noun is no kind of anything.
+	first, _, _ := strings.Cut(kinds, " ")
+	if got := KindsOf(first); len(got) != Kinds(first) {
+		t.Errorf("KindsOf(%q) = %q, want %d", first, got, Kinds(first))
+	}
+	if got := KindsOf("cancer"); len(got) != 0 || Kinds("cancer") != 0 {
+		t.Errorf("KindsOf(cancer) = %q, Kinds = %d; want none: the table's nouns are no kind of it", got, Kinds("cancer"))
+	}
+}
+
+// IsA and Kinds find a noun by binary search, which is right only while
+// the table stays sorted; every line is "noun count kind...", and every
+// count is how many lines list the noun.
+func TestKindsTableIsSortedAndCounted(t *testing.T) {
+	prev := ""
+	listed := map[string]int{}
+	counts := map[string]int{}
+	for line := range strings.Lines(kinds) {
+		f := strings.Fields(line)
+		if len(f) < 2 {
+			t.Fatalf("line %q has no count", line)
+		}
+		if f[0] <= prev {
+			t.Fatalf("%q follows %q: the table is not sorted by noun", f[0], prev)
+		}
+		prev = f[0]
+		n, err := strconv.Atoi(f[1])
+		if err != nil {
+			t.Fatalf("line %q: %v", line, err)
+		}
+		counts[f[0]] = n
+		for _, k := range f[2:] {
+			listed[k]++
+		}
+	}
+	for noun, n := range counts {
+		if listed[noun] != n {
+			t.Errorf("%q counts %d kinds, %d lines list it", noun, n, listed[noun])
 		}
 	}
 }

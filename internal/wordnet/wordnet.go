@@ -8,6 +8,8 @@ import (
 	"bufio"
 	"fmt"
 	"os"
+	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -74,4 +76,74 @@ func Line(table, word string) (rest string, ok bool) {
 		}
 	}
 	return "", false
+}
+
+// ReadNounIndex parses index.noun into lemma → synset offsets, most
+// frequent sense first, and lemma → how many of its senses the
+// sense-tagged corpus has (its first senses). Line format (wndb(5)):
+//
+//	lemma pos synset_cnt p_cnt [ptr_symbol...] sense_cnt tagsense_cnt synset_offset...
+func ReadNounIndex(path string) (offsets map[string][]string, tagged map[string]int, err error) {
+	offsets, tagged = map[string][]string{}, map[string]int{}
+	err = EachLine(path, func(f []string) error {
+		if len(f) < 4 {
+			return fmt.Errorf("bad index line %q", strings.Join(f, " "))
+		}
+		pcnt, err := strconv.Atoi(f[3])
+		if err != nil || len(f) < 6+pcnt {
+			return fmt.Errorf("bad index line %q", strings.Join(f, " "))
+		}
+		offsets[f[0]] = f[6+pcnt:]
+		tagged[f[0]], err = strconv.Atoi(f[5+pcnt])
+		return err
+	})
+	return offsets, tagged, err
+}
+
+// Synset is a noun synset of data.noun: its words, lowercased, and the
+// offsets of the synsets it is a kind of ("@" pointers) and an instance
+// of ("@i": Paris of city).
+type Synset struct {
+	Words      []string
+	Hypernyms  []string
+	InstanceOf []string
+}
+
+// ReadNounData parses data.noun into offset → synset. Line format
+// (wndb(5)):
+//
+//	synset_offset lex_filenum ss_type w_cnt word lex_id [word lex_id...] p_cnt [ptr...] ...
+func ReadNounData(path string) (map[string]Synset, error) {
+	out := map[string]Synset{}
+	err := EachLine(path, func(f []string) error {
+		if len(f) < 5 {
+			return fmt.Errorf("bad data line %q", strings.Join(f, " "))
+		}
+		n, err := strconv.ParseInt(f[3], 16, 0)
+		if err != nil || len(f) < 5+2*int(n) {
+			return fmt.Errorf("bad data line at %s", f[0])
+		}
+		var s Synset
+		for i := 0; i < int(n); i++ {
+			s.Words = append(s.Words, strings.ToLower(f[4+2*i]))
+		}
+		at := 4 + 2*int(n)
+		pcnt, err := strconv.Atoi(f[at])
+		if err != nil || len(f) < at+1+4*pcnt {
+			return fmt.Errorf("bad pointer count at %s", f[0])
+		}
+		for i := 0; i < pcnt; i++ {
+			sym, off, pos := f[at+1+4*i], f[at+2+4*i], f[at+3+4*i]
+			switch {
+			case pos != "n":
+			case sym == "@" && !slices.Contains(s.Hypernyms, off):
+				s.Hypernyms = append(s.Hypernyms, off)
+			case sym == "@i" && !slices.Contains(s.InstanceOf, off):
+				s.InstanceOf = append(s.InstanceOf, off)
+			}
+		}
+		out[f[0]] = s
+		return nil
+	})
+	return out, err
 }

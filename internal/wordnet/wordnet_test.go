@@ -52,3 +52,45 @@ func TestLine(t *testing.T) {
 		t.Error("an empty table found a word")
 	}
 }
+
+func TestReadNounIndexAndData(t *testing.T) {
+	dir := t.TempDir()
+	index := "  1 licence\ncancer n 2 3 @ ~ #m 2 1 14239918 09752657\nguitar n 1 2 @ ~ 1 1 03467517\n"
+	data := "  1 licence\n" +
+		"14239918 26 n 02 cancer 0 malignant_neoplastic_disease 0 002 @ 14238528 n 0000 ~ 14240380 n 0000 | a tumor\n" +
+		"09752657 18 n 03 Cancer 0 Crab 0 Cancer_the_Crab 0 002 @i 09768302 n 0000 @ 09768303 v 0000 | a person\n"
+	if err := os.WriteFile(filepath.Join(dir, "index.noun"), []byte(index), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "data.noun"), []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	offsets, tagged, err := ReadNounIndex(filepath.Join(dir, "index.noun"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"14239918", "09752657"}; !reflect.DeepEqual(offsets["cancer"], want) || tagged["cancer"] != 1 || tagged["guitar"] != 1 {
+		t.Errorf("cancer: offsets %q tagged %d, want %q and 1", offsets["cancer"], tagged["cancer"], want)
+	}
+	synsets, err := ReadNounData(filepath.Join(dir, "data.noun"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]Synset{
+		"14239918": {Words: []string{"cancer", "malignant_neoplastic_disease"}, Hypernyms: []string{"14238528"}},
+		// A verb's pointer is no noun's hypernym.
+		"09752657": {Words: []string{"cancer", "crab", "cancer_the_crab"}, InstanceOf: []string{"09768302"}},
+	}
+	if !reflect.DeepEqual(synsets, want) {
+		t.Errorf("synsets %+v, want %+v", synsets, want)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "bad"), []byte("cancer n x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := ReadNounIndex(filepath.Join(dir, "bad")); err == nil {
+		t.Error("a short index line gave no error")
+	}
+	if _, err := ReadNounData(filepath.Join(dir, "bad")); err == nil {
+		t.Error("a short data line gave no error")
+	}
+}
