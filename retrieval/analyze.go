@@ -104,12 +104,31 @@ func Stem(word string) string {
 
 func snowball(word string) string {
 	s := english.Stem(word, false)
+	if u := undouble(s); u != s {
+		s = strings.Clone(u)
+	}
 	if s == word {
 		// The memo keeps a copy of word, not what word is part of.
 		s = strings.Clone(word)
 	}
 	return s
 }
+
+// undouble drops the second "l" of a stem ending in two vowels and "ll":
+// British spelling doubles the "l" of "trial", "dial" and "fuel" before
+// "-ing" and "-ed", and Porter2 undoubles an "l" only in a word's second
+// region ("travelled", not "trialled"), so "trialling" would not meet
+// "trial". The few words that end so of their own ("squall") lose an "l"
+// in every form alike.
+func undouble(s string) string {
+	n := len(s)
+	if n >= 4 && s[n-1] == 'l' && s[n-2] == 'l' && isVowel(s[n-3]) && isVowel(s[n-4]) {
+		return s[:n-1]
+	}
+	return s
+}
+
+func isVowel(b byte) bool { return b == 'a' || b == 'e' || b == 'i' || b == 'o' || b == 'u' }
 
 // stems memoises Stem. The Snowball stemmer works on runes and takes
 // microseconds a word: three quarters of widening a question (the stems of

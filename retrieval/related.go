@@ -90,7 +90,7 @@ func (ix *Index) nearTerms(word string) []nearTerm {
 		return nil
 	}
 	var out []nearTerm
-	for _, r := range nb.Nearest(word, nb.K) {
+	for _, r := range ix.nearest(word) {
 		if r.Similarity < nb.Floor {
 			break
 		}
@@ -100,6 +100,27 @@ func (ix *Index) nearTerms(word string) []nearTerm {
 		out = append(out, nearTerm{Stem(r.Word), min(nb.Weight*r.Similarity, expansionWeight)})
 	}
 	return out
+}
+
+// nearest returns the Neighbours' nearest words to word, or, for a word
+// the vectors lack ("telly": informal, rare, misspelt), those of the first
+// of its WordNet synonyms (Options.Expand) that has them ("tv"): a word
+// without a vector has no neighbours of its own, and its synonyms alone,
+// which the vectors don't widen, seldom hold the story's words
+// ("television", "broadcast").
+func (ix *Index) nearest(word string) []Related {
+	nb := ix.neighbourPolicy
+	if rs := nb.Nearest(word, nb.K); len(rs) > 0 || ix.expand == nil {
+		return rs
+	}
+	for _, form := range BaseForms(word) {
+		for _, syn := range ix.expand(form) {
+			if rs := nb.Nearest(syn, nb.K); len(rs) > 0 {
+				return rs
+			}
+		}
+	}
+	return nil
 }
 
 // namesSample is how many of a word's passages are read to tell whether the

@@ -177,3 +177,37 @@ func TestMeaningRankingFindsAParaphrase(t *testing.T) {
 		t.Errorf("meaning ranking %v, want border-1 first of 3", got)
 	}
 }
+
+// TestNeighboursOfAWordWithoutAVector: "telly" has no vector, so no
+// neighbours of its own; its WordNet synonym "tv" has, and they widen
+// the question as "telly"'s, in its group.
+func TestNeighboursOfAWordWithoutAVector(t *testing.T) {
+	ctx := context.Background()
+	chunks := storyChunksOf("mobile", "Phones to show programmes",
+		"Operators will put television on mobile phones.")
+	chunks = append(chunks, storyChunksOf("cup", "Cup final",
+		"The final was played in the rain.")...)
+	opt := neighbourOptions(fakeNearest(map[string][]Related{"tv": {{"television", 0.9}}}))
+	opt.Expand = func(w string) []string {
+		if w == "telly" {
+			return []string{"tv"}
+		}
+		return nil
+	}
+	ix, err := Build(ctx, chunks, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	terms, near := ix.queryTermsNear(Tokenize("telly on the move"))
+	if w := terms[Stem("television")]; w != 0.45 || near[Stem("television")] != Stem("telly") {
+		t.Errorf("television weighs %v near %q, want 0.5·0.9 near telly: %v %v", w, near[Stem("television")], terms, near)
+	}
+	// A word with neighbours of its own keeps them only.
+	ix, err = Build(ctx, chunks, neighbourOptions(fakeNearest(map[string][]Related{"tv": {{"television", 0.9}}, "telly": {{"phones", 0.8}}})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if terms, _ := ix.queryTermsNear(Tokenize("telly")); terms[Stem("television")] != 0 || terms[Stem("phones")] == 0 {
+		t.Errorf("terms %v, want phones and not television", terms)
+	}
+}

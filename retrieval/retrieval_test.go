@@ -249,3 +249,27 @@ func BenchmarkSearch(b *testing.B) {
 		}
 	}
 }
+
+// TestStemUndoublesBritishL: British spelling doubles the "l" of "trial"
+// before "-ing" and "-ed", where Porter2 leaves it; a word's own double
+// "l" stays.
+func TestStemUndoublesBritishL(t *testing.T) {
+	for _, tt := range []struct{ words []string }{
+		{[]string{"trial", "trials", "trialling", "trialled"}},
+		{[]string{"dial", "dialling", "dialled"}},
+		{[]string{"fuel", "fuelling", "fuelled"}},
+		{[]string{"travel", "travelling", "travelled"}},
+		{[]string{"fall", "falling"}},
+		{[]string{"call", "called", "calling"}},
+	} {
+		want := Stem(tt.words[0])
+		for _, w := range tt.words[1:] {
+			if got := Stem(w); got != want {
+				t.Errorf("Stem(%q) = %q, want %q as Stem(%q)", w, got, want, tt.words[0])
+			}
+		}
+	}
+	if got := Stem("falling"); got != "fall" {
+		t.Errorf("Stem(falling) = %q, want fall", got)
+	}
+}
