@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"html"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -215,7 +216,7 @@ func UnescapeEntities(s string) string {
 			continue
 		}
 		ref := s[i : i+n]
-		if ch := html.UnescapeString(ref); ch != ref {
+		if ch, ok := unescapeRef(ref); ok {
 			b.WriteString(s[last:i])
 			b.WriteString(ch)
 			last = i + n
@@ -227,6 +228,31 @@ func UnescapeEntities(s string) string {
 	}
 	b.WriteString(s[last:])
 	return b.String()
+}
+
+// unescapeRef is the text a whole character reference ("&eacute;",
+// "&#233;") stands for, and whether it stands for any. html.UnescapeString
+// also takes a name's longest prefix that HTML 4 allowed without ";"
+// ("&copyright;" is "©right;"): a name HTML does not know whole stands
+// for nothing, and it is known whole when nothing of it is left, since
+// every HTML name is one or two characters. A number naming no character
+// (0, a surrogate, past U+10FFFF), which html makes U+FFFD, stands for
+// nothing to show and is dropped, as a control character is.
+func unescapeRef(ref string) (string, bool) {
+	ch := html.UnescapeString(ref)
+	if ref[1] != '#' {
+		return ch, ch != ref && utf8.RuneCountInString(ch) <= 2
+	}
+	if ch == "\uFFFD" {
+		digits, base := ref[2:len(ref)-1], 10
+		if digits[0] == 'x' || digits[0] == 'X' {
+			digits, base = digits[1:], 16
+		}
+		if n, err := strconv.ParseUint(digits, base, 32); err != nil || n != 0xFFFD {
+			return "", true
+		}
+	}
+	return ch, true
 }
 
 // entityLen is the length of the character reference opening s ("&",

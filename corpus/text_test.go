@@ -59,6 +59,13 @@ func TestUnescapeEntities(t *testing.T) {
 		{"&#; &#x; &;", "&#; &#x; &;"},
 		{"trailing &", "trailing &"},
 		{"&amp;amp;", "&amp;"}, // decoded once
+		// A name HTML knows only a prefix of is no reference.
+		{"&copyright; &notaword; &ampersand;", "&copyright; &notaword; &ampersand;"},
+		{"&semi; &NotNestedGreaterGreater;", "; \u2aa2\u0338"},
+		// A number naming no character is dropped; U+FFFD itself stays.
+		{"a&#0;b&#xD800;c&#1114112;d&#99999999999999999999;e", "abcde"},
+		{"&#65533;&#xfffd;", "\ufffd\ufffd"},
+		{"&#128; &#x41;", "\u20ac A"},
 		{"no references", "no references"},
 	} {
 		if got := UnescapeEntities(c.in); got != c.want {
