@@ -78,7 +78,9 @@ func counts(sentence string, locs [][]int) [][]int {
 // the question does not already hold, as byte offsets [start, end). A run
 // of capitalised words counts only by its words the question lacks: in
 // "Euro MP Robert Kilroy-Silk", asked about Kilroy-Silk, "Euro MP Robert".
-func typeSpans(want answerType, sentence, question string) [][2]int {
+// For an entity question a common noun among kinds (analysis.kinds) counts
+// too.
+func typeSpans(want answerType, sentence, question string, kinds map[string]bool) [][2]int {
 	q := fold(question)
 	var out [][2]int
 	fresh := func(locs [][]int) {
@@ -177,8 +179,8 @@ func typeSpans(want answerType, sentence, question string) [][2]int {
 		// "Which drugs": a name, or a common noun of a kind of the
 		// question's noun, by WordNet: "What illness": "skin cancer".
 		freshNames(nameSpans(sentence))
-		if kind := focusKind(question); kind != "" {
-			nounSpans(func(f string) bool { return nountype.IsA(f, kind) })
+		if len(kinds) > 0 {
+			nounSpans(func(f string) bool { return kinds[f] })
 		}
 	case organisation:
 		freshNames(nameSpans(sentence))
@@ -492,13 +494,34 @@ func (t answerType) typed() bool {
 	return t != anyAnswer && t != yesNo && t != definition
 }
 
+// kindSet is the set of nouns, from nountype.KindsOf.
+func kindSet(nouns []string) map[string]bool {
+	if len(nouns) == 0 {
+		return nil
+	}
+	set := make(map[string]bool, len(nouns))
+	for _, n := range nouns {
+		set[n] = true
+	}
+	return set
+}
+
 // focusKind is the base form of a question's focus noun that WordNet has
-// kinds of: "drug" of "Which drugs …?"; empty for none.
+// kinds of: "drug" of "Which drugs …?", "development" of "Which kinds of
+// weapons development …?" (not "kind", whose kinds are "brand", "model",
+// "version"); empty for none.
 func focusKind(question string) string {
-	n := focusNoun(question)
-	if n == "" {
+	run, of := focusRun(question)
+	if len(of) > 0 {
+		run = of
+	} else if len(run) == 1 && ofNouns[run[0]] {
+		// "Which kind of the two …": no kind of anything is asked for.
 		return ""
 	}
+	if len(run) == 0 {
+		return ""
+	}
+	n := run[len(run)-1]
 	for _, f := range retrieval.BaseForms(n) {
 		if nountype.Kinds(f) > 0 {
 			return f

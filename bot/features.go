@@ -27,6 +27,10 @@ type analysis struct {
 	// counted are the words of what a "how many" question counts:
 	// "people worldwide" of "How many people worldwide watch it?".
 	counted []string
+	// kinds are the nouns WordNet makes a kind of an entity question's
+	// noun ("cancer", "flu" of "What illness …?"), found once for the
+	// question rather than for each word of each sentence.
+	kinds map[string]bool
 }
 
 // qterm is one content word of a question.
@@ -96,9 +100,11 @@ func (s *Service) analyze(p part) analysis {
 	a.vec = sentenceEmbedder.EmbedTokens(toks)
 	// Function words the stop list lacks ask nothing of a sentence.
 	function := functionStems(p.text)
-	kind := ""
+	kind, kinds := "", []string(nil)
 	if p.want == entity {
 		kind = focusKind(p.text)
+		kinds = nountype.KindsOf(kind)
+		a.kinds = kindSet(kinds)
 	}
 	abbrevs := abbrevJoins(p.text)
 	for i := 1; i < len(toks); i++ {
@@ -130,7 +136,7 @@ func (s *Service) analyze(p part) analysis {
 		if kind != "" && slices.Contains(retrieval.BaseForms(strings.ToLower(t.Word)), kind) {
 			// A kind of the noun an entity question asks about stands
 			// for it, as a synonym does: "skin cancer" for "illness".
-			for _, k := range nountype.KindsOf(kind) {
+			for _, k := range kinds {
 				for _, st := range retrieval.Stems(k) {
 					if st != t.Stem && !slices.Contains(qt.alts, st) {
 						qt.alts = append(qt.alts, st)
@@ -370,6 +376,21 @@ func (s *Service) candidates(a analysis, res *SearchResult) []candidate {
 			}
 		}
 		sents := s.split.of(h.Chunk)
+		// typed is where sentence j states a fact of the wanted type,
+		// found once though each sentence is its neighbours' neighbour.
+		var found [][][2]int
+		if a.want.typed() {
+			found = make([][][2]int, len(sents))
+		}
+		typed := func(j int) [][2]int {
+			if found[j] == nil {
+				found[j] = typeSpans(a.want, sents[j].text, a.text, a.kinds)
+				if found[j] == nil {
+					found[j] = [][2]int{}
+				}
+			}
+			return found[j]
+		}
 		for si, ps := range sents {
 			c := candidate{chunk: h.Chunk, rank: h.Score, text: ps.text, terms: ps.stems}
 			f := &c.f
@@ -386,21 +407,21 @@ func (s *Service) candidates(a analysis, res *SearchResult) []candidate {
 				// Where the sentence and its neighbours never say what a
 				// "how many" question counts, only a count of something of
 				// its kind answers: "a 25-man squad" counts players.
-				spans := func(text string) [][2]int { return typeSpans(a.want, text, a.text) }
+				spans := typed
 				switch {
 				case !a.holdsCounted(inContext):
-					spans = func(text string) [][2]int { return sameKindCounts(typeSpans(a.want, text, a.text), text, a.counted) }
+					spans = func(j int) [][2]int { return sameKindCounts(slices.Clone(typed(j)), sents[j].text, a.counted) }
 				case a.want == quantity && howMuchQ.MatchString(a.text):
-					spans = func(text string) [][2]int { return a.amounts(typeSpans(a.want, text, a.text), text) }
+					spans = func(j int) [][2]int { return a.amounts(slices.Clone(typed(j)), sents[j].text) }
 				}
-				if sp := spans(ps.text); len(sp) > 0 {
+				if sp := spans(si); len(sp) > 0 {
 					f[fTypeSent] = 1
 					// A kind of an entity question's noun stands where the
 					// noun would: "skin cancer" is next to "illness".
 					inside := a.want == entity
 					f[fSlot] = slot(a.matches, ps.words, sp, inside)
 					f[fSlotFocus] = slot(a.focusMatches, ps.words, sp, inside)
-				} else if pro := proForms(a.want, ps.text); len(pro) > 0 && si > 0 && len(spans(sents[si-1].text)) > 0 {
+				} else if pro := proForms(a.want, ps.text); len(pro) > 0 && si > 0 && len(spans(si-1)) > 0 {
 					// A pro-form stands for the fact its previous sentence
 					// states: the two are read as one, the fact where the
 					// pro-form is.
@@ -408,10 +429,10 @@ func (s *Service) candidates(a analysis, res *SearchResult) []candidate {
 					f[fSlot] = slot(a.matches, ps.words, pro, false)
 					f[fSlotFocus] = slot(a.focusMatches, ps.words, pro, false)
 					c.near, c.nearFirst = sents[si-1].text, true
-				} else if si+1 < len(sents) && len(spans(sents[si+1].text)) > 0 {
+				} else if si+1 < len(sents) && len(spans(si+1)) > 0 {
 					f[fTypeNear] = 1
 					c.near = sents[si+1].text
-				} else if si > 0 && len(spans(sents[si-1].text)) > 0 {
+				} else if si > 0 && len(spans(si-1)) > 0 {
 					f[fTypeNear] = 1
 					c.near, c.nearFirst = sents[si-1].text, true
 				} else {

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/articlebot/articlebot/bot/nountype"
 	"github.com/articlebot/articlebot/corpus"
 )
 
@@ -39,7 +40,7 @@ func TestClassifyReadsTheWholeQuestion(t *testing.T) {
 
 func spanTexts(want answerType, sentence, question string) []string {
 	var out []string
-	for _, sp := range typeSpans(want, sentence, question) {
+	for _, sp := range typeSpans(want, sentence, question, kindSet(nountype.KindsOf(focusKind(question)))) {
 		out = append(out, sentence[sp[0]:sp[1]])
 	}
 	return out
@@ -132,6 +133,10 @@ func TestTypeSpansAreWhatTheQuestionLacks(t *testing.T) {
 			"He said Oak Lane's walls are made of steel.", "What material is the roof made of?", []string{"steel"}},
 		{"a kind of another noun is none", entity,
 			"He died after a long battle with skin cancer.", "Which instrument did Jo Bloggs play?", nil},
+		{"kinds of drugs are drugs, not kinds of kind", entity,
+			"She took cocaine, not the new model of pump.", "Which kinds of drugs did she take?", []string{"cocaine"}},
+		{"a kind of which is asked for no kind", entity,
+			"She chose the new model.", "Which kind did she choose?", nil},
 		{"a name still answers what a noun of many kinds asks", entity,
 			"She never used drugs, said her lawyer Tom Smith.", "Which performance-enhancing drugs did she take?", []string{"Tom Smith"}},
 	}
@@ -154,7 +159,7 @@ func TestTheFactBesideTheQuestionsWordsIsNearer(t *testing.T) {
 	near := "The annual survey was voted for by nearly 4,000 listeners."
 	far := "Listeners voted in the survey, which the station first ran in its studio in 1999."
 	slotOf := func(s string) float64 {
-		return slot(a.focusMatches, wordsOf(s), typeSpans(a.want, s, a.text), false)
+		return slot(a.focusMatches, wordsOf(s), typeSpans(a.want, s, a.text, a.kinds), false)
 	}
 	if n, f := slotOf(near), slotOf(far); !(n > f) || n < 0.5 {
 		t.Errorf("slot(near) = %.2f, slot(far) = %.2f; want the number beside 'listeners' nearer, at least 0.5", n, f)
@@ -249,7 +254,7 @@ func TestAFactBesideTwoWordsWrittenAsOneIsNear(t *testing.T) {
 	q := "How much did Time Warner's profits grow?"
 	a := svc.analyze(part{text: q, want: classify(q)})
 	s := "Profits at the big media group TimeWarner jumped 76% to $1bn."
-	if got := slot(a.matches, wordsOf(s), typeSpans(a.want, s, a.text), false); got < 0.5 {
+	if got := slot(a.matches, wordsOf(s), typeSpans(a.want, s, a.text, a.kinds), false); got < 0.5 {
 		t.Errorf("slot = %.2f, want at least 0.5: one word between TimeWarner and 76%%", got)
 	}
 }
@@ -361,6 +366,23 @@ func TestAHyphenatedParticipleModifiesTheNoun(t *testing.T) {
 	} {
 		if got := focusNoun(q); got != want {
 			t.Errorf("focusNoun(%q) = %q, want %q", q, got, want)
+		}
+	}
+}
+
+// TestTheKindAskedForIsTheNounAfterKindOf: "kind", "type" and "sort"
+// name no kind of their own, so the kinds of "Which kinds of drugs …"
+// are those of "drug", not "brand", "model" and "version".
+func TestTheKindAskedForIsTheNounAfterKindOf(t *testing.T) {
+	for q, want := range map[string]string{
+		"Which drugs did she take?":                       "drug",
+		"Which kinds of drugs did she take?":              "drug",
+		"Which type of weapons development could it aid?": "development",
+		"What sort of illness did he have?":               "illness",
+		"Which kind did she choose?":                      "",
+	} {
+		if got := focusKind(q); got != want {
+			t.Errorf("focusKind(%q) = %q, want %q", q, got, want)
 		}
 	}
 }

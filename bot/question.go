@@ -223,6 +223,20 @@ func focusNoun(q string) string {
 // last: "short-haul flights"; "people worldwide", where the run ends in a
 // word that is no noun.
 func focusPhrase(q string) []string {
+	run, of := focusRun(q)
+	// "the name of the man who …", "what kind of bird": the noun after
+	// "of" says what kind of thing is asked for.
+	if len(of) > 0 && nounKind(of[len(of)-1]) != anyAnswer {
+		return of
+	}
+	return run
+}
+
+// focusRun is the run of words after a "what", "which" or "whose", the
+// noun last, and when that run is one of ofNouns ("kinds of weapons
+// development"), which names no kind of its own, the focus phrase after
+// its "of".
+func focusRun(q string) (run, of []string) {
 	words := strings.FieldsFunc(strings.ToLower(strings.ReplaceAll(q, "’", "'")), func(r rune) bool {
 		return unicode.IsSpace(r) || strings.ContainsRune(`?!,;:()"“”`, r)
 	})
@@ -230,14 +244,13 @@ func focusPhrase(q string) []string {
 		return w == "what" || w == "which" || w == "whose" || w == "what's" || w == "whats"
 	})
 	if at < 0 {
-		return nil
+		return nil, nil
 	}
 	copula := words[at] == "what's" || words[at] == "whats"
 	i := at + 1
 	if !copula && i < len(words) && copulas[words[i]] {
 		copula, i = true, i+1
 	}
-	var run []string
 	end := ""
 	for ; i < len(words); i++ {
 		w := words[i]
@@ -256,16 +269,12 @@ func focusPhrase(q string) []string {
 		}
 	}
 	if len(run) == 0 || copula && end != "" && !phraseEnds[end] {
-		return nil
+		return nil, nil
 	}
-	// "the name of the man who …", "what kind of bird": the noun after
-	// "of" says what kind of thing is asked for.
 	if end == "of" && len(run) == 1 && ofNouns[run[0]] {
-		if p := focusPhrase("which " + strings.Join(words[i+1:], " ")); len(p) > 0 && nounKind(p[len(p)-1]) != anyAnswer {
-			return p
-		}
+		of = focusPhrase("which " + strings.Join(words[i+1:], " "))
 	}
-	return run
+	return run, of
 }
 
 // verbForm reports whether a word of a question reads as a verb's past or
