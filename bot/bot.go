@@ -431,7 +431,7 @@ func (s *Service) answer(ctx context.Context, req Request, fu followUp, onPartia
 		}
 		if len(answers) == 0 {
 			a := s.refusalIn(q, req.Article)
-			if title := s.closestStory(req.Article, decisions); title != "" {
+			if title := s.closestStory(req.Article, decisions, results); title != "" {
 				a.Text += " The closest story, “" + title + "”, doesn't answer it either."
 			}
 			return a
@@ -615,21 +615,22 @@ func (s *Service) refusalIn(q, article string) *Answer {
 
 // closestStory is the title of the story a refused question over a
 // collection is plainly about, for the refusal to name: the story of the
-// sentence the answering model found likeliest for any part, when that
-// story holds every name the part gives ("Lufthansa", "Bush"). A question
-// scoped to one story, one that names nothing, or one whose names no story
-// holds together gets "": the refusal names no story it only guessed at.
-func (s *Service) closestStory(article string, decisions []decision) string {
-	if article != "" || len(s.corpus.Titles()) < 2 {
+// sentence the answering model found likeliest for any part whose story
+// holds every name the part gives ("Lufthansa", "Bush"), as the answering
+// model reads a story's names, abbreviations too. A question scoped to one
+// story, one that names nothing, or one whose names no story holds together
+// gets "": the refusal names no story it only guessed at. results are the
+// parts' passages, one for each decision.
+func (s *Service) closestStory(article string, decisions []decision, results []*SearchResult) string {
+	if article != "" || len(s.corpus.Articles) < 2 {
 		return ""
 	}
 	var best *candidate
-	for _, d := range decisions {
-		if d.best == nil || best != nil && d.best.p <= best.p {
+	for i, d := range decisions {
+		if d.best == nil || best != nil && d.best.p <= best.p || i >= len(results) || results[i] == nil {
 			continue
 		}
-		story := d.best.chunk.ArticleID
-		has := func(st string) bool { return s.index.StoryHas(story, st) }
+		has := s.storyHas(d.best.chunk.ArticleID, s.joinedIn(results[i].Hits))
 		// Names as the asker wrote them, capitalised: a word the offline
 		// reader doesn't know ("unblock") is no sign of what a story is
 		// about.

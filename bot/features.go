@@ -310,6 +310,36 @@ type candidate struct {
 	explain   string  // the model's reasons, for the best candidate only
 }
 
+// joinedIn is, by story, what the passages of hits write as one word
+// ("multi-polar") and the abbreviations they write or spell out: the
+// index knows a story's words one by one.
+func (s *Service) joinedIn(hits []Hit) map[string]map[string]bool {
+	out := map[string]map[string]bool{}
+	for _, h := range hits {
+		m := out[h.Chunk.ArticleID]
+		if m == nil {
+			m = map[string]bool{}
+			out[h.Chunk.ArticleID] = m
+		}
+		for _, ps := range s.split.of(h.Chunk) {
+			for st := range ps.joined {
+				m[st] = true
+			}
+			for k := range ps.abbrevs {
+				m[k] = true
+			}
+		}
+	}
+	return out
+}
+
+// storyHas reports whether a story holds a stem, in the index or, joined
+// or abbreviated, in its retrieved passages (joinedIn): "EU" is there
+// where the story spells out "European Union".
+func (s *Service) storyHas(story string, joined map[string]map[string]bool) func(string) bool {
+	return func(st string) bool { return s.index.StoryHas(story, st) || joined[story][st] }
+}
+
 // candidates scores every sentence of the retrieved passages.
 func (s *Service) candidates(a analysis, res *SearchResult) []candidate {
 	hits := res.Hits
@@ -332,25 +362,7 @@ func (s *Service) candidates(a analysis, res *SearchResult) []candidate {
 	for _, h := range hits {
 		storyHits[h.Chunk.ArticleID] += 1 / float64(len(hits))
 	}
-	// The index knows a story's words one by one; the retrieved
-	// passages also say which it writes as two ("multi-polar"), and
-	// which abbreviations it writes or spells out.
-	storyJoined := map[string]map[string]bool{}
-	for _, h := range hits {
-		m := storyJoined[h.Chunk.ArticleID]
-		if m == nil {
-			m = map[string]bool{}
-			storyJoined[h.Chunk.ArticleID] = m
-		}
-		for _, ps := range s.split.of(h.Chunk) {
-			for st := range ps.joined {
-				m[st] = true
-			}
-			for k := range ps.abbrevs {
-				m[k] = true
-			}
-		}
-	}
+	storyJoined := s.joinedIn(hits)
 	storyCov := map[string][2]float64{}
 	nameMiss := map[string]float64{}
 	var out []candidate
@@ -358,7 +370,7 @@ func (s *Service) candidates(a analysis, res *SearchResult) []candidate {
 		story := h.Chunk.ArticleID
 		sc, ok := storyCov[story]
 		if !ok {
-			has := func(st string) bool { return s.index.StoryHas(story, st) || storyJoined[story][st] }
+			has := s.storyHas(story, storyJoined)
 			c, m := a.coverage(has)
 			sc = [2]float64{c, m}
 			storyCov[story] = sc

@@ -78,7 +78,7 @@ func TestRefusalWordingForOneStoryOfSeveral(t *testing.T) {
 func TestRefusalNamesTheClosestStory(t *testing.T) {
 	dir := t.TempDir()
 	for name, text := range map[string]string{
-		"ferries.md": "---\ntitle: Ferries for Kessford\n---\nTwo new ferries built by Calder Yards will start service in June, harbourmaster Jane Ellery said.\n\nThe ferries will carry 300 passengers each.\n",
+		"ferries.md": "---\ntitle: Ferries for Kessford\n---\nTwo new ferries built by Calder Yards will start service in June, harbourmaster Jane Ellery said.\n\nThe ferries will carry 300 passengers each, with European Union money paying for half.\n",
 		"airport.md": "---\ntitle: Airport News\n---\nThree new gates will open at the airport in July.\n",
 		"library.md": "---\ntitle: Library reopens\n---\nThe town library reopened on Monday after repairs to its roof.\n",
 	} {
@@ -95,6 +95,9 @@ func TestRefusalNamesTheClosestStory(t *testing.T) {
 		q, closest string
 	}{
 		{"How much did Calder Yards charge for the ferries?", "“Ferries for Kessford”"},
+		// A name the story spells out is a name it holds, as it is for
+		// answering: "EU" is there where it writes "European Union".
+		{"How much did the EU pay Calder Yards for the ferries?", "“Ferries for Kessford”"},
 		{"Why is the sky blue?", ""},
 		{"Who won the 2022 World Cup?", ""},
 	} {
