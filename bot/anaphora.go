@@ -36,6 +36,12 @@ func proForms(want answerType, sentence string) [][2]int {
 			if strings.HasSuffix(strings.ToLower(sentence[l[0]:l[1]]), "time") && strings.HasPrefix(strings.ToLower(sentence[l[1]:]), " of ") {
 				continue
 			}
+			// A word the regexp's \b ends at a hyphen is the start of a
+			// compound, no pro-form: "said that day-to-day running",
+			// "since then-President Clinton".
+			if strings.HasPrefix(sentence[l[1]:], "-") || strings.HasPrefix(sentence[l[1]:], "‐") {
+				continue
+			}
 			locs = append(locs, l)
 		}
 	case place:

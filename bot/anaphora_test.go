@@ -23,6 +23,9 @@ func TestProFormsStandForATimeOrAPlace(t *testing.T) {
 		{when, "He then joined the board.", nil},
 		{when, "At the time of writing, no one had noticed.", nil},
 		{when, "The following year he left.", nil},
+		// A hyphen makes a compound of the word the regexp ends at.
+		{when, "He said that day-to-day running was fine.", nil},
+		{when, "The fund has grown since then-President Clinton set it up.", nil},
 		{place, "He settled there and opened a shop.", []string{"there"}},
 		{place, "From there, the convoy drove north.", []string{"there"}},
 		{place, "Sales there fell by a tenth.", []string{"there"}},
