@@ -131,7 +131,7 @@ func typeSpans(want answerType, sentence, question string, kinds map[string]bool
 			if qwords[w] || retrieval.IsStopword(w) || startsUpper(sentence[l[0]:]) && strings.TrimLeft(sentence[:l[0]], " “\"‘'(") != "" {
 				continue
 			}
-			if slices.ContainsFunc(retrieval.BaseForms(w), is) {
+			if slices.ContainsFunc(nounForms(w), is) {
 				out = append(out, [2]int{l[0], l[1]})
 			}
 		}
@@ -492,6 +492,17 @@ func startsCommon(w string) bool {
 // sentence at all.
 func (t answerType) typed() bool {
 	return t != anyAnswer && t != yesNo && t != definition
+}
+
+// nounForms are the forms a lowercase word may have as a noun's base
+// form: itself, or the singular of a plural ("cancers"). A verb's "-ed"
+// or "-ing" form is none of its base ("the talks opened" names no "open",
+// "regarding" no "regard"), though an "-ing" noun is itself ("bombing").
+func nounForms(w string) []string {
+	if strings.HasSuffix(w, "ed") || strings.HasSuffix(w, "ing") {
+		return []string{w}
+	}
+	return retrieval.BaseForms(w)
 }
 
 // kindSet is the set of nouns, from nountype.KindsOf.
