@@ -30,6 +30,13 @@ func TestClassifyReadsTheWholeQuestion(t *testing.T) {
 		{"What material is the roof made of?", substance},
 		// The noun is the subject of another verb: not what is asked.
 		{"what were the lawyers expecting the court to decide", anyAnswer},
+		// A kind noun joined by a hyphen is a modifier of another noun.
+		{"Which state-run news agency reported his message?", organisation},
+		{"Which team-mate did he praise?", entity},
+		{"What market-leading firm did it buy?", organisation},
+		{"What time-frame did the minister give?", entity},
+		{"Which team did he join?", organisation},
+		{"Which state joined?", place},
 	}
 	for _, tt := range tests {
 		if got := classify(tt.q); got != tt.want {

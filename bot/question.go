@@ -106,16 +106,18 @@ func capitalised(text string) string {
 const minPartWords = 2
 
 // The question patterns below are English grammar: the question words and
-// the general nouns that say what kind of thing is asked for.
+// the general nouns that say what kind of thing is asked for. Such a noun
+// ends at anything but a hyphen: "which team-mate" asks for no team, "which
+// state-run agency" for no state.
 var (
-	moneyQ    = lazyRegexp(`(?i)\bhow much (?:money|cash)\b|\bhow much (?:[\w'’-]+ ){0,8}(?:cost|costs|costing|pay|paid|pays|paying|spend|spent|earn|earned|earns|raise|raised|worth|charge|charged|sell|sold|buy|bought|fine|fined|invest|invested|lose|lost|owe|owed|borrow|borrowed|fetch|fetched|bid|offer|offered|offering|value|valued)\b|\b(?:what|which) (?:price|sum|fee|fine|salary|budget|cost|value)\b|\bat what price\b`)
-	quantityQ = lazyRegexp(`(?i)\bhow (?:many|much|big|large|far|high|tall|fast|heavy)\b|\b(?:what|which) (?:number|percentage|proportion|share|amount|size|rate|fraction|total|figure|score)\b|\bby how much\b`)
+	moneyQ    = lazyRegexp(`(?i)\bhow much (?:money|cash)\b|\bhow much (?:[\w'’-]+ ){0,8}(?:cost|costs|costing|pay|paid|pays|paying|spend|spent|earn|earned|earns|raise|raised|worth|charge|charged|sell|sold|buy|bought|fine|fined|invest|invested|lose|lost|owe|owed|borrow|borrowed|fetch|fetched|bid|offer|offered|offering|value|valued)\b|\b(?:what|which) (?:price|sum|fee|fine|salary|budget|cost|value)(?:[^\w-]|$)|\bat what price\b`)
+	quantityQ = lazyRegexp(`(?i)\bhow (?:many|much|big|large|far|high|tall|fast|heavy)\b|\b(?:what|which) (?:number|percentage|proportion|share|amount|size|rate|fraction|total|figure|score)(?:[^\w-]|$)|\bby how much\b`)
 	ageQ      = lazyRegexp(`(?i)\bhow old\b|\b(?:at )?what age\b`)
 	durationQ = lazyRegexp(`(?i)\bhow long\b(?: (?:did|does|do|will|has|have|had|was|were|is|are|would|an?)\b| for\b|\?|$)|\bfor how many (?:seconds|minutes|hours|days|weeks|months|years|decades)\b`)
-	whenQ     = lazyRegexp(`(?i)^(?:\w+ )?(?:since |until |by )?when\b|\b(?:what|which) (?:dates?|days?|years?|months?|time|weeks?|seasons?|decades?|century|centuries)\b|\bsince when\b|\bhow long ago\b`)
-	whoQ      = lazyRegexp(`(?i)^(?:\w+ )?(?:who|whom|whose)\b|\b(?:which|what) (?:person|people|man|woman|men|women|player|players|actor|actress|singer|star|stars|artist|director|minister|chief|boss|leader|official|officials|executive|manager|coach|author|writer)\b|\bwho\b`)
-	orgQ      = lazyRegexp(`(?i)\b(?:which|what) (?:\w+ )?(?:company|companies|firm|firms|group|groups|organi[sz]ations?|party|parties|team|teams|club|clubs|band|network|agency|body|union|bank|banks|broadcaster|channel|studio|label|newspaper|paper|magazine|website|department|ministry|government|court|council|committee|institution|airline|carrier|brand|retailer|maker|manufacturer|operator|regulator|watchdog|charity|body)\b`)
-	placeQ    = lazyRegexp(`(?i)^(?:\w+ )?where\b|\b(?:which|what) (?:\w+ )?(?:country|countries|city|cities|town|towns|region|state|nation|nations|place|venue|stadium|ground|continent|market|markets|capital|area)\b|\bin which\b(?: (?:country|city|town|region|place))`)
+	whenQ     = lazyRegexp(`(?i)^(?:\w+ )?(?:since |until |by )?when\b|\b(?:what|which) (?:dates?|days?|years?|months?|time|weeks?|seasons?|decades?|century|centuries)(?:[^\w-]|$)|\bsince when\b|\bhow long ago\b`)
+	whoQ      = lazyRegexp(`(?i)^(?:\w+ )?(?:who|whom|whose)\b|\b(?:which|what) (?:person|people|man|woman|men|women|player|players|actor|actress|singer|star|stars|artist|director|minister|chief|boss|leader|official|officials|executive|manager|coach|author|writer)(?:[^\w-]|$)|\bwho\b`)
+	orgQ      = lazyRegexp(`(?i)\b(?:which|what) (?:\w+ )?(?:company|companies|firm|firms|group|groups|organi[sz]ations?|party|parties|team|teams|club|clubs|band|network|agency|body|union|bank|banks|broadcaster|channel|studio|label|newspaper|paper|magazine|website|department|ministry|government|court|council|committee|institution|airline|carrier|brand|retailer|maker|manufacturer|operator|regulator|watchdog|charity|body)(?:[^\w-]|$)`)
+	placeQ    = lazyRegexp(`(?i)^(?:\w+ )?where\b|\b(?:which|what) (?:\w+ )?(?:country|countries|city|cities|town|towns|region|state|nation|nations|place|venue|stadium|ground|continent|market|markets|capital|area)(?:[^\w-]|$)|\bin which\b(?: (?:country|city|town|region|place))`)
 	reasonQ   = lazyRegexp(`(?i)^(?:\w+ )?why\b|\bfor what reason\b|\bwhat (?:caused|causes|led to|prompted|triggered|drove|drives|made|is behind|was behind|explains)\b|\bhow come\b|\bwhat (?:was|is|were|are) the (?:reason|cause|motive)s?\b`)
 	yesNoQ    = lazyRegexp(`(?i)^(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|shall|may|might|must|isn't|aren't|wasn't|weren't|doesn't|didn't|hasn't|haven't)\b`)
 	whatDidQ  = lazyRegexp(`(?i)\bwhat (?:is|are|was|were|do|does|did|has|have|had|will|would|can|could|should|might|may|else|kind|kinds|sort|type|types|about|of)\b`)
