@@ -440,3 +440,19 @@ func BenchmarkCandidates(b *testing.B) {
 		})
 	}
 }
+
+// TestAModalEndsTheNounPhrase: "might", "must", "may" and "shall" are
+// auxiliaries there, as "will" and "could" are, not nouns of the phrase.
+func TestAModalEndsTheNounPhrase(t *testing.T) {
+	for q, want := range map[string]string{
+		"Which weapons might North Korea get?":  "weapons",
+		"Which weapons must it hand over?":      "weapons",
+		"Which firms may bid for the contract?": "firms",
+		"Which rules shall apply?":              "rules",
+		"Which firms could bid?":                "firms",
+	} {
+		if got := focusNoun(q); got != want {
+			t.Errorf("focusNoun(%q) = %q, want %q", q, got, want)
+		}
+	}
+}

@@ -260,7 +260,7 @@ func focusRun(q string) (run, of []string) {
 		case strings.HasSuffix(w, "'s") || strings.HasSuffix(w, "'"):
 			run = nil // "Ask Jeeves' Q4 revenue": the phrase starts after it
 		case len(run) == 0 && determiners[w]:
-		case retrieval.IsStopword(w) || nountype.Of(w) == nountype.Verb || verbForm(w):
+		case retrieval.IsStopword(w) || modals[w] || nountype.Of(w) == nountype.Verb || verbForm(w):
 			end = w
 		default:
 			run = append(run, w)
@@ -278,6 +278,11 @@ func focusRun(q string) (run, of []string) {
 	}
 	return run, of
 }
+
+// modals are the modal auxiliaries the stop list lacks, which end the noun
+// phrase as "will" or "could" do: "Which weapons might North Korea get?"
+// asks about weapons, not "might" (a noun too, in WordNet) nor "get".
+var modals = map[string]bool{"may": true, "might": true, "must": true, "shall": true}
 
 // verbForm reports whether a word of a question reads as a verb's past or
 // present participle, which ends the noun phrase ("what were the experts
