@@ -83,7 +83,8 @@ func TestKindsOf(t *testing.T) {
 			t.Errorf("KindsOf(illness) lists %q, which is no kind of it", k)
 		}
 	}
-	// The first line's noun is no kind of anything.
+	// KindsOf finds as many nouns under the first line's noun (the
+	// search's edge) as its count says.
 	first, _, _ := strings.Cut(kinds, " ")
 	if got := KindsOf(first); len(got) != Kinds(first) {
 		t.Errorf("KindsOf(%q) = %q, want %d", first, got, Kinds(first))
