@@ -68,9 +68,34 @@ func locativeThere(sentence string) [][]int {
 		if i+1 < len(words) && strings.TrimSpace(sentence[w[1]:words[i+1][0]]) == "" && existential(sentence, words[i+1:]) {
 			continue
 		}
+		if inverted(sentence, words[:i]) {
+			continue
+		}
 		out = append(out, w)
 	}
 	return out
+}
+
+// inverted reports whether the words before a "there" are the verb of an
+// existential question, "Is there", "Why was there", "Will there be": a
+// verb opening the sentence, or after a wh-word. "The money is there"
+// names a place.
+func inverted(sentence string, before [][]int) bool {
+	n := len(before)
+	if n == 0 {
+		return false
+	}
+	w := before[n-1]
+	verb := strings.ToLower(sentence[w[0]:w[1]])
+	verb = strings.TrimSuffix(strings.TrimSuffix(verb, "n't"), "n’t")
+	if !existentialVerbs[verb] || verb == "been" || verb == "being" || verb == "be" {
+		return false
+	}
+	if n == 1 {
+		return true
+	}
+	prev := strings.ToLower(sentence[before[n-2][0]:before[n-2][1]])
+	return whWords[prev] || strings.ContainsAny(sentence[before[n-2][1]:w[0]], ".!?:;\"“")
 }
 
 // existential reports whether the words after a "there" are the verb of

@@ -36,6 +36,12 @@ func TestProFormsStandForATimeOrAPlace(t *testing.T) {
 		{place, "There certainly has been progress.", nil},
 		{place, "There wasn't a seat left.", nil},
 		{place, "There's no doubt.", nil},
+		// So is the "there" of an existential question.
+		{place, "Is there a future for the yard?", nil},
+		{place, "Why was there no warning?", nil},
+		{place, `He asked: "Will there be jobs?"`, nil},
+		{place, "The money is there, he said.", []string{"there"}},
+		{place, "He has been there twice.", []string{"there"}},
 		// Pronouns of people and things are too loose to count.
 		{person, "He said so in London.", nil},
 		{organisation, "The firm said so.", nil},
