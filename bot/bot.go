@@ -431,9 +431,7 @@ func (s *Service) answer(ctx context.Context, req Request, fu followUp, onPartia
 		}
 		if len(answers) == 0 {
 			a := s.refusalIn(q, req.Article)
-			if title := s.closestStory(req.Article, decisions, results); title != "" {
-				a.Text += " The closest story, “" + title + "”, doesn't answer it either."
-			}
+			a.Text = withClosest(a.Text, s.closestStory(req.Article, decisions, results))
 			return a
 		}
 		a := compose(q, answers)
@@ -463,6 +461,11 @@ func (s *Service) answer(ctx context.Context, req Request, fu followUp, onPartia
 		// model made of them: it decides. Passages found by BM25 alone,
 		// when the query's embedding failed, are still worth its answer.
 		a, err = s.draftAnswer(ctx, req, results, extractive, onPartial)
+		if err == nil && a != nil && a.Refused && a.Drafter == DrafterLLM && s.vocab.readable(q) {
+			// The model's refusal is in the question's language; an
+			// English one names the closest story as an offline one does.
+			a.Text = withClosest(a.Text, s.closestStory(req.Article, decisions, results))
+		}
 	}
 	if a != nil {
 		a.retrieval = searching
@@ -611,6 +614,15 @@ func (s *Service) refusalIn(q, article string) *Answer {
 		Sources:  []Source{},
 		Drafter:  DrafterExtractive,
 	}
+}
+
+// withClosest is a refusal that names the closest story (see
+// closestStory), when there is one.
+func withClosest(refusal, title string) string {
+	if title == "" {
+		return refusal
+	}
+	return strings.TrimSpace(refusal) + " The closest story, “" + title + "”, doesn't answer it either."
 }
 
 // closestStory is the title of the story a refused question over a

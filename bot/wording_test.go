@@ -6,8 +6,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/articlebot/articlebot/corpus"
+	"github.com/articlebot/articlebot/internal/openaiclient"
+	"github.com/articlebot/articlebot/internal/openaitest"
+	"github.com/articlebot/articlebot/retrieval"
 )
 
 // harbourAndAirport is a service over a collection of two short stories,
@@ -72,10 +76,10 @@ func TestRefusalWordingForOneStoryOfSeveral(t *testing.T) {
 	}
 }
 
-// A refusal over a collection names the story the question is plainly
-// about, the one holding every name it gives, so the asker knows it was
-// read; a question naming nothing, or what no story holds, names none.
-func TestRefusalNamesTheClosestStory(t *testing.T) {
+// ferriesAirportLibrary is a collection of three short stories, one of
+// them naming Calder Yards.
+func ferriesAirportLibrary(t *testing.T) *corpus.Corpus {
+	t.Helper()
 	dir := t.TempDir()
 	for name, text := range map[string]string{
 		"ferries.md": "---\ntitle: Ferries for Kessford\n---\nTwo new ferries built by Calder Yards will start service in June, harbourmaster Jane Ellery said.\n\nThe ferries will carry 300 passengers each, with European Union money paying for half.\n",
@@ -90,7 +94,49 @@ func TestRefusalNamesTheClosestStory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := serviceOver(t, c)
+	return c
+}
+
+// A language model's English refusal over a collection names the closest
+// story as an offline one does.
+func TestLLMRefusalNamesTheClosestStory(t *testing.T) {
+	srv := openaitest.New(t)
+	srv.SetChat(func(openaitest.Request) openaitest.Reply {
+		return openaitest.Reply{Chunks: []string{refusalMarker, " The passages don't say what the ferries cost."}}
+	})
+	client := openaiclient.New(openaiclient.Config{BaseURL: srv.URL, Timeout: 10 * time.Second, HTTPClient: srv.Client()})
+	c := ferriesAirportLibrary(t)
+	ix, err := retrieval.Build(context.Background(), c.Chunks(), retrieval.Options{Expand: retrieval.Expand})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := New(c, testRetriever(ix), Options{Drafter: testDrafter(client, "chat-test"), Model: "chat-test"})
+	a, err := svc.Ask(context.Background(), "How much did Calder Yards charge for the ferries?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "The passages don't say what the ferries cost. The closest story, “Ferries for Kessford”, doesn't answer it either."
+	if !a.Refused || a.Drafter != DrafterLLM || a.Text != want {
+		t.Errorf("refusal = %q (refused %v, by %s), want %q", a.Text, a.Refused, a.Drafter, want)
+	}
+	// A refusal in the question's other language gets no English added.
+	srv.SetChat(func(openaitest.Request) openaitest.Reply {
+		return openaitest.Reply{Chunks: []string{refusalMarker, " Los pasajes no dicen cuánto costaron."}}
+	})
+	a, err = svc.Ask(context.Background(), "¿Cuánto cobró Calder Yards por los nuevos transbordadores?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.Refused || a.Text != "Los pasajes no dicen cuánto costaron." {
+		t.Errorf("refusal in Spanish = %q (refused %v)", a.Text, a.Refused)
+	}
+}
+
+// A refusal over a collection names the story the question is plainly
+// about, the one holding every name it gives, so the asker knows it was
+// read; a question naming nothing, or what no story holds, names none.
+func TestRefusalNamesTheClosestStory(t *testing.T) {
+	svc := serviceOver(t, ferriesAirportLibrary(t))
 	for _, tc := range []struct {
 		q, closest string
 	}{
