@@ -622,7 +622,12 @@ func withClosest(refusal, title string) string {
 	if title == "" {
 		return refusal
 	}
-	return strings.TrimSpace(refusal) + " The closest story, “" + title + "”, doesn't answer it either."
+	refusal = strings.TrimSpace(refusal)
+	if end := strings.TrimRight(refusal, `"”’')`); !strings.HasSuffix(end, ".") && !strings.HasSuffix(end, "!") && !strings.HasSuffix(end, "?") {
+		// A model's refusal may end without a stop.
+		refusal += "."
+	}
+	return refusal + " The closest story, “" + title + "”, doesn't answer it either."
 }
 
 // closestStory is the title of the story a refused question over a

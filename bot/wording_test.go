@@ -169,3 +169,19 @@ func TestRefusalNamesTheClosestStory(t *testing.T) {
 		t.Errorf("scoped refusal: %q", a.Text)
 	}
 }
+
+func TestWithClosestEndsTheRefusalFirst(t *testing.T) {
+	for refusal, want := range map[string]string{
+		"The passages don't say":   "The passages don't say. The closest story, “T”, doesn't answer it either.",
+		"The passages don't say. ": "The passages don't say. The closest story, “T”, doesn't answer it either.",
+		"Not there?":               "Not there? The closest story, “T”, doesn't answer it either.",
+		"It said “no figure.”":     "It said “no figure.” The closest story, “T”, doesn't answer it either.",
+	} {
+		if got := withClosest(refusal, "T"); got != want {
+			t.Errorf("withClosest(%q) = %q, want %q", refusal, got, want)
+		}
+	}
+	if got := withClosest("No.", ""); got != "No." {
+		t.Errorf("withClosest without a story = %q", got)
+	}
+}
