@@ -43,25 +43,6 @@ func Of(noun string) string {
 //go:embed kinds.txt
 var kinds string // "noun n kind kind ..." lines sorted by noun, found by wordnet.Line
 
-// IsA reports whether a lowercase noun in its base form is, by WordNet's
-// hypernyms, a kind of kind: "cancer" of "illness", "guitar" of
-// "instrument", "tennis" of "sport". A noun is no kind of itself, and
-// kinds so general that most nouns are of them ("object", "act") are
-// not in the table.
-func IsA(noun, kind string) bool {
-	rest, ok := wordnet.Line(kinds, noun)
-	if !ok {
-		return false
-	}
-	_, rest, _ = strings.Cut(strings.TrimSpace(rest), " ") // the count of Kinds
-	for k := range strings.FieldsSeq(rest) {
-		if k == kind {
-			return true
-		}
-	}
-	return false
-}
-
 // Kinds returns how many of the table's nouns are a kind of noun (37 for
 // "illness", 0 for "cancer"): how much being of the kind says.
 func Kinds(noun string) int {
