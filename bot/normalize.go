@@ -150,15 +150,29 @@ func edits1(w string) []string {
 // words they were meant to be, keeping the rest of the text as it is.
 func (v *vocabulary) correctTypos(q string) string {
 	return chatWord.ReplaceAllStringFunc(q, func(w string) string {
-		lw := strings.ToLower(corpus.Fold(w))
+		// An abbreviation ("ICC's") is no typo of a word one letter
+		// away ("ice's"), whether or not the corpus spells it so.
+		if abbreviation(w) != "" {
+			return w
+		}
+		// A possessive is corrected without its "'s", which would
+		// otherwise make a short word look long enough to guess.
+		base, poss := w, ""
+		for _, s := range []string{"'s", "’s", "'S", "’S"} {
+			if b, ok := strings.CutSuffix(w, s); ok && b != "" {
+				base, poss = b, s
+				break
+			}
+		}
+		lw := strings.ToLower(corpus.Fold(base))
 		c := v.correct(lw)
 		if c == lw {
 			return w
 		}
-		if unicode.IsUpper([]rune(w)[0]) {
-			return strings.ToUpper(c[:1]) + c[1:]
+		if unicode.IsUpper([]rune(base)[0]) {
+			c = strings.ToUpper(c[:1]) + c[1:]
 		}
-		return c
+		return c + poss
 	})
 }
 

@@ -39,6 +39,11 @@ func TestCorrectTypos(t *testing.T) {
 		{"Who is the mayor?", "Who is the mayor?"},
 		// Short words have too many neighbours to guess.
 		{"Did Kim sey so?", "Did Kim sey so?"},
+		// A possessive is corrected as its word, and is too short to
+		// guess when its word is; an abbreviation is never corrected.
+		{"What was in Puttin's letter?", "What was in Putin's letter?"},
+		{"Who is Kmi's envoy?", "Who is Kmi's envoy?"},
+		{"What did the TROPS say?", "What did the TROPS say?"},
 	}
 	for _, tt := range tests {
 		if got := v.correctTypos(tt.in); got != tt.want {
