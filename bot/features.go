@@ -41,10 +41,6 @@ type qterm struct {
 	name   bool
 	// alts are the stems of its WordNet synonyms and derived forms.
 	alts []string
-	// spelling is its stem as the other spelling of a final "l" writes
-	// it ("trialling" and "trial", "travel" and "travelled"), which the
-	// stemmer keeps apart; empty for most words.
-	spelling string
 	// joins are the stems of it and the question's word before or after
 	// it written as one: "Time Warner" is there where a text writes
 	// "TimeWarner".
@@ -54,38 +50,8 @@ type qterm struct {
 // in reports whether a text with the stems has holds the word itself,
 // written alone or joined to its neighbour in the question.
 func (t qterm) in(has func(string) bool) bool {
-	return has(t.stem) || t.spelling != "" && has(t.spelling) || slices.ContainsFunc(t.joins, has)
+	return has(t.stem) || slices.ContainsFunc(t.joins, has)
 }
-
-// doubledL is a stem's other spelling by the final "l" British English
-// doubles before a suffix and the stemmer keeps ("trialling": triall,
-// trial; "travel": travel, travell), or "" when it has none.
-//
-// Only a word of two syllables or more doubles it ("trial", "fuel",
-// "cancel"): "calling" is no "cal", nor "skilled" "skil".
-func doubledL(word, stem string) string {
-	switch {
-	case strings.HasSuffix(stem, "ll") && stem != word && strings.HasPrefix(word, stem) && vowels(stem) >= 2:
-		// "trialling", "cancelled": the stem kept the doubled "l".
-		return stem[:len(stem)-1]
-	case strings.HasSuffix(stem, "l") && !strings.HasSuffix(stem, "ll") && len(stem) > 3 && isVowel(stem[len(stem)-2]) && vowels(stem) >= 2:
-		return stem + "l"
-	}
-	return ""
-}
-
-// vowels counts a word's vowel letters.
-func vowels(w string) int {
-	n := 0
-	for i := range len(w) {
-		if isVowel(w[i]) {
-			n++
-		}
-	}
-	return n
-}
-
-func isVowel(b byte) bool { return strings.IndexByte("aeiou", b) >= 0 }
 
 // expansionCredit is how much a synonym or derived form counts for, against
 // the word itself.
@@ -116,7 +82,6 @@ func (s *Service) analyze(p part) analysis {
 		}
 		a.stems[t.Stem] = true
 		qt := qterm{word: t.Word, stem: t.Stem, weight: s.weight(t.Stem), name: t.Capital || !english(t.Word)}
-		qt.spelling = doubledL(strings.ToLower(t.Word), t.Stem)
 		if i > 0 {
 			qt.joins = append(qt.joins, joinStem(toks[i-1], t))
 		}
@@ -142,12 +107,6 @@ func (s *Service) analyze(p part) analysis {
 						qt.alts = append(qt.alts, st)
 					}
 				}
-			}
-		}
-		if qt.spelling != "" {
-			a.matches[qt.spelling] = true
-			if !qt.name {
-				a.focusMatches[qt.spelling] = true
 			}
 		}
 		a.terms = append(a.terms, qt)
