@@ -114,15 +114,17 @@ func snowball(word string) string {
 	return s
 }
 
-// undouble drops the second "l" of a stem ending in two vowels and "ll":
-// British spelling doubles the "l" of "trial", "dial" and "fuel" before
-// "-ing" and "-ed", and Porter2 undoubles an "l" only in a word's second
-// region ("travelled", not "trialled"), so "trialling" would not meet
-// "trial". The few words that end so of their own ("squall") lose an "l"
-// in every form alike.
+// undouble drops the second "l" of a stem ending in two vowels of two
+// syllables and "ll": British spelling doubles the "l" of "trial", "dial"
+// and "fuel" before "-ing" and "-ed", and Porter2 undoubles an "l" only in
+// a word's second region ("travelled", not "trialled"), so "trialling"
+// would not meet "trial". The vowels are an "i" or a "u" and then an "a",
+// "e" or "o", sounded apart (not after "q", whose "u" is no vowel): a
+// vowel pair sounded as one ("Neill", "Marseille", "braille") doubles no
+// "l", and the word is its own.
 func undouble(s string) string {
 	n := len(s)
-	if n >= 4 && s[n-1] == 'l' && s[n-2] == 'l' && isVowel(s[n-3]) && isVowel(s[n-4]) {
+	if n >= 4 && s[n-1] == 'l' && s[n-2] == 'l' && strings.IndexByte("aeo", s[n-3]) >= 0 && strings.IndexByte("iu", s[n-4]) >= 0 && (n == 4 || s[n-5] != 'q') {
 		return s[:n-1]
 	}
 	return s

@@ -269,6 +269,12 @@ func TestStemUndoublesBritishL(t *testing.T) {
 			}
 		}
 	}
+	// A vowel pair sounded as one doubles no "l": "Neill" is no "Neil".
+	for _, w := range []string{"neill", "marseille", "braille", "quell"} {
+		if got := Stem(w); !strings.HasSuffix(got, "ll") {
+			t.Errorf("Stem(%q) = %q, want its double l kept", w, got)
+		}
+	}
 	if got := Stem("falling"); got != "fall" {
 		t.Errorf("Stem(falling) = %q, want fall", got)
 	}

@@ -132,8 +132,9 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 // depend on besides the text: change a stop word and the index is rebuilt.
 var analyzerID = sync.OnceValue(func() string {
 	h := sha256.New()
-	// v2: stems undouble a British "ll" after two vowels (undouble).
-	h.Write([]byte("tokenize-v2\x00"))
+	// v2: stems undouble a British "ll" after two vowels (undouble); v3:
+	// only after two vowels sounded apart ("trial", not "Neill").
+	h.Write([]byte("tokenize-v3\x00"))
 	words := make([]string, 0, len(stopwords))
 	for w := range stopwords {
 		words = append(words, w)
