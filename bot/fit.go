@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -29,6 +30,89 @@ type FitReport struct {
 	dropped [nFeatures]bool
 	// Grid is what cross-validation found for each penalty tried.
 	Grid map[float64]cvResult `json:"grid,omitempty"`
+	// Refit and Service compare, on the calibration questions, the fit
+	// (weights and thresholds fit without a fold's stories, deciding that
+	// fold) with the service's own model as it is: which to embed, chosen
+	// on the calibration half alone. The service's model may have been fit
+	// on some of these questions; the refit's figures never saw a
+	// question's story.
+	Refit   *Comparison `json:"refit,omitempty"`
+	Service *Comparison `json:"service,omitempty"`
+}
+
+// Comparison is how a model decides the calibration questions: the share
+// of each group (answerable, unanswerable, offtopic) handled right, asked
+// of the collection and, with FitOptions.Alone, of each story alone, and
+// the worst group's accuracy over its target on the collection.
+type Comparison struct {
+	Collection map[string]float64 `json:"collection"`
+	Alone      map[string]float64 `json:"alone,omitempty"`
+	Worst      float64            `json:"worst"`
+}
+
+// String is "answerable 0.70, unanswerable 0.82, offtopic 0.82 (alone:
+// answerable 0.74, unanswerable 0.82); worst over target 0.819".
+func (c *Comparison) String() string {
+	groups := func(m map[string]float64) string {
+		var parts []string
+		for _, k := range slices.Sorted(maps.Keys(m)) {
+			parts = append(parts, fmt.Sprintf("%s %.3f", k, m[k]))
+		}
+		return strings.Join(parts, ", ")
+	}
+	out := groups(c.Collection)
+	if c.Alone != nil {
+		out += " (alone: " + groups(c.Alone) + ")"
+	}
+	return out + fmt.Sprintf("; worst over target %.3f", c.Worst)
+}
+
+func comparison(whole, alone tally) *Comparison {
+	c := &Comparison{Collection: map[string]float64{}, Worst: whole.worst()}
+	for k, n := range whole.total {
+		c.Collection[k] = whole.right[k] / n
+	}
+	if len(alone.total) > 0 {
+		c.Alone = map[string]float64{}
+		for k, n := range alone.total {
+			c.Alone[k] = alone.right[k] / n
+		}
+	}
+	return c
+}
+
+// compare fills rep.Refit by nested cross-validation by story, the weights
+// fit with penalty l2 and the thresholds fit on the other folds' questions
+// asked of the collection, and rep.Service with the service's model m.
+func (d fitData) compare(rep *FitReport, l2 float64, m *Model, storyHas func(story, stem string) bool) {
+	fold := d.folds()
+	var whole, alone tally
+	for k := 0; k < cvFolds; k++ {
+		train := d.subset(func(i int) bool { return fold[i] != k })
+		w := train.weights(l2)
+		tc := collectionCases(train.cases)
+		a, f, _ := thresholds(tc, same(w, len(tc)), storyHas)
+		for i, fc := range d.cases {
+			if fold[i] != k {
+				continue
+			}
+			t := &whole
+			if fc.alone {
+				t = &alone
+			}
+			t.add([]fitCase{fc}, []*Model{w}, a, f, storyHas)
+		}
+	}
+	rep.Refit = comparison(whole, alone)
+	whole, alone = tally{}, tally{}
+	for _, fc := range d.cases {
+		t := &whole
+		if fc.alone {
+			t = &alone
+		}
+		t.add([]fitCase{fc}, []*Model{m}, m.Answer, m.Follow, storyHas)
+	}
+	rep.Service = comparison(whole, alone)
 }
 
 // fitPart is one question part's scored candidates, for the threshold
@@ -106,6 +190,7 @@ func (s *Service) Fit(ctx context.Context, cases []EvalCase, opt FitOptions) (*M
 		m = d.weights(l2)
 		whole := collectionCases(fcs)
 		m.Answer, m.Follow, rep.Score = thresholds(whole, same(m, len(whole)), s.index.StoryHas)
+		d.compare(rep, l2, s.model, s.index.StoryHas)
 	}
 	m.Features = featureNames[:]
 	m.Gate = gate(fcs)

@@ -188,3 +188,28 @@ func TestThresholdsKeepTheWeights(t *testing.T) {
 		t.Errorf("answer threshold %.3f", m.Answer)
 	}
 }
+
+// Fit compares, on the calibration questions, the refit decided by
+// cross-validation with the service's own model: here the embedded model,
+// which answers the troops question and refuses the World Cup.
+func TestFitComparesWithTheServicesModel(t *testing.T) {
+	c, r := builtinRetriever(t)
+	svc := New(c, r, Options{})
+	cases := []EvalCase{
+		{ID: "x", Kind: KindFact, Question: "How many troops did North Korea send?", Answer: AnswerGroups{{"15,000"}}, Evidence: []string{"15,000"}},
+		{ID: "y", Kind: KindUnanswerable, Question: "Who won the World Cup?"},
+	}
+	_, rep, err := svc.Fit(context.Background(), cases, FitOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Service == nil || rep.Refit == nil {
+		t.Fatalf("no comparison: %+v", rep)
+	}
+	if got := rep.Service.Collection; got["answerable"] != 1 || got["unanswerable"] != 1 {
+		t.Errorf("service's model: %v, want both questions right", rep.Service)
+	}
+	if _, ok := rep.Refit.Collection["unanswerable"]; !ok || len(rep.Refit.Collection) != 2 {
+		t.Errorf("refit: %v, want the two groups", rep.Refit)
+	}
+}
