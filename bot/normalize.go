@@ -146,6 +146,10 @@ func edits1(w string) []string {
 	return out
 }
 
+// clitics are the endings English writes with an apostrophe, each as
+// many runes long with a curly one.
+var clitics = []string{"n't", "'ve", "'re", "'ll", "'s", "'d", "'m"}
+
 // correctTypos replaces the question's misspelt words with the corpus
 // words they were meant to be, keeping the rest of the text as it is.
 func (v *vocabulary) correctTypos(q string) string {
@@ -155,12 +159,15 @@ func (v *vocabulary) correctTypos(q string) string {
 		if abbreviation(w) != "" {
 			return w
 		}
-		// A possessive is corrected without its "'s", which would
-		// otherwise make a short word look long enough to guess.
+		// A possessive or a contraction is corrected without its
+		// clitic ("'s", "'ve", "n't"), which would otherwise make a
+		// short word look long enough to guess, or a word unknown:
+		// "would've" is no "could've".
 		base, poss := w, ""
-		for _, s := range []string{"'s", "’s", "'S", "’S"} {
-			if b, ok := strings.CutSuffix(w, s); ok && b != "" {
-				base, poss = b, s
+		r := []rune(w)
+		for _, c := range clitics {
+			if n := len(c); len(r) > n && strings.EqualFold(strings.ReplaceAll(string(r[len(r)-n:]), "’", "'"), c) {
+				base, poss = string(r[:len(r)-n]), string(r[len(r)-n:])
 				break
 			}
 		}

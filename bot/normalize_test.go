@@ -44,6 +44,9 @@ func TestCorrectTypos(t *testing.T) {
 		{"What was in Puttin's letter?", "What was in Putin's letter?"},
 		{"Who is Kmi's envoy?", "Who is Kmi's envoy?"},
 		{"What did the TROPS say?", "What did the TROPS say?"},
+		{"What would've sufficed?", "What would've sufficed?"},
+		{"Why couldn’t Puttin come?", "Why couldn’t Putin come?"},
+		{"What was in Puttin’s letter?", "What was in Putin’s letter?"},
 	}
 	for _, tt := range tests {
 		if got := v.correctTypos(tt.in); got != tt.want {
