@@ -128,7 +128,15 @@ var evalRatchets = []struct {
 	// much" wants an amount, a story lacking half the question's names
 	// answers nothing, ...): held-out unanswerable refused 0.679 -> 0.755,
 	// other story 0.063 -> 0.050, answers 0.664 -> 0.672.
-	{"../testdata/bbc-dev.jsonl", SplitHeldOut, 0.665, 0.75, 0.95, 0.86, 0.055},
+	// The set grew from 415 to 610 questions on 2026-12-03 (30 more
+	// stories chosen at random, written before any was asked): the
+	// held-out half, 204 -> 301 questions, measured with the same model
+	// answers 0.644 (was 0.672), refuses 0.687 of unanswerable questions
+	// (was 0.755) and 0.967 of off-topic ones (0.957); other story 0.067
+	// (0.050), passage@4 0.851 (0.867). Its new questions alone, on
+	// stories no rule was chosen with: 0.583 / 0.567 / 1.000, other
+	// story 0.102.
+	{"../testdata/bbc-dev.jsonl", SplitHeldOut, 0.64, 0.685, 0.965, 0.85, 0.07},
 }
 
 func TestEvalRatchet(t *testing.T) {
