@@ -178,7 +178,15 @@ func typeSpans(want answerType, sentence, question string, kinds map[string]bool
 	case entity:
 		// "Which drugs": a name, or a common noun of a kind of the
 		// question's noun, by WordNet: "What illness": "skin cancer".
-		freshNames(nameSpans(sentence))
+		// "What kind of injury" asks for a kind, not a name: a kind
+		// noun, or a word the question lacks modifying its noun ("a
+		// multipolar world order").
+		noun := kindOfNoun(question)
+		if noun == "" {
+			freshNames(nameSpans(sentence))
+		} else {
+			out = append(out, modifierSpans(sentence, noun, qwords)...)
+		}
 		if len(kinds) > 0 {
 			nounSpans(func(f string) bool { return kinds[f] })
 		}
@@ -503,6 +511,50 @@ func nounForms(w string) []string {
 		return []string{w}
 	}
 	return retrieval.BaseForms(w)
+}
+
+// kindOfQ asks for a kind of something: "What kind of injury …?".
+var kindOfQ = lazyRegexp(`(?i)\b(?:what|which) (?:kinds?|sorts?|types?) of\b`)
+
+// kindOfNoun is the noun a "what kind of" question asks a kind of, in its
+// base forms' first ("injury" of "what kind of injuries has he had"), or
+// "" for another question.
+func kindOfNoun(question string) string {
+	if !kindOfQ.MatchString(question) {
+		return ""
+	}
+	_, of := focusRun(question)
+	if len(of) == 0 {
+		return ""
+	}
+	return of[len(of)-1]
+}
+
+// modifierSpans are the words modifying noun in sentence that the
+// question (qwords) lacks: the nearest word before the noun, past the
+// question's own words, within its noun phrase ("a multipolar world
+// order" for "order": "multipolar").
+func modifierSpans(sentence, noun string, qwords map[string]bool) [][2]int {
+	bases := nounForms(noun)
+	words := wordRE.FindAllStringIndex(sentence, -1)
+	var out [][2]int
+	for i, l := range words {
+		w := strings.ToLower(sentence[l[0]:l[1]])
+		if !slices.ContainsFunc(nounForms(w), func(f string) bool { return slices.Contains(bases, f) }) {
+			continue
+		}
+		for j := i - 1; j >= 0 && j >= i-3; j-- {
+			m := strings.ToLower(sentence[words[j][0]:words[j][1]])
+			if retrieval.IsStopword(m) || determiners[m] {
+				break
+			}
+			if !qwords[m] {
+				out = append(out, [2]int{words[j][0], words[j][1]})
+				break
+			}
+		}
+	}
+	return out
 }
 
 // kindSet is the set of nouns, from nountype.KindsOf.

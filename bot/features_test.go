@@ -151,6 +151,10 @@ func TestTypeSpansAreWhatTheQuestionLacks(t *testing.T) {
 			"She took cocaine, not the new model of pump.", "Which kinds of drugs did she take?", []string{"cocaine"}},
 		{"a kind of which is asked for no kind", entity,
 			"She chose the new model.", "Which kind did she choose?", nil},
+		{"what kind of thing is asked for by a kind, not a name", entity,
+			"His injury is the latest blow for the club, who have been without Jo Bloggs.", "What kind of injury has he been out with?", nil},
+		{"a word modifying the noun answers what kind", entity,
+			"Kim called for a multipolar world order.", "What kind of world order did Kim call for?", []string{"multipolar"}},
 		{"a name still answers what a noun of many kinds asks", entity,
 			"She never used drugs, said her lawyer Tom Smith.", "Which performance-enhancing drugs did she take?", []string{"Tom Smith"}},
 	}

@@ -165,7 +165,7 @@ func classifyWording(q string) answerType {
 		return definition
 	case whoQ.MatchString(q):
 		return person
-	case entityQ.MatchString(q) && !whatDidQ.MatchString(q):
+	case kindOfQ.MatchString(q), entityQ.MatchString(q) && !whatDidQ.MatchString(q):
 		return entity
 	}
 	return anyAnswer
