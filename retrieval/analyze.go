@@ -130,7 +130,6 @@ func undouble(s string) string {
 	return s
 }
 
-func isVowel(b byte) bool { return b == 'a' || b == 'e' || b == 'i' || b == 'o' || b == 'u' }
 
 // stems memoises Stem. The Snowball stemmer works on runes and takes
 // microseconds a word: three quarters of widening a question (the stems of
