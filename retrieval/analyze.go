@@ -130,7 +130,6 @@ func undouble(s string) string {
 	return s
 }
 
-
 // stems memoises Stem. The Snowball stemmer works on runes and takes
 // microseconds a word: three quarters of widening a question (the stems of
 // its words' synonyms and neighbours in meaning) and a fifth of tokenising
