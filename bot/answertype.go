@@ -227,8 +227,10 @@ func typeSpans(want answerType, sentence, question string, kinds map[string]bool
 // clock shows.
 var whatTimeQ = lazyRegexp(`(?i)\bwhat times?\b`)
 
-// clockTimeRE is a time of day: "8am", "10.30 pm", "18:45", "midnight".
-var clockTimeRE = lazyRegexp(`(?i)\b\d{1,2}:\d\d\b|\b\d{1,2}(?:[:.]\d\d)?\s?(?:am|pm|a\.m\.|p\.m\.|o'clock)|\b(?:midnight|noon|midday|dawn|dusk)\b`)
+// clockTimeRE is a time of day: "8am", "10.30 pm", "18:45", "midnight",
+// and the 24-hour clock with its zone as news agencies write it ("1945
+// GMT", "0800 BST").
+var clockTimeRE = lazyRegexp(`(?i)\b\d{1,2}:\d\d\b|\b(?:[01]\d|2[0-3])[0-5]\d\s?(?:GMT|BST|UTC|CET|EST|EDT|PST|PDT)\b|\b\d{1,2}(?:[:.]\d\d)?\s?(?:am|pm|a\.m\.|p\.m\.|o'clock)|\b(?:midnight|noon|midday|dawn|dusk)\b`)
 
 // timedRE is a time taken, in hours, minutes and seconds: "9.85 seconds",
 // "one minute, 52.41 seconds", "31 minutes 12 seconds", "1:52.41".

@@ -133,6 +133,8 @@ func TestTypeSpansAreWhatTheQuestionLacks(t *testing.T) {
 			"The firm will double the speeds for half its members.", "How many members will get faster speeds?", nil},
 		{"a multiple counts times", quantity,
 			"She has won the race twice.", "How many times has she won the race?", []string{"twice"}},
+		{"a 24-hour clock time with its zone is a time of day", when,
+			"The kick-off moves from 2115 GMT to 1945 GMT, in 2005.", "What time is the kick-off?", []string{"2115 GMT", "1945 GMT"}},
 		{"a place is no one", person,
 			"The Leeds winger met Jo Bloggs in Cardiff.", "Who did the winger meet?", []string{"Jo Bloggs"}},
 		{"a kind of the noun asked about, by WordNet", entity,
