@@ -135,8 +135,9 @@ var evalRatchets = []struct {
 	// (was 0.755) and 0.967 of off-topic ones (0.957); other story 0.067
 	// (0.050), passage@4 0.851 (0.867). Its new questions alone, on
 	// stories no rule was chosen with: 0.583 / 0.567 / 1.000, other
-	// story 0.102.
-	{"../testdata/bbc-dev.jsonl", SplitHeldOut, 0.64, 0.685, 0.965, 0.85, 0.07},
+	// story 0.102. The 24-hour clock with its zone as a time of day
+	// ("1945 GMT"): answers 0.644 -> 0.649.
+	{"../testdata/bbc-dev.jsonl", SplitHeldOut, 0.645, 0.685, 0.965, 0.85, 0.07},
 }
 
 func TestEvalRatchet(t *testing.T) {
