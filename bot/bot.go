@@ -648,6 +648,7 @@ func (s *Service) closestStory(article string, decisions []decision, results []*
 			continue
 		}
 		has := s.storyHas(d.best.chunk.ArticleID, s.joinedIn(results[i].Hits))
+		written := s.storyWrites(d.best.chunk.ArticleID)
 		// Names as the asker wrote them, capitalised: a word the offline
 		// reader doesn't know ("unblock") is no sign of what a story is
 		// about.
@@ -658,7 +659,7 @@ func (s *Service) closestStory(article string, decisions []decision, results []*
 		names := 0
 		for _, t := range d.a.terms {
 			if t.name && capital[t.stem] {
-				if !t.in(has) {
+				if !d.a.holdsName(t, has, written) {
 					names = -1
 					break
 				}

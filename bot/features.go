@@ -31,6 +31,9 @@ type analysis struct {
 	// noun ("cancer", "flu" of "What illness …?"), found once for the
 	// question rather than for each word of each sentence.
 	kinds map[string]bool
+	// phrases are its runs of capitalised words ("Golden Rose"), each a
+	// name a text holds only written whole.
+	phrases []retrieval.NamePhrase
 }
 
 // qterm is one content word of a question.
@@ -62,6 +65,7 @@ const expansionCredit = 0.5
 func (s *Service) analyze(p part) analysis {
 	a := analysis{text: p.text, want: p.want, stems: map[string]bool{}, bigrams: map[string]bool{}, matches: map[string]bool{}, focusMatches: map[string]bool{}}
 	a.counted = countedPhrase(p.text)
+	a.phrases = retrieval.NamePhrases(p.text)
 	toks := retrieval.Tokenize(p.text)
 	a.vec = sentenceEmbedder.EmbedTokens(toks)
 	// Function words the stop list lacks ask nothing of a sentence.
@@ -334,10 +338,11 @@ func (s *Service) candidates(a analysis, res *SearchResult) []candidate {
 			sc = [2]float64{c, m}
 			storyCov[story] = sc
 			names, missing := 0, 0
+			written := s.storyWrites(story)
 			for _, t := range a.terms {
 				if t.name {
 					names++
-					if !t.in(has) {
+					if !a.holdsName(t, has, written) {
 						missing++
 					}
 				}

@@ -146,6 +146,9 @@ func (ix *Index) Find(ctx context.Context, q Query) (*Result, error) {
 	query := ix.weighted(terms, near, expansionWeight)
 	storyTerms, storyNear := ix.withAbout(terms, near, q.About)
 	ranked := ix.rankStories(storyTerms, storyNear, article)
+	if article < 0 {
+		ix.phraseFirst(ranked, append(NamePhrases(q.Text), NamePhrases(q.About)...))
+	}
 	res.Stories, res.StoryMargin = ix.storyHits(ranked)
 	scope := ix.scope(q, article, ranked)
 	vtop := -1
