@@ -86,33 +86,35 @@ func comparison(whole, alone tally) *Comparison {
 // asked of the collection, and rep.Service with the service's model m.
 func (d fitData) compare(rep *FitReport, l2 float64, m *Model, storyHas func(story, stem string) bool) {
 	fold := d.folds()
-	var whole, alone tally
-	for k := 0; k < cvFolds; k++ {
+	var models [cvFolds]*Model
+	var answer, follow [cvFolds]float64
+	for k := range cvFolds {
 		train := d.subset(func(i int) bool { return fold[i] != k })
-		w := train.weights(l2)
+		models[k] = train.weights(l2)
 		tc := collectionCases(train.cases)
-		a, f, _ := thresholds(tc, same(w, len(tc)), storyHas)
-		for i, fc := range d.cases {
-			if fold[i] != k {
-				continue
-			}
-			t := &whole
-			if fc.alone {
-				t = &alone
-			}
-			t.add([]fitCase{fc}, []*Model{w}, a, f, storyHas)
-		}
+		answer[k], follow[k], _ = thresholds(tc, same(models[k], len(tc)), storyHas)
 	}
-	rep.Refit = comparison(whole, alone)
-	whole, alone = tally{}, tally{}
-	for _, fc := range d.cases {
+	rep.Refit = decideEach(d.cases, func(i int) (*Model, float64, float64) {
+		k := fold[i]
+		return models[k], answer[k], follow[k]
+	}, storyHas)
+	rep.Service = decideEach(d.cases, func(int) (*Model, float64, float64) { return m, m.Answer, m.Follow }, storyHas)
+}
+
+// decideEach decides case i of fcs with the model and the answer and
+// follow thresholds decide gives it, and tallies the cases asked of the
+// collection and those asked of their story alone apart.
+func decideEach(fcs []fitCase, decide func(i int) (*Model, float64, float64), storyHas func(story, stem string) bool) *Comparison {
+	var whole, alone tally
+	for i, fc := range fcs {
 		t := &whole
 		if fc.alone {
 			t = &alone
 		}
-		t.add([]fitCase{fc}, []*Model{m}, m.Answer, m.Follow, storyHas)
+		m, answer, follow := decide(i)
+		t.add([]fitCase{fc}, []*Model{m}, answer, follow, storyHas)
 	}
-	rep.Service = comparison(whole, alone)
+	return comparison(whole, alone)
 }
 
 // fitPart is one question part's scored candidates, for the threshold

@@ -27,7 +27,7 @@ var evalCmd = &command{
 		fs.BoolVar(&cl.fitCV, "cv", false, "with --fit: choose the ridge penalty, the features and the thresholds by 5-fold cross-validation over the calibration stories (slower; not the default, as it measured worse on the held-out half)")
 		fs.BoolVar(&cl.fitAlone, "alone", false, "ask each question of its own story alone, as --article asks it (off-topic questions, of no story, are left out); with --fit, ask each calibration question both of its story alone and of the whole collection, so that the model learns one-story corpora too")
 		fs.BoolVar(&cl.fitThresholds, "thresholds", false, "with --fit: keep the embedded model's weights, gate and support level, and fit only the answer and follow thresholds")
-		fs.StringVar(&cl.fitOut, "fit", "", "fit the answering model on the calibration half of FILE and write it to `OUT` (bot/model.json)")
+		fs.StringVar(&cl.fitOut, "fit", "", "fit the answering model on the calibration half of FILE and write it to `OUT` (bot/model.json); also prints how the fit and the embedded model decide the calibration questions, the fit cross-validated by story")
 	},
 	run: func(ctx context.Context, e *env, cl *cli, args []string) error {
 		if len(args) == 0 {
