@@ -273,6 +273,11 @@ func TestClassify(t *testing.T) {
 		{"Which recent games does she rate?", entity},
 		{"In which French city is the race?", place},
 		{"How much is Newcastle ready to bid?", money},
+		// A verb after "what" makes it the subject: what did it, not a name.
+		{"What woke the lizard up?", anyAnswer},
+		{"What stopped Mary Poppins flying?", anyAnswer},
+		{"What banned substance was found?", entity},
+		{"Which filtering firm spoke?", organisation},
 	}
 	for _, tt := range tests {
 		if got := classify(tt.q); got != tt.want {

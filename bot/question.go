@@ -165,11 +165,36 @@ func classifyWording(q string) answerType {
 		return definition
 	case whoQ.MatchString(q):
 		return person
-	case kindOfQ.MatchString(q), entityQ.MatchString(q) && !whatDidQ.MatchString(q):
+	case kindOfQ.MatchString(q), entityQ.MatchString(q) && !whatDidQ.MatchString(q) && !subjectQ(q):
 		return entity
 	}
 	return anyAnswer
 }
+
+// subjectQ reports whether a "what" or "which" question's word is the
+// subject of a verb in the past or a participle, which a noun phrase or a
+// pronoun follows: "What woke the lizard?", "What stopped Mary Poppins
+// flying?" ask what did it, a thing or an event, not a name. "What banned
+// substance" is a noun phrase: a noun follows the verb form.
+func subjectQ(q string) bool {
+	words := strings.Fields(q)
+	at := slices.IndexFunc(words, func(w string) bool {
+		w = strings.ToLower(w)
+		return w == "what" || w == "which"
+	})
+	if at < 0 || at+2 >= len(words) {
+		return false
+	}
+	verb := strings.ToLower(words[at+1])
+	if nountype.Of(verb) != nountype.Verb && !verbForm(verb) {
+		return false
+	}
+	next := words[at+2]
+	return determiners[strings.ToLower(next)] || objectPronouns[strings.ToLower(next)] || startsUpper(next)
+}
+
+// objectPronouns are the pronouns a verb's object can be.
+var objectPronouns = map[string]bool{"me": true, "you": true, "him": true, "her": true, "it": true, "us": true, "them": true}
 
 // summaryQ recognises a question that asks what the article says as a
 // whole ("What is this article about?", "tl;dr"): it is answered with a
