@@ -195,7 +195,12 @@ func typeSpans(want answerType, sentence, question string, kinds map[string]bool
 		// "Beijing" names a place, not the body asked for; a name with
 		// an organisation's word ("Manchester City") names the body.
 		out = slices.DeleteFunc(out, func(sp [2]int) bool { return placeName(sentence[sp[0]:sp[1]]) })
-		fresh(orgWordRE.FindAllStringIndex(sentence, -1))
+		// An abbreviation WordNet knows as a place ("UK", "US") is no
+		// body either, where one with an organisation's word is.
+		fresh(slices.DeleteFunc(orgWordRE.FindAllStringIndex(sentence, -1), func(l []int) bool {
+			m := sentence[l[0]:l[1]]
+			return !strings.Contains(m, " ") && placeName(m)
+		}))
 	case substance:
 		// "What material": a word naming a substance ("steel", "oak").
 		nounSpans(func(f string) bool { return nountype.Of(f) == nountype.Substance })

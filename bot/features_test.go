@@ -80,6 +80,8 @@ func TestTypeSpansAreWhatTheQuestionLacks(t *testing.T) {
 			"Under 10% of the runners are over 18.", "How old are the runners?", []string{"over 18"}},
 		{"a place is no body", organisation,
 			"It was used by Beijing, said Reporters Without Borders.", "Which group said so?", []string{"Reporters Without Borders"}},
+		{"an abbreviation of a place is no body", organisation,
+			"The UK show is owned by a company.", "Which company owns the show?", nil},
 		{"a body named for its place", organisation,
 			"He joined Manchester City last year.", "Which club did he join?", []string{"Manchester City"}},
 		{"a bound of something else is no age", age,
