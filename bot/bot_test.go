@@ -278,6 +278,16 @@ func TestClassify(t *testing.T) {
 		{"What stopped Mary Poppins flying?", anyAnswer},
 		{"What banned substance was found?", entity},
 		{"Which filtering firm spoke?", organisation},
+		// A noun of the kinds' lists that modifies another is no head:
+		// the head says what is asked for.
+		{"Which party leader resigned?", person},
+		{"Which Egyptian state oil companies signed?", organisation},
+		{"Which state oil company won?", organisation},
+		{"Which city council voted?", organisation},
+		// Asked for by its name: a name, or the kind "of" names.
+		{"What is the new film called?", entity},
+		{"What's the name of the band's next album?", entity},
+		{"What was the name of the man who rang?", person},
 	}
 	for _, tt := range tests {
 		if got := classify(tt.q); got != tt.want {

@@ -121,8 +121,12 @@ var (
 	reasonQ   = lazyRegexp(`(?i)^(?:\w+ )?why\b|\bfor what reason\b|\bwhat (?:caused|causes|led to|prompted|triggered|drove|drives|made|is behind|was behind|explains)\b|\bhow come\b|\bwhat (?:was|is|were|are) the (?:reason|cause|motive)s?\b`)
 	yesNoQ    = lazyRegexp(`(?i)^(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|shall|may|might|must|isn't|aren't|wasn't|weren't|doesn't|didn't|hasn't|haven't)\b`)
 	whatDidQ  = lazyRegexp(`(?i)\bwhat (?:is|are|was|were|do|does|did|has|have|had|will|would|can|could|should|might|may|else|kind|kinds|sort|type|types|about|of)\b`)
-	entityQ   = lazyRegexp(`(?i)\b(?:which|what) \w+`)
-	definQ    = lazyRegexp(`(?i)^what(?:'s| is| are) (?:a |an )?[^ ']+(?: [^ ']+){0,2}\??$|^what does [^ ]+(?: [^ ]+){0,3} mean\??$|^(?:define|explain) `)
+	// nameQ asks for something's name: "what is the film called?",
+	// "what's the name of the band?" ("the name of the man" asks for a
+	// person: focusType reads the noun after "of").
+	nameQ   = lazyRegexp(`(?i)\b(?:what|which)(?:'s|’s|s| is| was| are| were| will be| would be)? (?:the |its |his |her |their )?names? of\b|\bwhat\b.* called[?!. ]*$`)
+	entityQ = lazyRegexp(`(?i)\b(?:which|what) \w+`)
+	definQ  = lazyRegexp(`(?i)^what(?:'s| is| are) (?:a |an )?[^ ']+(?: [^ ']+){0,2}\??$|^what does [^ ]+(?: [^ ]+){0,3} mean\??$|^(?:define|explain) `)
 )
 
 // classify returns the kind of fact a question asks for: from its wording,
@@ -155,20 +159,41 @@ func classifyWording(q string) answerType {
 		return quantity
 	case reasonQ.MatchString(q):
 		return reason
-	case orgQ.MatchString(q):
+	case headMatch(orgQ, q):
 		return organisation
-	case placeQ.MatchString(q):
+	case headMatch(placeQ, q):
 		return place
+	case nameQ.MatchString(q):
+		return entity
 	case yesNoQ.MatchString(q):
 		return yesNo
 	case definQ.MatchString(q):
 		return definition
-	case whoQ.MatchString(q):
+	case headMatch(whoQ, q):
 		return person
 	case kindOfQ.MatchString(q), entityQ.MatchString(q) && !whatDidQ.MatchString(q) && !subjectQ(q):
 		return entity
 	}
 	return anyAnswer
+}
+
+// headMatch reports whether re matches the question, and when the word it
+// ends on is one of the noun phrase after the question word, whether that
+// word is the phrase's head: in "Which party leader resigned?" and "Which
+// Egyptian state oil companies" the nouns "party" and "state" only modify
+// another, which says what is asked for.
+func headMatch(re *lazyRE, q string) bool {
+	loc := re.FindStringIndex(q)
+	if loc == nil {
+		return false
+	}
+	words := strings.FieldsFunc(strings.ToLower(q[loc[0]:loc[1]]), func(r rune) bool { return !unicode.IsLetter(r) })
+	if len(words) == 0 {
+		return true
+	}
+	run, _ := focusRun(q)
+	at := slices.Index(run, words[len(words)-1])
+	return at < 0 || at == len(run)-1
 }
 
 // subjectQ reports whether a "what" or "which" question's word is the
