@@ -265,6 +265,15 @@ func dirService(t *testing.T, dir string) *Service {
 	return serviceOver(t, c)
 }
 
+// A case built in code is checked as a file's are: an answerable one
+// without evidence is an error, not a panic.
+func TestEvaluateChecksItsCases(t *testing.T) {
+	cases := []EvalCase{{ID: "x", Kind: KindFact, Question: "How many troops?", Answer: AnswerGroups{{"15,000"}}}}
+	if _, err := newService(t).Evaluate(context.Background(), "t", SplitAll, cases); err == nil || !strings.Contains(err.Error(), "evidence") {
+		t.Errorf("err = %v, want one about the missing evidence", err)
+	}
+}
+
 func TestEvaluateNamesAMissingStory(t *testing.T) {
 	cases := []EvalCase{{ID: "x", Kind: KindUnanswerable, Story: "business/999.txt", Question: "Who?"}}
 	if _, err := newService(t).Evaluate(context.Background(), "t", SplitAll, cases); err == nil || !strings.Contains(err.Error(), "business/999.txt") {
@@ -313,5 +322,30 @@ func TestTimeWarnerAcceptance(t *testing.T) {
 	}
 	if len(a.Sources) == 0 || a.Sources[0].Article != "Ad sales boost Time Warner profit" {
 		t.Errorf("sources %+v: want the first from “Ad sales boost Time Warner profit”", a.Sources)
+	}
+}
+
+// A question's sentence rank says where the model ranks the first
+// candidate sentence stating the expected fact: 1 when the best does, 0
+// when none does, so a wrong answer at rank 1 is the decision's fault.
+func TestSentenceRank(t *testing.T) {
+	cases := []EvalCase{
+		{ID: "troops", Kind: KindFact, Question: "How many troops has North Korea sent to Russia?", Answer: AnswerGroups{{"15,000"}}, Evidence: []string{"15,000 troops"}},
+		{ID: "absent", Kind: KindFact, Question: "How many troops has North Korea sent to Russia?", Answer: AnswerGroups{{"90,000"}}, Evidence: []string{"90,000"}},
+		{ID: "two", Kind: KindMulti, Question: "How many troops has North Korea sent to Russia, and when did Kim and Putin speak on the phone?",
+			Answer: AnswerGroups{{"15,000"}, {"August 13"}}, Evidence: []string{"15,000 troops", "on August 13"}},
+		{ID: "world cup", Kind: KindUnanswerable, Question: "Who won the 2022 World Cup?"},
+	}
+	rep, err := newService(t).Evaluate(context.Background(), "t", SplitAll, cases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []int{1, 0, 1, 0} {
+		if got := rep.Results[i].SentenceRank; got != want {
+			t.Errorf("%s: sentence rank %d, want %d", cases[i].ID, got, want)
+		}
+	}
+	if got, want := rep.SentenceAt1, 2.0/3; got != want {
+		t.Errorf("sentence@1 %.3f, want %.3f", got, want)
 	}
 }

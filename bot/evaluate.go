@@ -34,10 +34,16 @@ type EvalResult struct {
 	// question's story; PassageRank is the least rank by which every part's
 	// evidence is inside a retrieved passage. 0 means not within the first
 	// 50 (or not applicable).
-	StoryRank   int    `json:"story_rank"`
-	PassageRank int    `json:"passage_rank"`
-	Refused     bool   `json:"refused"`
-	Answer      string `json:"answer"`
+	StoryRank   int `json:"story_rank"`
+	PassageRank int `json:"passage_rank"`
+	// SentenceRank is, for an answerable question, the least rank by
+	// which every part's candidate sentences, each part ranked by the
+	// answering model, hold one stating an expected fact; 0 when some
+	// part's don't. Rank 1 with a wrong answer is a failed decision to
+	// answer, not a failed ranking.
+	SentenceRank int    `json:"sentence_rank"`
+	Refused      bool   `json:"refused"`
+	Answer       string `json:"answer"`
 	// Cited are the articles of the passages the answer cites.
 	Cited []string `json:"cited,omitempty"`
 	// Correct is, for an answerable question, every part stated and found
@@ -88,6 +94,10 @@ type EvalMetrics struct {
 	WithStory int      `json:"with_story"`
 	Recall    []Recall `json:"recall"`
 	MRR       float64  `json:"mrr"`
+	// SentenceAt1 is the share of answerable questions whose every part's
+	// best-ranked candidate sentence states an expected fact (see
+	// EvalResult.SentenceRank).
+	SentenceAt1 float64 `json:"sentence_at_1"`
 }
 
 // KindMetrics are the metrics of one kind of question.
@@ -165,6 +175,11 @@ func (s *Service) evaluate(ctx context.Context, name, split string, cases []Eval
 	paths := s.storyPaths()
 	owns := make([]map[string]bool, len(cases))
 	for i, c := range cases {
+		// A set read from a file is checked as it is read; one built in
+		// code is checked here.
+		if err := c.check(); err != nil {
+			return nil, fmt.Errorf("%s: %w", c.ID, err)
+		}
 		own, err := c.ownStories(paths)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", c.ID, err)
@@ -214,21 +229,45 @@ func (s *Service) evaluate(ctx context.Context, name, split string, cases []Eval
 }
 
 func (s *Service) evalCase(ctx context.Context, c EvalCase, own map[string]bool, article string) (EvalResult, error) {
-	var storyRank, passageRank int
+	var storyRank, passageRank, sentenceRank int
 	if c.Answerable() {
 		res, err := s.index.Find(ctx, Query{Text: c.Question, K: searchDepth, Article: article})
 		if err != nil {
 			return EvalResult{}, err
 		}
 		storyRank, passageRank = ranks(c, own, res.Hits)
+		if sentenceRank, err = s.sentenceRank(ctx, c, own, article); err != nil {
+			return EvalResult{}, err
+		}
 	}
 	ans, err := s.Answer(ctx, Request{Question: c.Question, Article: article}, nil)
 	if err != nil {
 		return EvalResult{}, err
 	}
 	r := judge(c, own, ans, s.articleOf)
-	r.StoryRank, r.PassageRank = storyRank, passageRank
+	r.StoryRank, r.PassageRank, r.SentenceRank = storyRank, passageRank, sentenceRank
 	return r, nil
+}
+
+// sentenceRank is EvalResult.SentenceRank: each part searched as Answer
+// searches it and its candidates ranked by the model, alone (Answer ranks
+// a later part's against what earlier parts picked).
+func (s *Service) sentenceRank(ctx context.Context, c EvalCase, own map[string]bool, article string) (int, error) {
+	parts, err := s.searchParts(ctx, c.Question, article)
+	if err != nil {
+		return 0, err
+	}
+	fc := fitCase{c: c, own: own}
+	worst := 0
+	for _, sp := range parts {
+		ranked := rank(s.model, sp.cands, nil, s.index.StoryHas, sp.a)
+		at := slices.IndexFunc(ranked, func(cd candidate) bool { return answersCase(fc, cd) })
+		if at < 0 {
+			return 0, nil
+		}
+		worst = max(worst, at+1)
+	}
+	return worst, nil
 }
 
 // judge decides whether ans is right for c, whose story and its duplicates
@@ -378,7 +417,7 @@ func (s *Service) articleOf(src Source) string {
 
 func summarise(rs []EvalResult, cs []EvalCase) EvalMetrics {
 	m := EvalMetrics{Cases: len(rs)}
-	var correct, falseRefusals, unRefused, offRefused, other, mixed, mrr float64
+	var correct, falseRefusals, unRefused, offRefused, other, mixed, mrr, sentence1 float64
 	storyAt := make([]float64, len(RecallDepths))
 	passageAt := make([]float64, len(RecallDepths))
 	for i, r := range rs {
@@ -416,6 +455,9 @@ func summarise(rs []EvalResult, cs []EvalCase) EvalMetrics {
 			if r.PassageRank > 0 {
 				mrr += 1 / float64(r.PassageRank)
 			}
+			if r.SentenceRank == 1 {
+				sentence1++
+			}
 		}
 		if !r.Refused && c.Story != "" {
 			m.Answers++
@@ -434,6 +476,7 @@ func summarise(rs []EvalResult, cs []EvalCase) EvalMetrics {
 	m.OtherStory = share(other, m.Answers)
 	m.Mixed = share(mixed, m.Answers)
 	m.MRR = share(mrr, m.Answerable)
+	m.SentenceAt1 = share(sentence1, m.Answerable)
 	if m.Answerable > 0 {
 		for j, k := range RecallDepths {
 			m.Recall = append(m.Recall, Recall{K: k, Story: share(storyAt[j], m.WithStory), Passage: share(passageAt[j], m.Answerable)})

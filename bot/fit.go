@@ -244,20 +244,12 @@ func (s *Service) fitData(ctx context.Context, cases []EvalCase, alone bool) (fi
 		if c.Answerable() && !fc.alone {
 			rep.Answerable++
 		}
-		parts := s.partsOf(c.Question)
-		// The parts are searched as Answer searches them: first in the
-		// stories the whole question is about.
-		about := ""
-		if len(parts) > 1 {
-			about = c.Question
+		parts, err := s.searchParts(ctx, c.Question, q.story)
+		if err != nil {
+			return fitData{}, nil, fmt.Errorf("%s: %w", c.ID, err)
 		}
-		for _, p := range parts {
-			a := s.analyze(p)
-			res, err := s.index.Find(ctx, Query{Text: p.text, K: max(s.opt.TopK, candidatePassages), About: about, Article: q.story})
-			if err != nil {
-				return fitData{}, nil, fmt.Errorf("%s: %w", c.ID, err)
-			}
-			cands := s.candidates(a, res)
+		for _, sp := range parts {
+			a, res, cands := sp.a, sp.res, sp.cands
 			g := fitGroup{first: len(xs)}
 			for _, cd := range cands {
 				y := 0.0
@@ -283,6 +275,35 @@ func (s *Service) fitData(ctx context.Context, cases []EvalCase, alone bool) (fi
 		return fitData{}, nil, fmt.Errorf("can't fit: %d of %d candidate sentences answer", rep.Positives, len(xs))
 	}
 	return fitData{cases: fcs, xs: xs, ys: ys, groups: groups, rows: rows}, rep, nil
+}
+
+// searchedPart is one part of a question searched as Answer searches it:
+// its analysis, the passages found and their candidate sentences.
+type searchedPart struct {
+	a     analysis
+	res   *SearchResult
+	cands []candidate
+}
+
+// searchParts searches each part of a question as Answer does, first in
+// the stories the whole question is about, in article alone when it is
+// not empty.
+func (s *Service) searchParts(ctx context.Context, question, article string) ([]searchedPart, error) {
+	parts := s.partsOf(question)
+	about := ""
+	if len(parts) > 1 {
+		about = question
+	}
+	out := make([]searchedPart, 0, len(parts))
+	for _, p := range parts {
+		a := s.analyze(p)
+		res, err := s.index.Find(ctx, Query{Text: p.text, K: max(s.opt.TopK, candidatePassages), About: about, Article: article})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, searchedPart{a: a, res: res, cands: s.candidates(a, res)})
+	}
+	return out, nil
 }
 
 func round3(x float64) float64 { return math.Round(x*1000) / 1000 }

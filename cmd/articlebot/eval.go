@@ -172,7 +172,7 @@ func writeEvalReport(w io.Writer, rep *bot.EvalSetReport, verbose bool) {
 	for _, k := range bot.RecallDepths {
 		head += fmt.Sprintf("\tpassage@%d", k)
 	}
-	fmt.Fprintln(tw, head+"\tMRR\t")
+	fmt.Fprintln(tw, head+"\tMRR\tsentence@1\t")
 	row := func(name string, m bot.EvalMetrics) {
 		cells := []string{name, fmt.Sprint(m.Cases),
 			rate(m.AnswerAccuracy, m.Answerable), rate(m.UnanswerableRefused, m.Unanswerable),
@@ -192,7 +192,7 @@ func writeEvalReport(w io.Writer, rep *bot.EvalSetReport, verbose bool) {
 				cells = append(cells, "-")
 			}
 		}
-		cells = append(cells, rate(m.MRR, m.Answerable))
+		cells = append(cells, rate(m.MRR, m.Answerable), rate(m.SentenceAt1, m.Answerable))
 		fmt.Fprintln(tw, strings.Join(cells, "\t")+"\t")
 	}
 	for _, k := range rep.Kinds {
@@ -212,6 +212,9 @@ func writeEvalReport(w io.Writer, rep *bot.EvalSetReport, verbose bool) {
 			mark = r.Problem
 		}
 		fmt.Fprintf(w, "\n%s [%s] %q\n  %s; story rank %d, passage rank %d", r.ID, r.Kind, r.Question, mark, r.StoryRank, r.PassageRank)
+		if r.SentenceRank > 0 {
+			fmt.Fprintf(w, ", sentence rank %d", r.SentenceRank)
+		}
 		if r.Story != "" {
 			fmt.Fprintf(w, "; story %s", r.Story)
 		}
