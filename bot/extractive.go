@@ -36,7 +36,7 @@ type decision struct {
 // earlier part of the question are skipped.
 func (s *Service) extractFrom(a analysis, all, already []candidate) decision {
 	cands := rank(s.model, all, already, s.index.StoryHas, a)
-	d := pick(a, cands, s.model.Answer, s.model.Follow, s.index.StoryHas)
+	d := pick(a, cands, s.model.Cutoffs, s.index.StoryHas)
 	// A sentence picked for an earlier part may answer this one too:
 	// "Jet has 42 aircraft and runs 271 flights daily" answers both parts
 	// of "How many planes does Jet have, and how many flights does it
@@ -155,20 +155,20 @@ func earlierAnswer(m *Model, all, already []candidate, a analysis) *candidate {
 // first lacks. Story first: the other sentence must come from the same
 // story, unless the word it brings is one that story never uses, so that
 // the question needs another (storyHas tells).
-func pick(a analysis, cands []candidate, answer, follow float64, storyHas func(story, stem string) bool) decision {
+func pick(a analysis, cands []candidate, cut Cutoffs, storyHas func(story, stem string) bool) decision {
 	d := decision{a: a}
 	if len(cands) == 0 {
 		return d
 	}
 	d.best = &cands[0]
-	if d.best.p < answer {
+	if d.best.p < cut.Answer || d.best.p-runnerUp(cands) < cut.Margin {
 		return d
 	}
 	d.picked = []candidate{cands[0]}
 	covered := copySet(cands[0].terms)
 	size := len(cands[0].shown())
 	for _, c := range cands[1:] {
-		if len(d.picked) == maxPartSentences || c.p < follow {
+		if len(d.picked) == maxPartSentences || c.p < cut.Follow {
 			break
 		}
 		if size+len(c.shown()) > maxAnswerChars || !addsQuestionWord(a, c.terms, covered) {
@@ -187,6 +187,18 @@ func pick(a analysis, cands []candidate, answer, follow float64, storyHas func(s
 		}
 	}
 	return d
+}
+
+// runnerUp is the probability of the best of the ranked candidates after
+// the first whose sentence is another (overlapping passages and a story's
+// duplicate hold the same sentence twice); 0 when there is none.
+func runnerUp(cands []candidate) float64 {
+	for _, c := range cands[1:] {
+		if c.text != cands[0].text {
+			return c.p
+		}
+	}
+	return 0
 }
 
 // shown is the text a candidate contributes to an answer: the sentence,

@@ -75,8 +75,9 @@ func comparison(whole, alone tally) *Comparison {
 	if len(alone.total) > 0 {
 		c.Alone = map[string]float64{}
 		for k, n := range alone.total {
-			c.Alone[k] = alone.right[k] / n
+			c.Alone[strings.TrimSuffix(k, aloneGroup)] = alone.right[k] / n
 		}
+		c.Worst = min(c.Worst, alone.worst())
 	}
 	return c
 }
@@ -87,32 +88,31 @@ func comparison(whole, alone tally) *Comparison {
 func (d fitData) compare(rep *FitReport, l2 float64, m *Model, storyHas func(story, stem string) bool) {
 	fold := d.folds()
 	var models [cvFolds]*Model
-	var answer, follow [cvFolds]float64
+	var cuts [cvFolds]Cutoffs
 	for k := range cvFolds {
 		train := d.subset(func(i int) bool { return fold[i] != k })
 		models[k] = train.weights(l2)
-		tc := collectionCases(train.cases)
-		answer[k], follow[k], _ = thresholds(tc, same(models[k], len(tc)), storyHas)
+		cuts[k], _ = thresholds(train.cases, same(models[k], len(train.cases)), storyHas)
 	}
-	rep.Refit = decideEach(d.cases, func(i int) (*Model, float64, float64) {
+	rep.Refit = decideEach(d.cases, func(i int) (*Model, Cutoffs) {
 		k := fold[i]
-		return models[k], answer[k], follow[k]
+		return models[k], cuts[k]
 	}, storyHas)
-	rep.Service = decideEach(d.cases, func(int) (*Model, float64, float64) { return m, m.Answer, m.Follow }, storyHas)
+	rep.Service = decideEach(d.cases, func(int) (*Model, Cutoffs) { return m, m.Cutoffs }, storyHas)
 }
 
-// decideEach decides case i of fcs with the model and the answer and
-// follow thresholds decide gives it, and tallies the cases asked of the
-// collection and those asked of their story alone apart.
-func decideEach(fcs []fitCase, decide func(i int) (*Model, float64, float64), storyHas func(story, stem string) bool) *Comparison {
+// decideEach decides case i of fcs with the model and the cutoffs decide
+// gives it, and tallies the cases asked of the collection and those asked
+// of their story alone apart.
+func decideEach(fcs []fitCase, decide func(i int) (*Model, Cutoffs), storyHas func(story, stem string) bool) *Comparison {
 	var whole, alone tally
 	for i, fc := range fcs {
 		t := &whole
 		if fc.alone {
 			t = &alone
 		}
-		m, answer, follow := decide(i)
-		t.add([]fitCase{fc}, []*Model{m}, answer, follow, storyHas)
+		m, cut := decide(i)
+		t.add([]fitCase{fc}, []*Model{m}, cut, storyHas)
 	}
 	return comparison(whole, alone)
 }
@@ -171,9 +171,7 @@ func (s *Service) Fit(ctx context.Context, cases []EvalCase, opt FitOptions) (*M
 	if opt.Thresholds {
 		m := *s.model
 		m.Weights = slices.Clone(s.model.Weights)
-		whole := collectionCases(fcs)
-		m.Answer, m.Follow, rep.Score = thresholds(whole, same(&m, len(whole)), s.index.StoryHas)
-		m.Answer, m.Follow = round3(m.Answer), round3(m.Follow)
+		m.Cutoffs, rep.Score = thresholds(fcs, same(&m, len(fcs)), s.index.StoryHas)
 		m.Fit = fmt.Sprintf("%s; answer and follow thresholds refit with these weights on %d candidate sentences of %d calibration questions, worst group's accuracy over its target there %.3f",
 			strings.SplitN(s.model.Fit, "; answer and follow thresholds refit", 2)[0], rep.Sentences, rep.Questions, rep.Score)
 		return &m, rep, nil
@@ -186,18 +184,17 @@ func (s *Service) Fit(ctx context.Context, cases []EvalCase, opt FitOptions) (*M
 		// The weights are fit on every calibration question; the
 		// thresholds are cross-validation's.
 		m = d.without(rep.dropped).weights(l2)
-		m.Answer, m.Follow = cv.Answer, cv.Follow
-		rep.Score = score(fcs, same(m, len(fcs)), m.Answer, m.Follow, s.index.StoryHas)
+		m.Cutoffs = cv.Cutoffs
+		rep.Score = score(fcs, same(m, len(fcs)), m.Cutoffs, s.index.StoryHas)
 	} else {
 		m = d.weights(l2)
-		whole := collectionCases(fcs)
-		m.Answer, m.Follow, rep.Score = thresholds(whole, same(m, len(whole)), s.index.StoryHas)
+		m.Cutoffs, rep.Score = thresholds(fcs, same(m, len(fcs)), s.index.StoryHas)
 		d.compare(rep, l2, s.model, s.index.StoryHas)
 	}
 	m.Features = featureNames[:]
 	m.Gate = gate(fcs)
 	m.Support = s.fitSupport(collectionCases(fcs))
-	m.Answer, m.Follow, m.Support = round3(m.Answer), round3(m.Follow), round3(m.Support)
+	m.Support = round3(m.Support)
 	how := fmt.Sprintf("L2 %g", l2)
 	if opt.CrossValidate {
 		how = fmt.Sprintf("L2, features and thresholds chosen by %d-fold cross-validation by story: L2 %g, %d features left out, worst group's accuracy over its target on the left-out folds %.3f",
@@ -346,32 +343,39 @@ func answersCase(fc fitCase, cd candidate) bool {
 	return false
 }
 
-// thresholds finds the answer and follow thresholds that score best (see
-// score) on fcs, case i decided with models[i].
-func thresholds(fcs []fitCase, models []*Model, storyHas func(story, stem string) bool) (answer, follow, best float64) {
-	best = -1.0
+// thresholds finds the cutoffs that score best (see score) on fcs, case i
+// decided with models[i].
+func thresholds(fcs []fitCase, models []*Model, storyHas func(story, stem string) bool) (best Cutoffs, score float64) {
+	score = -1.0
 	// The ranking of a part's candidates doesn't depend on the thresholds,
 	// only on what earlier parts picked: rank each once.
 	ranked := map[rankKey][]candidate{}
 	for a := 0.02; a < 0.99; a += 0.02 {
 		for f := a; f < 0.99; f += 0.04 {
-			t := tally{ranked: ranked}
-			t.add(fcs, models, a, f, storyHas)
-			if sc := t.worst(); sc > best+1e-9 {
-				best, answer, follow = sc, a, f
+			for _, lead := range marginGrid {
+				cut := Cutoffs{Answer: round3(a), Follow: round3(f), Margin: lead}
+				t := tally{ranked: ranked}
+				t.add(fcs, models, cut, storyHas)
+				if sc := t.worst(); sc > score+1e-9 {
+					score, best = sc, cut
+				}
 			}
 		}
 	}
-	return answer, follow, best
+	return best, score
 }
 
-// score rates models with the given thresholds: answerable questions must
-// be answered with every expected substring from their own story, the rest
+// marginGrid are the margins (Cutoffs.Margin) the threshold search tries,
+// none first: a margin is kept only where it decides better.
+var marginGrid = []float64{0, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2}
+
+// score rates models with the given cutoffs: answerable questions must be
+// answered with every expected substring from their own story, the rest
 // refused; the score is the worst of the three groups' accuracies
 // (answerable, unanswerable, off-topic), each over its target.
-func score(fcs []fitCase, models []*Model, answer, follow float64, storyHas func(story, stem string) bool) float64 {
+func score(fcs []fitCase, models []*Model, cut Cutoffs, storyHas func(story, stem string) bool) float64 {
 	var t tally
-	t.add(fcs, models, answer, follow, storyHas)
+	t.add(fcs, models, cut, storyHas)
 	return t.worst()
 }
 
@@ -400,7 +404,7 @@ type rankKey struct {
 }
 
 // add decides fcs, case i with models[i], and counts the outcomes.
-func (t *tally) add(fcs []fitCase, models []*Model, answer, follow float64, storyHas func(story, stem string) bool) {
+func (t *tally) add(fcs []fitCase, models []*Model, cut Cutoffs, storyHas func(story, stem string) bool) {
 	if t.total == nil {
 		t.right, t.total = map[string]float64{}, map[string]float64{}
 	}
@@ -423,7 +427,7 @@ func (t *tally) add(fcs []fitCase, models []*Model, answer, follow float64, stor
 					t.ranked[key] = cands
 				}
 			}
-			d := pick(p.a, cands, answer, follow, storyHas)
+			d := pick(p.a, cands, cut, storyHas)
 			for _, c := range d.picked {
 				text.WriteString(c.shown() + " ")
 			}
@@ -434,6 +438,9 @@ func (t *tally) add(fcs []fitCase, models []*Model, answer, follow float64, stor
 		kind := fc.c.Kind
 		if fc.c.Answerable() {
 			kind = "answerable"
+		}
+		if fc.alone {
+			kind += aloneGroup
 		}
 		t.total[kind]++
 		if len(picked) == 0 {
@@ -448,13 +455,19 @@ func (t *tally) add(fcs []fitCase, models []*Model, answer, follow float64, stor
 	}
 }
 
+// aloneGroup marks the groups of the cases asked of their story alone
+// (FitOptions.Alone): the thresholds serve a question asked of one story
+// (the built-in article, `--article`) as well as one asked of a
+// collection, so each group there counts as one of its own.
+const aloneGroup = " alone"
+
 // worst is the worst group's accuracy over its target: the thresholds
 // meet every target as nearly as they can rather than trading one away.
 func (t tally) worst() float64 {
 	worst := math.Inf(1)
 	for k, n := range t.total {
 		target := refusalTarget
-		if k == "answerable" {
+		if strings.TrimSuffix(k, aloneGroup) == "answerable" {
 			target = answerTarget
 		}
 		worst = min(worst, t.right[k]/n/target)
@@ -538,7 +551,8 @@ func (d fitData) folds() []int {
 // that decide the calibration questions best when each is decided by a
 // model fit without its story, and the score they reach.
 type cvResult struct {
-	Answer, Follow, Score float64
+	Cutoffs
+	Score float64
 	// First is how many of the answerable question parts with an
 	// answering sentence among their candidates (Rankable) rank one first
 	// with the models fit without their story: ranking, apart from the
@@ -566,7 +580,7 @@ func (d fitData) crossValidate(l2 float64, storyHas func(story, stem string) boo
 		}
 	}
 	var r cvResult
-	r.Answer, r.Follow, r.Score = thresholds(d.cases, models, storyHas)
+	r.Cutoffs, r.Score = thresholds(d.cases, models, storyHas)
 	r.First, r.Rankable = rankedFirst(d.cases, models, storyHas)
 	return r
 }

@@ -213,3 +213,49 @@ func TestFitComparesWithTheServicesModel(t *testing.T) {
 		t.Errorf("refit: %v, want the two groups", rep.Refit)
 	}
 }
+
+// The margin refuses a best sentence that doesn't stand out from the next
+// other sentence; the same sentence twice (overlapping passages, a
+// story's duplicate) is no other sentence.
+func TestMarginRefusesABestThatDoesNotStandOut(t *testing.T) {
+	cand := func(text string, p float64) candidate { return candidate{text: text, p: p, terms: map[string]bool{}} }
+	cut := Cutoffs{Answer: 0.2, Follow: 0.9, Margin: 0.1}
+	for _, tt := range []struct {
+		name   string
+		cands  []candidate
+		answer bool
+	}{
+		{"stands out", []candidate{cand("a", 0.6), cand("b", 0.3)}, true},
+		{"close runner-up", []candidate{cand("a", 0.6), cand("b", 0.55)}, false},
+		{"the same sentence twice", []candidate{cand("a", 0.6), cand("a", 0.6), cand("b", 0.3)}, true},
+		{"alone", []candidate{cand("a", 0.6)}, true},
+		{"below the answer threshold", []candidate{cand("a", 0.15)}, false},
+	} {
+		d := pick(analysis{}, tt.cands, cut, func(string, string) bool { return false })
+		if got := len(d.picked) > 0; got != tt.answer {
+			t.Errorf("%s: answered %v, want %v", tt.name, got, tt.answer)
+		}
+	}
+	if d := pick(analysis{}, []candidate{cand("a", 0.6), cand("b", 0.55)}, Cutoffs{Answer: 0.2, Follow: 0.9}, nil); len(d.picked) != 1 {
+		t.Error("no margin: a close runner-up refused the question")
+	}
+}
+
+// A question asked of its story alone is decided in groups of its own:
+// the thresholds must serve one-story questions (the built-in article,
+// --article) as well as a collection's, and the worst group of either
+// counts.
+func TestAloneCasesAreGroupsOfTheirOwn(t *testing.T) {
+	var tl tally
+	fcs := []fitCase{
+		{c: EvalCase{Kind: KindUnanswerable}},
+		{c: EvalCase{Kind: KindUnanswerable}, alone: true, parts: []fitPart{{cands: []candidate{{text: "a", p: 0.9, terms: map[string]bool{}}}}}},
+	}
+	tl.add(fcs, same(DefaultModel, 2), Cutoffs{Answer: 0.5, Follow: 0.5}, func(string, string) bool { return false })
+	if tl.total["unanswerable"] != 1 || tl.total["unanswerable"+aloneGroup] != 1 {
+		t.Fatalf("groups %v, want the collection's and the story's apart", tl.total)
+	}
+	if w := tl.worst(); w != 0 {
+		t.Errorf("worst %.3f, want 0: the story alone answered its unanswerable question", w)
+	}
+}

@@ -18,12 +18,8 @@ type Model struct {
 	// Features names the inputs, in order; Weights are their coefficients.
 	Features []string  `json:"features"`
 	Weights  []float64 `json:"weights"`
-	// Answer is the least probability of the best sentence for the
-	// offline drafter to answer; below it the question is refused.
-	Answer float64 `json:"answer"`
-	// Follow is the least probability of a further sentence to join an
-	// answer.
-	Follow float64 `json:"follow"`
+	// Cutoffs turn the offline drafter's probabilities into decisions.
+	Cutoffs
 	// Gate is the retrieval scores below which LLM mode refuses a
 	// question without asking the model.
 	Gate OffTopicGate `json:"gate"`
@@ -32,6 +28,21 @@ type Model struct {
 	Support float64 `json:"support"`
 	// Fit says what the model was fit on, for the record.
 	Fit string `json:"fit,omitempty"`
+}
+
+// Cutoffs are the thresholds the offline drafter decides by.
+type Cutoffs struct {
+	// Answer is the least probability of the best sentence for the
+	// offline drafter to answer; below it the question is refused.
+	Answer float64 `json:"answer"`
+	// Follow is the least probability of a further sentence to join an
+	// answer.
+	Follow float64 `json:"follow"`
+	// Margin is the least lead the best sentence's probability must have
+	// over that of the next other sentence for the drafter to answer: a
+	// question that no sentence answers is often met by several alike,
+	// none standing out.
+	Margin float64 `json:"margin"`
 }
 
 //go:embed model.json
@@ -64,7 +75,7 @@ func ParseModel(b []byte) (*Model, error) {
 			return nil, fmt.Errorf("the answering model's weight for %s is %v", name, m.Weights[i])
 		}
 	}
-	for _, p := range []float64{m.Answer, m.Follow, m.Gate.Coverage, m.Gate.Lead, m.Support} {
+	for _, p := range []float64{m.Answer, m.Follow, m.Margin, m.Gate.Coverage, m.Gate.Lead, m.Support} {
 		if !(p >= 0 && p <= 1) {
 			return nil, fmt.Errorf("the answering model has a threshold outside 0 to 1: %v", p)
 		}

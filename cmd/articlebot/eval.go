@@ -279,7 +279,7 @@ func fitModel(ctx context.Context, e *env, svc *bot.Service, cases []bot.EvalCas
 		fmt.Fprintf(e.stdout, "cross-validated by story (weights and thresholds fit without each fold's stories): %s\n", rep.Refit)
 		fmt.Fprintf(e.stdout, "the embedded model on the same questions: %s\n", rep.Service)
 	}
-	fmt.Fprintf(e.stdout, "thresholds: answer %.3f, follow %.3f, gate coverage %.3f or similarity lead %.3f, support %.3f\n", m.Answer, m.Follow, m.Gate.Coverage, m.Gate.Lead, m.Support)
+	fmt.Fprintf(e.stdout, "thresholds: answer %.3f, follow %.3f, margin %.3f, gate coverage %.3f or similarity lead %.3f, support %.3f\n", m.Answer, m.Follow, m.Margin, m.Gate.Coverage, m.Gate.Lead, m.Support)
 	fmt.Fprintf(e.stdout, "wrote %s\n", out)
 	return nil
 }
