@@ -73,10 +73,14 @@ func summaryKey(story string, length Length, section, corpusVersion, model strin
 	return strings.Join([]string{story, string(length), section, corpusVersion, model}, "\x00")
 }
 
-// normalizeQuestion folds what doesn't change a question's meaning: case,
-// typographic punctuation, spacing and closing punctuation.
+// normalizeQuestion folds what doesn't change a question's answer:
+// typographic punctuation, spacing and closing punctuation. Case stays:
+// the offline answerer reads a capitalised word as a name ("Who won the
+// World Cup?" asks about a name the article never writes, "who won the
+// world cup?" about two words it may), so folding it would hand one the
+// other's answer, whichever was asked first.
 func normalizeQuestion(q string) string {
-	q = strings.ToLower(corpus.Fold(q))
+	q = corpus.Fold(q)
 	q = strings.Join(strings.Fields(q), " ")
 	return strings.TrimRight(q, "?!. ")
 }

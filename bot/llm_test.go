@@ -508,7 +508,7 @@ func TestAnswerCache(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := svc.Ask(ctx, "  how many troops has North Korea sent to  Russia ")
+	again, err := svc.Ask(ctx, "  How many troops has North Korea sent to  Russia ")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -548,8 +548,11 @@ func TestAnswerCacheEvictsLeastRecentlyUsed(t *testing.T) {
 	if newAnswerCache(0, time.Minute, time.Now) != nil {
 		t.Error("size 0 should disable the cache")
 	}
-	if k1, k2 := cacheKey("Kim’s troops?", "v1", "m"), cacheKey("kim's  TROOPS", "v1", "m"); k1 != k2 {
+	if k1, k2 := cacheKey("Kim’s troops?", "v1", "m"), cacheKey(" Kim's  troops", "v1", "m"); k1 != k2 {
 		t.Errorf("keys differ: %q %q", k1, k2)
+	}
+	if cacheKey("Kim's troops", "v1", "m") == cacheKey("kim's troops", "v1", "m") {
+		t.Error("the key folds case, which the offline answer reads names by")
 	}
 	if cacheKey("q", "v1", "m") == cacheKey("q", "v2", "m") || cacheKey("q", "v1", "m") == cacheKey("q", "v1", "m2") {
 		t.Error("the key ignores the corpus version or the model")
