@@ -490,7 +490,7 @@ func (s *Service) partsOf(q string) []part {
 	if !s.vocab.readable(q) {
 		return splitQuestion(q)
 	}
-	return splitQuestion(s.vocab.correctTypos(normalizeChat(q)))
+	return splitQuestion(s.vocab.restoreNames(s.vocab.correctTypos(normalizeChat(q))))
 }
 
 // questionSentences keeps, of a message of several sentences, those that

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/articlebot/articlebot/corpus"
@@ -238,6 +239,17 @@ func Select(cases []EvalCase, split string) ([]EvalCase, error) {
 		}
 	}
 	return out, nil
+}
+
+// LowerCase returns the cases with their questions in lower case, as chat
+// often types them ("who runs lufthansa"): a measure of how much the
+// answers lean on the asker's capitals.
+func LowerCase(cases []EvalCase) []EvalCase {
+	out := slices.Clone(cases)
+	for i := range out {
+		out[i].Question = strings.ToLower(out[i].Question)
+	}
+	return out
 }
 
 // fold makes text comparable: folded punctuation, lower case, single spaces.

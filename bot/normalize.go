@@ -183,6 +183,34 @@ func (v *vocabulary) correctTypos(q string) string {
 	})
 }
 
+// restoreNames gives a question typed without capitals ("who runs
+// lufthansa") the capitals of the words the corpus writes as names
+// ("Lufthansa"), so that it names what a capitalised one would. A question
+// with a capital after its first letter was written with them, and is
+// left as it is.
+func (v *vocabulary) restoreNames(q string) string {
+	if rest := []rune(q); len(rest) < 2 || strings.ContainsFunc(string(rest[1:]), unicode.IsUpper) {
+		return q
+	}
+	return chatWord.ReplaceAllStringFunc(q, func(w string) string {
+		r := []rune(w)
+		if len(r) < 2 || r[0] < 'a' || r[0] > 'z' || retrieval.IsStopword(w) {
+			return w
+		}
+		base := w
+		for _, c := range clitics {
+			if n := len([]rune(c)); len(r) > n && strings.EqualFold(strings.ReplaceAll(string(r[len(r)-n:]), "’", "'"), c) {
+				base = string(r[:len(r)-n])
+				break
+			}
+		}
+		if !v.ix.WritesAsName(base) {
+			return w
+		}
+		return strings.ToUpper(w[:1]) + w[1:]
+	})
+}
+
 // minForeignWords is the fewest words a question must have before it is
 // judged not to be English: "Kim?" is a name, not a language.
 const minForeignWords = 3

@@ -104,3 +104,26 @@ func TestQuestionSentences(t *testing.T) {
 		}
 	}
 }
+
+func TestRestoreNames(t *testing.T) {
+	v := testVocabulary(t)
+	for _, c := range []struct{ in, want string }{
+		// The article writes Kim, Putin and North Korea capitalised.
+		{"who did kim write to?", "who did Kim write to?"},
+		{"why did kim write to putin", "why did Kim write to Putin"},
+		{"what did north korea's leader pledge", "what did North Korea's leader pledge"},
+		{"Has kim met putin?", "Has Kim met Putin?"},
+		// Words it writes in lower case, and words it lacks, stay.
+		{"how many troops were sent", "how many troops were sent"},
+		{"who won the cup", "who won the cup"},
+		// A question written with capitals after its first letter is
+		// left as it is.
+		{"Did Kim write to putin?", "Did Kim write to putin?"},
+		{"", ""},
+		{"k", "k"},
+	} {
+		if got := v.restoreNames(c.in); got != c.want {
+			t.Errorf("restoreNames(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

@@ -46,6 +46,9 @@ type WordStats interface {
 	// SentenceCoverage is the IDF-weighted share of query's words, or
 	// their synonyms at a discount, among a sentence's stems.
 	SentenceCoverage(query string, stems map[string]bool) float64
+	// WritesAsName reports whether the corpus writes a lower-case word
+	// capitalised in most of its uses that don't open a sentence.
+	WritesAsName(word string) bool
 }
 
 // Passages are the indexed chunks.

@@ -127,10 +127,12 @@ func (ix *Index) nearest(word string) []Related {
 // corpus writes it as a name.
 const namesSample = 24
 
-// writesAsName reports whether the corpus writes a lower-case word as a
+// WritesAsName reports whether the corpus writes a lower-case word as a
 // name: capitalised in most of its uses that don't open a sentence, in the
 // first namesSample passages holding its stem. A question typed in lower
 // case ("who's the man in charge at bayern") names things all the same.
+func (ix *Index) WritesAsName(word string) bool { return ix.writesAsName(word) }
+
 func (ix *Index) writesAsName(word string) bool {
 	id, ok := ix.lex.ids[Stem(word)]
 	if !ok || word == "" || word[0] < 'a' || word[0] > 'z' {

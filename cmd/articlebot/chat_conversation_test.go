@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -87,5 +88,40 @@ func TestEvalAloneLeavesOffTopicQuestionsOut(t *testing.T) {
 	}
 	if !strings.Contains(out, "kessford (split all): 23 questions") {
 		t.Errorf("eval --alone output:\n%s", out)
+	}
+}
+
+// eval --lower asks the questions in lower case and says so; it measures
+// question sets only, and fits nothing.
+func TestEvalLower(t *testing.T) {
+	code, out, errOut := runCLI(t, "", "eval", "--lower", "--json", "../../testdata/kessford.jsonl")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	var reps []struct {
+		Name    string `json:"name"`
+		Results []struct {
+			Question string `json:"question"`
+		} `json:"results"`
+	}
+	if err := json.Unmarshal([]byte(out), &reps); err != nil || len(reps) != 1 {
+		t.Fatalf("%v in %s", err, out)
+	}
+	rep := reps[0]
+	if rep.Name != "kessford, in lower case" || len(rep.Results) != 26 {
+		t.Fatalf("eval --lower --json: name %q, %d results", rep.Name, len(rep.Results))
+	}
+	for _, r := range rep.Results {
+		if r.Question != strings.ToLower(r.Question) {
+			t.Errorf("asked %q", r.Question)
+		}
+	}
+	for _, args := range [][]string{
+		{"eval", "--lower", "../../testdata/dialogues.jsonl"},
+		{"eval", "--lower", "--fit", filepath.Join(t.TempDir(), "m.json"), "--split", "calibration", "../../testdata/kessford.jsonl"},
+	} {
+		if code, _, errOut := runCLI(t, "", args...); code != 2 || !strings.Contains(errOut, "--lower") {
+			t.Errorf("%q: exit %d, stderr %q; want 2 and a word on --lower", args, code, errOut)
+		}
 	}
 }

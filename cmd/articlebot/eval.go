@@ -26,6 +26,7 @@ var evalCmd = &command{
 		fs.Float64Var(&cl.minCoverage, "min-coverage", 0, "override the relevance threshold with `X` (0 to 1), for calibration")
 		fs.BoolVar(&cl.fitCV, "cv", false, "with --fit: choose the ridge penalty, the features and the thresholds by 5-fold cross-validation over the calibration stories (slower; not the default, as it measured worse on the held-out half)")
 		fs.BoolVar(&cl.fitAlone, "alone", false, "ask each question of its own story alone, as --article asks it (off-topic questions, of no story, are left out); with --fit, ask each calibration question both of its story alone and of the whole collection, so that the model learns one-story corpora too")
+		fs.BoolVar(&cl.lower, "lower", false, "ask every question in lower case, as chat often types it (\"who runs lufthansa\"): how much the answers lean on the asker's capitals")
 		fs.BoolVar(&cl.fitThresholds, "thresholds", false, "with --fit: keep the embedded model's weights, gate and support level, and fit only the answer and follow thresholds")
 		fs.StringVar(&cl.fitOut, "fit", "", "fit the answering model on the calibration half of FILE and write it to `OUT` (bot/model.json); also prints how the fit and the embedded model decide the calibration questions, the fit cross-validated by story")
 	},
@@ -44,6 +45,9 @@ var evalCmd = &command{
 		}
 		if _, err := bot.Select(nil, cl.split); err != nil {
 			return cl.usagef("%v", err)
+		}
+		if cl.fitOut != "" && cl.lower {
+			return cl.usagef("-fit fits the model on the questions as they are written; --lower only measures")
 		}
 		if cl.fitOut != "" && (len(args) != 1 || cl.split != bot.SplitCalibration) {
 			return cl.usagef("-fit takes one question file and --split %s: the model is fit on the calibration half only", bot.SplitCalibration)
@@ -86,6 +90,9 @@ var evalCmd = &command{
 				if cl.fitAlone {
 					return cl.usagef("--alone asks question sets' questions of their own stories; %s is a dialogue set", file)
 				}
+				if cl.lower {
+					return cl.usagef("--lower asks question sets' questions in lower case; %s is a dialogue set", file)
+				}
 				rep, err := evalDialogues(ctx, file, cl.split, service)
 				if err != nil {
 					return err
@@ -102,6 +109,10 @@ var evalCmd = &command{
 				return err
 			}
 			cases, _ := bot.Select(set.Cases, cl.split)
+			name := set.Name
+			if cl.lower {
+				cases, name = bot.LowerCase(cases), name+", in lower case"
+			}
 			if cl.fitOut != "" {
 				return fitModel(ctx, e, svc, calibrationOnly(cases), cl.fitOut, bot.FitOptions{CrossValidate: cl.fitCV, Alone: cl.fitAlone, Thresholds: cl.fitThresholds})
 			}
@@ -109,7 +120,7 @@ var evalCmd = &command{
 			if cl.fitAlone {
 				evaluate = svc.EvaluateAlone
 			}
-			rep, err := evaluate(ctx, set.Name, cl.split, cases)
+			rep, err := evaluate(ctx, name, cl.split, cases)
 			if err != nil {
 				return fmt.Errorf("%s: %w", file, err)
 			}

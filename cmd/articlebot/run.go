@@ -77,6 +77,7 @@ type cli struct {
 	fitOut        string
 	fitCV         bool // eval --cv: fit by cross-validation
 	fitAlone      bool // eval --alone: ask each question of its story alone (with --fit, both ways)
+	lower         bool // eval --lower: ask every question in lower case
 	fitThresholds bool // eval --thresholds: with --fit, refit the thresholds only
 	envTable      bool
 	echo          autoBool
