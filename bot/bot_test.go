@@ -372,3 +372,24 @@ func TestSummaryRequestsGetASummary(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkAskBBC asks one question of the BBC collection as written and
+// in lower case, whose words are then looked up for the capitals the
+// corpus writes them with (restoreNames).
+func BenchmarkAskBBC(b *testing.B) {
+	svc := bbcService(b)
+	for _, q := range []string{"How many flights did Lufthansa cancel because of the Bush visit?", "how many flights did lufthansa cancel because of the bush visit?"} {
+		name := "capitalised"
+		if q == strings.ToLower(q) {
+			name = "lower-case"
+		}
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := svc.Ask(context.Background(), q); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
