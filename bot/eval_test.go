@@ -106,8 +106,10 @@ var evalRatchets = []struct {
 	// In lower case (2026-12-04, when a lower-case question first got the
 	// capitals of the words the corpus writes as names): answers 0.717 ->
 	// 0.674, unanswerable refused 0.786 as it was; the questions as
-	// written are unchanged.
-	{"../testdata/qa.jsonl", SplitAll, 0.67, 0.785, 0, 0.891, 0, true},
+	// written are unchanged. A word the corpus never uses read as a name
+	// by the background collection's use ("china"): unanswerable refused
+	// 0.786 -> 0.857.
+	{"../testdata/qa.jsonl", SplitAll, 0.67, 0.855, 0, 0.891, 0, true},
 	// "What material" wants a substance (WordNet), which the story never
 	// names (2026-12-02): unanswerable refused 0.625 -> 0.750.
 	// For "how much", a count of things is no amount (2026-12-03): 0.750

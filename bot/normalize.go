@@ -185,7 +185,8 @@ func (v *vocabulary) correctTypos(q string) string {
 
 // restoreNames gives a question typed without capitals ("who runs
 // lufthansa") the capitals of the words the corpus writes as names
-// ("Lufthansa"), so that it names what a capitalised one would. A question
+// ("Lufthansa"), or, for a word the corpus never uses, the background
+// collection does ("china"), so that it names what a capitalised one would. A question
 // with a capital after its first letter was written with them, and is
 // left as it is.
 func (v *vocabulary) restoreNames(q string) string {
@@ -204,7 +205,9 @@ func (v *vocabulary) restoreNames(q string) string {
 				break
 			}
 		}
-		if !v.ix.WritesAsName(base) {
+		// The corpus's own use decides; a word it never uses is read by
+		// the background collection's.
+		if v.has(base) && !v.ix.WritesAsName(base) || !v.has(base) && !retrieval.BackgroundWritesAsName(strings.ToLower(base)) {
 			return w
 		}
 		return strings.ToUpper(w[:1]) + w[1:]

@@ -9,7 +9,7 @@ import (
 	"sync"
 )
 
-//go:generate go run ./internal/bggen -corpus ../../shared/corpora/bbc -out background.txt
+//go:generate go run ./internal/bggen -corpus ../../shared/corpora/bbc -out background.txt -names backgroundnames.txt
 
 // background.txt holds how many documents of a reference news collection
 // (the BBC News stories) hold each stem: word statistics that don't depend on
@@ -142,3 +142,26 @@ func BackgroundMaxIDF() float64 { return background().maxIDF }
 func bm25IDF(n, df float64) float64 {
 	return math.Log(1 + (n-df+0.5)/(df+0.5))
 }
+
+// backgroundnames.txt holds the lower-case words the reference collection
+// writes as names (capitalised in most of their uses that don't open a
+// sentence), one a line, written with background.txt.
+//
+//go:embed backgroundnames.txt
+var backgroundNamesTable string
+
+var backgroundNames = sync.OnceValue(func() map[string]bool {
+	m := map[string]bool{}
+	for line := range strings.SplitSeq(backgroundNamesTable, "\n") {
+		if line != "" && line[0] != '#' {
+			m[line] = true
+		}
+	}
+	return m
+})
+
+// BackgroundWritesAsName reports whether the background news collection
+// writes a lower-case word as a name ("china", "cup"), as
+// Index.WritesAsName does for the corpus: for a word the corpus never uses,
+// which it can't tell.
+func BackgroundWritesAsName(word string) bool { return backgroundNames()[word] }

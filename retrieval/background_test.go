@@ -84,3 +84,11 @@ func BenchmarkBackground(b *testing.B) {
 		}
 	})
 }
+
+func TestBackgroundWritesAsName(t *testing.T) {
+	for w, want := range map[string]bool{"china": true, "lufthansa": true, "cup": true, "troops": false, "the": false, "bake": false, "China": false, "": false} {
+		if got := BackgroundWritesAsName(w); got != want {
+			t.Errorf("BackgroundWritesAsName(%q) = %v, want %v", w, got, want)
+		}
+	}
+}
