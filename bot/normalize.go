@@ -150,6 +150,19 @@ func edits1(w string) []string {
 // many runes long with a curly one.
 var clitics = []string{"n't", "'ve", "'re", "'ll", "'s", "'d", "'m"}
 
+// splitClitic splits a word into its base and a clitic ending ("'s",
+// "n't"), with a straight or a curly apostrophe; the clitic is empty when
+// it has none.
+func splitClitic(w string) (base, clitic string) {
+	r := []rune(w)
+	for _, c := range clitics {
+		if n := len(c); len(r) > n && strings.EqualFold(strings.ReplaceAll(string(r[len(r)-n:]), "’", "'"), c) {
+			return string(r[:len(r)-n]), string(r[len(r)-n:])
+		}
+	}
+	return w, ""
+}
+
 // correctTypos replaces the question's misspelt words with the corpus
 // words they were meant to be, keeping the rest of the text as it is.
 func (v *vocabulary) correctTypos(q string) string {
@@ -163,14 +176,7 @@ func (v *vocabulary) correctTypos(q string) string {
 		// clitic ("'s", "'ve", "n't"), which would otherwise make a
 		// short word look long enough to guess, or a word unknown:
 		// "would've" is no "could've".
-		base, poss := w, ""
-		r := []rune(w)
-		for _, c := range clitics {
-			if n := len(c); len(r) > n && strings.EqualFold(strings.ReplaceAll(string(r[len(r)-n:]), "’", "'"), c) {
-				base, poss = string(r[:len(r)-n]), string(r[len(r)-n:])
-				break
-			}
-		}
+		base, poss := splitClitic(w)
 		lw := strings.ToLower(corpus.Fold(base))
 		c := v.correct(lw)
 		if c == lw {
@@ -198,13 +204,7 @@ func (v *vocabulary) restoreNames(q string) string {
 		if len(r) < 2 || r[0] < 'a' || r[0] > 'z' || retrieval.IsStopword(w) {
 			return w
 		}
-		base := w
-		for _, c := range clitics {
-			if n := len([]rune(c)); len(r) > n && strings.EqualFold(strings.ReplaceAll(string(r[len(r)-n:]), "’", "'"), c) {
-				base = string(r[:len(r)-n])
-				break
-			}
-		}
+		base, _ := splitClitic(w)
 		// The corpus's own use decides; a word it never uses is read by
 		// the background collection's.
 		if v.has(base) && !v.ix.WritesAsName(base) || !v.has(base) && !retrieval.BackgroundWritesAsName(strings.ToLower(base)) {
