@@ -194,8 +194,12 @@ func (v *vocabulary) correctTypos(q string) string {
 // ("Lufthansa"), or, for a word the corpus never uses, the background
 // collection does ("china"), so that it names what a capitalised one would. A question
 // with a capital after its first letter was written with them, and is
-// left as it is.
+// left as it is; one in capitals throughout is read as typed in lower
+// case.
 func (v *vocabulary) restoreNames(q string) string {
+	if shouted(q) {
+		q = strings.ToLower(q)
+	}
 	if rest := []rune(q); len(rest) < 2 || strings.ContainsFunc(string(rest[1:]), unicode.IsUpper) {
 		return q
 	}
@@ -212,6 +216,22 @@ func (v *vocabulary) restoreNames(q string) string {
 		}
 		return strings.ToUpper(w[:1]) + w[1:]
 	})
+}
+
+// shouted reports whether a question of two or more words is written in
+// capitals throughout ("HOW MANY TROOPS DID CHINA SEND"): its capitals
+// name nothing, so it is read as if typed in lower case.
+func shouted(q string) bool {
+	if strings.ContainsFunc(q, unicode.IsLower) {
+		return false
+	}
+	words := 0
+	for _, w := range strings.Fields(q) {
+		if strings.ContainsFunc(w, unicode.IsLetter) {
+			words++
+		}
+	}
+	return words >= 2
 }
 
 // minForeignWords is the fewest words a question must have before it is

@@ -122,6 +122,12 @@ func TestRestoreNames(t *testing.T) {
 		// A question written with capitals after its first letter is
 		// left as it is.
 		{"Did Kim write to putin?", "Did Kim write to putin?"},
+		// In capitals throughout, a question names nothing by them and is
+		// read as typed in lower case; one word in capitals is kept.
+		{"HOW MANY TROOPS DID CHINA SEND?", "how many troops did China send?"},
+		{"WHO DID KIM WRITE TO", "who did Kim write to"},
+		{"KCNA?", "KCNA?"},
+		{"Did KIM write?", "Did KIM write?"},
 		{"", ""},
 		{"k", "k"},
 	} {
