@@ -191,11 +191,11 @@ func (v *vocabulary) correctTypos(q string) string {
 
 // restoreNames gives a question typed without capitals ("who runs
 // lufthansa") the capitals of the words the corpus writes as names
-// ("Lufthansa"), or, for a word the corpus never uses, the background
-// collection does ("china"), so that it names what a capitalised one would. A question
-// with a capital after its first letter was written with them, and is
-// left as it is; one in capitals throughout is read as typed in lower
-// case.
+// ("Lufthansa") or, for a word the corpus never uses, that the background
+// collection does ("china"), so that it names what a capitalised one
+// would. A question with a capital after its first letter was written
+// with them, and is left as it is; one in capitals throughout is read as
+// typed in lower case.
 func (v *vocabulary) restoreNames(q string) string {
 	if shouted(q) {
 		q = strings.ToLower(q)
