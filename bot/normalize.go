@@ -197,7 +197,7 @@ func (v *vocabulary) correctTypos(q string) string {
 // with them, and is left as it is; one in capitals throughout is read as
 // typed in lower case.
 func (v *vocabulary) restoreNames(q string) string {
-	if shouted(q) {
+	if shouted(q) || titled(q) {
 		q = strings.ToLower(q)
 	}
 	if rest := []rune(q); len(rest) < 2 || strings.ContainsFunc(string(rest[1:]), unicode.IsUpper) {
@@ -232,6 +232,27 @@ func shouted(q string) bool {
 		}
 	}
 	return words >= 2
+}
+
+// titled reports whether a question is in title case, every word of it
+// capitalised, stop words too ("How Many Troops Did China Send?"): like
+// one in capitals throughout, its capitals name nothing.
+func titled(q string) bool {
+	words, stops := 0, 0
+	for _, w := range strings.Fields(q) {
+		r := []rune(strings.TrimLeft(w, `"'“‘(`))
+		if len(r) == 0 || !unicode.IsLetter(r[0]) {
+			continue
+		}
+		if !unicode.IsUpper(r[0]) {
+			return false
+		}
+		words++
+		if words > 1 && retrieval.IsStopword(strings.ToLower(strings.TrimRight(string(r), `?!.,;:"'”’)`))) {
+			stops++
+		}
+	}
+	return words >= 3 && stops > 0
 }
 
 // minForeignWords is the fewest words a question must have before it is

@@ -127,6 +127,11 @@ func TestRestoreNames(t *testing.T) {
 		{"HOW MANY TROOPS DID CHINA SEND?", "how many troops did China send?"},
 		{"WHO DID KIM WRITE TO", "who did Kim write to"},
 		{"KCNA?", "KCNA?"},
+		// So is one in title case, stop words and all; a run of names
+		// is not.
+		{"How Many Troops Did China Send?", "how many troops did China send?"},
+		{"Who Did Kim Write To", "who did Kim write to"},
+		{"Kim Jong Un?", "Kim Jong Un?"},
 		{"Did KIM write?", "Did KIM write?"},
 		{"", ""},
 		{"k", "k"},
