@@ -82,7 +82,7 @@ func TestPerfectModel(t *testing.T) {
 
 // evalWithOracle runs `eval --json` on file in LLM mode, with the file's
 // Oracle behind the fake API.
-func evalWithOracle(t *testing.T, file string) *bot.EvalSetReport {
+func evalWithOracle(t *testing.T, file string, flags ...string) *bot.EvalSetReport {
 	t.Helper()
 	srv, vars := fakeAPI(t)
 	o := oracleFor(t, file)
@@ -93,7 +93,7 @@ func evalWithOracle(t *testing.T, file string) *bot.EvalSetReport {
 	vars["ARTICLEBOT_INDEX_TIMEOUT"] = "2s"
 	srv.SetEmbed(o.Embed)
 	srv.SetChat(o.Chat)
-	code, out, errOut := runWithEnv(t, vars, "eval", "--json", file)
+	code, out, errOut := runWithEnv(t, vars, append(append([]string{"eval", "--json"}, flags...), file)...)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -238,3 +238,29 @@ func TestObedientModelInjections(t *testing.T) {
 // raceEnabled is set by race_test.go: under the race detector the BBC
 // collection takes too long to evaluate.
 var raceEnabled bool
+
+// TestPerfectModelInLowerCase asks the question sets in lower case, as chat
+// types them (eval --lower): whatever the offline answerer makes of
+// capitals, LLM mode must still answer and refuse them all.
+func TestPerfectModelInLowerCase(t *testing.T) {
+	for _, file := range []string{"../../testdata/qa.jsonl", "../../testdata/kessford.jsonl", "../../testdata/bbc-dev.jsonl"} {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			if filepath.Base(file) == "bbc-dev.jsonl" {
+				if _, err := os.Stat("../../../shared/corpora/bbc"); errors.Is(err, fs.ErrNotExist) {
+					t.Skip("the BBC collection is absent")
+				}
+				if raceEnabled {
+					t.Skip("the BBC collection is too slow to evaluate under the race detector")
+				}
+			}
+			rep := evalWithOracle(t, file, "--lower")
+			if !strings.HasSuffix(rep.Name, "in lower case") {
+				t.Errorf("report %q is not of the lower-case questions", rep.Name)
+			}
+			answered, unanswerable, off := halfRates(rep, bot.SplitAll)
+			if answered < 1 || unanswerable < 1 || rep.OffTopic > 0 && off < 1 {
+				t.Errorf("answers %.3f, unanswerable refused %.3f, off-topic refused %.3f; want 1", answered, unanswerable, off)
+			}
+		})
+	}
+}
