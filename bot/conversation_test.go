@@ -444,3 +444,21 @@ func TestQuestionThatNamesNothingAsksWhatItIsAbout(t *testing.T) {
 		t.Errorf("the follow-up: %q", got[1].Text)
 	}
 }
+
+// A conversation typed in lower case carries names as the story writes
+// them: the earlier question's "kim" and "putin" are carried as names, and
+// an elliptical follow-up keeps its own ("and north korea?") beside them.
+func TestLowerCaseFollowUpCarriesNames(t *testing.T) {
+	s := newService(t)
+	prev := Turn{Question: "what did kim promise putin in his letter?"}
+	terms := s.subjectTerms(prev, "when was it sent?", "")
+	for _, want := range []string{"Kim", "Putin"} {
+		if !slices.Contains(terms, want) {
+			t.Errorf("carried %q from %q, want the name %q", terms, prev.Question, want)
+		}
+	}
+	got := converse(t, s, "how many troops has north korea sent to russia?", "who reported that?")
+	if st := got[1].Standalone; !strings.Contains(st, "North Korea") && !strings.Contains(st, "Russia") {
+		t.Errorf("%q became %q, want the names carried as the story writes them", got[1].Question, st)
+	}
+}

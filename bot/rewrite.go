@@ -184,6 +184,10 @@ func (s *Service) rewrite(ctx context.Context, q string, req Request) followUp {
 	if !elliptical {
 		return fu
 	}
+	// Joined to the carried subject's names, a question typed in lower
+	// case would keep none of its own (restoreNames leaves a question
+	// with capitals as it is), so it gets them first.
+	q = s.vocab.restoreNames(q)
 	terms := s.subjectTerms(history[len(history)-1], q, fu.prefer)
 	if len(terms) > 0 {
 		fu.standalone = strings.TrimSpace(q) + " (" + strings.Join(terms, " ") + ")"
@@ -281,7 +285,7 @@ func (s *Service) subjectTerms(prev Turn, q, story string) []string {
 	}
 	// Only what the earlier message asked is its subject, not the
 	// instructions beside it.
-	asked := collect(questionSentences(prev.Asked()), s.index.IDF)
+	asked := collect(s.vocab.restoreNames(questionSentences(prev.Asked())), s.index.IDF)
 	sort.SliceStable(asked, func(i, j int) bool {
 		if asked[i].name != asked[j].name {
 			return asked[i].name
