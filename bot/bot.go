@@ -42,6 +42,9 @@ type Answer struct {
 	// Flags are sentences whose cited passages share no content word with
 	// them: citations to check.
 	Flags []Flag `json:"flags,omitempty"`
+	// Partial is true when the answer says that nothing answers some part
+	// of the question ("… don't answer the rest of the question").
+	Partial bool `json:"partial,omitempty"`
 	// Cached is true when the answer was reused from the answer cache.
 	Cached bool `json:"cached,omitempty"`
 	// Why, when set, explains the decision to answer or refuse (the
@@ -437,6 +440,7 @@ func (s *Service) answer(ctx context.Context, req Request, fu followUp, onPartia
 		a := compose(q, answers)
 		if answered < len(parts) {
 			a.Text += "\n\n" + s.articlesDont(req.Article) + " answer the rest of the question."
+			a.Partial = true
 		}
 		return a
 	}

@@ -19,12 +19,13 @@ const (
 	KindFact         = "fact"         // a fact the story states
 	KindParaphrase   = "paraphrase"   // a fact asked in words the story doesn't use
 	KindMulti        = "multi"        // two or more parts, one answer group each
+	KindPartial      = "partial"      // two or more parts, one the story doesn't answer (Unanswered): answer the rest, say so of it
 	KindUnanswerable = "unanswerable" // about the story's names and topic, but nothing answers it
 	KindOffTopic     = "offtopic"     // nothing in the collection is about it
 )
 
 // EvalKinds lists the kinds in the order reports show them.
-var EvalKinds = []string{KindFact, KindParaphrase, KindMulti, KindUnanswerable, KindOffTopic}
+var EvalKinds = []string{KindFact, KindParaphrase, KindMulti, KindPartial, KindUnanswerable, KindOffTopic}
 
 // Splits of a development set, by story: thresholds and weights are fit on
 // the calibration half and reported on the held-out half.
@@ -58,6 +59,9 @@ type EvalCase struct {
 	// answer group, or one for all of them. A retrieved passage holding an
 	// evidence string is that part's passage.
 	Evidence []string `json:"evidence,omitempty"`
+	// Unanswered is, for a partial question, the part of it that the
+	// story doesn't answer, as the question writes it.
+	Unanswered string `json:"unanswered,omitempty"`
 }
 
 // AnswerGroups are the facts an answer must state, each a set of
@@ -97,7 +101,7 @@ func (c EvalCase) evidenceFor(i int) string {
 
 func (c EvalCase) check() error {
 	switch c.Kind {
-	case KindFact, KindParaphrase, KindMulti, KindUnanswerable, KindOffTopic:
+	case KindFact, KindParaphrase, KindMulti, KindPartial, KindUnanswerable, KindOffTopic:
 	default:
 		return fmt.Errorf("unknown kind %q (want one of %s)", c.Kind, strings.Join(EvalKinds, ", "))
 	}
@@ -114,6 +118,14 @@ func (c EvalCase) check() error {
 	}
 	if c.Kind == KindOffTopic && c.Story != "" {
 		return fmt.Errorf("an off-topic question has no story")
+	}
+	switch {
+	case c.Kind == KindPartial && strings.TrimSpace(c.Unanswered) == "":
+		return fmt.Errorf("a partial question needs the part its story doesn't answer (unanswered)")
+	case c.Kind == KindPartial && !strings.Contains(c.Question, c.Unanswered):
+		return fmt.Errorf("unanswered %q is not part of the question", c.Unanswered)
+	case c.Kind != KindPartial && c.Unanswered != "":
+		return fmt.Errorf("only a partial question has an unanswered part")
 	}
 	if !c.Answerable() {
 		if len(c.Answer) > 0 || len(c.Evidence) > 0 {

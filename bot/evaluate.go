@@ -258,14 +258,25 @@ func (s *Service) sentenceRank(ctx context.Context, c EvalCase, own map[string]b
 		return 0, err
 	}
 	fc := fitCase{c: c, own: own}
-	worst := 0
+	worst, best := 0, 0
 	for _, sp := range parts {
 		ranked := rank(s.model, sp.cands, nil, s.index.StoryHas, sp.a)
 		at := slices.IndexFunc(ranked, func(cd candidate) bool { return answersCase(fc, cd) })
 		if at < 0 {
+			if c.Kind == KindPartial {
+				continue
+			}
 			return 0, nil
 		}
 		worst = max(worst, at+1)
+		if best == 0 || at+1 < best {
+			best = at + 1
+		}
+	}
+	if c.Kind == KindPartial {
+		// Its answered part is the one whose sentences state its fact
+		// soonest; the unanswered part has none to rank.
+		return best, nil
 	}
 	return worst, nil
 }
@@ -318,6 +329,9 @@ func judge(c EvalCase, own map[string]bool, ans *Answer, articleOf func(Source) 
 		r.Problem = "the answer lacks " + strings.Join(missing, ", ")
 	case len(unsupported) > 0:
 		r.Problem = "no cited passage states " + strings.Join(unsupported, ", ")
+	case c.Kind == KindPartial && !ans.Partial:
+		r.Correct = false
+		r.Problem = "doesn't say that nothing answers " + strconv.Quote(c.Unanswered)
 	case r.OtherStory:
 		r.Problem = "right, but cites another story"
 	}

@@ -412,6 +412,7 @@ func (t *tally) add(fcs []fitCase, models []*Model, cut Cutoffs, storyHas func(s
 		m := models[i]
 		var text strings.Builder
 		var picked []candidate
+		unanswered := false
 		for j, p := range fc.parts {
 			var cands []candidate
 			key := rankKey{fc: i, part: j}
@@ -432,6 +433,7 @@ func (t *tally) add(fcs []fitCase, models []*Model, cut Cutoffs, storyHas func(s
 				text.WriteString(c.shown() + " ")
 			}
 			picked = append(picked, d.picked...)
+			unanswered = unanswered || len(d.picked) == 0 && !d.earlier
 		}
 		// The targets are per group: answers, refusals of unanswerable
 		// questions and of off-topic ones; each weighs the same.
@@ -449,7 +451,9 @@ func (t *tally) add(fcs []fitCase, models []*Model, cut Cutoffs, storyHas func(s
 			}
 			continue
 		}
-		if fc.c.Answerable() && ownStory(fc.own, picked) && statesAll(text.String(), fc.c.Answer) {
+		// A partial question's answer says that nothing answers a part.
+		if fc.c.Answerable() && ownStory(fc.own, picked) && statesAll(text.String(), fc.c.Answer) &&
+			(fc.c.Kind != KindPartial || unanswered) {
 			t.right[kind]++
 		}
 	}

@@ -19,7 +19,7 @@ var askCmd = &command{
 	summary: "Answer a question from the article, citing the passages used.",
 	flags: func(fs *flag.FlagSet, cl *cli) {
 		fs.StringVar(&cl.article, "article", "", "answer from one story only: its `ID` or title (see sources --json for IDs)")
-		fs.BoolVar(&cl.json, "json", false, `print one JSON object: {"question","answer","refused","drafter","usage","note","flags","cached","why","sources":[{"n","id","article","article_id","url","published","section","quote","passage","score"}]}`)
+		fs.BoolVar(&cl.json, "json", false, `print one JSON object: {"question","answer","refused","drafter","usage","note","flags","partial","cached","why","sources":[{"n","id","article","article_id","url","published","section","quote","passage","score"}]}`)
 	},
 	run: func(ctx context.Context, e *env, cl *cli, args []string) error {
 		if len(args) == 0 {
