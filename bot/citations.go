@@ -182,12 +182,16 @@ const (
 	replyUnsupported                     // no sentence its passages support
 )
 
-// checkAnswer turns a model's reply into an answer citing ps. A reply that
-// reproduces the instructions is never shown: it is a refusal. Every
+// checkAnswer turns a model's reply into an answer citing ps, to a
+// question asked of article (or of the whole corpus, when empty). A reply
+// that reproduces the instructions is never shown: it is a refusal. Every
 // sentence must be supported by the passages it cites; the others are
-// dropped and logged. It reports replyUncited when the reply cites no
-// passage and is no refusal, and replyUnsupported when no sentence is left.
-func (s *Service) checkAnswer(q, raw string, ps []passage) (*Answer, replyVerdict) {
+// dropped and logged. A reply that answers part of the question and marks
+// the rest as unanswered (the refusal marker on a later line) ends with
+// the service's own sentence saying so. It reports replyUncited when the
+// reply cites no passage and is no refusal, and replyUnsupported when no
+// sentence is left.
+func (s *Service) checkAnswer(q, article, raw string, ps []passage) (*Answer, replyVerdict) {
 	raw = strings.TrimSpace(raw)
 	if echoesInstructions(raw) {
 		s.log.Warn("the model's reply reproduces its instructions; not shown")
@@ -196,6 +200,7 @@ func (s *Service) checkAnswer(q, raw string, ps []passage) (*Answer, replyVerdic
 	if rest, ok := cutPrefixFold(raw, refusalMarker); ok {
 		return s.modelRefusal(q, rest), replyOK
 	}
+	raw, rest, partial := cutUnanswered(raw)
 	raw = trimToLength(raw, maxLLMAnswerChars)
 	text, order := cleanCitations(raw, len(ps))
 	text = strings.TrimSpace(text)
@@ -216,7 +221,37 @@ func (s *Service) checkAnswer(q, raw string, ps []passage) (*Answer, replyVerdic
 	}
 	a := &Answer{Question: q, Text: text, Drafter: DrafterLLM}
 	a.Sources, a.Flags = sourcesFor(text, order, ps)
+	if partial {
+		// The model's words of what is unanswered are shown only where the
+		// service can't say it in the question's language; they cite
+		// nothing, as a refusal doesn't.
+		rest := refusalText(rest)
+		if s.vocab.readable(q) || rest == "" {
+			rest = s.articlesDont(article) + " answer the rest of the question."
+		}
+		a.Text += "\n\n" + rest
+		a.Partial = true
+	}
 	return a, replyOK
+}
+
+// cutUnanswered splits a reply at the refusal marker opening a later line,
+// which the prompt asks for when the passages answer only part of the
+// question: what comes before is the answer, what follows the marker the
+// model's words of what is unanswered.
+func cutUnanswered(raw string) (answer, rest string, ok bool) {
+	for i := 0; i < len(raw); {
+		j := strings.IndexByte(raw[i:], '\n')
+		if j < 0 {
+			return raw, "", false
+		}
+		i += j + 1
+		line := strings.TrimLeft(raw[i:], " \t\r")
+		if after, found := cutPrefixFold(line, refusalMarker); found {
+			return strings.TrimSpace(raw[:i]), strings.TrimSpace(after), true
+		}
+	}
+	return raw, "", false
 }
 
 // modelRefusal is the model's own words that the article doesn't say, in

@@ -150,7 +150,7 @@ func (s *Service) draftAnswer(ctx context.Context, req Request, results []*Searc
 			}
 			c.Text = t
 		}
-		a, v := s.checkAnswer(q, c.Text, ps[:n])
+		a, v := s.checkAnswer(q, req.Article, c.Text, ps[:n])
 		switch v {
 		case replyOK:
 			a.Usage = usage

@@ -23,7 +23,7 @@ func oracleFor(t *testing.T, file string) *openaitest.Oracle {
 	}
 	var cases []openaitest.OracleCase
 	for _, c := range set.Cases {
-		oc := openaitest.OracleCase{Question: c.Question}
+		oc := openaitest.OracleCase{Question: c.Question, Partial: c.Kind == bot.KindPartial}
 		for _, ev := range c.Evidence {
 			if !slices.Contains(oc.Evidence, ev) {
 				oc.Evidence = append(oc.Evidence, ev)
@@ -46,6 +46,8 @@ var perfectModelFloors = []struct {
 	{"../../testdata/kessford.jsonl", bot.SplitAll, 1, 1, 1},
 	{"../../testdata/bbc-dev.jsonl", bot.SplitCalibration, 1, 1, 1},
 	{"../../testdata/bbc-dev.jsonl", bot.SplitHeldOut, 1, 1, 1},
+	{"../../testdata/bbc-partial.jsonl", bot.SplitCalibration, 1, 0, 0},
+	{"../../testdata/bbc-partial.jsonl", bot.SplitHeldOut, 1, 0, 0},
 }
 
 // TestPerfectModel evaluates LLM mode with a model that answers every
@@ -57,7 +59,7 @@ func TestPerfectModel(t *testing.T) {
 	reports := map[string]*bot.EvalSetReport{}
 	for _, f := range perfectModelFloors {
 		t.Run(filepath.Base(f.file)+"/"+f.split, func(t *testing.T) {
-			if filepath.Base(f.file) == "bbc-dev.jsonl" {
+			if strings.HasPrefix(filepath.Base(f.file), "bbc-") {
 				if _, err := os.Stat("../../../shared/corpora/bbc"); errors.Is(err, fs.ErrNotExist) {
 					t.Skip("the BBC collection is absent")
 				}

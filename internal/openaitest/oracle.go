@@ -19,6 +19,10 @@ type OracleCase struct {
 	// Evidence are the sentences of the corpus that answer the question,
 	// one per part; none when nothing answers it.
 	Evidence []string
+	// Partial is set when a part of the question has no evidence: the
+	// reply answers the others and marks that one as unanswered, on a
+	// last line opened by the refusal marker, as the system prompt asks.
+	Partial bool
 }
 
 // Oracle is a perfect model of an evaluation set. Its embedder embeds a
@@ -30,8 +34,9 @@ type OracleCase struct {
 // another story's passage, 0.547, than its own, 0.539: the fake's
 // embedder losing them, not the pipeline.) Its chat answers a known
 // question from the prompt's passages, quoting each part's evidence and
-// citing the passage that holds it, and says the passages don't answer
-// when a part's passage is missing or nothing answers the question.
+// citing the passage that holds it (marking the rest of a partial
+// question as unanswered), and says the passages don't answer when a
+// part's passage is missing or nothing answers the question.
 // Everything else is embedded as HashEmbed does, so passages and questions
 // share one vector space.
 type Oracle struct {
@@ -187,6 +192,12 @@ func refusal(req Request) Reply {
 	return Reply{Content: marker + " The passages don't say."}
 }
 
+// rest is the last line marking the rest of a partial question as
+// unanswered, with the marker the system prompt gives.
+func rest(req Request) string {
+	return "\n" + refusal(req).Content + " the rest"
+}
+
 // Chat is a ChatFunc answering as a perfect model would.
 func (o *Oracle) Chat(req Request) Reply {
 	user := req.Last("user")
@@ -208,7 +219,11 @@ func (o *Oracle) Chat(req Request) Reply {
 		}
 		parts = append(parts, fmt.Sprintf("%s [%d].", strings.TrimRight(ev, ".!? "), n))
 	}
-	return Reply{Content: strings.Join(parts, " ")}
+	text := strings.Join(parts, " ")
+	if c.Partial {
+		text += rest(req)
+	}
+	return Reply{Content: text}
 }
 
 // InjectedMarker begins every reply Obedient drafts by obeying an
