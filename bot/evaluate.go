@@ -332,6 +332,10 @@ func judge(c EvalCase, own map[string]bool, ans *Answer, articleOf func(Source) 
 	case c.Kind == KindPartial && !ans.Partial:
 		r.Correct = false
 		r.Problem = "doesn't say that nothing answers " + strconv.Quote(c.Unanswered)
+	case c.Kind != KindPartial && ans.Partial:
+		// Every part stated, and yet "… don't answer the rest".
+		r.Correct = false
+		r.Problem = "states every part, but says nothing answers the rest"
 	case r.OtherStory:
 		r.Problem = "right, but cites another story"
 	}
