@@ -263,32 +263,14 @@ func TestEvalSetsAreWellFormed(t *testing.T) {
 			}
 			halves[c.Split][folder]++
 		}
-		raw, err := os.ReadFile(filepath.Join(bbcDir, c.Story))
-		if err != nil {
-			t.Errorf("%s: %v", c.ID, err)
-			continue
-		}
-		for _, ev := range c.Evidence {
-			if !strings.Contains(fold(string(raw)), fold(ev)) {
-				t.Errorf("%s: evidence %q is not in %s", c.ID, ev, c.Story)
-			}
-		}
+		checkEvidence(t, c)
 	}
 	// The partial questions are about the same stories, in the same halves.
 	for _, c := range readSet(t, "../testdata/bbc-partial.jsonl").Cases {
 		if s, ok := splitOf[c.Story]; !ok || s != c.Split {
 			t.Errorf("%s: story %s is in the %q half, not %q as in bbc-dev.jsonl", c.ID, c.Story, c.Split, s)
 		}
-		raw, err := os.ReadFile(filepath.Join(bbcDir, c.Story))
-		if err != nil {
-			t.Errorf("%s: %v", c.ID, err)
-			continue
-		}
-		for _, ev := range c.Evidence {
-			if !strings.Contains(fold(string(raw)), fold(ev)) {
-				t.Errorf("%s: evidence %q is not in %s", c.ID, ev, c.Story)
-			}
-		}
+		checkEvidence(t, c)
 	}
 	if len(splitOf) < 30 {
 		t.Errorf("the BBC set covers %d stories, want 30 or more", len(splitOf))
@@ -306,6 +288,22 @@ func TestEvalSetsAreWellFormed(t *testing.T) {
 		a, b := perSplit[SplitCalibration][k], perSplit[SplitHeldOut][k]
 		if a == 0 || b == 0 || float64(max(a, b)) > 1.3*float64(min(a, b)) {
 			t.Errorf("%s questions split %d/%d", k, a, b)
+		}
+	}
+}
+
+// checkEvidence checks that a BBC case's story exists and holds its
+// evidence.
+func checkEvidence(t *testing.T, c EvalCase) {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(bbcDir, c.Story))
+	if err != nil {
+		t.Errorf("%s: %v", c.ID, err)
+		return
+	}
+	for _, ev := range c.Evidence {
+		if !strings.Contains(fold(string(raw)), fold(ev)) {
+			t.Errorf("%s: evidence %q is not in %s", c.ID, ev, c.Story)
 		}
 	}
 }
