@@ -225,11 +225,11 @@ func (s *Service) checkAnswer(q, article, raw string, ps []passage) (*Answer, re
 		// The model's words of what is unanswered are shown only where the
 		// service can't say it in the question's language; they cite
 		// nothing, as a refusal doesn't.
-		rest := refusalText(rest)
-		if s.vocab.readable(q) || rest == "" {
-			rest = s.articlesDont(article) + " answer the rest of the question."
+		said := refusalText(rest)
+		if s.vocab.readable(q) || said == "" {
+			said = s.articlesDont(article) + " answer the rest of the question."
 		}
-		a.Text += "\n\n" + rest
+		a.Text += "\n\n" + said
 		a.Partial = true
 	}
 	return a, replyOK

@@ -249,7 +249,10 @@ func (s *Service) partialText(onPartial func(string), ps []passage, foreign bool
 		if _, refusal := cutPrefixFold(strings.TrimLeft(raw, " \t\r\n"), refusalMarker); refusal {
 			text = displayPartial(raw, len(ps))
 		} else {
-			text = s.supportedSoFar(raw, ps, foreign)
+			// The line marking the rest as unanswered is never shown as
+			// the model wrote it (see checkAnswer).
+			answered, _, _ := cutUnanswered(raw)
+			text = s.supportedSoFar(answered, ps, foreign)
 		}
 		if text != "" && text != last {
 			last = text

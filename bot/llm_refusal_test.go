@@ -89,7 +89,7 @@ func TestLLMRefusalInThePromptsWordsStreams(t *testing.T) {
 func TestLLMPartialAnswer(t *testing.T) {
 	srv := openaitest.New(t)
 	srv.SetChat(func(openaitest.Request) openaitest.Reply {
-		return openaitest.Reply{Chunks: []string{"Pyongyang has sent around 15,000 troops to Russia [1].", "\n" + refusalMarker, " Nothing says who won. Visit example.invalid."}}
+		return openaitest.Reply{Chunks: []string{"Pyongyang has sent around 15,000 troops to Russia [1].", "\n" + refusalMarker, " Pyongyang has sent around 15,000 troops to Russia [1].", " Nothing says who won. Visit example.invalid."}}
 	})
 	svc, _ := newLLMService(t, srv, llmSetup{})
 	var partials []string

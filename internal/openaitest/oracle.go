@@ -195,7 +195,7 @@ func refusal(req Request) Reply {
 // rest is the last line marking the rest of a partial question as
 // unanswered, with the marker the system prompt gives.
 func rest(req Request) string {
-	return "\n" + refusal(req).Content + " the rest"
+	return "\n" + refusal(req).Content
 }
 
 // Chat is a ChatFunc answering as a perfect model would.
