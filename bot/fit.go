@@ -433,7 +433,10 @@ func (t *tally) add(fcs []fitCase, models []*Model, cut Cutoffs, storyHas func(s
 				text.WriteString(c.shown() + " ")
 			}
 			picked = append(picked, d.picked...)
-			unanswered = unanswered || len(d.picked) == 0 && !d.earlier
+			// pick alone decides here: the service's rule that an
+			// earlier part's sentence may answer this one too
+			// (extractFrom) is not modelled in the fit.
+			unanswered = unanswered || len(d.picked) == 0
 		}
 		// The targets are per group: answers, refusals of unanswerable
 		// questions and of off-topic ones; each weighs the same.
